@@ -1,0 +1,16 @@
+//! kepu's pure rules: identifiers and newtypes parsed from user input, the campaign
+//! configuration and its consistency rules, roles and jurisdiction levels.
+//!
+//! Nothing here does I/O. Every rule that both the HTML form and the JSON API apply lives
+//! here once, with its Chinese message.
+
+pub mod campaign;
+pub mod credit_code;
+pub mod errors;
+pub mod org;
+pub mod phone;
+pub mod region;
+pub mod role;
+pub mod text;
+
+pub use errors::FieldErrors;

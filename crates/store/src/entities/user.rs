@@ -1,0 +1,25 @@
+//! People, identified by their phone number.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `users`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    /// Id.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Mainland mobile number, unique.
+    #[sea_orm(unique)]
+    pub phone: String,
+    /// Name given at first login; none until then.
+    pub name: Option<String>,
+    /// When the account was made.
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are declared; joins are written where they are needed.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,256 @@
+//! Schema migrations, written once with SeaQuery's builders so that each renders for SQLite
+//! and PostgreSQL alike. Append-only: never edit a migration that has shipped.
+
+use sea_orm::sea_query::{
+    Alias, ColumnDef, Expr, ExprTrait, Index, IndexCreateStatement, Query, Table, TableCreateStatement,
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+
+/// One migration: a version and the statements it runs.
+struct Migration {
+    version: i64,
+    name: &'static str,
+    steps: fn() -> Vec<Step>,
+}
+
+enum Step {
+    Table(TableCreateStatement),
+    Index(IndexCreateStatement),
+}
+
+const MIGRATIONS: &[Migration] =
+    &[Migration { version: 1, name: "foundation", steps: foundation }];
+
+/// Applies every migration not yet applied, each in its own transaction. Safe to run from
+/// several instances at once: a version applied by another instance is skipped.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute(
+        Table::create()
+            .table(Alias::new("schema_migrations"))
+            .if_not_exists()
+            .col(ColumnDef::new(Alias::new("version")).big_integer().not_null().primary_key())
+            .col(ColumnDef::new(Alias::new("name")).string().not_null()),
+    )
+    .await?;
+    for migration in MIGRATIONS {
+        if applied(db, migration.version).await? {
+            continue;
+        }
+        let txn = db.begin().await?;
+        let claim = Query::insert()
+            .into_table(Alias::new("schema_migrations"))
+            .columns([Alias::new("version"), Alias::new("name")])
+            .values_panic([migration.version.into(), migration.name.into()])
+            .to_owned();
+        if let Err(err) = txn.execute(&claim).await {
+            // Another instance is applying it.
+            if crate::is_unique_violation(&err) {
+                continue;
+            }
+            return Err(err);
+        }
+        for step in (migration.steps)() {
+            match step {
+                Step::Table(t) => txn.execute(&t).await?,
+                Step::Index(i) => txn.execute(&i).await?,
+            };
+        }
+        txn.commit().await?;
+        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+    }
+    Ok(())
+}
+
+async fn applied(db: &DatabaseConnection, version: i64) -> Result<bool, DbErr> {
+    let query = Query::select()
+        .expr(Expr::col(Alias::new("version")))
+        .from(Alias::new("schema_migrations"))
+        .and_where(Expr::col(Alias::new("version")).eq(version))
+        .to_owned();
+    Ok(db.query_one(&query).await?.is_some())
+}
+
+fn col(name: &str) -> ColumnDef {
+    ColumnDef::new(Alias::new(name))
+}
+fn id() -> ColumnDef {
+    col("id").big_integer().not_null().auto_increment().primary_key().to_owned()
+}
+fn text(name: &str) -> ColumnDef {
+    col(name).string().not_null().to_owned()
+}
+fn opt_text(name: &str) -> ColumnDef {
+    col(name).string().null().to_owned()
+}
+fn long_text(name: &str) -> ColumnDef {
+    col(name).text().not_null().to_owned()
+}
+fn time(name: &str) -> ColumnDef {
+    col(name).timestamp_with_time_zone().not_null().to_owned()
+}
+fn opt_time(name: &str) -> ColumnDef {
+    col(name).timestamp_with_time_zone().null().to_owned()
+}
+fn big(name: &str) -> ColumnDef {
+    col(name).big_integer().not_null().to_owned()
+}
+fn opt_big(name: &str) -> ColumnDef {
+    col(name).big_integer().null().to_owned()
+}
+fn table(name: &str, cols: Vec<ColumnDef>) -> Step {
+    let mut t = Table::create();
+    t.table(Alias::new(name));
+    for mut c in cols {
+        t.col(&mut c);
+    }
+    Step::Table(t.to_owned())
+}
+fn index(table: &str, cols: &[&str], unique: bool) -> Step {
+    let mut i = Index::create();
+    i.name(format!("{}_{}_{}", if unique { "uq" } else { "ix" }, table, cols.join("_")))
+        .table(Alias::new(table));
+    for c in cols {
+        i.col(Alias::new(*c));
+    }
+    if unique {
+        i.unique();
+    }
+    Step::Index(i.to_owned())
+}
+
+fn foundation() -> Vec<Step> {
+    vec![
+        table(
+            "regions",
+            vec![
+                col("code").string().not_null().primary_key().to_owned(),
+                text("name"),
+                text("level"),
+                opt_text("parent_code"),
+                col("longitude").double().not_null().to_owned(),
+                col("latitude").double().not_null().to_owned(),
+                text("coordinate_source"),
+            ],
+        ),
+        index("regions", &["parent_code"], false),
+        table("users", vec![id(), text("phone"), opt_text("name"), time("created_at")]),
+        index("users", &["phone"], true),
+        table("user_roles", vec![id(), big("user_id"), text("role"), text("region_code")]),
+        index("user_roles", &["user_id", "role", "region_code"], true),
+        table(
+            "api_tokens",
+            vec![
+                id(),
+                big("user_id"),
+                text("token_hash"),
+                text("label"),
+                time("created_at"),
+                opt_time("expires_at"),
+                opt_time("last_used_at"),
+                opt_time("revoked_at"),
+            ],
+        ),
+        index("api_tokens", &["token_hash"], true),
+        index("api_tokens", &["user_id"], false),
+        table(
+            "web_sessions",
+            vec![
+                col("id_hash").string().not_null().primary_key().to_owned(),
+                opt_big("user_id"),
+                text("csrf_token"),
+                time("created_at"),
+                time("expires_at"),
+            ],
+        ),
+        index("web_sessions", &["expires_at"], false),
+        table(
+            "sms_codes",
+            vec![
+                id(),
+                text("phone"),
+                text("code_hash"),
+                text("ip"),
+                time("created_at"),
+                time("expires_at"),
+                opt_time("used_at"),
+            ],
+        ),
+        index("sms_codes", &["phone", "created_at"], false),
+        index("sms_codes", &["ip", "created_at"], false),
+        table(
+            "login_locks",
+            vec![
+                col("phone").string().not_null().primary_key().to_owned(),
+                col("failures").integer().not_null().to_owned(),
+                opt_time("locked_until"),
+                time("updated_at"),
+            ],
+        ),
+        table(
+            "campaigns",
+            vec![
+                id(),
+                col("year").integer().not_null().to_owned(),
+                text("region_code"),
+                col("is_current").boolean().not_null().to_owned(),
+                long_text("rules"),
+                time("created_at"),
+            ],
+        ),
+        index("campaigns", &["region_code", "is_current"], false),
+        table(
+            "orgs",
+            vec![
+                id(),
+                text("name"),
+                text("kind"),
+                text("level"),
+                text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                opt_big("parent_id"),
+                opt_text("credit_code"),
+                text("status"),
+                opt_text("status_reason"),
+                col("national_certified").boolean().not_null().to_owned(),
+                opt_big("decided_by"),
+                opt_time("decided_at"),
+                opt_big("created_by"),
+                time("created_at"),
+            ],
+        ),
+        index("orgs", &["name", "region_code"], true),
+        index("orgs", &["credit_code"], true),
+        index("orgs", &["province_code"], false),
+        index("orgs", &["city_code"], false),
+        index("orgs", &["county_code"], false),
+        index("orgs", &["parent_id"], false),
+        table(
+            "org_members",
+            vec![
+                col("org_id").big_integer().not_null().to_owned(),
+                col("user_id").big_integer().not_null().to_owned(),
+                time("added_at"),
+            ],
+        ),
+        index("org_members", &["org_id", "user_id"], true),
+        index("org_members", &["user_id"], false),
+        table(
+            "audit_log",
+            vec![
+                id(),
+                time("at"),
+                opt_big("actor_id"),
+                text("action"),
+                text("target_kind"),
+                text("target_id"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                long_text("detail"),
+            ],
+        ),
+        index("audit_log", &["province_code", "at"], false),
+    ]
+}

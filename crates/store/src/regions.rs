@@ -1,0 +1,76 @@
+//! The divisions shipped with kepu (`data/regions.csv`, embedded in the binary).
+
+use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+
+use crate::StoreError;
+use crate::entities::region;
+
+/// The shipped divisions file.
+pub const REGIONS_CSV: &str = include_str!("../../../data/regions.csv");
+
+/// Parses the shipped file into rows.
+pub fn parse(csv_text: &str) -> Result<Vec<region::Model>, StoreError> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| StoreError::Regions(e.to_string()))?;
+        let field = |i: usize| record.get(i).unwrap_or_default().to_owned();
+        let number = |i: usize| {
+            field(i).parse::<f64>().map_err(|e| StoreError::Regions(format!("{}: {e}", field(0))))
+        };
+        let parent = field(3);
+        rows.push(region::Model {
+            code: field(0),
+            name: field(1),
+            level: field(2),
+            parent_code: (!parent.is_empty()).then_some(parent),
+            longitude: number(4)?,
+            latitude: number(5)?,
+            coordinate_source: field(6),
+        });
+    }
+    Ok(rows)
+}
+
+/// Loads the shipped divisions into an empty `regions` table; does nothing otherwise.
+pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    if region::Entity::find().count(db).await? > 0 {
+        return Ok(false);
+    }
+    let rows = parse(REGIONS_CSV)?;
+    let txn = db.begin().await?;
+    for chunk in rows.chunks(500) {
+        let models = chunk.iter().cloned().map(|r| region::ActiveModel {
+            code: Set(r.code),
+            name: Set(r.name),
+            level: Set(r.level),
+            parent_code: Set(r.parent_code),
+            longitude: Set(r.longitude),
+            latitude: Set(r.latitude),
+            coordinate_source: Set(r.coordinate_source),
+        });
+        region::Entity::insert_many(models).exec(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_file_parses_into_a_tree() {
+        let rows = parse(REGIONS_CSV).unwrap();
+        assert_eq!(rows.len(), 3348);
+        let codes: std::collections::HashSet<_> = rows.iter().map(|r| r.code.as_str()).collect();
+        assert_eq!(codes.len(), rows.len(), "codes are unique");
+        for row in &rows {
+            if let Some(parent) = &row.parent_code {
+                assert!(codes.contains(parent.as_str()), "{} has a known parent", row.code);
+            } else {
+                assert_eq!(row.level, "province");
+            }
+        }
+    }
+}
