@@ -1,1 +1,81 @@
-//! app
+//! kepu's use cases: one function for each thing a user does. Authorisation by role and by
+//! area is decided here, once, and applied in the queries themselves.
+
+pub mod audit;
+pub mod auth;
+pub mod campaigns;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod orgs;
+pub mod regions;
+pub mod sms;
+pub mod users;
+
+use std::sync::Arc;
+
+use store::sea_orm::DatabaseConnection;
+
+pub use auth::{Actor, Grant};
+pub use clock::{Clock, SystemClock, TestClock};
+pub use config::Config;
+pub use error::AppError;
+
+/// Everything a use case needs: the database, the clock, the SMS sender and the settings.
+/// Cheap to clone; holds no per-user state (sessions, limits and locks are in the database).
+#[derive(Clone)]
+pub struct App {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The source of time.
+    pub clock: Arc<dyn Clock>,
+    /// Where login codes go.
+    pub sms: Arc<dyn sms::SmsSender>,
+    /// Settings.
+    pub config: Arc<Config>,
+}
+
+impl App {
+    /// Connects to the configured database, applies migrations, loads the shipped divisions
+    /// and makes the current national campaign if there is none.
+    pub async fn start(
+        config: Config,
+        clock: Arc<dyn Clock>,
+        sms: Arc<dyn sms::SmsSender>,
+    ) -> Result<App, AppError> {
+        let db = store::connect(&config.database_url()).await.map_err(AppError::internal)?;
+        store::migrations::migrate(&db).await?;
+        store::regions::load_if_empty(&db).await.map_err(AppError::internal)?;
+        let app = App { db, clock, sms, config: Arc::new(config) };
+        app.ensure_current_campaign().await?;
+        Ok(app)
+    }
+}
+
+/// Hex SHA-256, used for everything kepu stores only as a hash (tokens, codes, session ids).
+pub fn sha256_hex(input: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(input.as_bytes()))
+}
+
+/// Random bytes from the operating system, hex-encoded.
+pub fn random_hex(bytes: usize) -> Result<String, AppError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| AppError::internal(format!("OS RNG: {e}")))?;
+    Ok(hex::encode(buf))
+}
+
+/// Compares two secrets in constant time; an empty one never matches.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+impl App {
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        use store::sea_orm::ConnectionTrait;
+        self.db.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+}

@@ -219,6 +219,12 @@ pub struct LimitsInput {
     pub province: Option<i64>,
 }
 
+/// The calendar day in China (UTC+8, no daylight saving) at an instant: campaign years
+/// and deadlines are reckoned in it.
+pub fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    (at + chrono::Duration::hours(8)).date_naive()
+}
+
 /// Parses the shipped rules file.
 pub fn shipped_rules() -> Result<CampaignRules, String> {
     serde_json::from_str(SHIPPED_RULES).map_err(|e| format!("config/campaign-national.json: {e}"))

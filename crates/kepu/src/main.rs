@@ -1,1 +1,192 @@
-fn main() {}
+//! `kepu`: the server and its administration commands.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use app::sms::{OutboxSender, SmsSender};
+use app::{App, Config, SystemClock};
+use clap::{Parser, Subcommand};
+use domain::role::Role;
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+
+/// The embedded defaults.
+const DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+#[derive(Parser)]
+#[command(name = "kepu", about = "全国科普日平台 — the National Science Popularization Day platform")]
+struct Cli {
+    /// A TOML file overriding the embedded defaults.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (the default command).
+    Serve,
+    /// Create or upgrade the schema, load the divisions and the current campaign.
+    Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user, or give an existing one a name, a role or an organisation.
+    Add {
+        /// Mainland mobile number.
+        #[arg(long)]
+        phone: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// host | county_admin | city_admin | province_admin | national_admin | expert
+        #[arg(long)]
+        role: Option<String>,
+        /// Division the role governs (required for county, city and province admins).
+        #[arg(long)]
+        region: Option<String>,
+        /// Organisation the user acts for.
+        #[arg(long)]
+        org: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new bearer token for a user, and nothing else.
+    Issue {
+        /// The user's phone.
+        #[arg(long)]
+        phone: String,
+    },
+}
+
+/// Defaults, then the file, then `KEPU__…` variables, then the three fixed variables.
+fn load_config(file: Option<&PathBuf>) -> anyhow::Result<Config> {
+    let mut figment = Figment::from(Toml::string(DEFAULTS));
+    if let Some(path) = file {
+        if !path.exists() {
+            bail!("配置文件不存在：{}", path.display());
+        }
+        figment = figment.merge(Toml::file(path));
+    }
+    let mut config: Config = figment
+        .merge(Env::prefixed("KEPU__").split("__"))
+        .extract()
+        .context("配置有误")?;
+    if let Ok(url) = std::env::var("KEPU_DATABASE_URL") {
+        config.database_url = Some(url);
+    }
+    if let Ok(dir) = std::env::var("KEPU_DATA_DIR") {
+        config.data_dir = PathBuf::from(dir);
+    }
+    if let Ok(bind) = std::env::var("KEPU_BIND") {
+        config.bind = bind;
+    }
+    Ok(config)
+}
+
+fn sms_sender(config: &Config) -> anyhow::Result<Arc<dyn SmsSender>> {
+    match config.sms.provider.as_str() {
+        "outbox" => Ok(Arc::new(OutboxSender::new(&config.data_dir))),
+        // ALIYUN
+        other => bail!("未知的短信服务商 “{other}”（可选 outbox、aliyun）"),
+    }
+}
+
+async fn start(config: Config) -> anyhow::Result<App> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+    let sms = sms_sender(&config)?;
+    App::start(config, Arc::new(SystemClock), sms).await.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+async fn serve(app: App) -> anyhow::Result<()> {
+    let bind = app.config.bind.clone();
+    let listener = tokio::net::TcpListener::bind(&bind)
+        .await
+        .with_context(|| format!("无法监听 {bind}"))?;
+    tracing::info!("kepu listening on http://{}", listener.local_addr()?);
+    web::serve(listener, app, shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = load_config(cli.config.as_ref())?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(start(config).await?).await,
+        Command::Migrate => {
+            start(config).await?;
+            eprintln!("数据库已是最新结构");
+            Ok(())
+        }
+        Command::User { command: UserCommand::Add { phone, name, role, region, org } } => {
+            let app = start(config).await?;
+            let role = role.map(|r| Role::parse(&r)).transpose().map_err(anyhow::Error::msg)?;
+            let id = app
+                .add_user(&phone, &name, role, region.as_deref(), org)
+                .await
+                .map_err(describe)?;
+            println!("{id}");
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Issue { phone } } => {
+            let app = start(config).await?;
+            let Some(user_id) = app.user_id_by_phone(&phone).await.map_err(describe)? else {
+                bail!("没有手机号为 {} 的用户，请先用 kepu user add 添加", domain::phone::mask(&phone));
+            };
+            let token = app.issue_token(user_id, "命令行", None).await.map_err(describe)?;
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// A use-case error as one line for the terminal, with the fields that were wrong.
+fn describe(err: app::AppError) -> anyhow::Error {
+    match &err {
+        app::AppError::Validation { fields, .. } => {
+            let details: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+            anyhow::anyhow!("{}", details.join("；"))
+        }
+        _ => anyhow::anyhow!("{err}"),
+    }
+}

@@ -1,1 +1,50 @@
-//! web
+//! kepu's HTTP layer: the router, extractors, thin handlers (extract, call one `app`
+//! function, render), server-rendered pages and the JSON API of API.md.
+
+mod api;
+mod caller;
+mod error;
+mod openapi;
+mod pages;
+mod security;
+
+use axum::Router;
+use axum::http::{HeaderName, Request};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use app::App;
+pub use error::ApiError;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: pages, API, static files, with request ids, tracing, the
+/// cross-site check and a panic guard that answers 500 without details.
+pub fn router(app: App) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(security::cross_site_check))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(app)
+}
+
+/// Serves the application on `listener` until `shutdown` completes, with each request's
+/// peer address available for per-address limits.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,472 @@
+//! Login by phone and SMS code, bearer tokens, browser sessions, and who the caller is.
+//!
+//! Every limit here is configuration ([`crate::config::LoginLimits`]) and every count is
+//! kept in the database, so that a restart or a second instance resets nothing.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::phone::Phone;
+use domain::region::RegionPath;
+use domain::role::Role;
+use store::entities::{api_token, login_lock, sms_code, user, user_role, web_session};
+use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
+};
+use subtle::ConstantTimeEq;
+
+use crate::{App, AppError, random_hex, sha256_hex};
+
+/// A role held over a division.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Grant {
+    /// The role.
+    pub role: Role,
+    /// The division it governs (`000000`: the whole country); empty for roles without one.
+    pub region_code: String,
+}
+
+/// The person making a request, with what they may govern.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// User id.
+    pub user_id: i64,
+    /// Name, if given.
+    pub name: Option<String>,
+    /// Roles.
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    /// Holds the national administrator role.
+    pub fn is_national_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role == Role::NationalAdmin)
+    }
+
+    /// Holds any administrator role.
+    pub fn is_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role.governs().is_some())
+    }
+
+    /// Whether one of this person's administrator roles covers a record at `path`.
+    pub fn governs(&self, path: &RegionPath) -> bool {
+        self.grants.iter().any(|g| {
+            g.role.governs().is_some_and(|level| path.is_within(&g.region_code, level))
+        })
+    }
+
+    /// Refuses anyone but a national administrator.
+    pub fn require_national_admin(&self) -> Result<(), AppError> {
+        if self.is_national_admin() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden("仅全国管理员可以执行此操作".to_owned()))
+        }
+    }
+}
+
+/// What a successful code check gives.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    /// The user (made now if the phone was new).
+    pub user_id: i64,
+    /// Whether the user still has to give their name.
+    pub needs_name: bool,
+}
+
+/// A browser session as read from its cookie.
+#[derive(Debug, Clone)]
+pub struct WebSession {
+    /// Logged-in user, if any.
+    pub user_id: Option<i64>,
+    /// The CSRF token its forms must carry.
+    pub csrf_token: String,
+}
+
+/// A token as listed for its owner (never the token itself).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TokenInfo {
+    /// Id.
+    pub id: i64,
+    /// Label.
+    pub label: String,
+    /// Issued.
+    pub created_at: DateTime<Utc>,
+    /// Expires.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Last used.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// Revoked.
+    pub revoked: bool,
+}
+
+fn code_hash(phone: &Phone, code: &str) -> String {
+    sha256_hex(&format!("{}:{code}", phone.as_str()))
+}
+
+/// Six digits, uniformly drawn from the OS RNG.
+fn new_code() -> Result<String, AppError> {
+    loop {
+        let mut buf = [0u8; 4];
+        getrandom::fill(&mut buf).map_err(|e| AppError::internal(format!("OS RNG: {e}")))?;
+        let n = u32::from_le_bytes(buf);
+        // 4_294_000_000 is a multiple of 1_000_000: reject the tail to avoid bias.
+        if n < 4_294_000_000 {
+            return Ok(format!("{:06}", n % 1_000_000));
+        }
+    }
+}
+
+fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
+    std::cmp::max((at - now).num_seconds(), 1)
+}
+
+fn parse_phone(raw: &str) -> Result<Phone, AppError> {
+    Phone::parse(raw).map_err(|m| AppError::invalid_field("phone", m))
+}
+
+impl App {
+    /// Sends a login code to `phone_raw`, within the per-phone and per-address limits.
+    /// Answers how many seconds until another code may be asked for.
+    pub async fn request_code(&self, phone_raw: &str, ip: &str) -> Result<i64, AppError> {
+        let phone = parse_phone(phone_raw)?;
+        let limits = &self.config.login;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let lock = lock_row(&txn, &phone, now).await?;
+        if let Some(until) = lock.locked_until.filter(|until| *until > now) {
+            return Err(AppError::TooMany {
+                message: "验证码错误次数过多，手机号已暂时锁定，请稍后再试".to_owned(),
+                retry_after: seconds_until(until, now),
+            });
+        }
+        let windows = [
+            (
+                sms_code::Column::Phone.eq(phone.as_str()),
+                Duration::seconds(limits.resend_window_secs),
+                limits.codes_per_phone_per_window,
+                "获取验证码过于频繁，请稍后再试",
+            ),
+            (
+                sms_code::Column::Phone.eq(phone.as_str()),
+                Duration::days(1),
+                limits.codes_per_phone_per_day,
+                "该手机号今日获取验证码次数已达上限，请明天再试",
+            ),
+            (
+                sms_code::Column::Ip.eq(ip),
+                Duration::hours(1),
+                limits.codes_per_ip_per_hour,
+                "当前网络获取验证码过于频繁，请稍后再试",
+            ),
+        ];
+        for (who, window, limit, message) in windows {
+            let recent = sms_code::Entity::find()
+                .filter(who)
+                .filter(sms_code::Column::CreatedAt.gt(now - window))
+                .order_by_asc(sms_code::Column::CreatedAt);
+            if recent.clone().count(&txn).await? >= limit {
+                let oldest = recent.one(&txn).await?.map_or(now, |c| c.created_at);
+                return Err(AppError::TooMany {
+                    message: message.to_owned(),
+                    retry_after: seconds_until(oldest + window, now),
+                });
+            }
+        }
+        let code = new_code()?;
+        sms_code::ActiveModel {
+            phone: Set(phone.as_str().to_owned()),
+            code_hash: Set(code_hash(&phone, &code)),
+            ip: Set(ip.to_owned()),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::seconds(limits.code_ttl_secs)),
+            used_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        if let Err(cause) = self.sms.send_code(&phone, &code).await {
+            tracing::error!(phone = %phone, %cause, "SMS not sent");
+            return Err(AppError::Unavailable("短信发送失败，请稍后重试".to_owned()));
+        }
+        tracing::info!(phone = %phone, "login code sent");
+        Ok(limits.resend_window_secs)
+    }
+
+    /// Checks a code. A phone seen for the first time gets an account. Five wrong codes
+    /// (configurable) lock the phone for fifteen minutes.
+    pub async fn verify_code(&self, phone_raw: &str, code: &str) -> Result<LoggedIn, AppError> {
+        let phone = parse_phone(phone_raw)?;
+        let limits = &self.config.login;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let lock = lock_row(&txn, &phone, now).await?;
+        if let Some(until) = lock.locked_until.filter(|until| *until > now) {
+            return Err(AppError::TooMany {
+                message: "验证码错误次数过多，手机号已暂时锁定，请稍后再试".to_owned(),
+                retry_after: seconds_until(until, now),
+            });
+        }
+        let latest = sms_code::Entity::find()
+            .filter(sms_code::Column::Phone.eq(phone.as_str()))
+            .filter(sms_code::Column::UsedAt.is_null())
+            .filter(sms_code::Column::ExpiresAt.gt(now))
+            .order_by_desc(sms_code::Column::CreatedAt)
+            .one(&txn)
+            .await?;
+        let candidate = code_hash(&phone, code.trim());
+        let matched = latest.filter(|row| {
+            bool::from(row.code_hash.as_bytes().ct_eq(candidate.as_bytes()))
+        });
+        let Some(row) = matched else {
+            login_lock::Entity::update_many()
+                .col_expr(login_lock::Column::Failures, Expr::col(login_lock::Column::Failures).add(1))
+                .col_expr(login_lock::Column::UpdatedAt, Expr::value(now))
+                .filter(login_lock::Column::Phone.eq(phone.as_str()))
+                .exec(&txn)
+                .await?;
+            let failures = lock_row(&txn, &phone, now).await?.failures;
+            if failures >= limits.max_failures {
+                let until = now + Duration::seconds(limits.lock_secs);
+                login_lock::Entity::update_many()
+                    .col_expr(login_lock::Column::Failures, Expr::value(0))
+                    .col_expr(login_lock::Column::LockedUntil, Expr::value(Some(until)))
+                    .filter(login_lock::Column::Phone.eq(phone.as_str()))
+                    .exec(&txn)
+                    .await?;
+                void_codes(&txn, &phone, now).await?;
+                txn.commit().await?;
+                tracing::warn!(phone = %phone, "phone locked after wrong codes");
+                return Err(AppError::TooMany {
+                    message: "验证码错误次数过多，手机号已锁定15分钟".to_owned(),
+                    retry_after: seconds_until(until, now),
+                });
+            }
+            txn.commit().await?;
+            return Err(AppError::Unauthenticated("验证码错误或已过期".to_owned()));
+        };
+        let mut used: sms_code::ActiveModel = row.into();
+        used.used_at = Set(Some(now));
+        used.update(&txn).await?;
+        login_lock::Entity::update_many()
+            .col_expr(login_lock::Column::Failures, Expr::value(0))
+            .filter(login_lock::Column::Phone.eq(phone.as_str()))
+            .exec(&txn)
+            .await?;
+        let user = find_or_create_user(&txn, &phone, now).await?;
+        txn.commit().await?;
+        Ok(LoggedIn { user_id: user.id, needs_name: user.name.is_none() })
+    }
+
+    /// Issues a bearer token for a user; only its hash is kept.
+    pub async fn issue_token(
+        &self,
+        user_id: i64,
+        label: &str,
+        ttl: Option<Duration>,
+    ) -> Result<String, AppError> {
+        let token = format!("kp_{}", random_hex(32)?);
+        let now = self.clock.now();
+        api_token::ActiveModel {
+            user_id: Set(user_id),
+            token_hash: Set(sha256_hex(&token)),
+            label: Set(label.to_owned()),
+            created_at: Set(now),
+            expires_at: Set(ttl.map(|ttl| now + ttl)),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(token)
+    }
+
+    /// `POST /api/v1/auth/sessions`: a code for a bearer token.
+    pub async fn log_in_for_token(&self, phone_raw: &str, code: &str) -> Result<String, AppError> {
+        let logged_in = self.verify_code(phone_raw, code).await?;
+        let ttl = Duration::days(self.config.login.login_token_ttl_days);
+        self.issue_token(logged_in.user_id, "登录", Some(ttl)).await
+    }
+
+    /// The person a bearer token belongs to; `None` for an unknown, expired or revoked token.
+    pub async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>, AppError> {
+        let now = self.clock.now();
+        let Some(row) = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= now) {
+            return Ok(None);
+        }
+        // Recorded at most every ten minutes, so that reads do not all become writes.
+        if row.last_used_at.is_none_or(|at| now - at > Duration::minutes(10)) {
+            api_token::Entity::update_many()
+                .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
+                .filter(api_token::Column::Id.eq(row.id))
+                .exec(&self.db)
+                .await?;
+        }
+        self.actor(row.user_id).await
+    }
+
+    /// The tokens a user holds, newest first.
+    pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>, AppError> {
+        let rows = api_token::Entity::find()
+            .filter(api_token::Column::UserId.eq(actor.user_id))
+            .order_by_desc(api_token::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|t| TokenInfo {
+                id: t.id,
+                label: t.label,
+                created_at: t.created_at,
+                expires_at: t.expires_at,
+                last_used_at: t.last_used_at,
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect())
+    }
+
+    /// Revokes one of the actor's own tokens.
+    pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<(), AppError> {
+        let result = api_token::Entity::update_many()
+            .col_expr(api_token::Column::RevokedAt, Expr::value(Some(self.clock.now())))
+            .filter(api_token::Column::Id.eq(token_id))
+            .filter(api_token::Column::UserId.eq(actor.user_id))
+            .exec(&self.db)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(AppError::NotFound("未找到该令牌".to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Loads a user's name and roles.
+    pub async fn actor(&self, user_id: i64) -> Result<Option<Actor>, AppError> {
+        let Some(user) = user::Entity::find_by_id(user_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let grants = user_role::Entity::find()
+            .filter(user_role::Column::UserId.eq(user_id))
+            .order_by_asc(user_role::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                Role::parse(&r.role).ok().map(|role| Grant { role, region_code: r.region_code })
+            })
+            .collect();
+        Ok(Some(Actor { user_id, name: user.name, grants }))
+    }
+
+    /// Starts a browser session (for a visitor, or for a user who just logged in: a new id
+    /// every time, so that logging in rotates it). Answers the cookie value and CSRF token.
+    pub async fn start_session(&self, user_id: Option<i64>) -> Result<(String, String), AppError> {
+        let now = self.clock.now();
+        web_session::Entity::delete_many()
+            .filter(web_session::Column::ExpiresAt.lt(now))
+            .exec(&self.db)
+            .await?;
+        let cookie = random_hex(32)?;
+        let csrf = random_hex(16)?;
+        web_session::ActiveModel {
+            id_hash: Set(sha256_hex(&cookie)),
+            user_id: Set(user_id),
+            csrf_token: Set(csrf.clone()),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::hours(self.config.login.session_ttl_hours)),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok((cookie, csrf))
+    }
+
+    /// The live session a cookie names, if any.
+    pub async fn session(&self, cookie: &str) -> Result<Option<WebSession>, AppError> {
+        let row = web_session::Entity::find_by_id(sha256_hex(cookie))
+            .filter(web_session::Column::ExpiresAt.gt(self.clock.now()))
+            .one(&self.db)
+            .await?;
+        Ok(row.map(|s| WebSession { user_id: s.user_id, csrf_token: s.csrf_token }))
+    }
+
+    /// Ends a session (logout, or the visitor's session replaced at login).
+    pub async fn end_session(&self, cookie: &str) -> Result<(), AppError> {
+        web_session::Entity::delete_by_id(sha256_hex(cookie)).exec(&self.db).await?;
+        Ok(())
+    }
+}
+
+/// The phone's lock row, made if missing. On PostgreSQL the update takes the row lock, so
+/// that concurrent requests for one phone are counted one after another.
+async fn lock_row(
+    db: &impl ConnectionTrait,
+    phone: &Phone,
+    now: DateTime<Utc>,
+) -> Result<login_lock::Model, AppError> {
+    let touched = login_lock::Entity::update_many()
+        .col_expr(login_lock::Column::UpdatedAt, Expr::value(now))
+        .filter(login_lock::Column::Phone.eq(phone.as_str()))
+        .exec(db)
+        .await?;
+    if touched.rows_affected == 0 {
+        let row = login_lock::ActiveModel {
+            phone: Set(phone.as_str().to_owned()),
+            failures: Set(0),
+            locked_until: Set(None),
+            updated_at: Set(now),
+        };
+        login_lock::Entity::insert(row)
+            .on_conflict(OnConflict::column(login_lock::Column::Phone).do_nothing().to_owned())
+            .exec_without_returning(db)
+            .await?;
+    }
+    login_lock::Entity::find_by_id(phone.as_str().to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("login lock row vanished"))
+}
+
+async fn void_codes(
+    db: &impl ConnectionTrait,
+    phone: &Phone,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    sms_code::Entity::update_many()
+        .col_expr(sms_code::Column::UsedAt, Expr::value(Some(now)))
+        .filter(sms_code::Column::Phone.eq(phone.as_str()))
+        .filter(sms_code::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The user with this phone, made if new.
+pub(crate) async fn find_or_create_user(
+    db: &impl ConnectionTrait,
+    phone: &Phone,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AppError> {
+    let existing =
+        user::Entity::find().filter(user::Column::Phone.eq(phone.as_str())).one(db).await?;
+    if let Some(user) = existing {
+        return Ok(user);
+    }
+    let made = user::ActiveModel {
+        phone: Set(phone.as_str().to_owned()),
+        name: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    tracing::info!(user_id = made.id, phone = %phone, "account created");
+    Ok(made)
+}

@@ -1,0 +1,154 @@
+//! kepu's settings: one typed struct. Embedded defaults, then a TOML file, then environment
+//! variables (merged by the binary).
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+/// All settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address to listen on (`KEPU_BIND`).
+    pub bind: String,
+    /// Where the embedded database, uploads, the search index and the SMS outbox live
+    /// (`KEPU_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH?mode=rwc` or `postgres://…` (`KEPU_DATABASE_URL`); default: `kepu.db`
+    /// in the data folder.
+    pub database_url: Option<String>,
+    /// Mark the session cookie `Secure` (behind HTTPS in production).
+    pub cookie_secure: bool,
+    /// Login limits and durations.
+    pub login: LoginLimits,
+    /// SMS provider.
+    pub sms: SmsConfig,
+}
+
+/// Every limit and duration of login, each configurable.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct LoginLimits {
+    /// A code works this many seconds.
+    pub code_ttl_secs: i64,
+    /// Codes per phone in any window of `resend_window_secs`.
+    pub codes_per_phone_per_window: u64,
+    /// The resend window (one code a minute).
+    pub resend_window_secs: i64,
+    /// Codes per phone in 24 hours.
+    pub codes_per_phone_per_day: u64,
+    /// Codes per client address in an hour.
+    pub codes_per_ip_per_hour: u64,
+    /// Wrong codes before the phone is locked.
+    pub max_failures: i32,
+    /// How long a lock lasts.
+    pub lock_secs: i64,
+    /// How long a browser session lasts.
+    pub session_ttl_hours: i64,
+    /// How long a token from `POST /api/v1/auth/sessions` lasts.
+    pub login_token_ttl_days: i64,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            code_ttl_secs: 300,
+            codes_per_phone_per_window: 1,
+            resend_window_secs: 60,
+            codes_per_phone_per_day: 10,
+            codes_per_ip_per_hour: 20,
+            max_failures: 5,
+            lock_secs: 900,
+            session_ttl_hours: 24 * 7,
+            login_token_ttl_days: 30,
+        }
+    }
+}
+
+/// Which SMS provider sends login codes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct SmsConfig {
+    /// `outbox` (development: lines appended to `sms-outbox.log`) or `aliyun`.
+    pub provider: String,
+    /// Aliyun AccessKey id.
+    pub aliyun_access_key_id: String,
+    /// Aliyun AccessKey secret; never printed.
+    pub aliyun_access_key_secret: Secret,
+    /// Registered signature (签名).
+    pub aliyun_sign_name: String,
+    /// Template with a `${code}` parameter.
+    pub aliyun_template_code: String,
+    /// API endpoint.
+    pub aliyun_endpoint: String,
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig {
+            provider: "outbox".to_owned(),
+            aliyun_access_key_id: String::new(),
+            aliyun_access_key_secret: Secret::default(),
+            aliyun_sign_name: String::new(),
+            aliyun_template_code: String::new(),
+            aliyun_endpoint: "https://dysmsapi.aliyuncs.com/".to_owned(),
+        }
+    }
+}
+
+/// A secret value that never prints.
+#[derive(Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[secret]")
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: "127.0.0.1:8080".to_owned(),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            cookie_secure: false,
+            login: LoginLimits::default(),
+            sms: SmsConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// The database URL, defaulting to `kepu.db` in the data folder.
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", self.data_dir.join("kepu.db").display())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_print() {
+        let mut config = Config::default();
+        config.sms.aliyun_access_key_secret = Secret("hunter2".to_owned());
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn the_default_database_is_sqlite_in_the_data_folder() {
+        assert_eq!(Config::default().database_url(), "sqlite://./data/kepu.db?mode=rwc");
+    }
+}

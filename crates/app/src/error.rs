@@ -1,0 +1,95 @@
+//! The errors a use case can answer, by class. The web layer turns each class into a
+//! status code and API.md's JSON error body in one place.
+//!
+//! Policy: every refusal a user can cause carries a Chinese message meant for that user;
+//! `Internal` is the only class whose cause is hidden from the user, and it is logged once
+//! with its cause where it is turned into a response.
+
+use domain::FieldErrors;
+
+/// A refusal or a failure of a use case.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Malformed input: a parameter that does not parse or is out of range (400).
+    #[error("{0}")]
+    Malformed(String),
+    /// Not logged in (401).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// Logged in but not allowed to do this (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not found, or not yours to see (404).
+    #[error("{0}")]
+    NotFound(String),
+    /// A conflict: duplicate, wrong state, stale version (409); `existing_id` points to the
+    /// record the input collides with, where there is one.
+    #[error("{message}")]
+    Conflict {
+        /// Chinese message.
+        message: String,
+        /// The id of the existing record.
+        existing_id: Option<i64>,
+    },
+    /// A rule broken (422), with messages by field.
+    #[error("{message}")]
+    Validation {
+        /// Summary in Chinese.
+        message: String,
+        /// Messages by field.
+        fields: FieldErrors,
+    },
+    /// Too many requests (429); try again after this many seconds.
+    #[error("{message}")]
+    TooMany {
+        /// Chinese message.
+        message: String,
+        /// Seconds to wait.
+        retry_after: i64,
+    },
+    /// The SMS provider did not take the message (503).
+    #[error("{0}")]
+    Unavailable(String),
+    /// Anything else: a bug or an outage. Never shown to the user.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// An internal error from any cause.
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        AppError::Internal(cause.to_string())
+    }
+
+    /// A 422 listing `fields`.
+    pub fn invalid(fields: FieldErrors) -> AppError {
+        AppError::Validation { message: "提交的内容有误，请按提示修改".to_owned(), fields }
+    }
+
+    /// A 422 about one field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::invalid(FieldErrors::single(field, message))
+    }
+
+    /// A 409 without a pointer.
+    pub fn conflict(message: impl Into<String>) -> AppError {
+        AppError::Conflict { message: message.into(), existing_id: None }
+    }
+
+    /// A 401 asking to log in.
+    pub fn login_required() -> AppError {
+        AppError::Unauthenticated("请先登录".to_owned())
+    }
+}
+
+impl From<store::sea_orm::DbErr> for AppError {
+    fn from(err: store::sea_orm::DbErr) -> AppError {
+        AppError::Internal(err.to_string())
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(fields: FieldErrors) -> AppError {
+        AppError::invalid(fields)
+    }
+}

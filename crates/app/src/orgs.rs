@@ -1,0 +1,295 @@
+//! The organisation registry: applications, duplicates, certification, members, lookup.
+
+use chrono::{DateTime, Utc};
+use domain::credit_code::CreditCode;
+use domain::org::{self, Decision, OrgKind, OrgLevel, OrgStatus};
+use domain::phone::Phone;
+use domain::FieldErrors;
+use serde::{Deserialize, Serialize};
+use store::entities::{org as entity, org_member};
+use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+
+use crate::{Actor, App, AppError};
+
+/// An application to the registry, as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgInput {
+    /// Full name as on the official seal.
+    pub name: Option<String>,
+    /// Kind (API.md vocabulary).
+    pub kind: Option<String>,
+    /// Division code.
+    pub region_code: Option<String>,
+    /// Level; derived from the region when absent.
+    pub level: Option<String>,
+    /// The organisation it belongs to.
+    pub parent_id: Option<i64>,
+    /// 统一社会信用代码.
+    pub credit_code: Option<String>,
+}
+
+/// An organisation as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Level.
+    pub level: String,
+    /// Division.
+    pub region_code: String,
+    /// Parent organisation.
+    pub parent_id: Option<i64>,
+    /// Credit code.
+    pub credit_code: Option<String>,
+    /// `pending`, `certified` or `rejected`.
+    pub status: String,
+    /// The reason given with the last decision.
+    pub status_reason: Option<String>,
+    /// Whether a national administrator certified it (a national level counts only then).
+    pub national_certified: bool,
+    /// Applied at.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<entity::Model> for OrgView {
+    fn from(o: entity::Model) -> Self {
+        OrgView {
+            id: o.id,
+            name: o.name,
+            kind: o.kind,
+            level: o.level,
+            region_code: o.region_code,
+            parent_id: o.parent_id,
+            credit_code: o.credit_code,
+            status: o.status,
+            status_reason: o.status_reason,
+            national_certified: o.national_certified,
+            created_at: o.created_at,
+        }
+    }
+}
+
+/// An autocomplete hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgHit {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Division.
+    pub region_code: String,
+    /// Status.
+    pub status: String,
+}
+
+/// A certification decision as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificationInput {
+    /// `approve` or `reject`.
+    pub decision: Option<String>,
+    /// Required to reject.
+    pub reason: Option<String>,
+}
+
+fn path_of(o: &entity::Model) -> domain::region::RegionPath {
+    domain::region::RegionPath {
+        province: o.province_code.clone(),
+        city: o.city_code.clone(),
+        county: o.county_code.clone(),
+    }
+}
+
+impl App {
+    /// `POST /api/v1/orgs`: applies for a registry entry; the caller becomes its first member.
+    pub async fn apply_org(&self, actor: &Actor, input: OrgInput) -> Result<OrgView, AppError> {
+        let mut errors = FieldErrors::new();
+        let name = errors.take("name", org::parse_name(input.name.as_deref().unwrap_or_default()));
+        let kind = errors.take("kind", OrgKind::parse(input.kind.as_deref().unwrap_or_default()));
+        let region = match input.region_code.as_deref() {
+            None => {
+                errors.add("region_code", "请选择所在地区");
+                None
+            }
+            Some(raw) => errors.take("region_code", self.locate_for("region_code", raw).await),
+        };
+        let level = match (input.level.as_deref(), &region) {
+            (Some(raw), _) => errors.take("level", OrgLevel::parse(raw)),
+            (None, Some((_, located))) => Some(OrgLevel::derived_from(located.level)),
+            (None, None) => None,
+        };
+        let credit_code = match input.credit_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => None,
+            Some(raw) => errors.take("credit_code", CreditCode::parse(raw)).map(|c| c.as_str().to_owned()),
+        };
+        if let Some(parent_id) = input.parent_id
+            && entity::Entity::find_by_id(parent_id).one(&self.db).await?.is_none()
+        {
+            errors.add("parent_id", "所选上级单位不存在");
+        }
+        errors.into_result()?;
+        let (Some(name), Some(kind), Some((region_code, located)), Some(level)) = (name, kind, region, level) else {
+            return Err(AppError::internal("validated input incomplete"));
+        };
+        if let Some(same) = entity::Entity::find()
+            .filter(entity::Column::Name.eq(name.clone()))
+            .filter(entity::Column::RegionCode.eq(region_code.clone()))
+            .one(&self.db)
+            .await?
+        {
+            return Err(AppError::Conflict {
+                message: format!("“{}”已在该地区登记（单位编号 {}），请联系该单位管理员将您加为成员", same.name, same.id),
+                existing_id: Some(same.id),
+            });
+        }
+        if let Some(code) = &credit_code
+            && let Some(same) = entity::Entity::find().filter(entity::Column::CreditCode.eq(code.clone())).one(&self.db).await?
+        {
+            return Err(AppError::Conflict {
+                message: format!("该统一社会信用代码已由“{}”登记（单位编号 {}）", same.name, same.id),
+                existing_id: Some(same.id),
+            });
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let made = entity::ActiveModel {
+            name: Set(name),
+            kind: Set(kind.as_str().to_owned()),
+            level: Set(level.as_str().to_owned()),
+            region_code: Set(region_code),
+            province_code: Set(located.path.province.clone()),
+            city_code: Set(located.path.city.clone()),
+            county_code: Set(located.path.county.clone()),
+            parent_id: Set(input.parent_id),
+            credit_code: Set(credit_code),
+            status: Set(OrgStatus::Pending.as_str().to_owned()),
+            status_reason: Set(None),
+            national_certified: Set(false),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            created_by: Set(Some(actor.user_id)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|e| {
+            if store::is_unique_violation(&e) {
+                AppError::conflict("该单位已登记（名称与地区相同，或统一社会信用代码相同）")
+            } else {
+                e.into()
+            }
+        })?;
+        org_member::ActiveModel { org_id: Set(made.id), user_id: Set(actor.user_id), added_at: Set(now) }
+            .insert(&txn)
+            .await?;
+        crate::audit::record(&txn, now, Some(actor.user_id), "org.apply", "org", &made.id.to_string(), &located.path, serde_json::json!({"name": made.name})).await?;
+        txn.commit().await?;
+        Ok(made.into())
+    }
+
+    /// One organisation.
+    pub async fn org(&self, id: i64) -> Result<OrgView, AppError> {
+        Ok(self.find_org(id).await?.into())
+    }
+
+    async fn find_org(&self, id: i64) -> Result<entity::Model, AppError> {
+        entity::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))
+    }
+
+    /// Autocomplete: names containing `q`, certified first, rejected never.
+    pub async fn search_orgs(&self, q: &str, limit: u64) -> Result<Vec<OrgHit>, AppError> {
+        let q = q.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let rows = entity::Entity::find()
+            .filter(Expr::col(entity::Column::Name).like(store::sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')))
+            .filter(entity::Column::Status.ne(OrgStatus::Rejected.as_str()))
+            .order_by_asc(Expr::col(entity::Column::Status).ne(OrgStatus::Certified.as_str()))
+            .order_by_asc(entity::Column::Name)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|o| OrgHit { id: o.id, name: o.name, region_code: o.region_code, status: o.status })
+            .collect())
+    }
+
+    /// `POST /api/v1/orgs/{id}/certification`: an administrator whose area covers the
+    /// organisation approves or rejects it.
+    pub async fn certify_org(&self, actor: &Actor, id: i64, input: CertificationInput) -> Result<OrgView, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以认证单位".to_owned()));
+        }
+        let found = self.find_org(id).await?;
+        if !actor.governs(&path_of(&found)) {
+            return Err(AppError::Forbidden("该单位不在您的管辖范围内".to_owned()));
+        }
+        let decision = match input.decision.as_deref() {
+            Some("approve") => Decision::Approve,
+            Some("reject") => Decision::Reject,
+            _ => return Err(AppError::invalid_field("decision", "请选择“通过”（approve）或“不通过”（reject）")),
+        };
+        let reason = org::parse_reason(decision, input.reason.as_deref()).map_err(|m| AppError::invalid_field("reason", m))?;
+        let status = match decision {
+            Decision::Approve => OrgStatus::Certified,
+            Decision::Reject => OrgStatus::Rejected,
+        };
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let path = path_of(&found);
+        let mut row: entity::ActiveModel = found.into();
+        row.status = Set(status.as_str().to_owned());
+        row.status_reason = Set(reason.clone());
+        row.national_certified = Set(decision == Decision::Approve && actor.is_national_admin());
+        row.decided_by = Set(Some(actor.user_id));
+        row.decided_at = Set(Some(now));
+        let updated = row.update(&txn).await?;
+        crate::audit::record(&txn, now, Some(actor.user_id), "org.certify", "org", &id.to_string(), &path, serde_json::json!({"status": status.as_str(), "reason": reason})).await?;
+        txn.commit().await?;
+        Ok(updated.into())
+    }
+
+    /// Whether a user may act for an organisation.
+    pub async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, AppError> {
+        Ok(org_member::Entity::find_by_id((org_id, user_id)).one(&self.db).await?.is_some())
+    }
+
+    /// A member adds a colleague by phone number (an account is made if the phone is new).
+    pub async fn add_member(&self, actor: &Actor, org_id: i64, phone_raw: &str) -> Result<(), AppError> {
+        let found = self.find_org(org_id).await?;
+        if !self.is_member(actor.user_id, org_id).await? && !actor.governs(&path_of(&found)) {
+            return Err(AppError::Forbidden("只有本单位成员可以添加成员".to_owned()));
+        }
+        let phone = Phone::parse(phone_raw).map_err(|m| AppError::invalid_field("phone", m))?;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let user = crate::auth::find_or_create_user(&txn, &phone, now).await?;
+        let added = org_member::Entity::insert(org_member::ActiveModel {
+            org_id: Set(org_id),
+            user_id: Set(user.id),
+            added_at: Set(now),
+        })
+        .on_conflict(OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId]).do_nothing().to_owned())
+        .exec_without_returning(&txn)
+        .await?;
+        if added == 0 {
+            return Err(AppError::conflict("该手机号已是本单位成员"));
+        }
+        crate::audit::record(&txn, now, Some(actor.user_id), "org.add_member", "org", &org_id.to_string(), &path_of(&found), serde_json::json!({"user_id": user.id})).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,161 @@
+//! Accounts: who am I, my name, and the administration command that adds users and roles.
+
+use domain::phone::Phone;
+use domain::role::Role;
+use serde::Serialize;
+use store::entities::{org, org_member, user, user_role};
+use store::sea_orm::sea_query::OnConflict;
+use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+
+use crate::{Actor, App, AppError, Grant};
+
+/// `GET /api/v1/me`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Me {
+    /// Id.
+    pub id: i64,
+    /// Name; null until given.
+    pub name: Option<String>,
+    /// Phone (the person's own).
+    pub phone: String,
+    /// Roles.
+    pub roles: Vec<Grant>,
+    /// Organisations the person may act for.
+    pub orgs: Vec<OrgRef>,
+}
+
+/// An organisation named in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRef {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+impl App {
+    /// The caller's account.
+    pub async fn me(&self, actor: &Actor) -> Result<Me, AppError> {
+        let user = user::Entity::find_by_id(actor.user_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(AppError::login_required)?;
+        let member_of: Vec<i64> = org_member::Entity::find()
+            .filter(org_member::Column::UserId.eq(actor.user_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.org_id)
+            .collect();
+        let orgs = org::Entity::find()
+            .filter(org::Column::Id.is_in(member_of))
+            .order_by_asc(org::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|o| OrgRef { id: o.id, name: o.name })
+            .collect();
+        Ok(Me { id: user.id, name: user.name, phone: user.phone, roles: actor.grants.clone(), orgs })
+    }
+
+    /// Sets the caller's name (asked at the first login).
+    pub async fn set_name(&self, actor: &Actor, raw: &str) -> Result<(), AppError> {
+        let name = domain::text::person_name(raw).map_err(|m| AppError::invalid_field("name", m))?;
+        let mut row: user::ActiveModel = user::Entity::find_by_id(actor.user_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(AppError::login_required)?
+            .into();
+        row.name = Set(Some(name));
+        row.update(&self.db).await?;
+        Ok(())
+    }
+
+    /// `kepu user add`: makes (or finds) the user with this phone, sets the name, and
+    /// grants a role over a region and membership of an organisation. Answers the user id.
+    pub async fn add_user(
+        &self,
+        phone: &str,
+        name: &str,
+        role: Option<Role>,
+        region: Option<&str>,
+        org_id: Option<i64>,
+    ) -> Result<i64, AppError> {
+        let phone = Phone::parse(phone).map_err(|m| AppError::invalid_field("phone", m))?;
+        let name = domain::text::person_name(name).map_err(|m| AppError::invalid_field("name", m))?;
+        let region_code = match role {
+            Some(role) => Some(self.region_for_role(role, region).await?),
+            None => None,
+        };
+        if let Some(org_id) = org_id
+            && org::Entity::find_by_id(org_id).one(&self.db).await?.is_none()
+        {
+            return Err(AppError::invalid_field("org", format!("单位 {org_id} 不存在")));
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let found = crate::auth::find_or_create_user(&txn, &phone, now).await?;
+        let mut row: user::ActiveModel = found.into();
+        row.name = Set(Some(name));
+        let saved = row.update(&txn).await?;
+        if let (Some(role), Some(region_code)) = (role, region_code) {
+            user_role::Entity::insert(user_role::ActiveModel {
+                user_id: Set(saved.id),
+                role: Set(role.as_str().to_owned()),
+                region_code: Set(region_code),
+                ..Default::default()
+            })
+            .on_conflict(
+                OnConflict::columns([user_role::Column::UserId, user_role::Column::Role, user_role::Column::RegionCode])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        if let Some(org_id) = org_id {
+            org_member::Entity::insert(org_member::ActiveModel { org_id: Set(org_id), user_id: Set(saved.id), added_at: Set(now) })
+                .on_conflict(OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId]).do_nothing().to_owned())
+                .exec_without_returning(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(saved.id)
+    }
+
+    /// The region a role is bound to: an administrator's must be a division of its level
+    /// (`000000` for a national administrator); hosts and experts may name one or none.
+    async fn region_for_role(&self, role: Role, region: Option<&str>) -> Result<String, AppError> {
+        match (role.governs(), region) {
+            (Some(None), None | Some(domain::region::NATIONAL)) => Ok(domain::region::NATIONAL.to_owned()),
+            (Some(None), Some(_)) => Err(AppError::invalid_field("region", "全国管理员的地区应为 000000（全国）")),
+            (Some(Some(_)), None) => Err(AppError::invalid_field("region", format!("{}须指定所辖地区（--region）", role.label()))),
+            (Some(Some(level)), Some(raw)) => {
+                let (code, located) = self.locate_for("region", raw).await.map_err(|m| AppError::invalid_field("region", m))?;
+                if located.level == Some(level) {
+                    Ok(code)
+                } else {
+                    Err(AppError::invalid_field("region", format!("{}所辖地区须为{}级区划", role.label(), match level {
+                        domain::region::RegionLevel::Province => "省",
+                        domain::region::RegionLevel::City => "市",
+                        domain::region::RegionLevel::County => "县",
+                    })))
+                }
+            }
+            (None, None) => Ok(String::new()),
+            (None, Some(raw)) => self.locate_for("region", raw).await.map(|(code, _)| code).map_err(|m| AppError::invalid_field("region", m)),
+        }
+    }
+}
+
+impl App {
+    /// The id of the user with this phone, if any (`kepu token issue`).
+    pub async fn user_id_by_phone(&self, raw: &str) -> Result<Option<i64>, AppError> {
+        let phone = Phone::parse(raw).map_err(|m| AppError::invalid_field("phone", m))?;
+        Ok(user::Entity::find()
+            .filter(user::Column::Phone.eq(phone.as_str()))
+            .one(&self.db)
+            .await?
+            .map(|u| u.id))
+    }
+}

@@ -1,0 +1,89 @@
+//! Login by SMS code, the caller's account and tokens.
+
+use app::App;
+use app::auth::TokenInfo;
+use app::users::Me;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::caller::{Authed, client_ip};
+use crate::error::ApiError;
+
+/// The client's address as an extractor.
+pub struct ClientIp(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// Body of `POST /api/v1/auth/sms-codes`.
+#[derive(Debug, Deserialize)]
+pub struct CodeRequest {
+    #[serde(default)]
+    phone: String,
+}
+
+/// Body of `POST /api/v1/auth/sessions`.
+#[derive(Debug, Deserialize)]
+pub struct LoginRequest {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /api/v1/auth/sms-codes`: sends a login code.
+#[utoipa::path(post, path = "/api/v1/auth/sms-codes", responses((status = 202, description = "已发送"), (status = 422, description = "手机号格式不正确"), (status = 429, description = "超过频率限制（带 Retry-After）")))]
+pub async fn send_code(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    body: Result<Json<CodeRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(input) = body?;
+    let retry_after = app.request_code(&input.phone, &ip).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({"sent": true, "retry_after": retry_after}))))
+}
+
+/// `POST /api/v1/auth/sessions`: a code for a bearer token.
+#[utoipa::path(post, path = "/api/v1/auth/sessions", responses((status = 200, description = "{token}"), (status = 401, description = "验证码错误或已过期"), (status = 429, description = "手机号已锁定")))]
+pub async fn log_in(
+    State(app): State<App>,
+    body: Result<Json<LoginRequest>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(input) = body?;
+    let token = app.log_in_for_token(&input.phone, &input.code).await?;
+    Ok(Json(json!({"token": token})))
+}
+
+/// `GET /api/v1/me`.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "{id, name, phone, roles, orgs}"), (status = 401, description = "未登录")))]
+pub async fn me(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
+    Ok(Json(app.me(&actor).await?))
+}
+
+/// `GET /api/v1/me/tokens`: the caller's tokens (never the tokens themselves).
+#[utoipa::path(get, path = "/api/v1/me/tokens", responses((status = 200, description = "令牌列表")))]
+pub async fn tokens(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+    Ok(Json(app.list_tokens(&actor).await?))
+}
+
+/// `DELETE /api/v1/me/tokens/{id}`: revokes one of the caller's tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", params(("id" = i64, Path)), responses((status = 204, description = "已吊销"), (status = 404, description = "不存在")))]
+pub async fn revoke_token(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = id?;
+    app.revoke_token(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,85 @@
+//! The organisation registry.
+
+use app::App;
+use app::orgs::{CertificationInput, OrgHit, OrgInput, OrgView};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::caller::Authed;
+use crate::error::ApiError;
+
+/// Query of the autocomplete.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    q: Option<String>,
+    limit: Option<u64>,
+}
+
+/// Body of `POST /api/v1/orgs/{id}/members`.
+#[derive(Debug, Deserialize)]
+pub struct MemberInput {
+    #[serde(default)]
+    phone: String,
+}
+
+/// `GET /api/v1/orgs?q=TEXT&limit=10`: autocomplete, certified first.
+#[utoipa::path(get, path = "/api/v1/orgs", params(("q" = Option<String>, Query), ("limit" = Option<u64>, Query, description = "1–50，默认10")), responses((status = 200, description = "[{id, name, region_code, status}]"), (status = 400, description = "参数错误")))]
+pub async fn search(
+    State(app): State<App>,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Json<Vec<OrgHit>>, ApiError> {
+    let Query(query) = query?;
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        return Err(app::AppError::Malformed("limit 须在1至50之间".to_owned()).into());
+    }
+    Ok(Json(app.search_orgs(query.q.as_deref().unwrap_or(""), limit).await?))
+}
+
+/// `GET /api/v1/orgs/{id}`.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)), responses((status = 200, description = "单位"), (status = 404, description = "不存在")))]
+pub async fn one(State(app): State<App>, id: Result<Path<i64>, PathRejection>) -> Result<Json<OrgView>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.org(id).await?))
+}
+
+/// `POST /api/v1/orgs`: applies for a registry entry.
+#[utoipa::path(post, path = "/api/v1/orgs", responses((status = 201, description = "待认证的单位"), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误")))]
+pub async fn apply(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    body: Result<Json<OrgInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<OrgView>), ApiError> {
+    let Json(input) = body?;
+    Ok((StatusCode::CREATED, Json(app.apply_org(&actor, input).await?)))
+}
+
+/// `POST /api/v1/orgs/{id}/certification`.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/certification", params(("id" = i64, Path)), responses((status = 200, description = "认证后的单位"), (status = 403, description = "不在管辖范围"), (status = 422, description = "不通过未填理由")))]
+pub async fn certify(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<CertificationInput>, JsonRejection>,
+) -> Result<Json<OrgView>, ApiError> {
+    let (Path(id), Json(input)) = (id?, body?);
+    Ok(Json(app.certify_org(&actor, id, input).await?))
+}
+
+/// `POST /api/v1/orgs/{id}/members`: a member adds a colleague by phone.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/members", params(("id" = i64, Path)), responses((status = 201, description = "已添加"), (status = 403, description = "非本单位成员"), (status = 409, description = "已是成员")))]
+pub async fn add_member(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<MemberInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (Path(id), Json(input)) = (id?, body?);
+    app.add_member(&actor, id, &input.phone).await?;
+    Ok((StatusCode::CREATED, Json(json!({"org_id": id, "added": true}))))
+}

@@ -1,0 +1,112 @@
+//! Who is calling: a bearer token, a browser session cookie, or nobody.
+//!
+//! Cookie-authenticated API writes must carry the session's CSRF token in `X-CSRF-Token`;
+//! bearer requests carry no cookie and need none. Forms carry it as `_csrf` and are checked
+//! by [`check_form_csrf`].
+
+use std::net::SocketAddr;
+
+use app::{Actor, App, AppError};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+
+use crate::error::ApiError;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "kepu_session";
+
+/// The caller, if logged in.
+pub struct Caller(pub Option<Actor>);
+
+/// A caller who must be logged in (401 otherwise).
+pub struct Authed(pub Actor);
+
+/// The value of the session cookie, if the request has one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+/// The `Set-Cookie` value for a session (empty value and `Max-Age=0` to clear it).
+pub fn session_set_cookie(app: &App, value: Option<&str>) -> String {
+    let secure = if app.config.cookie_secure { "; Secure" } else { "" };
+    match value {
+        Some(v) => format!(
+            "{SESSION_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            app.config.login.session_ttl_hours * 3600
+        ),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// The client's address, for per-address limits.
+pub fn client_ip(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+}
+
+fn bearer(headers: &HeaderMap) -> Option<Result<String, ApiError>> {
+    let value = headers.get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 256);
+    Some(token.map(str::to_owned).ok_or_else(|| {
+        ApiError::App(AppError::Unauthenticated("Authorization 须为 “Bearer 令牌” 格式".to_owned()))
+    }))
+}
+
+impl FromRequestParts<App> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer(&parts.headers) {
+            let actor = app.actor_for_token(&token?).await?;
+            return match actor {
+                Some(actor) => Ok(Caller(Some(actor))),
+                None => Err(AppError::Unauthenticated("登录已失效，请重新登录".to_owned()).into()),
+            };
+        }
+        let Some(cookie) = session_cookie(&parts.headers) else {
+            return Ok(Caller(None));
+        };
+        let Some(session) = app.session(&cookie).await? else {
+            return Ok(Caller(None));
+        };
+        let Some(user_id) = session.user_id else {
+            return Ok(Caller(None));
+        };
+        if !parts.method.is_safe() {
+            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            if !app::same_secret(sent, &session.csrf_token) {
+                return Err(AppError::Forbidden("缺少或错误的 CSRF 令牌，请刷新页面后重试".to_owned()).into());
+            }
+        }
+        Ok(Caller(app.actor(user_id).await?))
+    }
+}
+
+impl FromRequestParts<App> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        match Caller::from_request_parts(parts, app).await?.0 {
+            Some(actor) => Ok(Authed(actor)),
+            None => Err(AppError::login_required().into()),
+        }
+    }
+}
+
+

@@ -1,0 +1,127 @@
+//! Turning errors into responses, in one place.
+//!
+//! Policy: the API answers API.md's body `{"error": {"code", "message", "fields"?}}` with the
+//! status of the error's class; pages answer a friendly Chinese page. Extractor rejections
+//! (bad JSON, wrong content type, unparsable query or path) are mapped here too, so that bad
+//! input never meets axum's plain-text defaults and never a 500. A 500 is logged once with
+//! its cause and shows none of it.
+
+use std::any::Any;
+
+use app::AppError;
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// An error answered as API.md's JSON body.
+#[derive(Debug)]
+pub enum ApiError {
+    /// A use case's refusal or failure.
+    App(AppError),
+    /// An HTTP-level refusal with no use-case class of its own (413, 415, 428).
+    Http(StatusCode, &'static str, String),
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        ApiError::App(e)
+    }
+}
+
+/// Status, stable code and user-facing message of a use-case error.
+pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
+    let (status, code) = match err {
+        AppError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed"),
+        AppError::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+        AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+        AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+        AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    };
+    let message = match err {
+        AppError::Internal(cause) => {
+            tracing::error!(%cause, "internal error");
+            "服务器内部错误，请稍后重试".to_owned()
+        }
+        other => other.to_string(),
+    };
+    (status, code, message)
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let err = match self {
+            ApiError::Http(status, code, message) => {
+                return (status, Json(json!({"error": {"code": code, "message": message}})))
+                    .into_response();
+            }
+            ApiError::App(err) => err,
+        };
+        let (status, code, message) = classify(&err);
+        let mut body = json!({"code": code, "message": message});
+        match &err {
+            AppError::Validation { fields, .. } => body["fields"] = json!(fields),
+            AppError::Conflict { existing_id: Some(id), .. } => {
+                body["existing_id"] = json!(id);
+                body["existing_url"] = json!(format!("/orgs/{id}"));
+            }
+            _ => {}
+        }
+        let mut response = (status, Json(json!({"error": body}))).into_response();
+        if let AppError::TooMany { retry_after, .. } = &err
+            && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+fn short(detail: &str) -> String {
+    detail.chars().take(200).collect()
+}
+
+/// A JSON body that could not be read: bad syntax or types (400), no JSON content type
+/// (415), too large (413).
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let detail = short(&rejection.body_text());
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::Http(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求须为 JSON（Content-Type: application/json）".to_owned(),
+            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::Http(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "请求内容过大".to_owned())
+            }
+            JsonRejection::JsonDataError(_) => {
+                ApiError::App(AppError::Malformed(format!("JSON 字段类型或取值不正确：{detail}")))
+            }
+            _ => ApiError::App(AppError::Malformed(format!("JSON 格式不正确：{detail}"))),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::App(AppError::Malformed(format!("查询参数不正确：{}", short(&rejection.body_text()))))
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        ApiError::App(AppError::NotFound("未找到该资源".to_owned()))
+    }
+}
+
+/// Answers 500 to a panic, without its message.
+pub fn panic_response(_: Box<dyn Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError::App(AppError::internal("panic")).into_response()
+}

@@ -1,0 +1,36 @@
+//! The OpenAPI document of the JSON API, at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "kepu 全国科普日平台 API", description = "See API.md for the contract: paths, fields, vocabularies and status codes."),
+    paths(
+        api::system::healthz,
+        api::system::audit,
+        api::regions::list,
+        api::regions::add,
+        api::campaigns::current,
+        api::campaigns::one,
+        api::campaigns::create,
+        api::auth::send_code,
+        api::auth::log_in,
+        api::auth::me,
+        api::auth::tokens,
+        api::auth::revoke_token,
+        api::orgs::search,
+        api::orgs::one,
+        api::orgs::apply,
+        api::orgs::certify,
+        api::orgs::add_member,
+    )
+)]
+struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,245 @@
+//! Login by phone and code, the name asked at the first login, and logout.
+
+use app::{App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{Layout, PageSession, error_page, see_other};
+use crate::api::auth::ClientIp;
+use crate::caller::session_set_cookie;
+use crate::error::{ApiError, classify};
+
+#[derive(Template, WebTemplate, Default)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    phone: String,
+    wait: i64,
+    notice: Option<String>,
+    phone_error: Option<String>,
+    code_error: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "profile.html")]
+struct ProfilePage {
+    layout: Layout,
+    name: String,
+    name_error: Option<String>,
+}
+
+/// A login form as posted.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// A profile form as posted.
+#[derive(Debug, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// A form carrying only its CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+fn expired() -> AppError {
+    AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned())
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// `GET /login`.
+pub async fn login_page(State(app): State<App>, headers: HeaderMap) -> Response {
+    let result = async {
+        let session = PageSession::ensure(&app, &headers).await?;
+        if session.user_id.is_some() {
+            return Ok(see_other("/"));
+        }
+        let page = LoginPage { layout: session.layout(&app).await?, ..Default::default() };
+        Ok::<_, AppError>(session.attach(&app, page.into_response()))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `POST /login/code`: sends a code; answers JSON to the page's script, a page otherwise.
+pub async fn send_code(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let json = wants_json(&headers);
+    let session = match PageSession::read(&app, &headers).await {
+        Ok(s) if s.accepts(&form.csrf) => s,
+        Ok(_) => return respond_error(json, &expired()),
+        Err(e) => return respond_error(json, &e),
+    };
+    let result = app.request_code(&form.phone, &ip).await;
+    if json {
+        return match result {
+            Ok(wait) => (StatusCode::ACCEPTED, axum::Json(json!({"sent": true, "retry_after": wait}))).into_response(),
+            Err(e) => ApiError::App(e).into_response(),
+        };
+    }
+    let layout = match session.layout(&app).await {
+        Ok(l) => l,
+        Err(e) => return error_page(&e),
+    };
+    let mut page = LoginPage { layout, phone: form.phone.trim().to_owned(), ..Default::default() };
+    match result {
+        Ok(wait) => {
+            page.wait = wait;
+            page.notice = Some("验证码已发送，请查收短信（5分钟内有效）".to_owned());
+            page.into_response()
+        }
+        Err(e) => {
+            let (status, _, message) = classify(&e);
+            page.phone_error = Some(field_message(&e, "phone").unwrap_or(message));
+            (status, page).into_response()
+        }
+    }
+}
+
+fn respond_error(json: bool, err: &AppError) -> Response {
+    if json {
+        let (status, code, message) = classify(err);
+        (status, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+    } else {
+        error_page(err)
+    }
+}
+
+fn field_message(err: &AppError, field: &str) -> Option<String> {
+    match err {
+        AppError::Validation { fields, .. } => fields.get(field).map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// `POST /login`: checks the code, rotates the session and logs the person in.
+pub async fn log_in(State(app): State<App>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+    let session = match PageSession::read(&app, &headers).await {
+        Ok(s) if s.accepts(&form.csrf) => s,
+        Ok(_) => return error_page(&expired()),
+        Err(e) => return error_page(&e),
+    };
+    match app.verify_code(&form.phone, &form.code).await {
+        Ok(logged_in) => {
+            let result = async {
+                if let Some(old) = &session.cookie {
+                    app.end_session(old).await?;
+                }
+                let (cookie, _) = app.start_session(Some(logged_in.user_id)).await?;
+                Ok::<_, AppError>(cookie)
+            }
+            .await;
+            let cookie = match result {
+                Ok(c) => c,
+                Err(e) => return error_page(&e),
+            };
+            let target = if logged_in.needs_name { "/account/profile" } else { "/" };
+            let mut response = see_other(target);
+            if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, Some(&cookie))) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            tracing::info!(user_id = logged_in.user_id, "logged in through the browser");
+            response
+        }
+        Err(e) => {
+            let layout = match session.layout(&app).await {
+                Ok(l) => l,
+                Err(e) => return error_page(&e),
+            };
+            let (status, _, message) = classify(&e);
+            let mut page = LoginPage { layout, phone: form.phone.trim().to_owned(), ..Default::default() };
+            match field_message(&e, "phone") {
+                Some(m) => page.phone_error = Some(m),
+                None => page.code_error = Some(message),
+            }
+            (status, page).into_response()
+        }
+    }
+}
+
+/// `GET /account/profile`.
+pub async fn profile_page(State(app): State<App>, headers: HeaderMap) -> Response {
+    let result = async {
+        let session = PageSession::read(&app, &headers).await?;
+        let Some(user_id) = session.user_id else {
+            return Ok(see_other("/login"));
+        };
+        let name = app.actor(user_id).await?.and_then(|a| a.name).unwrap_or_default();
+        Ok::<_, AppError>(ProfilePage { layout: session.layout(&app).await?, name, name_error: None }.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `POST /account/profile`: saves the name.
+pub async fn save_profile(State(app): State<App>, headers: HeaderMap, Form(form): Form<ProfileForm>) -> Response {
+    let result = async {
+        let session = PageSession::read(&app, &headers).await?;
+        if !session.accepts(&form.csrf) {
+            return Err(expired());
+        }
+        let Some(actor) = (match session.user_id {
+            Some(id) => app.actor(id).await?,
+            None => None,
+        }) else {
+            return Ok(see_other("/login"));
+        };
+        match app.set_name(&actor, &form.name).await {
+            Ok(()) => Ok(see_other("/")),
+            Err(e) => {
+                let message = field_message(&e, "name").unwrap_or_else(|| classify(&e).2);
+                let page = ProfilePage { layout: session.layout(&app).await?, name: form.name.clone(), name_error: Some(message) };
+                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+            }
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `POST /logout`.
+pub async fn log_out(State(app): State<App>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+    let result = async {
+        let session = PageSession::read(&app, &headers).await?;
+        if !session.accepts(&form.csrf) {
+            return Err(expired());
+        }
+        if let Some(cookie) = &session.cookie {
+            app.end_session(cookie).await?;
+        }
+        let mut response = see_other("/");
+        if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, None)) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Ok::<_, AppError>(response)
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+

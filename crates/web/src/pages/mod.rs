@@ -1,0 +1,144 @@
+//! Server-rendered pages. They work without JavaScript; `static/app.js` enhances them.
+
+mod account;
+mod home;
+
+use app::{App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::caller::{session_cookie, session_set_cookie};
+use crate::error::{ApiError, classify};
+
+/// Every page route.
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(account::login_page).post(account::log_in))
+        .route("/login/code", post(account::send_code))
+        .route("/logout", post(account::log_out))
+        .route("/account/profile", get(account::profile_page).post(account::save_profile))
+        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../static/app.js")) }))
+        .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../../static/app.css")) }))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
+        .into_response()
+}
+
+/// What every page's header needs.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// The logged-in person's name (or a placeholder until they give it).
+    pub user_name: Option<String>,
+    /// The session's CSRF token for the page's forms.
+    pub csrf: String,
+}
+
+/// The browser session behind a page request.
+#[derive(Debug, Clone, Default)]
+pub struct PageSession {
+    /// The cookie value.
+    pub cookie: Option<String>,
+    /// Set when the session was made by this request: the cookie must be sent.
+    pub fresh: bool,
+    /// CSRF token.
+    pub csrf: String,
+    /// The logged-in user.
+    pub user_id: Option<i64>,
+}
+
+impl PageSession {
+    /// Reads the session, if the browser has a live one.
+    pub async fn read(app: &App, headers: &HeaderMap) -> Result<PageSession, AppError> {
+        let Some(cookie) = session_cookie(headers) else {
+            return Ok(PageSession::default());
+        };
+        Ok(match app.session(&cookie).await? {
+            Some(s) => PageSession { cookie: Some(cookie), fresh: false, csrf: s.csrf_token, user_id: s.user_id },
+            None => PageSession::default(),
+        })
+    }
+
+    /// Reads the session, starting a visitor's session if there is none (pages with forms).
+    pub async fn ensure(app: &App, headers: &HeaderMap) -> Result<PageSession, AppError> {
+        let session = PageSession::read(app, headers).await?;
+        if session.cookie.is_some() {
+            return Ok(session);
+        }
+        let (cookie, csrf) = app.start_session(None).await?;
+        Ok(PageSession { cookie: Some(cookie), fresh: true, csrf, user_id: None })
+    }
+
+    /// Whether a submitted form carries this session's token.
+    pub fn accepts(&self, sent: &str) -> bool {
+        self.cookie.is_some() && app::same_secret(sent, &self.csrf)
+    }
+
+    /// The header data for a page.
+    pub async fn layout(&self, app: &App) -> Result<Layout, AppError> {
+        let user_name = match self.user_id {
+            Some(id) => app.actor(id).await?.map(|a| a.name.unwrap_or_else(|| "未命名用户".to_owned())),
+            None => None,
+        };
+        Ok(Layout { user_name, csrf: self.csrf.clone() })
+    }
+
+    /// Adds the cookie to a response when the session is new.
+    pub fn attach(&self, app: &App, mut response: Response) -> Response {
+        if self.fresh
+            && let Some(cookie) = &self.cookie
+            && let Ok(value) = HeaderValue::from_str(&session_set_cookie(app, Some(cookie)))
+        {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        response
+    }
+}
+
+/// A page with a heading and a sentence: errors, confirmations.
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    layout: Layout,
+    heading: String,
+    text: String,
+}
+
+/// Renders an error as a friendly page with the error's status.
+pub fn error_page(err: &AppError) -> Response {
+    let (status, _, text) = classify(err);
+    let heading = match status {
+        StatusCode::NOT_FOUND => "页面不存在",
+        StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::UNAUTHORIZED => "请先登录",
+        StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
+        s if s.is_server_error() => "服务暂时不可用",
+        _ => "无法完成操作",
+    };
+    (status, MessagePage { layout: Layout::default(), heading: heading.to_owned(), text }).into_response()
+}
+
+/// Redirects after a form post.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// Unknown paths: JSON under `/api/`, a page elsewhere.
+pub async fn not_found(State(_): State<App>, request: Request) -> Response {
+    let err = AppError::NotFound("您访问的页面不存在".to_owned());
+    if request.uri().path().starts_with("/api/") {
+        ApiError::App(AppError::NotFound("接口不存在".to_owned())).into_response()
+    } else {
+        error_page(&err)
+    }
+}
