@@ -1,0 +1,195 @@
+//! The test harness: a real `App` on a fresh database (SQLite or PostgreSQL), its router
+//! driven without a socket, a clock the test moves, and the SMS outbox read like a person
+//! would read their phone.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use app::sms::OutboxSender;
+use app::{App, Config, TestClock};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{TimeZone, Utc};
+use domain::role::Role;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use store::testing::{Backend, TestDb};
+use tower::ServiceExt;
+
+/// Runs a test function on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name(store::testing::Backend::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name(store::testing::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+/// One running application under test.
+pub struct TestApp {
+    pub app: App,
+    pub router: Router,
+    pub clock: Arc<TestClock>,
+    pub data_dir: PathBuf,
+    db: Arc<TestDb>,
+}
+
+/// An answer, read whole.
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// The `error.message` of an API error body.
+    pub fn message(&self) -> String {
+        self.json()["error"]["message"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// The message for one field of a 422 body.
+    pub fn field(&self, name: &str) -> String {
+        self.json()["error"]["fields"][name].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub fn header(&self, name: &str) -> String {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    }
+
+    /// The session cookie this answer sets, if any.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
+            v.strip_prefix("kepu_session=").and_then(|rest| rest.split(';').next()).filter(|c| !c.is_empty()).map(str::to_owned)
+        })
+    }
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kepu-test-{}", app::random_hex(8).unwrap()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+impl TestApp {
+    /// An app with the default configuration, its clock at 2026-07-01 10:00 Beijing time.
+    pub async fn new(backend: Backend) -> TestApp {
+        TestApp::with_config(backend, |_| {}).await
+    }
+
+    /// An app with adjusted configuration.
+    pub async fn with_config(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let db = Arc::new(TestDb::new(backend).await);
+        let clock = Arc::new(TestClock::new(Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap()));
+        let data_dir = temp_dir();
+        let mut config = Config { data_dir: data_dir.clone(), database_url: Some(db.url.clone()), ..Config::default() };
+        adjust(&mut config);
+        TestApp::start(db, clock, config).await
+    }
+
+    async fn start(db: Arc<TestDb>, clock: Arc<TestClock>, config: Config) -> TestApp {
+        let data_dir = config.data_dir.clone();
+        let sms = Arc::new(OutboxSender::new(&data_dir));
+        let app = App::start(config, clock.clone(), sms).await.expect("app starts");
+        TestApp { router: web::router(app.clone()), app, clock, data_dir, db }
+    }
+
+    /// A second instance on the same database, data folder and clock: what a restart, or
+    /// another server behind the load balancer, sees.
+    pub async fn restart(&self) -> TestApp {
+        TestApp::start(self.db.clone(), self.clock.clone(), (*self.app.config).clone()).await
+    }
+
+    /// Sends a request from `ip`.
+    pub async fn send(&self, ip: &str, request: Request<Body>) -> TestResponse {
+        let mut request = request;
+        let addr: SocketAddr = format!("{ip}:40000").parse().unwrap();
+        request.extensions_mut().insert(ConnectInfo(addr));
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A JSON request with an optional bearer token.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send("127.0.0.1", builder.body(body).unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(Method::GET, path, None, None).await
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> TestResponse {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> TestResponse {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    /// The newest code the outbox holds for `phone`, as the person would read it.
+    pub fn last_code(&self, phone: &str) -> String {
+        let outbox = std::fs::read_to_string(self.data_dir.join("sms-outbox.log")).unwrap_or_default();
+        outbox
+            .lines()
+            .filter_map(|line| line.split_once(' '))
+            .filter(|(p, _)| *p == phone)
+            .map(|(_, code)| code.to_owned())
+            .last()
+            .unwrap_or_else(|| panic!("no code for {phone} in the outbox"))
+    }
+
+    /// Logs in through the API as a person would, answering a bearer token.
+    pub async fn log_in(&self, phone: &str) -> String {
+        let sent = self.post("/api/v1/auth/sms-codes", None, serde_json::json!({"phone": phone})).await;
+        assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.text);
+        let code = self.last_code(phone);
+        let session = self.post("/api/v1/auth/sessions", None, serde_json::json!({"phone": phone, "code": code})).await;
+        assert_eq!(session.status, StatusCode::OK, "{}", session.text);
+        self.clock.advance(chrono::Duration::seconds(61));
+        session.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Adds a user with a role, as `kepu user add` does, and answers a token for them.
+    pub async fn user(&self, phone: &str, name: &str, role: Role, region: Option<&str>) -> String {
+        let id = self.app.add_user(phone, name, Some(role), region, None).await.unwrap();
+        self.app.issue_token(id, "测试", None).await.unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if Arc::strong_count(&self.db) == 1 {
+            std::fs::remove_dir_all(&self.data_dir).ok();
+        }
+    }
+}
