@@ -6,7 +6,10 @@ use domain::region::RegionPath;
 use serde::Serialize;
 use store::entities::audit;
 use store::sea_orm::sea_query::{Expr, ExprTrait};
-use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::{Actor, App, AppError};
 
@@ -28,7 +31,10 @@ pub struct AuditEntry {
 }
 
 /// Records an action.
-#[expect(clippy::too_many_arguments, reason = "one flat record, named at every call")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one flat record, named at every call"
+)]
 pub async fn record(
     db: &impl ConnectionTrait,
     at: DateTime<Utc>,
@@ -58,13 +64,20 @@ pub async fn record(
 
 /// The condition "lies within one of the areas this actor governs", applied in queries
 /// over any table with `province_code`, `city_code` and `county_code` columns.
-pub fn scope_condition<C: ColumnTrait>(actor: &Actor, province: C, city: C, county: C) -> Condition {
+pub fn scope_condition<C: ColumnTrait>(
+    actor: &Actor,
+    province: C,
+    city: C,
+    county: C,
+) -> Condition {
     use domain::region::RegionLevel;
     let mut any = Condition::any();
     for grant in &actor.grants {
         match grant.role.governs() {
             Some(None) => return Condition::all(),
-            Some(Some(RegionLevel::Province)) => any = any.add(province.eq(grant.region_code.clone())),
+            Some(Some(RegionLevel::Province)) => {
+                any = any.add(province.eq(grant.region_code.clone()))
+            }
             Some(Some(RegionLevel::City)) => any = any.add(city.eq(grant.region_code.clone())),
             Some(Some(RegionLevel::County)) => any = any.add(county.eq(grant.region_code.clone())),
             None => {}
@@ -83,7 +96,12 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看操作记录".to_owned()));
         }
-        let scope = scope_condition(actor, audit::Column::ProvinceCode, audit::Column::CityCode, audit::Column::CountyCode);
+        let scope = scope_condition(
+            actor,
+            audit::Column::ProvinceCode,
+            audit::Column::CityCode,
+            audit::Column::CountyCode,
+        );
         let rows = audit::Entity::find()
             .filter(scope)
             .order_by_desc(audit::Column::Id)

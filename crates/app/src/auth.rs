@@ -51,7 +51,9 @@ impl Actor {
     /// Whether one of this person's administrator roles covers a record at `path`.
     pub fn governs(&self, path: &RegionPath) -> bool {
         self.grants.iter().any(|g| {
-            g.role.governs().is_some_and(|level| path.is_within(&g.region_code, level))
+            g.role
+                .governs()
+                .is_some_and(|level| path.is_within(&g.region_code, level))
         })
     }
 
@@ -216,12 +218,14 @@ impl App {
             .one(&txn)
             .await?;
         let candidate = code_hash(&phone, code.trim());
-        let matched = latest.filter(|row| {
-            bool::from(row.code_hash.as_bytes().ct_eq(candidate.as_bytes()))
-        });
+        let matched =
+            latest.filter(|row| bool::from(row.code_hash.as_bytes().ct_eq(candidate.as_bytes())));
         let Some(row) = matched else {
             login_lock::Entity::update_many()
-                .col_expr(login_lock::Column::Failures, Expr::col(login_lock::Column::Failures).add(1))
+                .col_expr(
+                    login_lock::Column::Failures,
+                    Expr::col(login_lock::Column::Failures).add(1),
+                )
                 .col_expr(login_lock::Column::UpdatedAt, Expr::value(now))
                 .filter(login_lock::Column::Phone.eq(phone.as_str()))
                 .exec(&txn)
@@ -256,7 +260,10 @@ impl App {
             .await?;
         let user = find_or_create_user(&txn, &phone, now).await?;
         txn.commit().await?;
-        Ok(LoggedIn { user_id: user.id, needs_name: user.name.is_none() })
+        Ok(LoggedIn {
+            user_id: user.id,
+            needs_name: user.name.is_none(),
+        })
     }
 
     /// Issues a bearer token for a user; only its hash is kept.
@@ -304,7 +311,10 @@ impl App {
             return Ok(None);
         }
         // Recorded at most every ten minutes, so that reads do not all become writes.
-        if row.last_used_at.is_none_or(|at| now - at > Duration::minutes(10)) {
+        if row
+            .last_used_at
+            .is_none_or(|at| now - at > Duration::minutes(10))
+        {
             api_token::Entity::update_many()
                 .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
                 .filter(api_token::Column::Id.eq(row.id))
@@ -337,7 +347,10 @@ impl App {
     /// Revokes one of the actor's own tokens.
     pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<(), AppError> {
         let result = api_token::Entity::update_many()
-            .col_expr(api_token::Column::RevokedAt, Expr::value(Some(self.clock.now())))
+            .col_expr(
+                api_token::Column::RevokedAt,
+                Expr::value(Some(self.clock.now())),
+            )
             .filter(api_token::Column::Id.eq(token_id))
             .filter(api_token::Column::UserId.eq(actor.user_id))
             .exec(&self.db)
@@ -360,10 +373,17 @@ impl App {
             .await?
             .into_iter()
             .filter_map(|r| {
-                Role::parse(&r.role).ok().map(|role| Grant { role, region_code: r.region_code })
+                Role::parse(&r.role).ok().map(|role| Grant {
+                    role,
+                    region_code: r.region_code,
+                })
             })
             .collect();
-        Ok(Some(Actor { user_id, name: user.name, grants }))
+        Ok(Some(Actor {
+            user_id,
+            name: user.name,
+            grants,
+        }))
     }
 
     /// Starts a browser session (for a visitor, or for a user who just logged in: a new id
@@ -394,12 +414,17 @@ impl App {
             .filter(web_session::Column::ExpiresAt.gt(self.clock.now()))
             .one(&self.db)
             .await?;
-        Ok(row.map(|s| WebSession { user_id: s.user_id, csrf_token: s.csrf_token }))
+        Ok(row.map(|s| WebSession {
+            user_id: s.user_id,
+            csrf_token: s.csrf_token,
+        }))
     }
 
     /// Ends a session (logout, or the visitor's session replaced at login).
     pub async fn end_session(&self, cookie: &str) -> Result<(), AppError> {
-        web_session::Entity::delete_by_id(sha256_hex(cookie)).exec(&self.db).await?;
+        web_session::Entity::delete_by_id(sha256_hex(cookie))
+            .exec(&self.db)
+            .await?;
         Ok(())
     }
 }
@@ -424,7 +449,11 @@ async fn lock_row(
             updated_at: Set(now),
         };
         login_lock::Entity::insert(row)
-            .on_conflict(OnConflict::column(login_lock::Column::Phone).do_nothing().to_owned())
+            .on_conflict(
+                OnConflict::column(login_lock::Column::Phone)
+                    .do_nothing()
+                    .to_owned(),
+            )
             .exec_without_returning(db)
             .await?;
     }
@@ -454,8 +483,10 @@ pub(crate) async fn find_or_create_user(
     phone: &Phone,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AppError> {
-    let existing =
-        user::Entity::find().filter(user::Column::Phone.eq(phone.as_str())).one(db).await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Phone.eq(phone.as_str()))
+        .one(db)
+        .await?;
     if let Some(user) = existing {
         return Ok(user);
     }

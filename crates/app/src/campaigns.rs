@@ -6,7 +6,10 @@ use domain::region::NATIONAL;
 use serde::Serialize;
 use store::entities::campaign;
 use store::sea_orm::sea_query::Expr;
-use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
 
 use crate::{Actor, App, AppError};
 
@@ -24,7 +27,11 @@ pub struct CampaignView {
 
 fn view(row: campaign::Model) -> Result<CampaignView, AppError> {
     let rules = serde_json::from_str(&row.rules).map_err(AppError::internal)?;
-    Ok(CampaignView { id: row.id, rules, current: row.is_current })
+    Ok(CampaignView {
+        id: row.id,
+        rules,
+        current: row.is_current,
+    })
 }
 
 impl App {
@@ -68,7 +75,11 @@ impl App {
 
     /// `POST /api/v1/campaigns`: a national administrator configures a campaign; the
     /// whole configuration is checked at once.
-    pub async fn create_campaign(&self, actor: &Actor, input: CampaignInput) -> Result<CampaignView, AppError> {
+    pub async fn create_campaign(
+        &self,
+        actor: &Actor,
+        input: CampaignInput,
+    ) -> Result<CampaignView, AppError> {
         actor.require_national_admin()?;
         let current = input.current.unwrap_or(false);
         let region = input.region_code.clone();
@@ -84,12 +95,21 @@ impl App {
                 return Err(AppError::invalid(errors));
             }
         };
-        let (code, _) = self.locate_for("region_code", &rules.region_code).await.map_err(|m| AppError::invalid_field("region_code", m))?;
+        let (code, _) = self
+            .locate_for("region_code", &rules.region_code)
+            .await
+            .map_err(|m| AppError::invalid_field("region_code", m))?;
         rules.region_code = code;
-        self.insert_campaign(Some(actor.user_id), rules, current).await
+        self.insert_campaign(Some(actor.user_id), rules, current)
+            .await
     }
 
-    async fn insert_campaign(&self, actor_id: Option<i64>, rules: CampaignRules, current: bool) -> Result<CampaignView, AppError> {
+    async fn insert_campaign(
+        &self,
+        actor_id: Option<i64>,
+        rules: CampaignRules,
+        current: bool,
+    ) -> Result<CampaignView, AppError> {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         if current {
@@ -109,8 +129,21 @@ impl App {
         }
         .insert(&txn)
         .await?;
-        let path = crate::regions::locate(&txn, &rules.region_code).await?.map(|l| l.path).unwrap_or_default();
-        crate::audit::record(&txn, now, actor_id, "campaign.create", "campaign", &row.id.to_string(), &path, serde_json::json!({"year": rules.year, "current": current})).await?;
+        let path = crate::regions::locate(&txn, &rules.region_code)
+            .await?
+            .map(|l| l.path)
+            .unwrap_or_default();
+        crate::audit::record(
+            &txn,
+            now,
+            actor_id,
+            "campaign.create",
+            "campaign",
+            &row.id.to_string(),
+            &path,
+            serde_json::json!({"year": rules.year, "current": current}),
+        )
+        .await?;
         txn.commit().await?;
         view(row)
     }

@@ -131,7 +131,10 @@ impl Config {
     /// The database URL, defaulting to `kepu.db` in the data folder.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", self.data_dir.join("kepu.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("kepu.db").display()
+            )
         })
     }
 }
@@ -149,6 +152,9 @@ mod tests {
 
     #[test]
     fn the_default_database_is_sqlite_in_the_data_folder() {
-        assert_eq!(Config::default().database_url(), "sqlite://./data/kepu.db?mode=rwc");
+        assert_eq!(
+            Config::default().database_url(),
+            "sqlite://./data/kepu.db?mode=rwc"
+        );
     }
 }

@@ -63,7 +63,10 @@ impl AppError {
 
     /// A 422 listing `fields`.
     pub fn invalid(fields: FieldErrors) -> AppError {
-        AppError::Validation { message: "提交的内容有误，请按提示修改".to_owned(), fields }
+        AppError::Validation {
+            message: "提交的内容有误，请按提示修改".to_owned(),
+            fields,
+        }
     }
 
     /// A 422 about one field.
@@ -73,7 +76,10 @@ impl AppError {
 
     /// A 409 without a pointer.
     pub fn conflict(message: impl Into<String>) -> AppError {
-        AppError::Conflict { message: message.into(), existing_id: None }
+        AppError::Conflict {
+            message: message.into(),
+            existing_id: None,
+        }
     }
 
     /// A 401 asking to log in.

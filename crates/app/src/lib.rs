@@ -43,10 +43,19 @@ impl App {
         clock: Arc<dyn Clock>,
         sms: Arc<dyn sms::SmsSender>,
     ) -> Result<App, AppError> {
-        let db = store::connect(&config.database_url()).await.map_err(AppError::internal)?;
+        let db = store::connect(&config.database_url())
+            .await
+            .map_err(AppError::internal)?;
         store::migrations::migrate(&db).await?;
-        store::regions::load_if_empty(&db).await.map_err(AppError::internal)?;
-        let app = App { db, clock, sms, config: Arc::new(config) };
+        store::regions::load_if_empty(&db)
+            .await
+            .map_err(AppError::internal)?;
+        let app = App {
+            db,
+            clock,
+            sms,
+            config: Arc::new(config),
+        };
         app.ensure_current_campaign().await?;
         Ok(app)
     }

@@ -1,14 +1,17 @@
 //! The organisation registry: applications, duplicates, certification, members, lookup.
 
 use chrono::{DateTime, Utc};
+use domain::FieldErrors;
 use domain::credit_code::CreditCode;
 use domain::org::{self, Decision, OrgKind, OrgLevel, OrgStatus};
 use domain::phone::Phone;
-use domain::FieldErrors;
 use serde::{Deserialize, Serialize};
 use store::entities::{org as entity, org_member};
 use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
 
 use crate::{Actor, App, AppError};
 
@@ -110,8 +113,14 @@ impl App {
     /// `POST /api/v1/orgs`: applies for a registry entry; the caller becomes its first member.
     pub async fn apply_org(&self, actor: &Actor, input: OrgInput) -> Result<OrgView, AppError> {
         let mut errors = FieldErrors::new();
-        let name = errors.take("name", org::parse_name(input.name.as_deref().unwrap_or_default()));
-        let kind = errors.take("kind", OrgKind::parse(input.kind.as_deref().unwrap_or_default()));
+        let name = errors.take(
+            "name",
+            org::parse_name(input.name.as_deref().unwrap_or_default()),
+        );
+        let kind = errors.take(
+            "kind",
+            OrgKind::parse(input.kind.as_deref().unwrap_or_default()),
+        );
         let region = match input.region_code.as_deref() {
             None => {
                 errors.add("region_code", "请选择所在地区");
@@ -124,17 +133,29 @@ impl App {
             (None, Some((_, located))) => Some(OrgLevel::derived_from(located.level)),
             (None, None) => None,
         };
-        let credit_code = match input.credit_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        let credit_code = match input
+            .credit_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
             None => None,
-            Some(raw) => errors.take("credit_code", CreditCode::parse(raw)).map(|c| c.as_str().to_owned()),
+            Some(raw) => errors
+                .take("credit_code", CreditCode::parse(raw))
+                .map(|c| c.as_str().to_owned()),
         };
         if let Some(parent_id) = input.parent_id
-            && entity::Entity::find_by_id(parent_id).one(&self.db).await?.is_none()
+            && entity::Entity::find_by_id(parent_id)
+                .one(&self.db)
+                .await?
+                .is_none()
         {
             errors.add("parent_id", "所选上级单位不存在");
         }
         errors.into_result()?;
-        let (Some(name), Some(kind), Some((region_code, located)), Some(level)) = (name, kind, region, level) else {
+        let (Some(name), Some(kind), Some((region_code, located)), Some(level)) =
+            (name, kind, region, level)
+        else {
             return Err(AppError::internal("validated input incomplete"));
         };
         if let Some(same) = entity::Entity::find()
@@ -144,15 +165,24 @@ impl App {
             .await?
         {
             return Err(AppError::Conflict {
-                message: format!("“{}”已在该地区登记（单位编号 {}），请联系该单位管理员将您加为成员", same.name, same.id),
+                message: format!(
+                    "“{}”已在该地区登记（单位编号 {}），请联系该单位管理员将您加为成员",
+                    same.name, same.id
+                ),
                 existing_id: Some(same.id),
             });
         }
         if let Some(code) = &credit_code
-            && let Some(same) = entity::Entity::find().filter(entity::Column::CreditCode.eq(code.clone())).one(&self.db).await?
+            && let Some(same) = entity::Entity::find()
+                .filter(entity::Column::CreditCode.eq(code.clone()))
+                .one(&self.db)
+                .await?
         {
             return Err(AppError::Conflict {
-                message: format!("该统一社会信用代码已由“{}”登记（单位编号 {}）", same.name, same.id),
+                message: format!(
+                    "该统一社会信用代码已由“{}”登记（单位编号 {}）",
+                    same.name, same.id
+                ),
                 existing_id: Some(same.id),
             });
         }
@@ -186,10 +216,24 @@ impl App {
                 e.into()
             }
         })?;
-        org_member::ActiveModel { org_id: Set(made.id), user_id: Set(actor.user_id), added_at: Set(now) }
-            .insert(&txn)
-            .await?;
-        crate::audit::record(&txn, now, Some(actor.user_id), "org.apply", "org", &made.id.to_string(), &located.path, serde_json::json!({"name": made.name})).await?;
+        org_member::ActiveModel {
+            org_id: Set(made.id),
+            user_id: Set(actor.user_id),
+            added_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor.user_id),
+            "org.apply",
+            "org",
+            &made.id.to_string(),
+            &located.path,
+            serde_json::json!({"name": made.name}),
+        )
+        .await?;
         txn.commit().await?;
         Ok(made.into())
     }
@@ -212,9 +256,17 @@ impl App {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
         let rows = entity::Entity::find()
-            .filter(Expr::col(entity::Column::Name).like(store::sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')))
+            .filter(
+                Expr::col(entity::Column::Name)
+                    .like(store::sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+            )
             .filter(entity::Column::Status.ne(OrgStatus::Rejected.as_str()))
             .order_by_asc(Expr::col(entity::Column::Status).ne(OrgStatus::Certified.as_str()))
             .order_by_asc(entity::Column::Name)
@@ -223,13 +275,23 @@ impl App {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|o| OrgHit { id: o.id, name: o.name, region_code: o.region_code, status: o.status })
+            .map(|o| OrgHit {
+                id: o.id,
+                name: o.name,
+                region_code: o.region_code,
+                status: o.status,
+            })
             .collect())
     }
 
     /// `POST /api/v1/orgs/{id}/certification`: an administrator whose area covers the
     /// organisation approves or rejects it.
-    pub async fn certify_org(&self, actor: &Actor, id: i64, input: CertificationInput) -> Result<OrgView, AppError> {
+    pub async fn certify_org(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: CertificationInput,
+    ) -> Result<OrgView, AppError> {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以认证单位".to_owned()));
         }
@@ -240,9 +302,15 @@ impl App {
         let decision = match input.decision.as_deref() {
             Some("approve") => Decision::Approve,
             Some("reject") => Decision::Reject,
-            _ => return Err(AppError::invalid_field("decision", "请选择“通过”（approve）或“不通过”（reject）")),
+            _ => {
+                return Err(AppError::invalid_field(
+                    "decision",
+                    "请选择“通过”（approve）或“不通过”（reject）",
+                ));
+            }
         };
-        let reason = org::parse_reason(decision, input.reason.as_deref()).map_err(|m| AppError::invalid_field("reason", m))?;
+        let reason = org::parse_reason(decision, input.reason.as_deref())
+            .map_err(|m| AppError::invalid_field("reason", m))?;
         let status = match decision {
             Decision::Approve => OrgStatus::Certified,
             Decision::Reject => OrgStatus::Rejected,
@@ -257,18 +325,36 @@ impl App {
         row.decided_by = Set(Some(actor.user_id));
         row.decided_at = Set(Some(now));
         let updated = row.update(&txn).await?;
-        crate::audit::record(&txn, now, Some(actor.user_id), "org.certify", "org", &id.to_string(), &path, serde_json::json!({"status": status.as_str(), "reason": reason})).await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor.user_id),
+            "org.certify",
+            "org",
+            &id.to_string(),
+            &path,
+            serde_json::json!({"status": status.as_str(), "reason": reason}),
+        )
+        .await?;
         txn.commit().await?;
         Ok(updated.into())
     }
 
     /// Whether a user may act for an organisation.
     pub async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, AppError> {
-        Ok(org_member::Entity::find_by_id((org_id, user_id)).one(&self.db).await?.is_some())
+        Ok(org_member::Entity::find_by_id((org_id, user_id))
+            .one(&self.db)
+            .await?
+            .is_some())
     }
 
     /// A member adds a colleague by phone number (an account is made if the phone is new).
-    pub async fn add_member(&self, actor: &Actor, org_id: i64, phone_raw: &str) -> Result<(), AppError> {
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        org_id: i64,
+        phone_raw: &str,
+    ) -> Result<(), AppError> {
         let found = self.find_org(org_id).await?;
         if !self.is_member(actor.user_id, org_id).await? && !actor.governs(&path_of(&found)) {
             return Err(AppError::Forbidden("只有本单位成员可以添加成员".to_owned()));
@@ -282,13 +368,27 @@ impl App {
             user_id: Set(user.id),
             added_at: Set(now),
         })
-        .on_conflict(OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId]).do_nothing().to_owned())
+        .on_conflict(
+            OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId])
+                .do_nothing()
+                .to_owned(),
+        )
         .exec_without_returning(&txn)
         .await?;
         if added == 0 {
             return Err(AppError::conflict("该手机号已是本单位成员"));
         }
-        crate::audit::record(&txn, now, Some(actor.user_id), "org.add_member", "org", &org_id.to_string(), &path_of(&found), serde_json::json!({"user_id": user.id})).await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor.user_id),
+            "org.add_member",
+            "org",
+            &org_id.to_string(),
+            &path_of(&found),
+            serde_json::json!({"user_id": user.id}),
+        )
+        .await?;
         txn.commit().await?;
         Ok(())
     }

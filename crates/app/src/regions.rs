@@ -1,10 +1,13 @@
 //! Divisions: listing the tree, resolving a code's place in it, and adding a division.
 
-use domain::region::{self, NATIONAL, RegionLevel, RegionPath};
 use domain::FieldErrors;
+use domain::region::{self, NATIONAL, RegionLevel, RegionPath};
 use serde::{Deserialize, Serialize};
 use store::entities::region as entity;
-use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 
 use crate::{Actor, App, AppError};
 
@@ -23,7 +26,12 @@ pub struct RegionView {
 
 impl From<entity::Model> for RegionView {
     fn from(r: entity::Model) -> Self {
-        RegionView { code: r.code, name: r.name, level: r.level, parent_code: r.parent_code }
+        RegionView {
+            code: r.code,
+            name: r.name,
+            level: r.level,
+            parent_code: r.parent_code,
+        }
     }
 }
 
@@ -60,7 +68,11 @@ pub struct Located {
 /// `000000` is the whole country.
 pub async fn locate(db: &impl ConnectionTrait, code: &str) -> Result<Option<Located>, AppError> {
     if code == NATIONAL {
-        return Ok(Some(Located { level: None, path: RegionPath::default(), point: None }));
+        return Ok(Some(Located {
+            level: None,
+            path: RegionPath::default(),
+            point: None,
+        }));
     }
     let Some(first) = entity::Entity::find_by_id(code.to_owned()).one(db).await? else {
         return Ok(None);
@@ -72,11 +84,20 @@ pub async fn locate(db: &impl ConnectionTrait, code: &str) -> Result<Option<Loca
     // Three levels at most; the bound guards against a cycle an operator might introduce.
     for _ in 0..4 {
         let Some(code) = parent else { break };
-        let Some(row) = entity::Entity::find_by_id(code).one(db).await? else { break };
-        chain.push((row.code.clone(), RegionLevel::parse(&row.level).map_err(AppError::internal)?));
+        let Some(row) = entity::Entity::find_by_id(code).one(db).await? else {
+            break;
+        };
+        chain.push((
+            row.code.clone(),
+            RegionLevel::parse(&row.level).map_err(AppError::internal)?,
+        ));
         parent = row.parent_code;
     }
-    Ok(Some(Located { level: Some(level), path: RegionPath::from_chain(&chain), point }))
+    Ok(Some(Located {
+        level: Some(level),
+        path: RegionPath::from_chain(&chain),
+        point,
+    }))
 }
 
 impl App {
@@ -86,13 +107,20 @@ impl App {
             None => entity::Entity::find().filter(entity::Column::ParentCode.is_null()),
             Some(raw) => {
                 let code = region::parse_code(raw).map_err(AppError::Malformed)?;
-                if entity::Entity::find_by_id(code.clone()).one(&self.db).await?.is_none() {
+                if entity::Entity::find_by_id(code.clone())
+                    .one(&self.db)
+                    .await?
+                    .is_none()
+                {
                     return Err(AppError::NotFound("未找到该区划".to_owned()));
                 }
                 entity::Entity::find().filter(entity::Column::ParentCode.eq(code))
             }
         };
-        let rows = query.order_by_asc(entity::Column::Code).all(&self.db).await?;
+        let rows = query
+            .order_by_asc(entity::Column::Code)
+            .all(&self.db)
+            .await?;
         Ok(rows.into_iter().map(RegionView::from).collect())
     }
 
@@ -110,11 +138,21 @@ impl App {
     }
 
     /// Adds a division (national administrators only). Its level follows its parent's.
-    pub async fn add_region(&self, actor: &Actor, input: NewRegion) -> Result<RegionView, AppError> {
+    pub async fn add_region(
+        &self,
+        actor: &Actor,
+        input: NewRegion,
+    ) -> Result<RegionView, AppError> {
         actor.require_national_admin()?;
         let mut errors = FieldErrors::new();
-        let code = errors.take("code", region::parse_code(input.code.as_deref().unwrap_or_default()));
-        let name = errors.take("name", domain::text::bounded(input.name.as_deref().unwrap_or_default(), "区划名称", 2, 50));
+        let code = errors.take(
+            "code",
+            region::parse_code(input.code.as_deref().unwrap_or_default()),
+        );
+        let name = errors.take(
+            "name",
+            domain::text::bounded(input.name.as_deref().unwrap_or_default(), "区划名称", 2, 50),
+        );
         let parent = match input.parent_code.as_deref() {
             None => None,
             Some(raw) => errors.take("parent_code", self.locate_for("parent_code", raw).await),
@@ -129,9 +167,15 @@ impl App {
         if let (Some(given), Some(level)) = (input.level.as_deref(), level)
             && RegionLevel::parse(given) != Ok(level)
         {
-            errors.add("level", format!("按上级区划，该区划的级别应为 {}", level.as_str()));
+            errors.add(
+                "level",
+                format!("按上级区划，该区划的级别应为 {}", level.as_str()),
+            );
         }
-        for (field, value, range) in [("longitude", input.longitude, 73.0..=136.0), ("latitude", input.latitude, 3.0..=54.0)] {
+        for (field, value, range) in [
+            ("longitude", input.longitude, 73.0..=136.0),
+            ("latitude", input.latitude, 3.0..=54.0),
+        ] {
             if value.is_some_and(|v| !range.contains(&v)) {
                 errors.add(field, "坐标不在中国范围内");
             }
@@ -140,10 +184,17 @@ impl App {
         let (Some(code), Some(name), Some(level)) = (code, name, level) else {
             return Err(AppError::internal("validated input incomplete"));
         };
-        if entity::Entity::find_by_id(code.clone()).one(&self.db).await?.is_some() {
+        if entity::Entity::find_by_id(code.clone())
+            .one(&self.db)
+            .await?
+            .is_some()
+        {
             return Err(AppError::conflict(format!("区划代码 {code} 已存在")));
         }
-        let parent_point = parent.as_ref().and_then(|(_, p)| p.point).unwrap_or((116.407394, 39.904211));
+        let parent_point = parent
+            .as_ref()
+            .and_then(|(_, p)| p.point)
+            .unwrap_or((116.407394, 39.904211));
         let given = input.longitude.zip(input.latitude);
         let (longitude, latitude) = given.unwrap_or(parent_point);
         let row = entity::ActiveModel {
@@ -164,7 +215,17 @@ impl App {
                 e.into()
             }
         })?;
-        crate::audit::record(&self.db, self.clock.now(), Some(actor.user_id), "region.add", "region", &row.code, &RegionPath::default(), serde_json::json!({"name": row.name})).await?;
+        crate::audit::record(
+            &self.db,
+            self.clock.now(),
+            Some(actor.user_id),
+            "region.add",
+            "region",
+            &row.code,
+            &RegionPath::default(),
+            serde_json::json!({"name": row.name}),
+        )
+        .await?;
         Ok(row.into())
     }
 }

@@ -5,7 +5,10 @@ use domain::role::Role;
 use serde::Serialize;
 use store::entities::{org, org_member, user, user_role};
 use store::sea_orm::sea_query::OnConflict;
-use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 
 use crate::{Actor, App, AppError, Grant};
 
@@ -53,14 +56,24 @@ impl App {
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|o| OrgRef { id: o.id, name: o.name })
+            .map(|o| OrgRef {
+                id: o.id,
+                name: o.name,
+            })
             .collect();
-        Ok(Me { id: user.id, name: user.name, phone: user.phone, roles: actor.grants.clone(), orgs })
+        Ok(Me {
+            id: user.id,
+            name: user.name,
+            phone: user.phone,
+            roles: actor.grants.clone(),
+            orgs,
+        })
     }
 
     /// Sets the caller's name (asked at the first login).
     pub async fn set_name(&self, actor: &Actor, raw: &str) -> Result<(), AppError> {
-        let name = domain::text::person_name(raw).map_err(|m| AppError::invalid_field("name", m))?;
+        let name =
+            domain::text::person_name(raw).map_err(|m| AppError::invalid_field("name", m))?;
         let mut row: user::ActiveModel = user::Entity::find_by_id(actor.user_id)
             .one(&self.db)
             .await?
@@ -82,15 +95,22 @@ impl App {
         org_id: Option<i64>,
     ) -> Result<i64, AppError> {
         let phone = Phone::parse(phone).map_err(|m| AppError::invalid_field("phone", m))?;
-        let name = domain::text::person_name(name).map_err(|m| AppError::invalid_field("name", m))?;
+        let name =
+            domain::text::person_name(name).map_err(|m| AppError::invalid_field("name", m))?;
         let region_code = match role {
             Some(role) => Some(self.region_for_role(role, region).await?),
             None => None,
         };
         if let Some(org_id) = org_id
-            && org::Entity::find_by_id(org_id).one(&self.db).await?.is_none()
+            && org::Entity::find_by_id(org_id)
+                .one(&self.db)
+                .await?
+                .is_none()
         {
-            return Err(AppError::invalid_field("org", format!("单位 {org_id} 不存在")));
+            return Err(AppError::invalid_field(
+                "org",
+                format!("单位 {org_id} 不存在"),
+            ));
         }
         let now = self.clock.now();
         let txn = self.db.begin().await?;
@@ -106,18 +126,30 @@ impl App {
                 ..Default::default()
             })
             .on_conflict(
-                OnConflict::columns([user_role::Column::UserId, user_role::Column::Role, user_role::Column::RegionCode])
-                    .do_nothing()
-                    .to_owned(),
+                OnConflict::columns([
+                    user_role::Column::UserId,
+                    user_role::Column::Role,
+                    user_role::Column::RegionCode,
+                ])
+                .do_nothing()
+                .to_owned(),
             )
             .exec_without_returning(&txn)
             .await?;
         }
         if let Some(org_id) = org_id {
-            org_member::Entity::insert(org_member::ActiveModel { org_id: Set(org_id), user_id: Set(saved.id), added_at: Set(now) })
-                .on_conflict(OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId]).do_nothing().to_owned())
-                .exec_without_returning(&txn)
-                .await?;
+            org_member::Entity::insert(org_member::ActiveModel {
+                org_id: Set(org_id),
+                user_id: Set(saved.id),
+                added_at: Set(now),
+            })
+            .on_conflict(
+                OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
         }
         txn.commit().await?;
         Ok(saved.id)
@@ -127,23 +159,45 @@ impl App {
     /// (`000000` for a national administrator); hosts and experts may name one or none.
     async fn region_for_role(&self, role: Role, region: Option<&str>) -> Result<String, AppError> {
         match (role.governs(), region) {
-            (Some(None), None | Some(domain::region::NATIONAL)) => Ok(domain::region::NATIONAL.to_owned()),
-            (Some(None), Some(_)) => Err(AppError::invalid_field("region", "全国管理员的地区应为 000000（全国）")),
-            (Some(Some(_)), None) => Err(AppError::invalid_field("region", format!("{}须指定所辖地区（--region）", role.label()))),
+            (Some(None), None | Some(domain::region::NATIONAL)) => {
+                Ok(domain::region::NATIONAL.to_owned())
+            }
+            (Some(None), Some(_)) => Err(AppError::invalid_field(
+                "region",
+                "全国管理员的地区应为 000000（全国）",
+            )),
+            (Some(Some(_)), None) => Err(AppError::invalid_field(
+                "region",
+                format!("{}须指定所辖地区（--region）", role.label()),
+            )),
             (Some(Some(level)), Some(raw)) => {
-                let (code, located) = self.locate_for("region", raw).await.map_err(|m| AppError::invalid_field("region", m))?;
+                let (code, located) = self
+                    .locate_for("region", raw)
+                    .await
+                    .map_err(|m| AppError::invalid_field("region", m))?;
                 if located.level == Some(level) {
                     Ok(code)
                 } else {
-                    Err(AppError::invalid_field("region", format!("{}所辖地区须为{}级区划", role.label(), match level {
-                        domain::region::RegionLevel::Province => "省",
-                        domain::region::RegionLevel::City => "市",
-                        domain::region::RegionLevel::County => "县",
-                    })))
+                    Err(AppError::invalid_field(
+                        "region",
+                        format!(
+                            "{}所辖地区须为{}级区划",
+                            role.label(),
+                            match level {
+                                domain::region::RegionLevel::Province => "省",
+                                domain::region::RegionLevel::City => "市",
+                                domain::region::RegionLevel::County => "县",
+                            }
+                        ),
+                    ))
                 }
             }
             (None, None) => Ok(String::new()),
-            (None, Some(raw)) => self.locate_for("region", raw).await.map(|(code, _)| code).map_err(|m| AppError::invalid_field("region", m)),
+            (None, Some(raw)) => self
+                .locate_for("region", raw)
+                .await
+                .map(|(code, _)| code)
+                .map_err(|m| AppError::invalid_field("region", m)),
         }
     }
 }

@@ -286,7 +286,10 @@ impl CampaignRules {
         if d.unit < self.activity_from {
             errors.add("summary_deadlines", "工作总结截止日期不能早于活动开始日期");
         } else if !(d.unit <= d.county && d.county <= d.city && d.city <= d.province) {
-            errors.add("summary_deadlines", "工作总结截止日期须按单位、县、市、省的顺序不早于下一级");
+            errors.add(
+                "summary_deadlines",
+                "工作总结截止日期须按单位、县、市、省的顺序不早于下一级",
+            );
         }
         if self.photos.min > self.photos.max {
             errors.add("photos", "照片数量下限不能大于上限");
@@ -302,9 +305,15 @@ fn check_sections(sections: &[Section], errors: &mut FieldErrors) {
     for (i, section) in sections.iter().enumerate() {
         let key_ok = !section.key.is_empty()
             && section.key.len() <= 32
-            && section.key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && section
+                .key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !key_ok {
-            errors.add("sections", format!("第{}个板块的标识须为1至32位小写字母、数字或下划线", i + 1));
+            errors.add(
+                "sections",
+                format!("第{}个板块的标识须为1至32位小写字母、数字或下划线", i + 1),
+            );
         } else if sections.iter().take(i).any(|s| s.key == section.key) {
             errors.add("sections", format!("板块标识“{}”重复", section.key));
         }
@@ -315,7 +324,13 @@ fn check_sections(sections: &[Section], errors: &mut FieldErrors) {
 }
 
 /// A non-negative count from input, or the default when absent.
-fn count(errors: &mut FieldErrors, field: &str, label: &str, value: Option<i64>, default: u32) -> u32 {
+fn count(
+    errors: &mut FieldErrors,
+    field: &str,
+    label: &str,
+    value: Option<i64>,
+    default: u32,
+) -> u32 {
     match value {
         None => default,
         Some(v) => match u32::try_from(v) {
@@ -380,12 +395,17 @@ impl CampaignInput {
         let rules = CampaignRules {
             year,
             theme: self.theme.unwrap_or_default().trim().to_owned(),
-            region_code: self.region_code.unwrap_or_else(|| crate::region::NATIONAL.to_owned()),
+            region_code: self
+                .region_code
+                .unwrap_or_else(|| crate::region::NATIONAL.to_owned()),
             sections: self
                 .sections
                 .unwrap_or_default()
                 .into_iter()
-                .map(|s| Section { key: s.key.trim().to_owned(), name: s.name.trim().to_owned() })
+                .map(|s| Section {
+                    key: s.key.trim().to_owned(),
+                    name: s.name.trim().to_owned(),
+                })
                 .collect(),
             activity_from: from,
             activity_to: to,
@@ -393,20 +413,68 @@ impl CampaignInput {
             focus_from: self.focus_from.unwrap_or(from),
             focus_to: self.focus_to.unwrap_or(to),
             count_to: self.count_to.unwrap_or_else(|| after(10)),
-            supplement_days: count(&mut errors, "supplement_days", "补充信息期限", self.supplement_days, defaults.supplement_days),
+            supplement_days: count(
+                &mut errors,
+                "supplement_days",
+                "补充信息期限",
+                self.supplement_days,
+                defaults.supplement_days,
+            ),
             thresholds: Thresholds {
-                offline: count(&mut errors, "thresholds", "线下人数门槛", thresholds.offline, defaults.thresholds.offline),
-                online: count(&mut errors, "thresholds", "线上人数门槛", thresholds.online, defaults.thresholds.online),
+                offline: count(
+                    &mut errors,
+                    "thresholds",
+                    "线下人数门槛",
+                    thresholds.offline,
+                    defaults.thresholds.offline,
+                ),
+                online: count(
+                    &mut errors,
+                    "thresholds",
+                    "线上人数门槛",
+                    thresholds.online,
+                    defaults.thresholds.online,
+                ),
             },
             photos: PhotoRule {
-                min: count(&mut errors, "photos", "照片数量", photos.min, defaults.photos.min),
-                max: count(&mut errors, "photos", "照片数量", photos.max, defaults.photos.max),
+                min: count(
+                    &mut errors,
+                    "photos",
+                    "照片数量",
+                    photos.min,
+                    defaults.photos.min,
+                ),
+                max: count(
+                    &mut errors,
+                    "photos",
+                    "照片数量",
+                    photos.max,
+                    defaults.photos.max,
+                ),
             },
             videos: VideoRule {
-                max: count(&mut errors, "videos", "视频数量", videos.max, defaults.videos.max),
-                max_seconds: count(&mut errors, "videos", "视频时长", videos.max_seconds, defaults.videos.max_seconds),
+                max: count(
+                    &mut errors,
+                    "videos",
+                    "视频数量",
+                    videos.max,
+                    defaults.videos.max,
+                ),
+                max_seconds: count(
+                    &mut errors,
+                    "videos",
+                    "视频时长",
+                    videos.max_seconds,
+                    defaults.videos.max_seconds,
+                ),
             },
-            media_links_min: count(&mut errors, "media_links_min", "媒体报道链接数量", self.media_links_min, defaults.media_links_min),
+            media_links_min: count(
+                &mut errors,
+                "media_links_min",
+                "媒体报道链接数量",
+                self.media_links_min,
+                defaults.media_links_min,
+            ),
             summary_deadlines: SummaryDeadlines {
                 unit: deadlines.unit.unwrap_or_else(|| after(3)),
                 county: deadlines.county.unwrap_or_else(|| after(5)),
@@ -454,9 +522,21 @@ mod tests {
         assert!(rules.problems().is_empty(), "{:?}", rules.problems());
         assert_eq!(rules.sections.len(), 5);
         assert_eq!(rules.activity_from, date("2024-08-02"));
-        assert_eq!(rules.thresholds, Thresholds { offline: 50, online: 100 });
+        assert_eq!(
+            rules.thresholds,
+            Thresholds {
+                offline: 50,
+                online: 100
+            }
+        );
         assert_eq!(rules.photos, PhotoRule { min: 3, max: 10 });
-        assert_eq!(rules.videos, VideoRule { max: 3, max_seconds: 180 });
+        assert_eq!(
+            rules.videos,
+            VideoRule {
+                max: 3,
+                max_seconds: 180
+            }
+        );
     }
 
     #[test]
@@ -471,9 +551,14 @@ mod tests {
 
     #[test]
     fn a_campaign_given_only_its_window_is_consistent() {
-        let rules = input(MINIMAL).into_rules(&shipped_rules().unwrap()).unwrap();
+        let rules = input(MINIMAL)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap();
         assert_eq!(rules.publish_from, date("2026-05-01"));
-        assert_eq!((rules.focus_from, rules.focus_to), (date("2026-05-01"), date("2026-05-31")));
+        assert_eq!(
+            (rules.focus_from, rules.focus_to),
+            (date("2026-05-01"), date("2026-05-31"))
+        );
         assert_eq!(rules.count_to, date("2026-06-10"));
         assert_eq!(rules.summary_deadlines.unit, date("2026-06-03"));
         assert_eq!(rules.summary_deadlines.province, date("2026-06-10"));
@@ -483,7 +568,9 @@ mod tests {
 
     #[test]
     fn missing_required_fields_are_all_listed() {
-        let errors = input("{}").into_rules(&shipped_rules().unwrap()).unwrap_err();
+        let errors = input("{}")
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
         for field in ["year", "theme", "sections", "activity_from", "activity_to"] {
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
         }
@@ -492,12 +579,22 @@ mod tests {
     #[test]
     fn dates_out_of_order_are_refused() {
         let json = MINIMAL.replace("\"2026-05-31\"", "\"2026-04-30\"");
-        let errors = input(&json).into_rules(&shipped_rules().unwrap()).unwrap_err();
-        assert_eq!(errors.get("activity_to"), Some("活动结束日期不能早于开始日期"));
+        let errors = input(&json)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
+        assert_eq!(
+            errors.get("activity_to"),
+            Some("活动结束日期不能早于开始日期")
+        );
 
         let json = with(", \"focus_from\": \"2026-04-01\"");
-        let errors = input(&json).into_rules(&shipped_rules().unwrap()).unwrap_err();
-        assert_eq!(errors.get("focus_from"), Some("集中活动期须在活动时间范围内"));
+        let errors = input(&json)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
+        assert_eq!(
+            errors.get("focus_from"),
+            Some("集中活动期须在活动时间范围内")
+        );
     }
 
     #[test]
@@ -506,15 +603,24 @@ mod tests {
             r#"[{"key": "main", "name": "主场活动"}]"#,
             r#"[{"key": "main", "name": "主场活动"}, {"key": "main", "name": "分会场"}]"#,
         );
-        let errors = input(&dup).into_rules(&shipped_rules().unwrap()).unwrap_err();
+        let errors = input(&dup)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
         assert_eq!(errors.get("sections"), Some("板块标识“main”重复"));
 
         let empty = MINIMAL.replace(r#""key": "main""#, r#""key": """#);
-        let errors = input(&empty).into_rules(&shipped_rules().unwrap()).unwrap_err();
-        assert_eq!(errors.get("sections"), Some("第1个板块的标识须为1至32位小写字母、数字或下划线"));
+        let errors = input(&empty)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
+        assert_eq!(
+            errors.get("sections"),
+            Some("第1个板块的标识须为1至32位小写字母、数字或下划线")
+        );
 
         let none = MINIMAL.replace(r#"[{"key": "main", "name": "主场活动"}]"#, "[]");
-        let errors = input(&none).into_rules(&shipped_rules().unwrap()).unwrap_err();
+        let errors = input(&none)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
         assert_eq!(errors.get("sections"), Some("至少需要一个板块"));
     }
 
@@ -524,9 +630,17 @@ mod tests {
             r#", "supplement_days": -1, "thresholds": {"offline": -5},
             "photos": {"min": 5, "max": 2}, "nomination_limits": {"city": -1}"#,
         );
-        let errors = input(&json).into_rules(&shipped_rules().unwrap()).unwrap_err();
-        assert_eq!(errors.get("supplement_days"), Some("补充信息期限不能为负数或过大"));
-        assert_eq!(errors.get("thresholds"), Some("线下人数门槛不能为负数或过大"));
+        let errors = input(&json)
+            .into_rules(&shipped_rules().unwrap())
+            .unwrap_err();
+        assert_eq!(
+            errors.get("supplement_days"),
+            Some("补充信息期限不能为负数或过大")
+        );
+        assert_eq!(
+            errors.get("thresholds"),
+            Some("线下人数门槛不能为负数或过大")
+        );
         assert_eq!(errors.get("photos"), Some("照片数量下限不能大于上限"));
         assert_eq!(errors.get("nomination_limits"), Some("推荐名额不能为负数"));
     }

@@ -3,7 +3,9 @@
 /// The 31 characters the code is written in; a character's value is its index.
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of positions 1–17.
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// A valid 18-character credit code, upper-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -43,7 +45,12 @@ mod tests {
     #[test]
     fn accepts_codes_with_a_correct_check_character() {
         // Published codes of real organisations.
-        for good in ["91350100M000100Y43", "911100001000080343", "91110108551385082Q", "91440300708461136T"] {
+        for good in [
+            "91350100M000100Y43",
+            "911100001000080343",
+            "91110108551385082Q",
+            "91440300708461136T",
+        ] {
             assert!(CreditCode::parse(good).is_ok(), "{good}");
         }
         assert_eq!(
@@ -62,7 +69,12 @@ mod tests {
 
     #[test]
     fn refuses_wrong_length_and_letters() {
-        for bad in ["", "91350100M000100Y4", "91350100M000100Y433", "91350100I000100Y43"] {
+        for bad in [
+            "",
+            "91350100M000100Y4",
+            "91350100M000100Y433",
+            "91350100I000100Y43",
+        ] {
             assert_eq!(
                 CreditCode::parse(bad),
                 Err("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）".to_owned()),

@@ -22,7 +22,9 @@ impl FieldErrors {
 
     /// Records a problem with `field`; the first message for a field is kept.
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+        self.0
+            .entry(field.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     /// Records the error of a parse result under `field`, and gives back the value if any.

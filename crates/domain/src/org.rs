@@ -115,27 +115,45 @@ mod tests {
         for kind in OrgKind::ALL {
             assert_eq!(OrgKind::parse(kind.as_str()), Ok(*kind));
         }
-        assert_eq!(OrgKind::parse("club"), Err("单位类型不在可选范围内".to_owned()));
-        assert_eq!(OrgLevel::parse("village").map(|_| ()), Err("单位级别须为 national、province、city、county 或 grassroots".to_owned()));
+        assert_eq!(
+            OrgKind::parse("club"),
+            Err("单位类型不在可选范围内".to_owned())
+        );
+        assert_eq!(
+            OrgLevel::parse("village").map(|_| ()),
+            Err("单位级别须为 national、province、city、county 或 grassroots".to_owned())
+        );
     }
 
     #[test]
     fn level_is_derived_from_the_region() {
-        assert_eq!(OrgLevel::derived_from(Some(RegionLevel::City)), OrgLevel::City);
+        assert_eq!(
+            OrgLevel::derived_from(Some(RegionLevel::City)),
+            OrgLevel::City
+        );
         assert_eq!(OrgLevel::derived_from(None), OrgLevel::National);
     }
 
     #[test]
     fn a_rejection_needs_a_reason() {
-        assert_eq!(parse_reason(Decision::Reject, Some("  ")), Err("不通过时须填写理由".to_owned()));
+        assert_eq!(
+            parse_reason(Decision::Reject, Some("  ")),
+            Err("不通过时须填写理由".to_owned())
+        );
         assert_eq!(parse_reason(Decision::Approve, None), Ok(None));
-        assert_eq!(parse_reason(Decision::Reject, Some("名称与公章不符")), Ok(Some("名称与公章不符".to_owned())));
+        assert_eq!(
+            parse_reason(Decision::Reject, Some("名称与公章不符")),
+            Ok(Some("名称与公章不符".to_owned()))
+        );
     }
 
     #[test]
     fn names_are_two_to_a_hundred_characters() {
         assert_eq!(parse_name("科"), Err("单位全称至少2个字".to_owned()));
         assert!(parse_name(&"科".repeat(101)).is_err());
-        assert_eq!(parse_name(" 唐山市科学技术协会 "), Ok("唐山市科学技术协会".to_owned()));
+        assert_eq!(
+            parse_name(" 唐山市科学技术协会 "),
+            Ok("唐山市科学技术协会".to_owned())
+        );
     }
 }

@@ -60,13 +60,26 @@ mod tests {
 
     #[test]
     fn accepts_mainland_mobile_numbers() {
-        assert_eq!(Phone::parse("13800138000").map(|p| p.0), Ok("13800138000".to_owned()));
-        assert_eq!(Phone::parse(" +86 19912345678 ").map(|p| p.0), Ok("19912345678".to_owned()));
+        assert_eq!(
+            Phone::parse("13800138000").map(|p| p.0),
+            Ok("13800138000".to_owned())
+        );
+        assert_eq!(
+            Phone::parse(" +86 19912345678 ").map(|p| p.0),
+            Ok("19912345678".to_owned())
+        );
     }
 
     #[test]
     fn refuses_everything_else() {
-        for bad in ["12800138000", "1380013800", "138001380000", "1380013800a", "２３８００１３８０００", "+8513800138000"] {
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "138001380000",
+            "1380013800a",
+            "２３８００１３８０００",
+            "+8513800138000",
+        ] {
             assert_eq!(
                 Phone::parse(bad),
                 Err("手机号格式不正确，应为11位中国大陆手机号".to_owned()),

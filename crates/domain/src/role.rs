@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn admin_roles_govern_their_level() {
-        assert_eq!(Role::ProvinceAdmin.governs(), Some(Some(RegionLevel::Province)));
+        assert_eq!(
+            Role::ProvinceAdmin.governs(),
+            Some(Some(RegionLevel::Province))
+        );
         assert_eq!(Role::NationalAdmin.governs(), Some(None));
         assert_eq!(Role::Host.governs(), None);
     }

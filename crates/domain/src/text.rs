@@ -32,7 +32,10 @@ mod tests {
     #[test]
     fn lengths_are_counted_in_characters() {
         assert_eq!(bounded("科普日", "名称", 2, 3), Ok("科普日".to_owned()));
-        assert_eq!(bounded("科普日活动", "名称", 2, 3), Err("名称不能超过3个字".to_owned()));
+        assert_eq!(
+            bounded("科普日活动", "名称", 2, 3),
+            Err("名称不能超过3个字".to_owned())
+        );
         assert_eq!(bounded("科", "名称", 2, 3), Err("名称至少2个字".to_owned()));
         assert_eq!(bounded("   ", "名称", 2, 3), Err("请填写名称".to_owned()));
     }

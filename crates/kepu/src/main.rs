@@ -15,7 +15,10 @@ use figment::providers::{Env, Format, Toml};
 const DEFAULTS: &str = include_str!("../../../config/default.toml");
 
 #[derive(Parser)]
-#[command(name = "kepu", about = "全国科普日平台 — the National Science Popularization Day platform")]
+#[command(
+    name = "kepu",
+    about = "全国科普日平台 — the National Science Popularization Day platform"
+)]
 struct Cli {
     /// A TOML file overriding the embedded defaults.
     #[arg(long, global = true)]
@@ -111,7 +114,9 @@ async fn start(config: Config) -> anyhow::Result<App> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
     let sms = sms_sender(&config)?;
-    App::start(config, Arc::new(SystemClock), sms).await.map_err(|e| anyhow::anyhow!("{e}"))
+    App::start(config, Arc::new(SystemClock), sms)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn serve(app: App) -> anyhow::Result<()> {
@@ -130,7 +135,9 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };
@@ -158,9 +165,21 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("数据库已是最新结构");
             Ok(())
         }
-        Command::User { command: UserCommand::Add { phone, name, role, region, org } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    phone,
+                    name,
+                    role,
+                    region,
+                    org,
+                },
+        } => {
             let app = start(config).await?;
-            let role = role.map(|r| Role::parse(&r)).transpose().map_err(anyhow::Error::msg)?;
+            let role = role
+                .map(|r| Role::parse(&r))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
             let id = app
                 .add_user(&phone, &name, role, region.as_deref(), org)
                 .await
@@ -168,12 +187,20 @@ async fn main() -> anyhow::Result<()> {
             println!("{id}");
             Ok(())
         }
-        Command::Token { command: TokenCommand::Issue { phone } } => {
+        Command::Token {
+            command: TokenCommand::Issue { phone },
+        } => {
             let app = start(config).await?;
             let Some(user_id) = app.user_id_by_phone(&phone).await.map_err(describe)? else {
-                bail!("没有手机号为 {} 的用户，请先用 kepu user add 添加", domain::phone::mask(&phone));
+                bail!(
+                    "没有手机号为 {} 的用户，请先用 kepu user add 添加",
+                    domain::phone::mask(&phone)
+                );
             };
-            let token = app.issue_token(user_id, "命令行", None).await.map_err(describe)?;
+            let token = app
+                .issue_token(user_id, "命令行", None)
+                .await
+                .map_err(describe)?;
             println!("{token}");
             Ok(())
         }

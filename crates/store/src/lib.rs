@@ -36,7 +36,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(30));
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let file = path.split('?').next().unwrap_or_default();
         if let Some(parent) = std::path::Path::new(file).parent()
             && !parent.as_os_str().is_empty()
@@ -61,5 +64,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
 /// Whether an error is a unique-constraint violation, on either backend; the one place
 /// that turns such a violation into a conflict the user can understand.
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }

@@ -2,7 +2,8 @@
 //! and PostgreSQL alike. Append-only: never edit a migration that has shipped.
 
 use sea_orm::sea_query::{
-    Alias, ColumnDef, Expr, ExprTrait, Index, IndexCreateStatement, Query, Table, TableCreateStatement,
+    Alias, ColumnDef, Expr, ExprTrait, Index, IndexCreateStatement, Query, Table,
+    TableCreateStatement,
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 
@@ -14,12 +15,15 @@ struct Migration {
 }
 
 enum Step {
-    Table(TableCreateStatement),
-    Index(IndexCreateStatement),
+    Table(Box<TableCreateStatement>),
+    Index(Box<IndexCreateStatement>),
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", steps: foundation }];
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    steps: foundation,
+}];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
 /// several instances at once: a version applied by another instance is skipped.
@@ -28,7 +32,12 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         Table::create()
             .table(Alias::new("schema_migrations"))
             .if_not_exists()
-            .col(ColumnDef::new(Alias::new("version")).big_integer().not_null().primary_key())
+            .col(
+                ColumnDef::new(Alias::new("version"))
+                    .big_integer()
+                    .not_null()
+                    .primary_key(),
+            )
             .col(ColumnDef::new(Alias::new("name")).string().not_null()),
     )
     .await?;
@@ -51,12 +60,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         }
         for step in (migration.steps)() {
             match step {
-                Step::Table(t) => txn.execute(&t).await?,
-                Step::Index(i) => txn.execute(&i).await?,
+                Step::Table(t) => txn.execute(t.as_ref()).await?,
+                Step::Index(i) => txn.execute(i.as_ref()).await?,
             };
         }
         txn.commit().await?;
-        tracing::info!(version = migration.version, name = migration.name, "migration applied");
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "migration applied"
+        );
     }
     Ok(())
 }
@@ -74,7 +87,12 @@ fn col(name: &str) -> ColumnDef {
     ColumnDef::new(Alias::new(name))
 }
 fn id() -> ColumnDef {
-    col("id").big_integer().not_null().auto_increment().primary_key().to_owned()
+    col("id")
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 fn text(name: &str) -> ColumnDef {
     col(name).string().not_null().to_owned()
@@ -103,19 +121,24 @@ fn table(name: &str, cols: Vec<ColumnDef>) -> Step {
     for mut c in cols {
         t.col(&mut c);
     }
-    Step::Table(t.to_owned())
+    Step::Table(Box::new(t.to_owned()))
 }
 fn index(table: &str, cols: &[&str], unique: bool) -> Step {
     let mut i = Index::create();
-    i.name(format!("{}_{}_{}", if unique { "uq" } else { "ix" }, table, cols.join("_")))
-        .table(Alias::new(table));
+    i.name(format!(
+        "{}_{}_{}",
+        if unique { "uq" } else { "ix" },
+        table,
+        cols.join("_")
+    ))
+    .table(Alias::new(table));
     for c in cols {
         i.col(Alias::new(*c));
     }
     if unique {
         i.unique();
     }
-    Step::Index(i.to_owned())
+    Step::Index(Box::new(i.to_owned()))
 }
 
 fn foundation() -> Vec<Step> {
@@ -133,9 +156,15 @@ fn foundation() -> Vec<Step> {
             ],
         ),
         index("regions", &["parent_code"], false),
-        table("users", vec![id(), text("phone"), opt_text("name"), time("created_at")]),
+        table(
+            "users",
+            vec![id(), text("phone"), opt_text("name"), time("created_at")],
+        ),
         index("users", &["phone"], true),
-        table("user_roles", vec![id(), big("user_id"), text("role"), text("region_code")]),
+        table(
+            "user_roles",
+            vec![id(), big("user_id"), text("role"), text("region_code")],
+        ),
         index("user_roles", &["user_id", "role", "region_code"], true),
         table(
             "api_tokens",

@@ -1,6 +1,8 @@
 //! The divisions shipped with kepu (`data/regions.csv`, embedded in the binary).
 
-use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+};
 
 use crate::StoreError;
 use crate::entities::region;
@@ -16,7 +18,9 @@ pub fn parse(csv_text: &str) -> Result<Vec<region::Model>, StoreError> {
         let record = record.map_err(|e| StoreError::Regions(e.to_string()))?;
         let field = |i: usize| record.get(i).unwrap_or_default().to_owned();
         let number = |i: usize| {
-            field(i).parse::<f64>().map_err(|e| StoreError::Regions(format!("{}: {e}", field(0))))
+            field(i)
+                .parse::<f64>()
+                .map_err(|e| StoreError::Regions(format!("{}: {e}", field(0))))
         };
         let parent = field(3);
         rows.push(region::Model {
@@ -67,7 +71,11 @@ mod tests {
         assert_eq!(codes.len(), rows.len(), "codes are unique");
         for row in &rows {
             if let Some(parent) = &row.parent_code {
-                assert!(codes.contains(parent.as_str()), "{} has a known parent", row.code);
+                assert!(
+                    codes.contains(parent.as_str()),
+                    "{} has a known parent",
+                    row.code
+                );
             } else {
                 assert_eq!(row.level, "province");
             }

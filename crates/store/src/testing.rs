@@ -31,7 +31,10 @@ fn random_suffix() -> String {
 
 impl TestDb {
     /// Makes an empty database on `backend`.
-    #[expect(clippy::expect_used, reason = "test support: failing loudly is the point")]
+    #[expect(
+        clippy::expect_used,
+        reason = "test support: failing loudly is the point"
+    )]
     pub async fn new(backend: Backend) -> TestDb {
         let name = format!("kepu_test_{}", random_suffix());
         match backend {
@@ -48,15 +51,25 @@ impl TestDb {
                 let admin_url = std::env::var("KEPU_TEST_PG_URL")
                     .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
                 let admin = Database::connect(&admin_url).await.unwrap_or_else(|e| {
-                    panic!("PostgreSQL tests need a server at {admin_url} (set KEPU_TEST_PG_URL): {e}")
+                    panic!(
+                        "PostgreSQL tests need a server at {admin_url} (set KEPU_TEST_PG_URL): {e}"
+                    )
                 });
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await
                     .expect("create test database");
                 admin.close().await.ok();
-                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-                TestDb { url: format!("{base}/{name}"), backend, name, admin_url }
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(b, _)| b)
+                    .unwrap_or(&admin_url);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    backend,
+                    name,
+                    admin_url,
+                }
             }
         }
     }
@@ -74,7 +87,9 @@ impl Drop for TestDb {
                 let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
                 // Dropping runs outside any async context the test may still hold.
                 let cleanup = std::thread::spawn(move || {
-                    let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+                    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
                     else {
                         return;
                     };

@@ -37,7 +37,11 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 
 /// The `Set-Cookie` value for a session (empty value and `Max-Age=0` to clear it).
 pub fn session_set_cookie(app: &App, value: Option<&str>) -> String {
-    let secure = if app.config.cookie_secure { "; Secure" } else { "" };
+    let secure = if app.config.cookie_secure {
+        "; Secure"
+    } else {
+        ""
+    };
     match value {
         Some(v) => format!(
             "{SESSION_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -52,7 +56,10 @@ pub fn client_ip(parts: &Parts) -> String {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ConnectInfo(addr)| addr.ip().to_string(),
+        )
 }
 
 fn bearer(headers: &HeaderMap) -> Option<Result<String, ApiError>> {
@@ -64,7 +71,9 @@ fn bearer(headers: &HeaderMap) -> Option<Result<String, ApiError>> {
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 256);
     Some(token.map(str::to_owned).ok_or_else(|| {
-        ApiError::App(AppError::Unauthenticated("Authorization 须为 “Bearer 令牌” 格式".to_owned()))
+        ApiError::App(AppError::Unauthenticated(
+            "Authorization 须为 “Bearer 令牌” 格式".to_owned(),
+        ))
     }))
 }
 
@@ -89,9 +98,16 @@ impl FromRequestParts<App> for Caller {
             return Ok(Caller(None));
         };
         if !parts.method.is_safe() {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let sent = parts
+                .headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             if !app::same_secret(sent, &session.csrf_token) {
-                return Err(AppError::Forbidden("缺少或错误的 CSRF 令牌，请刷新页面后重试".to_owned()).into());
+                return Err(AppError::Forbidden(
+                    "缺少或错误的 CSRF 令牌，请刷新页面后重试".to_owned(),
+                )
+                .into());
             }
         }
         Ok(Caller(app.actor(user_id).await?))
@@ -108,5 +124,3 @@ impl FromRequestParts<App> for Authed {
         }
     }
 }
-
-

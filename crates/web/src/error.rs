@@ -57,7 +57,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let err = match self {
             ApiError::Http(status, code, message) => {
-                return (status, Json(json!({"error": {"code": code, "message": message}})))
+                return (
+                    status,
+                    Json(json!({"error": {"code": code, "message": message}})),
+                )
                     .into_response();
             }
             ApiError::App(err) => err,
@@ -66,7 +69,10 @@ impl IntoResponse for ApiError {
         let mut body = json!({"code": code, "message": message});
         match &err {
             AppError::Validation { fields, .. } => body["fields"] = json!(fields),
-            AppError::Conflict { existing_id: Some(id), .. } => {
+            AppError::Conflict {
+                existing_id: Some(id),
+                ..
+            } => {
                 body["existing_id"] = json!(id);
                 body["existing_url"] = json!(format!("/orgs/{id}"));
             }
@@ -97,12 +103,14 @@ impl From<JsonRejection> for ApiError {
                 "unsupported_media_type",
                 "请求须为 JSON（Content-Type: application/json）".to_owned(),
             ),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::Http(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "请求内容过大".to_owned())
-            }
-            JsonRejection::JsonDataError(_) => {
-                ApiError::App(AppError::Malformed(format!("JSON 字段类型或取值不正确：{detail}")))
-            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::Http(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "请求内容过大".to_owned(),
+            ),
+            JsonRejection::JsonDataError(_) => ApiError::App(AppError::Malformed(format!(
+                "JSON 字段类型或取值不正确：{detail}"
+            ))),
             _ => ApiError::App(AppError::Malformed(format!("JSON 格式不正确：{detail}"))),
         }
     }
@@ -110,7 +118,10 @@ impl From<JsonRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::App(AppError::Malformed(format!("查询参数不正确：{}", short(&rejection.body_text()))))
+        ApiError::App(AppError::Malformed(format!(
+            "查询参数不正确：{}",
+            short(&rejection.body_text())
+        )))
     }
 }
 

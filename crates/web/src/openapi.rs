@@ -7,7 +7,10 @@ use crate::api;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "kepu 全国科普日平台 API", description = "See API.md for the contract: paths, fields, vocabularies and status codes."),
+    info(
+        title = "kepu 全国科普日平台 API",
+        description = "See API.md for the contract: paths, fields, vocabularies and status codes."
+    ),
     paths(
         api::system::healthz,
         api::system::audit,

@@ -17,7 +17,10 @@ pub async fn cross_site_check(request: Request, next: Next) -> Response {
     if request.method().is_safe() || !has_cookie || has_bearer {
         return next.run(request).await;
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         None => true,
         Some(origin) => origin.split_once("://").map(|(_, rest)| rest) == Some(host),
@@ -26,5 +29,10 @@ pub async fn cross_site_check(request: Request, next: Next) -> Response {
     if origin_ok && fetch_site != Some("cross-site") {
         return next.run(request).await;
     }
-    ApiError::Http(StatusCode::FORBIDDEN, "forbidden", "跨站请求已被拒绝".to_owned()).into_response()
+    ApiError::Http(
+        StatusCode::FORBIDDEN,
+        "forbidden",
+        "跨站请求已被拒绝".to_owned(),
+    )
+    .into_response()
 }

@@ -26,7 +26,10 @@ pub struct OutboxSender {
 impl OutboxSender {
     /// A sender writing to `sms-outbox.log` in `data_dir`.
     pub fn new(data_dir: &std::path::Path) -> OutboxSender {
-        OutboxSender { path: data_dir.join("sms-outbox.log"), lock: Default::default() }
+        OutboxSender {
+            path: data_dir.join("sms-outbox.log"),
+            lock: Default::default(),
+        }
     }
 }
 
@@ -35,7 +38,9 @@ impl SmsSender for OutboxSender {
     async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), String> {
         let _guard = self.lock.lock().await;
         if let Some(dir) = self.path.parent() {
-            tokio::fs::create_dir_all(dir).await.map_err(|e| e.to_string())?;
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         let mut file = tokio::fs::OpenOptions::new()
             .create(true)

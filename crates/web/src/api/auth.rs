@@ -50,7 +50,10 @@ pub async fn send_code(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Json(input) = body?;
     let retry_after = app.request_code(&input.phone, &ip).await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({"sent": true, "retry_after": retry_after}))))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"sent": true, "retry_after": retry_after})),
+    ))
 }
 
 /// `POST /api/v1/auth/sessions`: a code for a bearer token.
@@ -72,7 +75,10 @@ pub async fn me(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Me
 
 /// `GET /api/v1/me/tokens`: the caller's tokens (never the tokens themselves).
 #[utoipa::path(get, path = "/api/v1/me/tokens", responses((status = 200, description = "令牌列表")))]
-pub async fn tokens(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Vec<TokenInfo>>, ApiError> {
+pub async fn tokens(
+    State(app): State<App>,
+    Authed(actor): Authed,
+) -> Result<Json<Vec<TokenInfo>>, ApiError> {
     Ok(Json(app.list_tokens(&actor).await?))
 }
 

@@ -35,5 +35,8 @@ pub async fn create(
     body: Result<Json<CampaignInput>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
     let Json(input) = body?;
-    Ok((StatusCode::CREATED, Json(app.create_campaign(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_campaign(&actor, input).await?),
+    ))
 }

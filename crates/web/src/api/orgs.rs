@@ -38,12 +38,18 @@ pub async fn search(
     if !(1..=50).contains(&limit) {
         return Err(app::AppError::Malformed("limit 须在1至50之间".to_owned()).into());
     }
-    Ok(Json(app.search_orgs(query.q.as_deref().unwrap_or(""), limit).await?))
+    Ok(Json(
+        app.search_orgs(query.q.as_deref().unwrap_or(""), limit)
+            .await?,
+    ))
 }
 
 /// `GET /api/v1/orgs/{id}`.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)), responses((status = 200, description = "单位"), (status = 404, description = "不存在")))]
-pub async fn one(State(app): State<App>, id: Result<Path<i64>, PathRejection>) -> Result<Json<OrgView>, ApiError> {
+pub async fn one(
+    State(app): State<App>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<OrgView>, ApiError> {
     let Path(id) = id?;
     Ok(Json(app.org(id).await?))
 }
@@ -56,7 +62,10 @@ pub async fn apply(
     body: Result<Json<OrgInput>, JsonRejection>,
 ) -> Result<(StatusCode, Json<OrgView>), ApiError> {
     let Json(input) = body?;
-    Ok((StatusCode::CREATED, Json(app.apply_org(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.apply_org(&actor, input).await?),
+    ))
 }
 
 /// `POST /api/v1/orgs/{id}/certification`.
@@ -81,5 +90,8 @@ pub async fn add_member(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (Path(id), Json(input)) = (id?, body?);
     app.add_member(&actor, id, &input.phone).await?;
-    Ok((StatusCode::CREATED, Json(json!({"org_id": id, "added": true}))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"org_id": id, "added": true})),
+    ))
 }

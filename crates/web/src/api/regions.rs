@@ -36,5 +36,8 @@ pub async fn add(
     body: Result<Json<NewRegion>, JsonRejection>,
 ) -> Result<(StatusCode, Json<RegionView>), ApiError> {
     let Json(input) = body?;
-    Ok((StatusCode::CREATED, Json(app.add_region(&actor, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.add_region(&actor, input).await?),
+    ))
 }

@@ -66,7 +66,10 @@ fn expired() -> AppError {
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
 }
 
 /// `GET /login`.
@@ -76,7 +79,10 @@ pub async fn login_page(State(app): State<App>, headers: HeaderMap) -> Response 
         if session.user_id.is_some() {
             return Ok(see_other("/"));
         }
-        let page = LoginPage { layout: session.layout(&app).await?, ..Default::default() };
+        let page = LoginPage {
+            layout: session.layout(&app).await?,
+            ..Default::default()
+        };
         Ok::<_, AppError>(session.attach(&app, page.into_response()))
     }
     .await;
@@ -99,7 +105,11 @@ pub async fn send_code(
     let result = app.request_code(&form.phone, &ip).await;
     if json {
         return match result {
-            Ok(wait) => (StatusCode::ACCEPTED, axum::Json(json!({"sent": true, "retry_after": wait}))).into_response(),
+            Ok(wait) => (
+                StatusCode::ACCEPTED,
+                axum::Json(json!({"sent": true, "retry_after": wait})),
+            )
+                .into_response(),
             Err(e) => ApiError::App(e).into_response(),
         };
     }
@@ -107,7 +117,11 @@ pub async fn send_code(
         Ok(l) => l,
         Err(e) => return error_page(&e),
     };
-    let mut page = LoginPage { layout, phone: form.phone.trim().to_owned(), ..Default::default() };
+    let mut page = LoginPage {
+        layout,
+        phone: form.phone.trim().to_owned(),
+        ..Default::default()
+    };
     match result {
         Ok(wait) => {
             page.wait = wait;
@@ -125,7 +139,11 @@ pub async fn send_code(
 fn respond_error(json: bool, err: &AppError) -> Response {
     if json {
         let (status, code, message) = classify(err);
-        (status, axum::Json(json!({"error": {"code": code, "message": message}}))).into_response()
+        (
+            status,
+            axum::Json(json!({"error": {"code": code, "message": message}})),
+        )
+            .into_response()
     } else {
         error_page(err)
     }
@@ -139,7 +157,11 @@ fn field_message(err: &AppError, field: &str) -> Option<String> {
 }
 
 /// `POST /login`: checks the code, rotates the session and logs the person in.
-pub async fn log_in(State(app): State<App>, headers: HeaderMap, Form(form): Form<LoginForm>) -> Response {
+pub async fn log_in(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let session = match PageSession::read(&app, &headers).await {
         Ok(s) if s.accepts(&form.csrf) => s,
         Ok(_) => return error_page(&expired()),
@@ -159,7 +181,11 @@ pub async fn log_in(State(app): State<App>, headers: HeaderMap, Form(form): Form
                 Ok(c) => c,
                 Err(e) => return error_page(&e),
             };
-            let target = if logged_in.needs_name { "/account/profile" } else { "/" };
+            let target = if logged_in.needs_name {
+                "/account/profile"
+            } else {
+                "/"
+            };
             let mut response = see_other(target);
             if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, Some(&cookie))) {
                 response.headers_mut().append(header::SET_COOKIE, value);
@@ -173,7 +199,11 @@ pub async fn log_in(State(app): State<App>, headers: HeaderMap, Form(form): Form
                 Err(e) => return error_page(&e),
             };
             let (status, _, message) = classify(&e);
-            let mut page = LoginPage { layout, phone: form.phone.trim().to_owned(), ..Default::default() };
+            let mut page = LoginPage {
+                layout,
+                phone: form.phone.trim().to_owned(),
+                ..Default::default()
+            };
             match field_message(&e, "phone") {
                 Some(m) => page.phone_error = Some(m),
                 None => page.code_error = Some(message),
@@ -190,15 +220,30 @@ pub async fn profile_page(State(app): State<App>, headers: HeaderMap) -> Respons
         let Some(user_id) = session.user_id else {
             return Ok(see_other("/login"));
         };
-        let name = app.actor(user_id).await?.and_then(|a| a.name).unwrap_or_default();
-        Ok::<_, AppError>(ProfilePage { layout: session.layout(&app).await?, name, name_error: None }.into_response())
+        let name = app
+            .actor(user_id)
+            .await?
+            .and_then(|a| a.name)
+            .unwrap_or_default();
+        Ok::<_, AppError>(
+            ProfilePage {
+                layout: session.layout(&app).await?,
+                name,
+                name_error: None,
+            }
+            .into_response(),
+        )
     }
     .await;
     result.unwrap_or_else(|e| error_page(&e))
 }
 
 /// `POST /account/profile`: saves the name.
-pub async fn save_profile(State(app): State<App>, headers: HeaderMap, Form(form): Form<ProfileForm>) -> Response {
+pub async fn save_profile(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<ProfileForm>,
+) -> Response {
     let result = async {
         let session = PageSession::read(&app, &headers).await?;
         if !session.accepts(&form.csrf) {
@@ -214,7 +259,11 @@ pub async fn save_profile(State(app): State<App>, headers: HeaderMap, Form(form)
             Ok(()) => Ok(see_other("/")),
             Err(e) => {
                 let message = field_message(&e, "name").unwrap_or_else(|| classify(&e).2);
-                let page = ProfilePage { layout: session.layout(&app).await?, name: form.name.clone(), name_error: Some(message) };
+                let page = ProfilePage {
+                    layout: session.layout(&app).await?,
+                    name: form.name.clone(),
+                    name_error: Some(message),
+                };
                 Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
             }
         }
@@ -224,7 +273,11 @@ pub async fn save_profile(State(app): State<App>, headers: HeaderMap, Form(form)
 }
 
 /// `POST /logout`.
-pub async fn log_out(State(app): State<App>, headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+pub async fn log_out(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
     let result = async {
         let session = PageSession::read(&app, &headers).await?;
         if !session.accepts(&form.csrf) {
@@ -242,4 +295,3 @@ pub async fn log_out(State(app): State<App>, headers: HeaderMap, Form(form): For
     .await;
     result.unwrap_or_else(|e| error_page(&e))
 }
-

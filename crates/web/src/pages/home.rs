@@ -1,7 +1,7 @@
 //! The home page.
 
-use app::{App, AppError};
 use app::campaigns::CampaignView;
+use app::{App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
@@ -26,7 +26,9 @@ fn span(from: NaiveDate, to: NaiveDate) -> String {
 
 /// `GET /`: the current campaign's theme and sections.
 pub async fn home(State(app): State<App>, headers: HeaderMap) -> Response {
-    render(&app, &headers).await.unwrap_or_else(|e| error_page(&e))
+    render(&app, &headers)
+        .await
+        .unwrap_or_else(|e| error_page(&e))
 }
 
 async fn render(app: &App, headers: &HeaderMap) -> Result<Response, AppError> {

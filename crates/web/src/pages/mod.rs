@@ -22,14 +22,36 @@ pub fn routes() -> Router<App> {
         .route("/login", get(account::login_page).post(account::log_in))
         .route("/login/code", post(account::send_code))
         .route("/logout", post(account::log_out))
-        .route("/account/profile", get(account::profile_page).post(account::save_profile))
-        .route("/static/app.js", get(|| async { asset("text/javascript; charset=utf-8", include_str!("../../static/app.js")) }))
-        .route("/static/app.css", get(|| async { asset("text/css; charset=utf-8", include_str!("../../static/app.css")) }))
+        .route(
+            "/account/profile",
+            get(account::profile_page).post(account::save_profile),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                asset(
+                    "text/javascript; charset=utf-8",
+                    include_str!("../../static/app.js"),
+                )
+            }),
+        )
+        .route(
+            "/static/app.css",
+            get(|| async {
+                asset(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/app.css"),
+                )
+            }),
+        )
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
     (
-        [(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         body,
     )
         .into_response()
@@ -64,7 +86,12 @@ impl PageSession {
             return Ok(PageSession::default());
         };
         Ok(match app.session(&cookie).await? {
-            Some(s) => PageSession { cookie: Some(cookie), fresh: false, csrf: s.csrf_token, user_id: s.user_id },
+            Some(s) => PageSession {
+                cookie: Some(cookie),
+                fresh: false,
+                csrf: s.csrf_token,
+                user_id: s.user_id,
+            },
             None => PageSession::default(),
         })
     }
@@ -76,7 +103,12 @@ impl PageSession {
             return Ok(session);
         }
         let (cookie, csrf) = app.start_session(None).await?;
-        Ok(PageSession { cookie: Some(cookie), fresh: true, csrf, user_id: None })
+        Ok(PageSession {
+            cookie: Some(cookie),
+            fresh: true,
+            csrf,
+            user_id: None,
+        })
     }
 
     /// Whether a submitted form carries this session's token.
@@ -87,10 +119,16 @@ impl PageSession {
     /// The header data for a page.
     pub async fn layout(&self, app: &App) -> Result<Layout, AppError> {
         let user_name = match self.user_id {
-            Some(id) => app.actor(id).await?.map(|a| a.name.unwrap_or_else(|| "未命名用户".to_owned())),
+            Some(id) => app
+                .actor(id)
+                .await?
+                .map(|a| a.name.unwrap_or_else(|| "未命名用户".to_owned())),
             None => None,
         };
-        Ok(Layout { user_name, csrf: self.csrf.clone() })
+        Ok(Layout {
+            user_name,
+            csrf: self.csrf.clone(),
+        })
     }
 
     /// Adds the cookie to a response when the session is new.
@@ -125,7 +163,15 @@ pub fn error_page(err: &AppError) -> Response {
         s if s.is_server_error() => "服务暂时不可用",
         _ => "无法完成操作",
     };
-    (status, MessagePage { layout: Layout::default(), heading: heading.to_owned(), text }).into_response()
+    (
+        status,
+        MessagePage {
+            layout: Layout::default(),
+            heading: heading.to_owned(),
+            text,
+        },
+    )
+        .into_response()
 }
 
 /// Redirects after a form post.

@@ -6,7 +6,12 @@ use store::testing::Backend;
 use crate::on_both_backends;
 use crate::support::TestApp;
 
-on_both_backends!(an_empty_database_gets_this_years_campaign, national_admin_configures_a_campaign, inconsistent_campaigns_are_refused, only_national_admins_configure);
+on_both_backends!(
+    an_empty_database_gets_this_years_campaign,
+    national_admin_configures_a_campaign,
+    inconsistent_campaigns_are_refused,
+    only_national_admins_configure
+);
 
 fn minimal() -> serde_json::Value {
     json!({"year": 2026, "theme": "科学点亮生活", "region_code": "610000",
@@ -22,11 +27,29 @@ async fn an_empty_database_gets_this_years_campaign(backend: Backend) {
     assert_eq!(c["year"], 2026);
     assert_eq!(c["theme"], "提升全民科学素质 协力建设科技强国");
     assert_eq!(c["current"], true);
-    let keys: Vec<&str> = c["sections"].as_array().unwrap().iter().map(|s| s["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["exhibition", "lecture", "online_ip", "joint_action", "more"]);
+    let keys: Vec<&str> = c["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        ["exhibition", "lecture", "online_ip", "joint_action", "more"]
+    );
     assert_eq!(c["sections"][2]["name"], "千万IP创科普");
-    assert_eq!((c["activity_from"].as_str(), c["activity_to"].as_str()), (Some("2026-08-02"), Some("2026-09-30")));
-    assert_eq!((c["publish_from"].as_str(), c["focus_from"].as_str(), c["focus_to"].as_str()), (Some("2026-08-21"), Some("2026-09-15"), Some("2026-09-25")));
+    assert_eq!(
+        (c["activity_from"].as_str(), c["activity_to"].as_str()),
+        (Some("2026-08-02"), Some("2026-09-30"))
+    );
+    assert_eq!(
+        (
+            c["publish_from"].as_str(),
+            c["focus_from"].as_str(),
+            c["focus_to"].as_str()
+        ),
+        (Some("2026-08-21"), Some("2026-09-15"), Some("2026-09-25"))
+    );
     assert_eq!(c["count_to"], "2026-10-10");
     assert_eq!(c["thresholds"], json!({"offline": 50, "online": 100}));
     assert_eq!(c["supplement_days"], 10);
@@ -36,13 +59,20 @@ async fn an_empty_database_gets_this_years_campaign(backend: Backend) {
 
     // A restart does not make a second one.
     let again = t.restart().await;
-    assert_eq!(again.get("/api/v1/campaigns/current").await.json()["id"], c["id"]);
+    assert_eq!(
+        again.get("/api/v1/campaigns/current").await.json()["id"],
+        c["id"]
+    );
 }
 
 async fn national_admin_configures_a_campaign(backend: Backend) {
     let t = TestApp::new(backend).await;
-    let national = t.user("13900000001", "国家管理员", Role::NationalAdmin, None).await;
-    let made = t.post("/api/v1/campaigns", Some(&national), minimal()).await;
+    let national = t
+        .user("13900000001", "国家管理员", Role::NationalAdmin, None)
+        .await;
+    let made = t
+        .post("/api/v1/campaigns", Some(&national), minimal())
+        .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
     let c = made.json();
     assert_eq!(c["region_code"], "610000");
@@ -51,23 +81,33 @@ async fn national_admin_configures_a_campaign(backend: Backend) {
     assert_eq!(c["thresholds"]["offline"], 50);
     assert_eq!(c["current"], false);
     let id = c["id"].as_i64().unwrap();
-    assert_eq!(t.get(&format!("/api/v1/campaigns/{id}")).await.json()["theme"], "科学点亮生活");
+    assert_eq!(
+        t.get(&format!("/api/v1/campaigns/{id}")).await.json()["theme"],
+        "科学点亮生活"
+    );
 
     let mut national_edition = minimal();
     national_edition["region_code"] = json!("000000");
     national_edition["current"] = json!(true);
     national_edition["thresholds"] = json!({"offline": 80, "online": 200});
-    let replaced = t.post("/api/v1/campaigns", Some(&national), national_edition).await;
+    let replaced = t
+        .post("/api/v1/campaigns", Some(&national), national_edition)
+        .await;
     assert_eq!(replaced.status, StatusCode::CREATED, "{}", replaced.text);
     let current = t.get("/api/v1/campaigns/current").await.json();
     assert_eq!(current["id"], replaced.json()["id"]);
     assert_eq!(current["thresholds"], json!({"offline": 80, "online": 200}));
-    assert_eq!(t.get("/api/v1/campaigns/9999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get("/api/v1/campaigns/9999").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn inconsistent_campaigns_are_refused(backend: Backend) {
     let t = TestApp::new(backend).await;
-    let national = t.user("13900000001", "国家管理员", Role::NationalAdmin, None).await;
+    let national = t
+        .user("13900000001", "国家管理员", Role::NationalAdmin, None)
+        .await;
     let mut reversed = minimal();
     reversed["activity_to"] = json!("2026-05-01");
     let r = t.post("/api/v1/campaigns", Some(&national), reversed).await;
@@ -76,13 +116,18 @@ async fn inconsistent_campaigns_are_refused(backend: Backend) {
 
     let mut duplicate = minimal();
     duplicate["sections"] = json!([{"key": "main", "name": "一"}, {"key": "main", "name": "二"}]);
-    let r = t.post("/api/v1/campaigns", Some(&national), duplicate).await;
+    let r = t
+        .post("/api/v1/campaigns", Some(&national), duplicate)
+        .await;
     assert_eq!(r.field("sections"), "板块标识“main”重复");
 
     let mut empty = minimal();
     empty["sections"] = json!([{"key": "", "name": "一"}]);
     let r = t.post("/api/v1/campaigns", Some(&national), empty).await;
-    assert_eq!(r.field("sections"), "第1个板块的标识须为1至32位小写字母、数字或下划线");
+    assert_eq!(
+        r.field("sections"),
+        "第1个板块的标识须为1至32位小写字母、数字或下划线"
+    );
 
     let mut negative = minimal();
     negative["supplement_days"] = json!(-3);
@@ -94,22 +139,45 @@ async fn inconsistent_campaigns_are_refused(backend: Backend) {
 
     let mut unknown_region = minimal();
     unknown_region["region_code"] = json!("999999");
-    let r = t.post("/api/v1/campaigns", Some(&national), unknown_region).await;
+    let r = t
+        .post("/api/v1/campaigns", Some(&national), unknown_region)
+        .await;
     assert_eq!(r.field("region_code"), "所选地区不存在");
 
-    let r = t.post("/api/v1/campaigns", Some(&national), json!({})).await;
+    let r = t
+        .post("/api/v1/campaigns", Some(&national), json!({}))
+        .await;
     assert_eq!(r.field("theme"), "请填写主题");
     assert_eq!(r.field("activity_from"), "请填写活动开始日期");
 
-    let r = t.post("/api/v1/campaigns", Some(&national), json!({"year": "二〇二六"})).await;
+    let r = t
+        .post(
+            "/api/v1/campaigns",
+            Some(&national),
+            json!({"year": "二〇二六"}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.message().starts_with("JSON 字段类型或取值不正确"), "{}", r.text);
+    assert!(
+        r.message().starts_with("JSON 字段类型或取值不正确"),
+        "{}",
+        r.text
+    );
 }
 
 async fn only_national_admins_configure(backend: Backend) {
     let t = TestApp::new(backend).await;
-    let province = t.user("13900000002", "省管理员", Role::ProvinceAdmin, Some("610000")).await;
-    let r = t.post("/api/v1/campaigns", Some(&province), minimal()).await;
+    let province = t
+        .user(
+            "13900000002",
+            "省管理员",
+            Role::ProvinceAdmin,
+            Some("610000"),
+        )
+        .await;
+    let r = t
+        .post("/api/v1/campaigns", Some(&province), minimal())
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.message(), "仅全国管理员可以执行此操作");
     let r = t.post("/api/v1/campaigns", None, minimal()).await;

@@ -1,4 +1,9 @@
 //! Black-box tests of kepu's HTTP interface, each run on SQLite and on PostgreSQL.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly where its setup does"
+)]
 
 mod support;
 

@@ -34,7 +34,11 @@ async fn form(t: &TestApp, path: &str, cookie: &str, body: &str) -> TestResponse
 }
 
 async fn page(t: &TestApp, path: &str, cookie: &str) -> TestResponse {
-    let request = Request::builder().uri(path).header(header::COOKIE, format!("kepu_session={cookie}")).body(Body::empty()).unwrap();
+    let request = Request::builder()
+        .uri(path)
+        .header(header::COOKIE, format!("kepu_session={cookie}"))
+        .body(Body::empty())
+        .unwrap();
     t.send("127.0.0.1", request).await
 }
 
@@ -42,43 +46,100 @@ async fn the_home_page_shows_the_campaign(backend: Backend) {
     let t = TestApp::new(backend).await;
     let home = t.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
-    for text in ["提升全民科学素质 协力建设科技强国", "千馆展览探未来", "万场报告话前沿", "千万IP创科普", "联合行动", "更多活动", "9月15日—9月25日", "登录"] {
+    for text in [
+        "提升全民科学素质 协力建设科技强国",
+        "千馆展览探未来",
+        "万场报告话前沿",
+        "千万IP创科普",
+        "联合行动",
+        "更多活动",
+        "9月15日—9月25日",
+        "登录",
+    ] {
         assert!(home.text.contains(text), "home shows {text}");
     }
-    assert!(home.header("set-cookie").is_empty(), "no session is made for a visitor who only reads");
+    assert!(
+        home.header("set-cookie").is_empty(),
+        "no session is made for a visitor who only reads"
+    );
 }
 
 async fn a_person_logs_in_through_the_forms(backend: Backend) {
     let t = TestApp::new(backend).await;
     let login = t.get("/login").await;
     assert_eq!(login.status, StatusCode::OK);
-    let visitor = login.session_cookie().expect("the login page starts a session");
-    assert!(login.header("set-cookie").contains("HttpOnly") && login.header("set-cookie").contains("SameSite=Lax"));
+    let visitor = login
+        .session_cookie()
+        .expect("the login page starts a session");
+    assert!(
+        login.header("set-cookie").contains("HttpOnly")
+            && login.header("set-cookie").contains("SameSite=Lax")
+    );
     let csrf = csrf_of(&login);
 
-    let sent = form(&t, "/login/code", &visitor, &format!("phone=13800138000&_csrf={csrf}")).await;
+    let sent = form(
+        &t,
+        "/login/code",
+        &visitor,
+        &format!("phone=13800138000&_csrf={csrf}"),
+    )
+    .await;
     assert_eq!(sent.status, StatusCode::OK);
     assert!(sent.text.contains("验证码已发送"));
-    assert!(sent.text.contains("value=\"13800138000\""), "the phone typed is kept");
+    assert!(
+        sent.text.contains("value=\"13800138000\""),
+        "the phone typed is kept"
+    );
     let code = t.last_code("13800138000");
 
-    let logged_in = form(&t, "/login", &visitor, &format!("phone=13800138000&code={code}&_csrf={csrf}")).await;
+    let logged_in = form(
+        &t,
+        "/login",
+        &visitor,
+        &format!("phone=13800138000&code={code}&_csrf={csrf}"),
+    )
+    .await;
     assert_eq!(logged_in.status, StatusCode::SEE_OTHER);
-    assert_eq!(logged_in.header("location"), "/account/profile", "a first login asks for the name");
+    assert_eq!(
+        logged_in.header("location"),
+        "/account/profile",
+        "a first login asks for the name"
+    );
     let session = logged_in.session_cookie().expect("a new session cookie");
     assert_ne!(session, visitor, "the session id is rotated at login");
-    assert_eq!(page(&t, "/account/profile", &visitor).await.status, StatusCode::SEE_OTHER, "the old id is dead");
+    assert_eq!(
+        page(&t, "/account/profile", &visitor).await.status,
+        StatusCode::SEE_OTHER,
+        "the old id is dead"
+    );
 
     let profile = page(&t, "/account/profile", &session).await;
     assert!(profile.text.contains("完善个人信息"));
     let csrf = csrf_of(&profile);
-    let empty = form(&t, "/account/profile", &session, &format!("name=&_csrf={csrf}")).await;
+    let empty = form(
+        &t,
+        "/account/profile",
+        &session,
+        &format!("name=&_csrf={csrf}"),
+    )
+    .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text.contains("请填写姓名"));
-    let saved = form(&t, "/account/profile", &session, &format!("name={}&_csrf={csrf}", urlencoding::encode("张科普"))).await;
+    let saved = form(
+        &t,
+        "/account/profile",
+        &session,
+        &format!("name={}&_csrf={csrf}", urlencoding::encode("张科普")),
+    )
+    .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let home = page(&t, "/", &session).await;
-    assert!(home.text.contains("<span id=\"current-user\" class=\"user\">张科普</span>"), "{}", home.text);
+    assert!(
+        home.text
+            .contains("<span id=\"current-user\" class=\"user\">张科普</span>"),
+        "{}",
+        home.text
+    );
 
     let out = form(&t, "/logout", &session, &format!("_csrf={csrf}")).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
@@ -89,10 +150,21 @@ async fn forms_without_the_session_token_are_refused(backend: Backend) {
     let t = TestApp::new(backend).await;
     let login = t.get("/login").await;
     let visitor = login.session_cookie().unwrap();
-    let forged = form(&t, "/login/code", &visitor, "phone=13800138000&_csrf=forged").await;
+    let forged = form(
+        &t,
+        "/login/code",
+        &visitor,
+        "phone=13800138000&_csrf=forged",
+    )
+    .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
     assert!(forged.text.contains("页面已过期，请刷新页面后重试"));
-    assert!(std::fs::read_to_string(t.data_dir.join("sms-outbox.log")).unwrap_or_default().is_empty(), "no code was sent");
+    assert!(
+        std::fs::read_to_string(t.data_dir.join("sms-outbox.log"))
+            .unwrap_or_default()
+            .is_empty(),
+        "no code was sent"
+    );
 
     // A cross-site post carrying the cookie is refused before any handler runs.
     let csrf = csrf_of(&login);
@@ -115,9 +187,23 @@ async fn cookie_api_writes_need_the_csrf_header(backend: Backend) {
     let login = t.get("/login").await;
     let visitor = login.session_cookie().unwrap();
     let csrf = csrf_of(&login);
-    form(&t, "/login/code", &visitor, &format!("phone=13800138000&_csrf={csrf}")).await;
+    form(
+        &t,
+        "/login/code",
+        &visitor,
+        &format!("phone=13800138000&_csrf={csrf}"),
+    )
+    .await;
     let code = t.last_code("13800138000");
-    let session = form(&t, "/login", &visitor, &format!("phone=13800138000&code={code}&_csrf={csrf}")).await.session_cookie().unwrap();
+    let session = form(
+        &t,
+        "/login",
+        &visitor,
+        &format!("phone=13800138000&code={code}&_csrf={csrf}"),
+    )
+    .await
+    .session_cookie()
+    .unwrap();
     let csrf = csrf_of(&page(&t, "/account/profile", &session).await);
 
     let me = page(&t, "/api/v1/me", &session).await;
@@ -132,7 +218,10 @@ async fn cookie_api_writes_need_the_csrf_header(backend: Backend) {
         .unwrap();
     let refused = t.send("127.0.0.1", without).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
-    assert_eq!(refused.message(), "缺少或错误的 CSRF 令牌，请刷新页面后重试");
+    assert_eq!(
+        refused.message(),
+        "缺少或错误的 CSRF 令牌，请刷新页面后重试"
+    );
     let with = Request::builder()
         .method(Method::POST)
         .uri("/api/v1/orgs")
@@ -149,11 +238,29 @@ async fn wrong_codes_are_shown_next_to_the_field(backend: Backend) {
     let login = t.get("/login").await;
     let visitor = login.session_cookie().unwrap();
     let csrf = csrf_of(&login);
-    let wrong = form(&t, "/login", &visitor, &format!("phone=13800138000&code=000000&_csrf={csrf}")).await;
+    let wrong = form(
+        &t,
+        "/login",
+        &visitor,
+        &format!("phone=13800138000&code=000000&_csrf={csrf}"),
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.text.contains("<p class=\"field-error\" id=\"login-error\">验证码错误或已过期</p>"), "{}", wrong.text);
+    assert!(
+        wrong
+            .text
+            .contains("<p class=\"field-error\" id=\"login-error\">验证码错误或已过期</p>"),
+        "{}",
+        wrong.text
+    );
     assert!(wrong.text.contains("value=\"13800138000\""));
-    let bad_phone = form(&t, "/login/code", &visitor, &format!("phone=123&_csrf={csrf}")).await;
+    let bad_phone = form(
+        &t,
+        "/login/code",
+        &visitor,
+        &format!("phone=123&_csrf={csrf}"),
+    )
+    .await;
     assert_eq!(bad_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_phone.text.contains("手机号格式不正确"));
 }

@@ -61,23 +61,40 @@ impl TestResponse {
 
     /// The `error.message` of an API error body.
     pub fn message(&self) -> String {
-        self.json()["error"]["message"].as_str().unwrap_or_default().to_owned()
+        self.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The message for one field of a 422 body.
     pub fn field(&self, name: &str) -> String {
-        self.json()["error"]["fields"][name].as_str().unwrap_or_default().to_owned()
+        self.json()["error"]["fields"][name]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     pub fn header(&self, name: &str) -> String {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// The session cookie this answer sets, if any.
     pub fn session_cookie(&self) -> Option<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|v| {
-            v.strip_prefix("kepu_session=").and_then(|rest| rest.split(';').next()).filter(|c| !c.is_empty()).map(str::to_owned)
-        })
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                v.strip_prefix("kepu_session=")
+                    .and_then(|rest| rest.split(';').next())
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+            })
     }
 }
 
@@ -96,9 +113,15 @@ impl TestApp {
     /// An app with adjusted configuration.
     pub async fn with_config(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
         let db = Arc::new(TestDb::new(backend).await);
-        let clock = Arc::new(TestClock::new(Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap()));
+        let clock = Arc::new(TestClock::new(
+            Utc.with_ymd_and_hms(2026, 7, 1, 2, 0, 0).unwrap(),
+        ));
         let data_dir = temp_dir();
-        let mut config = Config { data_dir: data_dir.clone(), database_url: Some(db.url.clone()), ..Config::default() };
+        let mut config = Config {
+            data_dir: data_dir.clone(),
+            database_url: Some(db.url.clone()),
+            ..Config::default()
+        };
         adjust(&mut config);
         TestApp::start(db, clock, config).await
     }
@@ -106,14 +129,27 @@ impl TestApp {
     async fn start(db: Arc<TestDb>, clock: Arc<TestClock>, config: Config) -> TestApp {
         let data_dir = config.data_dir.clone();
         let sms = Arc::new(OutboxSender::new(&data_dir));
-        let app = App::start(config, clock.clone(), sms).await.expect("app starts");
-        TestApp { router: web::router(app.clone()), app, clock, data_dir, db }
+        let app = App::start(config, clock.clone(), sms)
+            .await
+            .expect("app starts");
+        TestApp {
+            router: web::router(app.clone()),
+            app,
+            clock,
+            data_dir,
+            db,
+        }
     }
 
     /// A second instance on the same database, data folder and clock: what a restart, or
     /// another server behind the load balancer, sees.
     pub async fn restart(&self) -> TestApp {
-        TestApp::start(self.db.clone(), self.clock.clone(), (*self.app.config).clone()).await
+        TestApp::start(
+            self.db.clone(),
+            self.clock.clone(),
+            (*self.app.config).clone(),
+        )
+        .await
     }
 
     /// Sends a request from `ip`.
@@ -125,11 +161,21 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        TestResponse { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        TestResponse {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// A JSON request with an optional bearer token.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> TestResponse {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> TestResponse {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -158,22 +204,35 @@ impl TestApp {
 
     /// The newest code the outbox holds for `phone`, as the person would read it.
     pub fn last_code(&self, phone: &str) -> String {
-        let outbox = std::fs::read_to_string(self.data_dir.join("sms-outbox.log")).unwrap_or_default();
+        let outbox =
+            std::fs::read_to_string(self.data_dir.join("sms-outbox.log")).unwrap_or_default();
         outbox
             .lines()
             .filter_map(|line| line.split_once(' '))
             .filter(|(p, _)| *p == phone)
             .map(|(_, code)| code.to_owned())
-            .last()
+            .next_back()
             .unwrap_or_else(|| panic!("no code for {phone} in the outbox"))
     }
 
     /// Logs in through the API as a person would, answering a bearer token.
     pub async fn log_in(&self, phone: &str) -> String {
-        let sent = self.post("/api/v1/auth/sms-codes", None, serde_json::json!({"phone": phone})).await;
+        let sent = self
+            .post(
+                "/api/v1/auth/sms-codes",
+                None,
+                serde_json::json!({"phone": phone}),
+            )
+            .await;
         assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.text);
         let code = self.last_code(phone);
-        let session = self.post("/api/v1/auth/sessions", None, serde_json::json!({"phone": phone, "code": code})).await;
+        let session = self
+            .post(
+                "/api/v1/auth/sessions",
+                None,
+                serde_json::json!({"phone": phone, "code": code}),
+            )
+            .await;
         assert_eq!(session.status, StatusCode::OK, "{}", session.text);
         self.clock.advance(chrono::Duration::seconds(61));
         session.json()["token"].as_str().unwrap().to_owned()
@@ -181,7 +240,11 @@ impl TestApp {
 
     /// Adds a user with a role, as `kepu user add` does, and answers a token for them.
     pub async fn user(&self, phone: &str, name: &str, role: Role, region: Option<&str>) -> String {
-        let id = self.app.add_user(phone, name, Some(role), region, None).await.unwrap();
+        let id = self
+            .app
+            .add_user(phone, name, Some(role), region, None)
+            .await
+            .unwrap();
         self.app.issue_token(id, "测试", None).await.unwrap()
     }
 }

@@ -16,7 +16,17 @@ async fn health_and_openapi(backend: Backend) {
     assert_eq!(doc.status, StatusCode::OK);
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/healthz", "/api/v1/regions", "/api/v1/campaigns", "/api/v1/campaigns/current", "/api/v1/auth/sms-codes", "/api/v1/auth/sessions", "/api/v1/me", "/api/v1/orgs", "/api/v1/orgs/{id}/certification"] {
+    for path in [
+        "/healthz",
+        "/api/v1/regions",
+        "/api/v1/campaigns",
+        "/api/v1/campaigns/current",
+        "/api/v1/auth/sms-codes",
+        "/api/v1/auth/sessions",
+        "/api/v1/me",
+        "/api/v1/orgs",
+        "/api/v1/orgs/{id}/certification",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
 }
@@ -33,14 +43,28 @@ async fn bad_input_gets_a_clear_4xx(backend: Backend) {
             .body(Body::from(body))
             .unwrap()
     };
-    let broken = t.send("127.0.0.1", json_request("{\"name\": ", "application/json")).await;
+    let broken = t
+        .send("127.0.0.1", json_request("{\"name\": ", "application/json"))
+        .await;
     assert_eq!(broken.status, StatusCode::BAD_REQUEST);
     assert_eq!(broken.json()["error"]["code"], "malformed");
-    assert!(broken.message().starts_with("JSON 格式不正确"), "{}", broken.text);
+    assert!(
+        broken.message().starts_with("JSON 格式不正确"),
+        "{}",
+        broken.text
+    );
 
-    let wrong_type = t.send("127.0.0.1", json_request("name=x", "application/x-www-form-urlencoded")).await;
+    let wrong_type = t
+        .send(
+            "127.0.0.1",
+            json_request("name=x", "application/x-www-form-urlencoded"),
+        )
+        .await;
     assert_eq!(wrong_type.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(wrong_type.message(), "请求须为 JSON（Content-Type: application/json）");
+    assert_eq!(
+        wrong_type.message(),
+        "请求须为 JSON（Content-Type: application/json）"
+    );
 
     let huge = "x".repeat(3 * 1024 * 1024);
     let request = Request::builder()
