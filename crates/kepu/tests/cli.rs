@@ -1,0 +1,332 @@
+//! The `kepu` command line, run as a person would run it, on SQLite and PostgreSQL.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly where its setup does"
+)]
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use store::testing::{Backend, TestDb};
+
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name(store::testing::Backend::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name(store::testing::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+on_both_backends!(
+    users_tokens_and_the_server,
+    refusals_say_what_is_wrong,
+    configuration_layers
+);
+
+struct Env {
+    db: TestDb,
+    dir: PathBuf,
+}
+
+impl Env {
+    async fn new(backend: Backend) -> Env {
+        let db = TestDb::new(backend).await;
+        let dir = std::env::temp_dir().join(format!("kepu-cli-{}", app::random_hex(8).unwrap()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Env { db, dir }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kepu"));
+        command
+            .args(args)
+            .env("KEPU_DATABASE_URL", &self.db.url)
+            .env("KEPU_DATA_DIR", &self.dir)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn serve(&self, extra_env: &[(&str, &str)]) -> (Server, u16) {
+        let port = free_port();
+        let mut command = self.command(&["serve"]);
+        command
+            .env("KEPU_BIND", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in extra_env {
+            command.env(k, v);
+        }
+        let server = Server(command.spawn().unwrap());
+        wait_for(port);
+        (server, port)
+    }
+}
+
+impl Drop for Env {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for(port: u16) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        if http(port, "GET", "/healthz", None, None).0 == 200 {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server did not answer on port {port}");
+}
+
+/// A minimal HTTP/1.1 client: status and body.
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    json: Option<&str>,
+) -> (u16, String) {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return (0, String::new());
+    };
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let body = json.unwrap_or("");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+async fn users_tokens_and_the_server(backend: Backend) {
+    let env = Env::new(backend).await;
+    let migrated = env.run(&["migrate"]);
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
+
+    let added = env.run(&[
+        "user",
+        "add",
+        "--phone",
+        "13900000001",
+        "--name",
+        "国家管理员",
+        "--role",
+        "national_admin",
+    ]);
+    assert!(added.status.success(), "{}", stderr(&added));
+    let added = env.run(&[
+        "user",
+        "add",
+        "--phone",
+        "13900000002",
+        "--name",
+        "三门峡市管理员",
+        "--role",
+        "city_admin",
+        "--region",
+        "411200",
+    ]);
+    assert!(added.status.success(), "{}", stderr(&added));
+
+    let issued = env.run(&["token", "issue", "--phone", "13900000002"]);
+    assert!(issued.status.success(), "{}", stderr(&issued));
+    let out = stdout(&issued);
+    assert_eq!(out.lines().count(), 1, "only the token is printed: {out:?}");
+    let token = out.trim();
+    assert!(token.starts_with("kp_") && token.len() > 40);
+
+    let (_server, port) = env.serve(&[]);
+    let (status, body) = http(port, "GET", "/api/v1/me", Some(token), None);
+    assert_eq!(status, 200, "{body}");
+    let me: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(me["name"], "三门峡市管理员");
+    assert_eq!(
+        me["roles"],
+        serde_json::json!([{"role": "city_admin", "region_code": "411200"}])
+    );
+    let (status, body) = http(port, "GET", "/", None, None);
+    assert_eq!(status, 200);
+    assert!(body.contains("千馆展览探未来"));
+}
+
+async fn refusals_say_what_is_wrong(backend: Backend) {
+    let env = Env::new(backend).await;
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "user",
+                "add",
+                "--phone",
+                "13900000003",
+                "--name",
+                "县管理员",
+                "--role",
+                "county_admin",
+            ],
+            "县级管理员须指定所辖地区（--region）",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--phone",
+                "13900000003",
+                "--name",
+                "省管理员",
+                "--role",
+                "province_admin",
+                "--region",
+                "411200",
+            ],
+            "省级管理员所辖地区须为省级区划",
+        ),
+        (
+            &["user", "add", "--phone", "123", "--name", "某人"],
+            "手机号格式不正确",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--phone",
+                "13900000003",
+                "--name",
+                "某人",
+                "--role",
+                "root",
+            ],
+            "未知角色“root”",
+        ),
+        (
+            &["token", "issue", "--phone", "13900000009"],
+            "没有手机号为 139****0009 的用户",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = env.run(args);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stdout(&output).is_empty(),
+            "{args:?} prints nothing on stdout"
+        );
+    }
+}
+
+async fn configuration_layers(backend: Backend) {
+    let env = Env::new(backend).await;
+    let file = env.dir.join("kepu.toml");
+    std::fs::write(&file, "[login]\ncodes_per_phone_per_window = 3\n").unwrap();
+    let port = free_port();
+    let _server = Server(
+        env.command(&["serve", "--config", file.to_str().unwrap()])
+            .env("KEPU_BIND", format!("127.0.0.1:{port}"))
+            .env("KEPU__LOGIN__CODES_PER_IP_PER_HOUR", "2")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(port);
+    let send = |phone: &str| {
+        http(
+            port,
+            "POST",
+            "/api/v1/auth/sms-codes",
+            None,
+            Some(&format!("{{\"phone\": \"{phone}\"}}")),
+        )
+        .0
+    };
+    // The file allows three codes a minute per phone; the environment two an hour per address.
+    assert_eq!(send("13800138000"), 202);
+    assert_eq!(send("13800138000"), 202);
+    assert_eq!(send("13800138001"), 429);
+    let outbox = std::fs::read_to_string(env.dir.join("sms-outbox.log")).unwrap();
+    assert_eq!(outbox.lines().count(), 2);
+    assert!(
+        outbox
+            .lines()
+            .all(|l| l.starts_with("13800138000 ") && l.len() == 18)
+    );
+
+    let missing = env.run(&["--config", "/nonexistent/kepu.toml", "migrate"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("配置文件不存在"));
+}
+
+#[test]
+fn the_default_database_is_sqlite_in_the_data_folder() {
+    let dir = std::env::temp_dir().join(format!("kepu-cli-{}", app::random_hex(8).unwrap()));
+    let output = Command::new(env!("CARGO_BIN_EXE_kepu"))
+        .arg("migrate")
+        .env_remove("KEPU_DATABASE_URL")
+        .env("KEPU_DATA_DIR", &dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(Path::new(&dir.join("kepu.db")).exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
