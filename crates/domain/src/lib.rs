@@ -4,12 +4,14 @@
 //! Nothing here does I/O. Every rule that both the HTML form and the JSON API apply lives
 //! here once, with its Chinese message.
 
+pub mod activity;
 pub mod campaign;
 pub mod credit_code;
 pub mod errors;
 pub mod org;
 pub mod phone;
 pub mod region;
+pub mod review;
 pub mod role;
 pub mod text;
 
