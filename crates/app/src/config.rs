@@ -23,6 +23,36 @@ pub struct Config {
     pub login: LoginLimits,
     /// SMS provider.
     pub sms: SmsConfig,
+    /// Upload limits.
+    pub media: MediaLimits,
+}
+
+/// Limits of uploads.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MediaLimits {
+    /// Largest poster, in bytes (the filling guide: 2 MB).
+    pub poster_max_bytes: u64,
+    /// Required poster width (600).
+    pub poster_width: u32,
+    /// Required poster height (350).
+    pub poster_height: u32,
+    /// Largest photo, in bytes.
+    pub photo_max_bytes: u64,
+    /// Largest video, in bytes.
+    pub video_max_bytes: u64,
+}
+
+impl Default for MediaLimits {
+    fn default() -> Self {
+        MediaLimits {
+            poster_max_bytes: 2 * 1024 * 1024,
+            poster_width: 600,
+            poster_height: 350,
+            photo_max_bytes: 10 * 1024 * 1024,
+            video_max_bytes: 300 * 1024 * 1024,
+        }
+    }
 }
 
 /// Every limit and duration of login, each configurable.
@@ -123,6 +153,7 @@ impl Default for Config {
             cookie_secure: false,
             login: LoginLimits::default(),
             sms: SmsConfig::default(),
+            media: MediaLimits::default(),
         }
     }
 }

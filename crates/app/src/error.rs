@@ -47,6 +47,12 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after: i64,
     },
+    /// An upload larger than allowed (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// An upload of a type not accepted (415).
+    #[error("{0}")]
+    Unsupported(String),
     /// The SMS provider did not take the message (503).
     #[error("{0}")]
     Unavailable(String),

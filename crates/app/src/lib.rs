@@ -1,14 +1,18 @@
 //! kepu's use cases: one function for each thing a user does. Authorisation by role and by
 //! area is decided here, once, and applied in the queries themselves.
 
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod media;
 pub mod orgs;
+pub mod paging;
 pub mod regions;
+pub mod review;
 pub mod sms;
 pub mod users;
 

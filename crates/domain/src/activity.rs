@@ -692,3 +692,20 @@ mod tests {
         assert!(funding_fen(-1.0).is_err());
     }
 }
+
+/// Why an activity cannot (yet) be put forward as excellent; empty when it can. The
+/// supplement's completeness and real participants come with the supplement; until one is
+/// complete, that is the reason.
+pub fn eligibility_reasons(
+    status: crate::review::Status,
+    supplement_complete: bool,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if status != crate::review::Status::Approved {
+        reasons.push("活动尚未通过审核".to_owned());
+    }
+    if !supplement_complete {
+        reasons.push("活动补充信息尚未按时填报完整".to_owned());
+    }
+    reasons
+}

@@ -19,11 +19,18 @@ enum Step {
     Index(Box<IndexCreateStatement>),
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    steps: foundation,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        steps: foundation,
+    },
+    Migration {
+        version: 2,
+        name: "activities",
+        steps: activities,
+    },
+];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
 /// several instances at once: a version applied by another instance is skipped.
@@ -108,6 +115,15 @@ fn time(name: &str) -> ColumnDef {
 }
 fn opt_time(name: &str) -> ColumnDef {
     col(name).timestamp_with_time_zone().null().to_owned()
+}
+fn opt_long_text(name: &str) -> ColumnDef {
+    col(name).text().null().to_owned()
+}
+fn opt_double(name: &str) -> ColumnDef {
+    col(name).double().null().to_owned()
+}
+fn flag(name: &str) -> ColumnDef {
+    col(name).boolean().not_null().to_owned()
 }
 fn big(name: &str) -> ColumnDef {
     col(name).big_integer().not_null().to_owned()
@@ -281,5 +297,111 @@ fn foundation() -> Vec<Step> {
             ],
         ),
         index("audit_log", &["province_code", "at"], false),
+    ]
+}
+
+fn activities() -> Vec<Step> {
+    vec![
+        table(
+            "activities",
+            vec![
+                id(),
+                big("campaign_id"),
+                big("owner_id"),
+                text("status"),
+                big("version"),
+                long_text("data"),
+                text("name"),
+                opt_text("section"),
+                opt_time("start_at"),
+                opt_time("end_at"),
+                opt_text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                opt_text("mode"),
+                opt_text("venue_type"),
+                flag("reservable"),
+                opt_big("expected_participants"),
+                opt_big("first_host_id"),
+                opt_double("lon"),
+                opt_double("lat"),
+                opt_time("submitted_at"),
+                opt_time("decided_at"),
+                time("created_at"),
+                time("updated_at"),
+            ],
+        ),
+        index("activities", &["owner_id", "id"], false),
+        index("activities", &["status", "province_code"], false),
+        index("activities", &["province_code"], false),
+        index("activities", &["city_code"], false),
+        index("activities", &["county_code"], false),
+        index("activities", &["start_at"], false),
+        table(
+            "activity_sessions",
+            vec![
+                id(),
+                big("activity_id"),
+                col("position").integer().not_null().to_owned(),
+                opt_time("start_at"),
+                opt_time("end_at"),
+                opt_text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                opt_text("address"),
+                opt_double("lon"),
+                opt_double("lat"),
+            ],
+        ),
+        index("activity_sessions", &["activity_id"], false),
+        index("activity_sessions", &["province_code"], false),
+        index("activity_sessions", &["city_code"], false),
+        index("activity_sessions", &["county_code"], false),
+        table(
+            "activity_transitions",
+            vec![
+                id(),
+                big("activity_id"),
+                time("at"),
+                opt_big("actor_id"),
+                text("from_status"),
+                text("to_status"),
+                opt_text("reason"),
+                opt_long_text("snapshot"),
+            ],
+        ),
+        index("activity_transitions", &["activity_id", "id"], false),
+        table(
+            "notifications",
+            vec![
+                id(),
+                big("user_id"),
+                time("at"),
+                text("kind"),
+                opt_big("activity_id"),
+                long_text("text"),
+                opt_time("read_at"),
+            ],
+        ),
+        index("notifications", &["user_id", "id"], false),
+        table(
+            "media",
+            vec![
+                id(),
+                big("activity_id"),
+                big("owner_id"),
+                text("kind"),
+                text("storage_key"),
+                text("content_type"),
+                big("bytes"),
+                col("width").integer().null().to_owned(),
+                col("height").integer().null().to_owned(),
+                opt_double("seconds"),
+                time("created_at"),
+            ],
+        ),
+        index("media", &["activity_id"], false),
     ]
 }

@@ -40,6 +40,8 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
         AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
         AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
         AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+        AppError::Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
         AppError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     };

@@ -22,8 +22,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole application: pages, API, static files, with request ids, tracing, the
 /// cross-site check and a panic guard that answers 500 without details.
 pub fn router(app: App) -> Router {
+    // Room for the largest upload plus the multipart framing around it.
+    let upload_limit = usize::try_from(app.config.media.video_max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
     Router::new()
-        .merge(api::routes())
+        .merge(api::routes(upload_limit))
         .merge(pages::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::cross_site_check))

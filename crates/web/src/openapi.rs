@@ -29,6 +29,22 @@ use crate::api;
         api::orgs::apply,
         api::orgs::certify,
         api::orgs::add_member,
+        api::activities::create,
+        api::activities::one,
+        api::activities::update,
+        api::activities::submit,
+        api::activities::withdraw,
+        api::activities::copy,
+        api::activities::decide,
+        api::activities::history,
+        api::activities::changes,
+        api::activities::mine,
+        api::activities::queue,
+        api::activities::decide_many,
+        api::activities::notifications,
+        api::activities::read,
+        api::media::upload,
+        api::media::download,
     )
 )]
 struct ApiDoc;

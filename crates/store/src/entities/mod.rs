@@ -1,14 +1,19 @@
 //! Table definitions. Timestamps are UTC; codes and vocabularies are stored as their wire
 //! names (see the `domain` crate).
 
+pub mod activity;
+pub mod activity_session;
 pub mod api_token;
 pub mod audit;
 pub mod campaign;
 pub mod login_lock;
+pub mod media;
+pub mod notification;
 pub mod org;
 pub mod org_member;
 pub mod region;
 pub mod sms_code;
+pub mod transition;
 pub mod user;
 pub mod user_role;
 pub mod web_session;

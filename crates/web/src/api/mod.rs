@@ -1,17 +1,20 @@
 //! The JSON API (API.md). Handlers are thin: extract, call one `app` function, answer.
 
+pub(crate) mod activities;
 pub(crate) mod auth;
 pub(crate) mod campaigns;
+pub(crate) mod media;
 pub(crate) mod orgs;
 pub(crate) mod regions;
 pub(crate) mod system;
 
 use app::App;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 
 /// Every API route.
-pub fn routes() -> Router<App> {
+pub fn routes(upload_limit: usize) -> Router<App> {
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/api/openapi.json", get(crate::openapi::document))
@@ -29,4 +32,34 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/orgs/{id}/certification", post(orgs::certify))
         .route("/api/v1/orgs/{id}/members", post(orgs::add_member))
         .route("/api/v1/audit", get(system::audit))
+        .route("/api/v1/activities", post(activities::create))
+        .route(
+            "/api/v1/activities/{id}",
+            get(activities::one).patch(activities::update),
+        )
+        .route("/api/v1/activities/{id}/submit", post(activities::submit))
+        .route(
+            "/api/v1/activities/{id}/withdraw",
+            post(activities::withdraw),
+        )
+        .route("/api/v1/activities/{id}/copy", post(activities::copy))
+        .route(
+            "/api/v1/activities/{id}/decisions",
+            post(activities::decide),
+        )
+        .route("/api/v1/activities/{id}/history", get(activities::history))
+        .route("/api/v1/activities/{id}/changes", get(activities::changes))
+        .route("/api/v1/my/activities", get(activities::mine))
+        .route("/api/v1/review-queue", get(activities::queue))
+        .route(
+            "/api/v1/review-queue/decisions",
+            post(activities::decide_many),
+        )
+        .route("/api/v1/notifications", get(activities::notifications))
+        .route("/api/v1/notifications/{id}/read", post(activities::read))
+        .route(
+            "/api/v1/activities/{id}/media",
+            post(media::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/api/v1/media/{id}", get(media::download))
 }

@@ -1,0 +1,647 @@
+//! Publishing activities: drafts, edits guarded by version, submission, withdrawal, copies,
+//! and what each person may see of an activity.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use domain::FieldErrors;
+use domain::activity::{self, ActivityDraft};
+use domain::campaign::CampaignRules;
+use domain::region::RegionPath;
+use domain::review::Status;
+use serde_json::{Value, json};
+use store::entities::{activity as entity, activity_session, media, org, transition};
+use store::sea_orm::sea_query::{Expr, ExprTrait};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::paging::{Page, Paged};
+use crate::{Actor, App, AppError};
+
+/// The fields a body may carry besides the draft's own.
+const CAMPAIGN_FIELD: &str = "campaign_id";
+
+/// What an activity row says about where it is.
+pub fn path_of(row: &entity::Model) -> RegionPath {
+    RegionPath {
+        province: row.province_code.clone(),
+        city: row.city_code.clone(),
+        county: row.county_code.clone(),
+    }
+}
+
+/// How the caller stands towards an activity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Its host.
+    Owner,
+    /// An administrator whose area covers it.
+    Admin,
+    /// Anyone else (sees it only once approved).
+    Public,
+}
+
+pub(crate) fn standing(actor: Option<&Actor>, row: &entity::Model) -> Standing {
+    match actor {
+        Some(a) if a.user_id == row.owner_id => Standing::Owner,
+        Some(a) if a.governs(&path_of(row)) => Standing::Admin,
+        _ => Standing::Public,
+    }
+}
+
+fn status_of(row: &entity::Model) -> Result<Status, AppError> {
+    Status::parse(&row.status).map_err(AppError::internal)
+}
+
+fn draft_of(row: &entity::Model) -> Result<ActivityDraft, AppError> {
+    serde_json::from_str(&row.data).map_err(AppError::internal)
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("未找到该活动".to_owned())
+}
+
+fn stale() -> AppError {
+    AppError::conflict("活动已被修改（版本号不一致），请刷新后再操作")
+}
+
+/// Trims text fields and sanitises the details, so that what is stored is what is shown.
+fn normalise(mut d: ActivityDraft) -> ActivityDraft {
+    let trim = |v: &mut Option<String>| {
+        *v = v
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
+    };
+    for field in [
+        &mut d.name,
+        &mut d.section,
+        &mut d.region_code,
+        &mut d.address,
+        &mut d.mode,
+        &mut d.online_url,
+        &mut d.venue_type,
+        &mut d.reservation_url,
+        &mut d.contact_name,
+        &mut d.contact_phone,
+    ] {
+        trim(field);
+    }
+    d.details = d
+        .details
+        .as_deref()
+        .map(activity::sanitise_details)
+        .filter(|s| !s.trim().is_empty());
+    for s in &mut d.sessions {
+        trim(&mut s.region_code);
+        trim(&mut s.address);
+    }
+    for s in &mut d.scientists {
+        s.name = s.name.trim().to_owned();
+        s.title = s.title.trim().to_owned();
+        s.unit = s.unit.trim().to_owned();
+    }
+    d
+}
+
+/// Parses a body as a draft: unknown fields and wrong types are malformed (400).
+fn parse_draft(body: Value) -> Result<ActivityDraft, AppError> {
+    serde_json::from_value(body)
+        .map(normalise)
+        .map_err(|e| AppError::Malformed(format!("活动字段不正确：{e}")))
+}
+
+impl App {
+    async fn campaign_rules(&self, id: i64) -> Result<CampaignRules, AppError> {
+        Ok(self.campaign(id).await?.rules)
+    }
+
+    /// Checks what only the database can tell: the divisions, organisations and poster
+    /// named exist, and the poster was uploaded to this activity.
+    async fn reference_problems(
+        &self,
+        d: &ActivityDraft,
+        activity_id: Option<i64>,
+        errors: &mut FieldErrors,
+    ) -> Result<(), AppError> {
+        if let Some(code) = &d.region_code
+            && let Err(m) = self.locate_for("region_code", code).await
+        {
+            errors.add("region_code", m);
+        }
+        for (i, s) in d.sessions.iter().enumerate() {
+            if let Some(code) = &s.region_code
+                && let Err(m) = self.locate_for("sessions", code).await
+            {
+                errors.add(&format!("sessions[{i}]"), format!("场次{m}"));
+            }
+        }
+        for (field, ids) in [
+            ("org_chain", &d.org_chain),
+            ("hosts", &d.hosts),
+            ("co_hosts", &d.co_hosts),
+        ] {
+            if ids.is_empty() {
+                continue;
+            }
+            let found = org::Entity::find()
+                .filter(org::Column::Id.is_in(ids.clone()))
+                .count(&self.db)
+                .await?;
+            if found != ids.len() as u64 {
+                errors.add(field, "所选单位不存在，请从单位库中选择或先登记该单位");
+            }
+        }
+        if let Some(poster) = d.poster {
+            let owned = match activity_id {
+                Some(activity_id) => media::Entity::find_by_id(poster)
+                    .filter(media::Column::ActivityId.eq(activity_id))
+                    .filter(media::Column::Kind.eq("poster"))
+                    .one(&self.db)
+                    .await?
+                    .is_some(),
+                None => false,
+            };
+            if !owned {
+                errors.add("poster", "宣传图须为上传到本活动的海报图片");
+            }
+        }
+        Ok(())
+    }
+
+    /// Where a draft lies: its division's path and point, or its given point.
+    async fn placement(
+        &self,
+        d: &ActivityDraft,
+    ) -> Result<(RegionPath, Option<(f64, f64)>), AppError> {
+        let Some(code) = &d.region_code else {
+            return Ok((RegionPath::default(), d.lon.zip(d.lat)));
+        };
+        let located = crate::regions::locate(&self.db, code).await?;
+        let path = located.as_ref().map(|l| l.path.clone()).unwrap_or_default();
+        let point = d.lon.zip(d.lat).or(located.and_then(|l| l.point));
+        Ok((path, point))
+    }
+
+    /// Writes the draft's searchable columns and its sessions.
+    async fn store_draft(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &mut entity::ActiveModel,
+        id: Option<i64>,
+        d: &ActivityDraft,
+    ) -> Result<(), AppError> {
+        let (path, point) = self.placement(d).await?;
+        row.data = Set(serde_json::to_string(d).map_err(AppError::internal)?);
+        row.name = Set(d.name.clone().unwrap_or_default());
+        row.section = Set(d.section.clone());
+        row.start_at = Set(d.start.map(|t| t.to_utc()));
+        row.end_at = Set(d.end.map(|t| t.to_utc()));
+        row.region_code = Set(d.region_code.clone());
+        row.province_code = Set(path.province);
+        row.city_code = Set(path.city);
+        row.county_code = Set(path.county);
+        row.mode = Set(d.mode.clone());
+        row.venue_type = Set(d.venue_type.clone());
+        row.reservable = Set(d.reservable);
+        row.expected_participants = Set(d.expected_participants);
+        row.first_host_id = Set(d.hosts.first().copied());
+        row.lon = Set(point.map(|p| p.0));
+        row.lat = Set(point.map(|p| p.1));
+        if let Some(id) = id {
+            activity_session::Entity::delete_many()
+                .filter(activity_session::Column::ActivityId.eq(id))
+                .exec(txn)
+                .await?;
+            for (i, s) in d.sessions.iter().enumerate() {
+                let located = match &s.region_code {
+                    Some(code) => crate::regions::locate(txn, code).await?,
+                    None => None,
+                };
+                let path = located.as_ref().map(|l| l.path.clone()).unwrap_or_default();
+                let point = s.lon.zip(s.lat).or(located.and_then(|l| l.point));
+                activity_session::ActiveModel {
+                    activity_id: Set(id),
+                    position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+                    start_at: Set(s.start.map(|t| t.to_utc())),
+                    end_at: Set(s.end.map(|t| t.to_utc())),
+                    region_code: Set(s.region_code.clone()),
+                    province_code: Set(path.province),
+                    city_code: Set(path.city),
+                    county_code: Set(path.county),
+                    address: Set(s.address.clone()),
+                    lon: Set(point.map(|p| p.0)),
+                    lat: Set(point.map(|p| p.1)),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `POST /api/v1/activities`: a draft from any subset of the fields.
+    pub async fn create_activity(&self, actor: &Actor, mut body: Value) -> Result<Value, AppError> {
+        let campaign_id = match body.as_object_mut().and_then(|o| o.remove(CAMPAIGN_FIELD)) {
+            None | Some(Value::Null) => self.current_campaign().await?.id,
+            Some(v) => {
+                let id = v
+                    .as_i64()
+                    .ok_or_else(|| AppError::Malformed("campaign_id 须为整数".to_owned()))?;
+                self.campaign(id)
+                    .await
+                    .map_err(|_| AppError::invalid_field(CAMPAIGN_FIELD, "所选活动季不存在"))?
+                    .id
+            }
+        };
+        let draft = parse_draft(body)?;
+        let rules = self.campaign_rules(campaign_id).await?;
+        let mut errors = activity::format_problems(&draft, &rules);
+        self.reference_problems(&draft, None, &mut errors).await?;
+        errors.into_result()?;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let mut row = entity::ActiveModel {
+            campaign_id: Set(campaign_id),
+            owner_id: Set(actor.user_id),
+            status: Set(Status::Draft.as_str().to_owned()),
+            version: Set(1),
+            submitted_at: Set(None),
+            decided_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        self.store_draft(&txn, &mut row, None, &draft).await?;
+        let made = row.insert(&txn).await?;
+        let mut again: entity::ActiveModel = made.clone().into();
+        self.store_draft(&txn, &mut again, Some(made.id), &draft)
+            .await?;
+        txn.commit().await?;
+        tracing::info!(
+            activity_id = made.id,
+            user_id = actor.user_id,
+            "draft created"
+        );
+        self.activity(Some(actor), made.id).await
+    }
+
+    pub(crate) async fn find_activity(&self, id: i64) -> Result<entity::Model, AppError> {
+        entity::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)
+    }
+
+    /// The activity as the caller may see it: approved ones by anyone; others by their
+    /// host and the administrators of their area; 404 for everyone else.
+    pub async fn activity(&self, actor: Option<&Actor>, id: i64) -> Result<Value, AppError> {
+        let row = self.find_activity(id).await?;
+        let standing = standing(actor, &row);
+        let status = status_of(&row)?;
+        if standing == Standing::Public && status != Status::Approved {
+            return Err(not_found());
+        }
+        self.view(&row, standing).await
+    }
+
+    /// The JSON shape of an activity for a caller with this standing.
+    async fn view(&self, row: &entity::Model, standing: Standing) -> Result<Value, AppError> {
+        let draft = draft_of(row)?;
+        let status = status_of(row)?;
+        let rules = self.campaign_rules(row.campaign_id).await?;
+        let mut v = serde_json::to_value(&draft).map_err(AppError::internal)?;
+        let reasons = activity::eligibility_reasons(status, false);
+        let meets = draft
+            .expected_participants
+            .zip(draft.mode.as_deref())
+            .is_some_and(|(n, mode)| activity::meets_threshold(n, mode, &rules.thresholds));
+        let extra = json!({
+            "id": row.id,
+            "campaign_id": row.campaign_id,
+            "status": status.as_str(),
+            "status_label": status.label(),
+            "version": row.version,
+            "lon": row.lon,
+            "lat": row.lat,
+            "expected_meets_threshold": meets,
+            "eligible_for_excellence": reasons.is_empty(),
+            "eligibility_reasons": reasons,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+            "submitted_at": row.submitted_at,
+        });
+        if let (Some(obj), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
+            obj.extend(extra.clone());
+            if standing == Standing::Public {
+                obj.remove("contact_name");
+                obj.remove("contact_phone");
+            } else {
+                obj.insert(
+                    "review_reason".to_owned(),
+                    json!(self.last_reason(row.id).await?),
+                );
+            }
+        }
+        Ok(v)
+    }
+
+    async fn last_reason(&self, id: i64) -> Result<Option<String>, AppError> {
+        Ok(transition::Entity::find()
+            .filter(transition::Column::ActivityId.eq(id))
+            .order_by_desc(transition::Column::Id)
+            .one(&self.db)
+            .await?
+            .and_then(|t| t.reason))
+    }
+
+    /// Loads an activity for a write by its host: 404 when the caller may not see it, 403
+    /// when they see it but are not its host, 409 when the version is stale.
+    async fn owned(
+        &self,
+        actor: &Actor,
+        id: i64,
+        if_match: Option<i64>,
+    ) -> Result<entity::Model, AppError> {
+        let row = self.find_activity(id).await?;
+        match standing(Some(actor), &row) {
+            Standing::Owner => {}
+            Standing::Admin => {
+                return Err(AppError::Forbidden(
+                    "只有活动的发布者可以修改、提交或撤回活动".to_owned(),
+                ));
+            }
+            Standing::Public => return Err(not_found()),
+        }
+        if if_match.is_some_and(|v| v != row.version) {
+            return Err(stale());
+        }
+        Ok(row)
+    }
+
+    /// `PATCH /api/v1/activities/{id}`: the fields sent replace those stored (null clears);
+    /// only in an editable state, only at the version the editor saw.
+    pub async fn update_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        if_match: i64,
+        patch: Value,
+    ) -> Result<Value, AppError> {
+        let row = self.owned(actor, id, Some(if_match)).await?;
+        let status = status_of(&row)?;
+        if !status.editable() {
+            return Err(AppError::conflict(format!(
+                "活动当前为“{}”，不能修改；请先撤回",
+                status.label()
+            )));
+        }
+        let Value::Object(changes) = patch else {
+            return Err(AppError::Malformed("请求体须为 JSON 对象".to_owned()));
+        };
+        if changes.contains_key(CAMPAIGN_FIELD) {
+            return Err(AppError::invalid_field(
+                CAMPAIGN_FIELD,
+                "活动所属的活动季创建后不能更改",
+            ));
+        }
+        let mut merged = serde_json::to_value(draft_of(&row)?).map_err(AppError::internal)?;
+        if let Some(obj) = merged.as_object_mut() {
+            obj.extend(changes);
+        }
+        let draft = parse_draft(merged)?;
+        let rules = self.campaign_rules(row.campaign_id).await?;
+        let mut errors = activity::format_problems(&draft, &rules);
+        self.reference_problems(&draft, Some(id), &mut errors)
+            .await?;
+        errors.into_result()?;
+        let txn = self.db.begin().await?;
+        let mut update = <entity::ActiveModel as Default>::default();
+        self.store_draft(&txn, &mut update, Some(id), &draft)
+            .await?;
+        update.updated_at = Set(self.clock.now());
+        update.version = Set(row.version + 1);
+        let result = entity::Entity::update_many()
+            .set(update)
+            .filter(entity::Column::Id.eq(id))
+            .filter(entity::Column::Version.eq(row.version))
+            .exec(&txn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(stale());
+        }
+        txn.commit().await?;
+        self.activity(Some(actor), id).await
+    }
+
+    /// Moves an activity to `to` at the version read, recording the transition (with a
+    /// snapshot at submissions) in the same transaction.
+    async fn transition(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &entity::Model,
+        actor: &Actor,
+        to: Status,
+        reason: Option<String>,
+        snapshot: bool,
+    ) -> Result<(), AppError> {
+        let now = self.clock.now();
+        let mut update = entity::Entity::update_many()
+            .col_expr(entity::Column::Status, Expr::value(to.as_str()))
+            .col_expr(
+                entity::Column::Version,
+                Expr::col(entity::Column::Version).add(1),
+            )
+            .col_expr(entity::Column::UpdatedAt, Expr::value(now));
+        update = match to {
+            Status::ProvinceReview | Status::NationalReview if snapshot => {
+                update.col_expr(entity::Column::SubmittedAt, Expr::value(Some(now)))
+            }
+            Status::Draft => update,
+            _ => update.col_expr(entity::Column::DecidedAt, Expr::value(Some(now))),
+        };
+        let result = update
+            .filter(entity::Column::Id.eq(row.id))
+            .filter(entity::Column::Version.eq(row.version))
+            .exec(txn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(stale());
+        }
+        transition::ActiveModel {
+            activity_id: Set(row.id),
+            at: Set(now),
+            actor_id: Set(Some(actor.user_id)),
+            from_status: Set(row.status.clone()),
+            to_status: Set(to.as_str().to_owned()),
+            reason: Set(reason),
+            snapshot: Set(snapshot.then(|| row.data.clone())),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /api/v1/activities/{id}/submit`: every problem listed at once, or into review
+    /// (national review directly when the first host is a certified national organisation).
+    pub async fn submit_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        if_match: Option<i64>,
+    ) -> Result<Value, AppError> {
+        let row = self.owned(actor, id, if_match).await?;
+        let status = status_of(&row)?;
+        let draft = draft_of(&row)?;
+        let rules = self.campaign_rules(row.campaign_id).await?;
+        if !status.editable() {
+            return Err(AppError::conflict(format!(
+                "活动当前为“{}”，不能重复提交",
+                status.label()
+            )));
+        }
+        let mut errors = activity::submit_problems(&draft, &rules);
+        self.reference_problems(&draft, Some(id), &mut errors)
+            .await?;
+        errors.into_result()?;
+        let national_direct = match draft.hosts.first() {
+            Some(host) => org::Entity::find_by_id(*host)
+                .one(&self.db)
+                .await?
+                .is_some_and(|o| {
+                    o.level == "national" && o.national_certified && o.status == "certified"
+                }),
+            None => false,
+        };
+        let to = status.submit(national_direct).map_err(AppError::conflict)?;
+        let txn = self.db.begin().await?;
+        self.transition(&txn, &row, actor, to, None, true).await?;
+        txn.commit().await?;
+        self.activity(Some(actor), id).await
+    }
+
+    /// `POST /api/v1/activities/{id}/withdraw`: back to draft, from review or approved.
+    pub async fn withdraw_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        if_match: Option<i64>,
+    ) -> Result<Value, AppError> {
+        let row = self.owned(actor, id, if_match).await?;
+        let to = status_of(&row)?.withdraw().map_err(AppError::conflict)?;
+        let txn = self.db.begin().await?;
+        self.transition(&txn, &row, actor, to, None, false).await?;
+        txn.commit().await?;
+        self.activity(Some(actor), id).await
+    }
+
+    /// `POST /api/v1/activities/{id}/copy`: a new draft with this activity's content, in the
+    /// current campaign (last year's activity for this year); dates and poster left to fill.
+    pub async fn copy_activity(&self, actor: &Actor, id: i64) -> Result<Value, AppError> {
+        let row = self.find_activity(id).await?;
+        if standing(Some(actor), &row) != Standing::Owner {
+            return Err(not_found());
+        }
+        let mut draft = draft_of(&row)?;
+        draft.start = None;
+        draft.end = None;
+        draft.poster = None;
+        for s in &mut draft.sessions {
+            s.start = None;
+            s.end = None;
+        }
+        let mut body = serde_json::to_value(draft).map_err(AppError::internal)?;
+        let section_known = {
+            let rules = self.current_campaign().await?.rules;
+            row.section
+                .as_deref()
+                .is_some_and(|s| rules.section(s).is_some())
+        };
+        if !section_known && let Some(obj) = body.as_object_mut() {
+            obj.insert("section".to_owned(), Value::Null);
+        }
+        self.create_activity(actor, body).await
+    }
+
+    /// `GET /api/v1/activities/{id}/history`: every transition, oldest first.
+    pub async fn activity_history(&self, actor: &Actor, id: i64) -> Result<Vec<Value>, AppError> {
+        let row = self.find_activity(id).await?;
+        if standing(Some(actor), &row) == Standing::Public {
+            return Err(not_found());
+        }
+        let rows = transition::Entity::find()
+            .filter(transition::Column::ActivityId.eq(id))
+            .order_by_asc(transition::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut names = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(rows.len());
+        for t in rows {
+            let name = match t.actor_id {
+                Some(uid) => match names.get(&uid) {
+                    Some(n) => Some(n),
+                    None => {
+                        let n = self
+                            .actor(uid)
+                            .await?
+                            .and_then(|a| a.name)
+                            .unwrap_or_else(|| "未命名用户".to_owned());
+                        Some(&*names.entry(uid).or_insert(n))
+                    }
+                },
+                None => None,
+            };
+            out.push(json!({"at": t.at, "actor": name, "from": t.from_status, "to": t.to_status, "reason": t.reason}));
+        }
+        Ok(out)
+    }
+
+    /// The caller's own activities, newest first.
+    pub async fn my_activities(&self, actor: &Actor, page: Page) -> Result<Paged<Value>, AppError> {
+        let query = entity::Entity::find().filter(entity::Column::OwnerId.eq(actor.user_id));
+        let total = query.clone().count(&self.db).await?;
+        let rows = query
+            .order_by_desc(entity::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(self.view(row, Standing::Owner).await?);
+        }
+        Ok(Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    pub(crate) async fn view_for(
+        &self,
+        actor: &Actor,
+        row: &entity::Model,
+    ) -> Result<Value, AppError> {
+        self.view(row, standing(Some(actor), row)).await
+    }
+}
+
+/// Reads an RFC 3339 time, for query parameters.
+pub fn parse_time(raw: &str) -> Result<DateTime<Utc>, AppError> {
+    DateTime::<FixedOffset>::parse_from_rfc3339(raw)
+        .map(|t| t.to_utc())
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").map(|d| {
+                d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - chrono::Duration::hours(8)
+            })
+        })
+        .map_err(|_| {
+            AppError::Malformed(format!(
+                "时间“{raw}”格式不正确，应为 YYYY-MM-DD 或 RFC 3339"
+            ))
+        })
+}

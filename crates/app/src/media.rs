@@ -1,0 +1,398 @@
+//! Uploaded media: posters, photos, videos and audience evidence. A file is streamed to a
+//! temporary file (never held in memory), then checked by decoding it — its type from its
+//! content, never its name — and only then stored and recorded. It is attached to nothing
+//! until its activity (or supplement) names it.
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use image::{ImageFormat, ImageReader, Limits};
+use serde::Serialize;
+use store::entities::media;
+use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+use crate::activities::{Standing, standing};
+use crate::{Actor, App, AppError};
+
+/// What an upload is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaKind {
+    /// 宣传图: exactly the configured size.
+    Poster,
+    /// 活动图片.
+    Photo,
+    /// 活动视频.
+    Video,
+    /// 参与人数佐证照片.
+    Evidence,
+}
+
+impl MediaKind {
+    /// Parses the multipart `kind` field.
+    pub fn parse(raw: &str) -> Result<MediaKind, AppError> {
+        match raw.trim() {
+            "poster" => Ok(MediaKind::Poster),
+            "photo" => Ok(MediaKind::Photo),
+            "video" => Ok(MediaKind::Video),
+            "evidence" => Ok(MediaKind::Evidence),
+            _ => Err(AppError::invalid_field(
+                "kind",
+                "kind 须为 poster、photo、video 或 evidence",
+            )),
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Poster => "poster",
+            MediaKind::Photo => "photo",
+            MediaKind::Video => "video",
+            MediaKind::Evidence => "evidence",
+        }
+    }
+}
+
+/// An accepted upload, as the API answers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MediaView {
+    /// Id, to name in the activity or supplement.
+    pub id: i64,
+    /// Kind.
+    pub kind: String,
+    /// Where it can be fetched.
+    pub url: String,
+    /// Width in pixels.
+    pub width: Option<i32>,
+    /// Height in pixels.
+    pub height: Option<i32>,
+    /// Duration of a video, in seconds.
+    pub seconds: Option<f64>,
+}
+
+impl From<media::Model> for MediaView {
+    fn from(m: media::Model) -> Self {
+        MediaView {
+            url: format!("/api/v1/media/{}", m.id),
+            id: m.id,
+            kind: m.kind,
+            width: m.width,
+            height: m.height,
+            seconds: m.seconds,
+        }
+    }
+}
+
+/// The 413 for an upload past its limit.
+pub fn too_large(slot: &UploadSlot) -> AppError {
+    let label = match slot.kind {
+        MediaKind::Poster => "宣传图",
+        MediaKind::Photo => "图片",
+        MediaKind::Video => "视频",
+        MediaKind::Evidence => "佐证照片",
+    };
+    AppError::TooLarge(format!(
+        "{label}不能超过{}MB",
+        slot.max_bytes / (1024 * 1024)
+    ))
+}
+
+/// Where an upload may be streamed, and how large it may grow.
+#[derive(Debug)]
+pub struct UploadSlot {
+    /// The activity.
+    pub activity_id: i64,
+    /// The kind.
+    pub kind: MediaKind,
+    /// A temporary file to stream into.
+    pub temp_path: PathBuf,
+    /// The most bytes accepted.
+    pub max_bytes: u64,
+    /// The campaign's longest video, in seconds.
+    max_video_seconds: u32,
+}
+
+/// What inspecting a file found.
+struct Inspected {
+    content_type: &'static str,
+    extension: &'static str,
+    width: Option<i32>,
+    height: Option<i32>,
+    seconds: Option<f64>,
+}
+
+fn unsupported(message: &str) -> AppError {
+    AppError::Unsupported(message.to_owned())
+}
+
+fn dim(v: u32) -> i32 {
+    i32::try_from(v).unwrap_or(i32::MAX)
+}
+
+impl App {
+    fn uploads_dir(&self) -> PathBuf {
+        self.config.data_dir.join("uploads")
+    }
+
+    /// Checks that the caller may upload to this activity and prepares a temporary file.
+    pub async fn begin_upload(
+        &self,
+        actor: &Actor,
+        activity_id: i64,
+        kind: MediaKind,
+    ) -> Result<UploadSlot, AppError> {
+        let row = self.find_activity(activity_id).await?;
+        match standing(Some(actor), &row) {
+            Standing::Owner => {}
+            Standing::Admin => {
+                return Err(AppError::Forbidden(
+                    "只有活动的发布者可以上传图片和视频".to_owned(),
+                ));
+            }
+            Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
+        }
+        let limits = &self.config.media;
+        let max_bytes = match kind {
+            MediaKind::Poster => limits.poster_max_bytes,
+            MediaKind::Photo | MediaKind::Evidence => limits.photo_max_bytes,
+            MediaKind::Video => limits.video_max_bytes,
+        };
+        let tmp = self.uploads_dir().join("tmp");
+        tokio::fs::create_dir_all(&tmp)
+            .await
+            .map_err(AppError::internal)?;
+        let max_video_seconds = self
+            .campaign(row.campaign_id)
+            .await?
+            .rules
+            .videos
+            .max_seconds;
+        Ok(UploadSlot {
+            activity_id,
+            kind,
+            temp_path: tmp.join(crate::random_hex(16)?),
+            max_bytes,
+            max_video_seconds,
+        })
+    }
+
+    /// Checks the streamed file by decoding it, stores it and records it. The temporary
+    /// file is removed whatever happens.
+    pub async fn finish_upload(
+        &self,
+        actor: &Actor,
+        slot: UploadSlot,
+        bytes: u64,
+    ) -> Result<MediaView, AppError> {
+        let result = self.store_upload(actor, &slot, bytes).await;
+        tokio::fs::remove_file(&slot.temp_path).await.ok();
+        result
+    }
+
+    async fn store_upload(
+        &self,
+        actor: &Actor,
+        slot: &UploadSlot,
+        bytes: u64,
+    ) -> Result<MediaView, AppError> {
+        if bytes == 0 {
+            return Err(AppError::invalid_field("file", "请选择要上传的文件"));
+        }
+        let path = slot.temp_path.clone();
+        let (kind, limits, max_seconds) =
+            (slot.kind, self.config.media.clone(), slot.max_video_seconds);
+        let inspected =
+            tokio::task::spawn_blocking(move || inspect(&path, kind, &limits, max_seconds))
+                .await
+                .map_err(AppError::internal)??;
+        let key = format!(
+            "{}/{}.{}",
+            slot.activity_id,
+            crate::random_hex(16)?,
+            inspected.extension
+        );
+        let target = self.uploads_dir().join(&key);
+        if let Some(dir) = target.parent() {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(AppError::internal)?;
+        }
+        tokio::fs::rename(&slot.temp_path, &target)
+            .await
+            .map_err(AppError::internal)?;
+        if matches!(kind, MediaKind::Photo | MediaKind::Evidence) {
+            let (source, thumb) = (target.clone(), thumbnail_path(&target));
+            tokio::task::spawn_blocking(move || make_thumbnail(&source, &thumb))
+                .await
+                .map_err(AppError::internal)??;
+        }
+        let row = media::ActiveModel {
+            activity_id: Set(slot.activity_id),
+            owner_id: Set(actor.user_id),
+            kind: Set(kind.as_str().to_owned()),
+            storage_key: Set(key),
+            content_type: Set(inspected.content_type.to_owned()),
+            bytes: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
+            width: Set(inspected.width),
+            height: Set(inspected.height),
+            seconds: Set(inspected.seconds),
+            created_at: Set(self.clock.now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        tracing::info!(
+            media_id = row.id,
+            activity_id = slot.activity_id,
+            kind = kind.as_str(),
+            bytes,
+            "media stored"
+        );
+        Ok(row.into())
+    }
+
+    /// A stored file the caller may see: its path and content type (`thumb` for a photo's
+    /// thumbnail).
+    pub async fn media_file(
+        &self,
+        actor: Option<&Actor>,
+        id: i64,
+        thumb: bool,
+    ) -> Result<(PathBuf, String), AppError> {
+        let not_found = || AppError::NotFound("未找到该文件".to_owned());
+        let row = media::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)?;
+        let activity = self.find_activity(row.activity_id).await?;
+        let visible =
+            activity.status == "approved" || standing(actor, &activity) != Standing::Public;
+        if !visible {
+            return Err(not_found());
+        }
+        let path = self.uploads_dir().join(&row.storage_key);
+        if thumb && matches!(row.kind.as_str(), "photo" | "evidence") {
+            return Ok((thumbnail_path(&path), "image/jpeg".to_owned()));
+        }
+        Ok((path, row.content_type))
+    }
+}
+
+fn thumbnail_path(path: &Path) -> PathBuf {
+    path.with_extension("thumb.jpg")
+}
+
+/// Decodes or parses the file: images by their magic bytes under decode limits, videos by
+/// parsing the MP4 container.
+fn inspect(
+    path: &Path,
+    kind: MediaKind,
+    limits: &crate::config::MediaLimits,
+    max_seconds: u32,
+) -> Result<Inspected, AppError> {
+    if kind == MediaKind::Video {
+        return inspect_video(path, max_seconds);
+    }
+    let mut reader = ImageReader::open(path)
+        .map_err(AppError::internal)?
+        .with_guessed_format()
+        .map_err(AppError::internal)?;
+    let (content_type, extension) = match reader.format() {
+        Some(ImageFormat::Jpeg) => ("image/jpeg", "jpg"),
+        Some(ImageFormat::Png) => ("image/png", "png"),
+        _ => return Err(unsupported("仅支持 jpg、jpeg、png 格式的图片")),
+    };
+    let mut decode_limits = Limits::default();
+    decode_limits.max_image_width = Some(12_000);
+    decode_limits.max_image_height = Some(12_000);
+    decode_limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(decode_limits);
+    let image = reader
+        .decode()
+        .map_err(|_| AppError::invalid_field("file", "图片已损坏或无法识别，请重新导出后上传"))?;
+    let (width, height) = (image.width(), image.height());
+    if kind == MediaKind::Poster && (width, height) != (limits.poster_width, limits.poster_height) {
+        return Err(AppError::invalid_field(
+            "poster",
+            format!(
+                "海报尺寸须为{}×{}像素（当前为{width}×{height}像素）",
+                limits.poster_width, limits.poster_height
+            ),
+        ));
+    }
+    Ok(Inspected {
+        content_type,
+        extension,
+        width: Some(dim(width)),
+        height: Some(dim(height)),
+        seconds: None,
+    })
+}
+
+fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, AppError> {
+    let file = std::fs::File::open(path).map_err(AppError::internal)?;
+    let mut head = [0u8; 8];
+    {
+        use std::io::Read;
+        let mut probe = std::fs::File::open(path).map_err(AppError::internal)?;
+        probe
+            .read_exact(&mut head)
+            .map_err(|_| unsupported("仅支持 MP4 格式的视频"))?;
+    }
+    if head.get(4..8) != Some(b"ftyp".as_slice()) {
+        return Err(unsupported("仅支持 MP4 格式的视频"));
+    }
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let context = mp4parse::read_mp4(&mut reader)
+        .map_err(|_| AppError::invalid_field("file", "视频文件已损坏或无法识别"))?;
+    let track = context
+        .tracks
+        .iter()
+        .find(|t| t.track_type == mp4parse::TrackType::Video)
+        .ok_or_else(|| AppError::invalid_field("file", "视频文件中没有视频轨道"))?;
+    let seconds = match (track.duration, track.timescale) {
+        (Some(duration), Some(scale)) if scale.0 > 0 => duration.0 as f64 / scale.0 as f64,
+        _ => return Err(AppError::invalid_field("file", "无法读取视频时长")),
+    };
+    if seconds > f64::from(max_seconds) {
+        return Err(AppError::invalid_field(
+            "file",
+            format!(
+                "每段视频不超过{}秒（当前约{}秒）",
+                max_seconds,
+                seconds.round()
+            ),
+        ));
+    }
+    let (mut width, mut height) = track
+        .tkhd
+        .as_ref()
+        .map_or((0, 0), |t| (t.width >> 16, t.height >> 16));
+    // A phone video filmed upright carries a 90° rotation matrix: show its displayed size.
+    if let Some(tkhd) = &track.tkhd
+        && tkhd.matrix.a == 0
+        && tkhd.matrix.d == 0
+    {
+        std::mem::swap(&mut width, &mut height);
+    }
+    Ok(Inspected {
+        content_type: "video/mp4",
+        extension: "mp4",
+        width: Some(dim(width)),
+        height: Some(dim(height)),
+        seconds: Some(seconds),
+    })
+}
+
+fn make_thumbnail(source: &Path, target: &Path) -> Result<(), AppError> {
+    let image = ImageReader::open(source)
+        .map_err(AppError::internal)?
+        .with_guessed_format()
+        .map_err(AppError::internal)?
+        .decode()
+        .map_err(AppError::internal)?;
+    let thumb = image.thumbnail(480, 480).into_rgb8();
+    thumb
+        .save_with_format(target, ImageFormat::Jpeg)
+        .map_err(AppError::internal)
+}

@@ -1,0 +1,50 @@
+//! Paged lists: `page` ≥ 1, `per_page` 1–100 (default 20).
+
+use serde::Serialize;
+
+use crate::AppError;
+
+/// A page request, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    /// 1-based page number.
+    pub page: u64,
+    /// Items per page.
+    pub per_page: u64,
+}
+
+impl Page {
+    /// Checks the query parameters; out of range is malformed (400).
+    pub fn parse(page: Option<i64>, per_page: Option<i64>) -> Result<Page, AppError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(20);
+        if page < 1 {
+            return Err(AppError::Malformed("page 须为不小于1的整数".to_owned()));
+        }
+        if !(1..=100).contains(&per_page) {
+            return Err(AppError::Malformed("per_page 须在1至100之间".to_owned()));
+        }
+        Ok(Page {
+            page: page.unsigned_abs(),
+            per_page: per_page.unsigned_abs(),
+        })
+    }
+
+    /// Rows to skip.
+    pub fn offset(self) -> u64 {
+        (self.page - 1).saturating_mul(self.per_page)
+    }
+}
+
+/// A page of items, as API.md answers it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// How many there are in all.
+    pub total: u64,
+    /// This page.
+    pub page: u64,
+    /// Page size.
+    pub per_page: u64,
+}

@@ -1,0 +1,424 @@
+//! Reviewing activities: the queue, decisions (one or in bulk), and what changed since the
+//! last decision. A provincial administrator decides only their province's activities; a
+//! national administrator the national step. Scope is applied in the queries themselves.
+
+use domain::activity::ActivityDraft;
+use domain::region::RegionLevel;
+use domain::review::{ReviewLevel, Status, Verdict, parse_reason};
+use domain::role::Role;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::entities::{activity as entity, notification, transition};
+use store::sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::activities::{Standing, parse_time, path_of, standing};
+use crate::paging::{Page, Paged};
+use crate::{Actor, App, AppError};
+
+/// A decision as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionInput {
+    /// `approve` or `reject`.
+    pub decision: Option<String>,
+    /// Required to reject.
+    pub reason: Option<String>,
+}
+
+/// A bulk decision as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BulkDecisionInput {
+    /// The activities.
+    #[serde(default)]
+    pub ids: Vec<i64>,
+    /// `approve` or `reject`.
+    pub decision: Option<String>,
+    /// One reason for all.
+    pub reason: Option<String>,
+}
+
+/// Filters of the review queue.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueQuery {
+    /// `province_review` or `national_review`; default: whatever waits for this admin.
+    pub status: Option<String>,
+    /// A division within the admin's area.
+    pub region: Option<String>,
+    /// Section key.
+    pub section: Option<String>,
+    /// Words in the name.
+    pub q: Option<String>,
+    /// Held from (date or time).
+    pub from: Option<String>,
+    /// Held until.
+    pub to: Option<String>,
+    /// Page.
+    pub page: Option<i64>,
+    /// Page size.
+    pub per_page: Option<i64>,
+}
+
+fn parse_verdict(raw: Option<&str>) -> Result<Verdict, AppError> {
+    match raw {
+        Some("approve") => Ok(Verdict::Approve),
+        Some("reject") => Ok(Verdict::Reject),
+        _ => Err(AppError::invalid_field(
+            "decision",
+            "请选择“通过”（approve）或“不通过”（reject）",
+        )),
+    }
+}
+
+/// The condition "waits for this admin's decision": province review in their provinces, or
+/// national review for a national admin.
+fn awaiting(actor: &Actor, status: Option<Status>) -> Condition {
+    let mut any = Condition::any();
+    for grant in &actor.grants {
+        match grant.role {
+            Role::ProvinceAdmin if status.is_none_or(|s| s == Status::ProvinceReview) => {
+                any = any.add(
+                    Condition::all()
+                        .add(entity::Column::Status.eq(Status::ProvinceReview.as_str()))
+                        .add(entity::Column::ProvinceCode.eq(grant.region_code.clone())),
+                );
+            }
+            Role::NationalAdmin if status.is_none_or(|s| s == Status::NationalReview) => {
+                any = any.add(entity::Column::Status.eq(Status::NationalReview.as_str()));
+            }
+            _ => {}
+        }
+    }
+    if any.is_empty() {
+        return Condition::all().add(Expr::val(1).eq(0));
+    }
+    any
+}
+
+impl App {
+    /// `POST /api/v1/activities/{id}/decisions`.
+    pub async fn decide_activity(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: DecisionInput,
+        if_match: Option<i64>,
+    ) -> Result<Value, AppError> {
+        let verdict = parse_verdict(input.decision.as_deref())?;
+        let reason = parse_reason(verdict, input.reason.as_deref())
+            .map_err(|m| AppError::invalid_field("reason", m))?;
+        let row = self.find_activity(id).await?;
+        if standing(Some(actor), &row) == Standing::Public {
+            return Err(AppError::NotFound("未找到该活动".to_owned()));
+        }
+        if if_match.is_some_and(|v| v != row.version) {
+            return Err(AppError::conflict(
+                "活动已被修改（版本号不一致），请刷新后再操作",
+            ));
+        }
+        let status = Status::parse(&row.status).map_err(AppError::internal)?;
+        let level = self.review_level(actor, &row, status)?;
+        let to = status.decide(level, verdict).map_err(AppError::conflict)?;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        self.record_decision(&txn, &row, actor, to, reason.clone())
+            .await?;
+        notification::ActiveModel {
+            user_id: Set(row.owner_id),
+            at: Set(now),
+            kind: Set("review.decision".to_owned()),
+            activity_id: Set(Some(row.id)),
+            text: Set(match &reason {
+                Some(r) => format!("您的活动“{}”{}：{r}", row.name, to.label()),
+                None => format!("您的活动“{}”{}", row.name, to.label()),
+            }),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor.user_id),
+            "activity.decide",
+            "activity",
+            &row.id.to_string(),
+            &path_of(&row),
+            json!({"from": row.status, "to": to.as_str(), "reason": reason}),
+        )
+        .await?;
+        txn.commit().await?;
+        self.activity(Some(actor), id).await
+    }
+
+    async fn record_decision(
+        &self,
+        txn: &store::sea_orm::DatabaseTransaction,
+        row: &entity::Model,
+        actor: &Actor,
+        to: Status,
+        reason: Option<String>,
+    ) -> Result<(), AppError> {
+        let now = self.clock.now();
+        let result = entity::Entity::update_many()
+            .col_expr(entity::Column::Status, Expr::value(to.as_str()))
+            .col_expr(
+                entity::Column::Version,
+                Expr::col(entity::Column::Version).add(1),
+            )
+            .col_expr(entity::Column::UpdatedAt, Expr::value(now))
+            .col_expr(entity::Column::DecidedAt, Expr::value(Some(now)))
+            .filter(entity::Column::Id.eq(row.id))
+            .filter(entity::Column::Version.eq(row.version))
+            .exec(txn)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(AppError::conflict(
+                "活动已被修改（版本号不一致），请刷新后再操作",
+            ));
+        }
+        transition::ActiveModel {
+            activity_id: Set(row.id),
+            at: Set(now),
+            actor_id: Set(Some(actor.user_id)),
+            from_status: Set(row.status.clone()),
+            to_status: Set(to.as_str().to_owned()),
+            reason: Set(reason),
+            snapshot: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        Ok(())
+    }
+
+    /// Which level this admin decides at for this activity, or why not.
+    fn review_level(
+        &self,
+        actor: &Actor,
+        row: &entity::Model,
+        status: Status,
+    ) -> Result<ReviewLevel, AppError> {
+        let province_admin = actor.grants.iter().any(|g| {
+            g.role == Role::ProvinceAdmin
+                && row.province_code.as_deref() == Some(g.region_code.as_str())
+        });
+        match status.reviewer() {
+            Some(ReviewLevel::Province) if province_admin => Ok(ReviewLevel::Province),
+            Some(ReviewLevel::National) if actor.is_national_admin() => Ok(ReviewLevel::National),
+            Some(_) if province_admin || actor.is_national_admin() => Err(AppError::conflict(
+                format!("活动当前为“{}”，不在您的审核环节", status.label()),
+            )),
+            None => Err(AppError::conflict(format!(
+                "活动当前为“{}”，无需审核",
+                status.label()
+            ))),
+            Some(_) => Err(AppError::Forbidden(
+                "只有活动所在省的省级管理员或全国管理员可以审核".to_owned(),
+            )),
+        }
+    }
+
+    /// Bulk decisions with one reason: each activity decided on its own, each result reported.
+    pub async fn decide_many(
+        &self,
+        actor: &Actor,
+        input: BulkDecisionInput,
+    ) -> Result<Vec<Value>, AppError> {
+        if input.ids.is_empty() || input.ids.len() > 100 {
+            return Err(AppError::invalid_field("ids", "请选择1至100个活动"));
+        }
+        let verdict = parse_verdict(input.decision.as_deref())?;
+        parse_reason(verdict, input.reason.as_deref())
+            .map_err(|m| AppError::invalid_field("reason", m))?;
+        let mut results = Vec::with_capacity(input.ids.len());
+        for id in input.ids {
+            let one = DecisionInput {
+                decision: input.decision.clone(),
+                reason: input.reason.clone(),
+            };
+            results.push(match self.decide_activity(actor, id, one, None).await {
+                Ok(activity) => json!({"id": id, "ok": true, "status": activity["status"]}),
+                Err(AppError::Internal(cause)) => return Err(AppError::Internal(cause)),
+                Err(e) => json!({"id": id, "ok": false, "message": e.to_string()}),
+            });
+        }
+        Ok(results)
+    }
+
+    /// `GET /api/v1/review-queue`: what waits for this admin's decision, in their area only.
+    pub async fn review_queue(
+        &self,
+        actor: &Actor,
+        query: QueueQuery,
+    ) -> Result<Paged<Value>, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以查看审核队列".to_owned()));
+        }
+        let page = Page::parse(query.page, query.per_page)?;
+        let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => match Status::parse(raw) {
+                Ok(s) if s.reviewer().is_some() => Some(s),
+                _ => {
+                    return Err(AppError::Malformed(
+                        "status 须为 province_review 或 national_review".to_owned(),
+                    ));
+                }
+            },
+        };
+        let mut select = entity::Entity::find().filter(awaiting(actor, status));
+        if let Some(region) = query.region.as_deref().filter(|r| !r.is_empty()) {
+            let code = domain::region::parse_code(region).map_err(AppError::Malformed)?;
+            let located = crate::regions::locate(&self.db, &code)
+                .await?
+                .ok_or_else(|| AppError::Malformed("region 所指地区不存在".to_owned()))?;
+            let column = match located.level {
+                None => None,
+                Some(RegionLevel::Province) => Some(entity::Column::ProvinceCode),
+                Some(RegionLevel::City) => Some(entity::Column::CityCode),
+                Some(RegionLevel::County) => Some(entity::Column::CountyCode),
+            };
+            if let Some(column) = column {
+                select = select.filter(column.eq(code));
+            }
+        }
+        if let Some(section) = query.section.as_deref().filter(|s| !s.is_empty()) {
+            select = select.filter(entity::Column::Section.eq(section));
+        }
+        if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            let pattern = format!(
+                "%{}%",
+                q.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            select = select
+                .filter(Expr::col(entity::Column::Name).like(LikeExpr::new(pattern).escape('\\')));
+        }
+        if let Some(from) = query.from.as_deref().filter(|s| !s.is_empty()) {
+            select = select.filter(entity::Column::EndAt.gte(parse_time(from)?));
+        }
+        if let Some(to) = query.to.as_deref().filter(|s| !s.is_empty()) {
+            select = select
+                .filter(entity::Column::StartAt.lte(parse_time(to)? + chrono::Duration::days(1)));
+        }
+        let total = select.clone().count(&self.db).await?;
+        let rows = select
+            .order_by_asc(entity::Column::SubmittedAt)
+            .order_by_asc(entity::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(self.view_for(actor, row).await?);
+        }
+        Ok(Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// `GET /api/v1/activities/{id}/changes`: on re-review, each field that differs between
+    /// the submission under review and the one decided before it.
+    pub async fn changes_since_last_decision(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<Value>, AppError> {
+        let row = self.find_activity(id).await?;
+        if standing(Some(actor), &row) == Standing::Public {
+            return Err(AppError::NotFound("未找到该活动".to_owned()));
+        }
+        let submissions: Vec<String> = transition::Entity::find()
+            .filter(transition::Column::ActivityId.eq(id))
+            .filter(transition::Column::Snapshot.is_not_null())
+            .order_by_desc(transition::Column::Id)
+            .limit(2)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .filter_map(|t| t.snapshot)
+            .collect();
+        let [current, previous] = submissions.as_slice() else {
+            return Ok(Vec::new());
+        };
+        let parse = |s: &str| {
+            serde_json::from_str::<ActivityDraft>(s)
+                .ok()
+                .and_then(|d| serde_json::to_value(d).ok())
+        };
+        let (Some(Value::Object(before)), Some(Value::Object(after))) =
+            (parse(previous), parse(current))
+        else {
+            return Err(AppError::internal("unreadable snapshot"));
+        };
+        Ok(after
+            .iter()
+            .filter(|(k, v)| before.get(*k) != Some(*v))
+            .map(|(k, v)| json!({"field": k, "before": before.get(k), "after": v}))
+            .collect())
+    }
+
+    /// The caller's notifications, newest first, with the unread count.
+    pub async fn notifications(
+        &self,
+        actor: &Actor,
+        page: Page,
+    ) -> Result<(Paged<Value>, u64), AppError> {
+        let mine =
+            notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id));
+        let total = mine.clone().count(&self.db).await?;
+        let unread = mine
+            .clone()
+            .filter(notification::Column::ReadAt.is_null())
+            .count(&self.db)
+            .await?;
+        let rows = mine
+            .order_by_desc(notification::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(|n| json!({"id": n.id, "at": n.at, "kind": n.kind, "activity_id": n.activity_id, "text": n.text, "read": n.read_at.is_some()}))
+            .collect();
+        Ok((
+            Paged {
+                items,
+                total,
+                page: page.page,
+                per_page: page.per_page,
+            },
+            unread,
+        ))
+    }
+
+    /// Marks one of the caller's notifications read.
+    pub async fn mark_read(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let result = notification::Entity::update_many()
+            .col_expr(
+                notification::Column::ReadAt,
+                Expr::value(Some(self.clock.now())),
+            )
+            .filter(notification::Column::Id.eq(id))
+            .filter(notification::Column::UserId.eq(actor.user_id))
+            .exec(&self.db)
+            .await?;
+        if result.rows_affected == 0 {
+            return Err(AppError::NotFound("未找到该通知".to_owned()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,67 @@
+//! Activities: the host's draft as JSON (domain::activity::ActivityDraft), with the columns lists and scope filter on.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `activities`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "activities")]
+pub struct Model {
+    /// Id.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The campaign whose rules it is checked against.
+    pub campaign_id: i64,
+    /// The user who created it.
+    pub owner_id: i64,
+    /// Review state (wire name).
+    pub status: String,
+    /// Optimistic-concurrency version, raised by every write.
+    pub version: i64,
+    /// The draft, serialised.
+    #[sea_orm(column_type = "Text")]
+    pub data: String,
+    /// Name (empty until given).
+    pub name: String,
+    /// Section key.
+    pub section: Option<String>,
+    /// Start.
+    pub start_at: Option<DateTimeUtc>,
+    /// End.
+    pub end_at: Option<DateTimeUtc>,
+    /// Division.
+    pub region_code: Option<String>,
+    /// Province of the division.
+    pub province_code: Option<String>,
+    /// City of the division.
+    pub city_code: Option<String>,
+    /// County of the division.
+    pub county_code: Option<String>,
+    /// Mode.
+    pub mode: Option<String>,
+    /// Venue type.
+    pub venue_type: Option<String>,
+    /// Reservable.
+    pub reservable: bool,
+    /// Expected participants.
+    pub expected_participants: Option<i64>,
+    /// First host organisation.
+    pub first_host_id: Option<i64>,
+    /// Longitude (WGS-84).
+    pub lon: Option<f64>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Last submitted.
+    pub submitted_at: Option<DateTimeUtc>,
+    /// Last decided.
+    pub decided_at: Option<DateTimeUtc>,
+    /// Created.
+    pub created_at: DateTimeUtc,
+    /// Last changed.
+    pub updated_at: DateTimeUtc,
+}
+
+/// No relations are declared; joins are written where they are needed.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,38 @@
+//! Uploaded files, checked by decoding, attached only when named by their activity.
+
+use sea_orm::entity::prelude::*;
+
+/// A row of `media`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "media")]
+pub struct Model {
+    /// Id.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// The activity it was uploaded to.
+    pub activity_id: i64,
+    /// Who uploaded it.
+    pub owner_id: i64,
+    /// `poster`, `photo`, `video` or `evidence`.
+    pub kind: String,
+    /// Key in the file store.
+    pub storage_key: String,
+    /// Detected content type.
+    pub content_type: String,
+    /// Size in bytes.
+    pub bytes: i64,
+    /// Width in pixels.
+    pub width: Option<i32>,
+    /// Height in pixels.
+    pub height: Option<i32>,
+    /// Duration of a video.
+    pub seconds: Option<f64>,
+    /// Uploaded.
+    pub created_at: DateTimeUtc,
+}
+
+/// No relations are declared; joins are written where they are needed.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,229 @@
+//! Activities: drafts, edits, submission, withdrawal, review, history, notifications.
+
+use app::App;
+use app::AppError;
+use app::paging::Page;
+use app::review::{BulkDecisionInput, DecisionInput, QueueQuery};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::caller::{Authed, Caller};
+use crate::error::ApiError;
+
+type Answer = Result<Json<Value>, ApiError>;
+
+/// Paging parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// The version in `If-Match` (`3`, `"3"` or `W/"3"`); `None` when absent.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let text = text.strip_prefix("W/").unwrap_or(text).trim_matches('"');
+    text.parse()
+        .map(Some)
+        .map_err(|_| AppError::Malformed("If-Match 须为活动的版本号（整数）".to_owned()).into())
+}
+
+/// `POST /api/v1/activities`: a draft from any subset of the fields.
+#[utoipa::path(post, path = "/api/v1/activities", responses((status = 201, description = "草稿"), (status = 422, description = "字段格式错误")))]
+pub async fn create(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(body) = body?;
+    if !body.is_object() {
+        return Err(AppError::Malformed("请求体须为 JSON 对象".to_owned()).into());
+    }
+    Ok((
+        StatusCode::CREATED,
+        Json(app.create_activity(&actor, body).await?),
+    ))
+}
+
+/// `GET /api/v1/activities/{id}`.
+#[utoipa::path(get, path = "/api/v1/activities/{id}", params(("id" = i64, Path)), responses((status = 200, description = "活动"), (status = 404, description = "不存在或无权查看")))]
+pub async fn one(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    id: Result<Path<i64>, PathRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    Ok(Json(app.activity(actor.as_ref(), id).await?))
+}
+
+/// `PATCH /api/v1/activities/{id}` with `If-Match: <version>`.
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", params(("id" = i64, Path)), responses((status = 200, description = "修改后的活动"), (status = 409, description = "版本过期或状态不允许"), (status = 428, description = "缺少 If-Match")))]
+pub async fn update(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    let Some(version) = if_match(&headers)? else {
+        return Err(ApiError::Http(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition_required",
+            "修改活动须带 If-Match 请求头（活动的 version）".to_owned(),
+        ));
+    };
+    let Json(body) = body?;
+    Ok(Json(app.update_activity(&actor, id, version, body).await?))
+}
+
+/// `POST /api/v1/activities/{id}/submit`.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/submit", params(("id" = i64, Path)), responses((status = 200, description = "进入审核"), (status = 422, description = "列出全部缺漏与错误")))]
+pub async fn submit(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    Ok(Json(
+        app.submit_activity(&actor, id, if_match(&headers)?).await?,
+    ))
+}
+
+/// `POST /api/v1/activities/{id}/withdraw`.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/withdraw", params(("id" = i64, Path)), responses((status = 200, description = "回到草稿"), (status = 409, description = "状态不允许")))]
+pub async fn withdraw(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    Ok(Json(
+        app.withdraw_activity(&actor, id, if_match(&headers)?)
+            .await?,
+    ))
+}
+
+/// `POST /api/v1/activities/{id}/copy`: a new draft from this one.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/copy", params(("id" = i64, Path)), responses((status = 201, description = "新草稿")))]
+pub async fn copy(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Path(id) = id?;
+    Ok((
+        StatusCode::CREATED,
+        Json(app.copy_activity(&actor, id).await?),
+    ))
+}
+
+/// `POST /api/v1/activities/{id}/decisions`.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/decisions", params(("id" = i64, Path)), responses((status = 200, description = "新状态"), (status = 403, description = "不在审核范围"), (status = 409, description = "状态不对"), (status = 422, description = "不通过未填理由")))]
+pub async fn decide(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<DecisionInput>, JsonRejection>,
+) -> Answer {
+    let (Path(id), Json(input)) = (id?, body?);
+    Ok(Json(
+        app.decide_activity(&actor, id, input, if_match(&headers)?)
+            .await?,
+    ))
+}
+
+/// `GET /api/v1/activities/{id}/history`.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/history", params(("id" = i64, Path)), responses((status = 200, description = "[{at, actor, from, to, reason}]")))]
+pub async fn history(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.activity_history(&actor, id).await?))
+}
+
+/// `GET /api/v1/activities/{id}/changes`: fields changed since the last decided submission.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/changes", params(("id" = i64, Path)), responses((status = 200, description = "[{field, before, after}]")))]
+pub async fn changes(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.changes_since_last_decision(&actor, id).await?))
+}
+
+/// `GET /api/v1/my/activities`.
+#[utoipa::path(get, path = "/api/v1/my/activities", responses((status = 200, description = "我的活动（分页）")))]
+pub async fn mine(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Answer {
+    let Query(q) = query?;
+    let page = Page::parse(q.page, q.per_page)?;
+    Ok(Json(json!(app.my_activities(&actor, page).await?)))
+}
+
+/// `GET /api/v1/review-queue`.
+#[utoipa::path(get, path = "/api/v1/review-queue", responses((status = 200, description = "待本管理员审核的活动（分页，仅限辖区）")))]
+pub async fn queue(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    query: Result<Query<QueueQuery>, QueryRejection>,
+) -> Answer {
+    let Query(q) = query?;
+    Ok(Json(json!(app.review_queue(&actor, q).await?)))
+}
+
+/// `POST /api/v1/review-queue/decisions`: one decision and reason for several activities.
+#[utoipa::path(post, path = "/api/v1/review-queue/decisions", responses((status = 200, description = "[{id, ok, status | message}]")))]
+pub async fn decide_many(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    body: Result<Json<BulkDecisionInput>, JsonRejection>,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    let Json(input) = body?;
+    Ok(Json(app.decide_many(&actor, input).await?))
+}
+
+/// `GET /api/v1/notifications`: paged, with `unread`.
+#[utoipa::path(get, path = "/api/v1/notifications", responses((status = 200, description = "通知（分页）与未读数")))]
+pub async fn notifications(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Answer {
+    let Query(q) = query?;
+    let (paged, unread) = app
+        .notifications(&actor, Page::parse(q.page, q.per_page)?)
+        .await?;
+    let mut body = json!(paged);
+    body["unread"] = json!(unread);
+    Ok(Json(body))
+}
+
+/// `POST /api/v1/notifications/{id}/read`.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", params(("id" = i64, Path)), responses((status = 204, description = "已读")))]
+pub async fn read(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = id?;
+    app.mark_read(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,119 @@
+//! Uploads, streamed to a temporary file chunk by chunk (memory stays bounded whatever the
+//! size), then checked by decoding; and downloads of what the caller may see.
+
+use app::media::{MediaKind, MediaView, too_large};
+use app::{App, AppError};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::multipart::MultipartError;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tokio::io::AsyncWriteExt;
+use tokio_util::io::ReaderStream;
+
+use crate::caller::{Authed, Caller};
+use crate::error::ApiError;
+
+fn multipart_error(err: MultipartError) -> ApiError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge("上传的文件过大".to_owned()).into()
+    } else {
+        AppError::Malformed(format!("上传内容格式不正确：{}", err.body_text())).into()
+    }
+}
+
+/// `POST /api/v1/activities/{id}/media`, multipart with `kind` then `file`.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/media", params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}"), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
+pub async fn upload(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<MediaView>), ApiError> {
+    let Path(id) = id?;
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::from(AppError::Malformed(format!(
+            "须以 multipart/form-data 上传：{}",
+            e.body_text()
+        )))
+    })?;
+    let mut kind = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("kind") => {
+                kind = Some(MediaKind::parse(
+                    &field.text().await.map_err(multipart_error)?,
+                )?)
+            }
+            Some("file") => {
+                let Some(kind) = kind else {
+                    return Err(
+                        AppError::invalid_field("kind", "请先提供 kind 字段，再提供 file").into(),
+                    );
+                };
+                let slot = app.begin_upload(&actor, id, kind).await?;
+                let mut file = tokio::fs::File::create(&slot.temp_path)
+                    .await
+                    .map_err(AppError::internal)?;
+                let mut written: u64 = 0;
+                let streamed: Result<(), ApiError> = async {
+                    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                        written += chunk.len() as u64;
+                        if written > slot.max_bytes {
+                            return Err(too_large(&slot).into());
+                        }
+                        file.write_all(&chunk).await.map_err(AppError::internal)?;
+                    }
+                    file.flush().await.map_err(AppError::internal)?;
+                    Ok(())
+                }
+                .await;
+                drop(file);
+                if let Err(e) = streamed {
+                    tokio::fs::remove_file(&slot.temp_path).await.ok();
+                    return Err(e);
+                }
+                let view = app.finish_upload(&actor, slot, written).await?;
+                return Ok((StatusCode::CREATED, Json(view)));
+            }
+            _ => {}
+        }
+    }
+    Err(AppError::invalid_field("file", "请选择要上传的文件").into())
+}
+
+/// Query of a download.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaQuery {
+    size: Option<String>,
+}
+
+/// `GET /api/v1/media/{id}` (`?size=thumb` for a photo's thumbnail).
+#[utoipa::path(get, path = "/api/v1/media/{id}", params(("id" = i64, Path)), responses((status = 200, description = "文件"), (status = 404, description = "不存在或无权查看")))]
+pub async fn download(
+    State(app): State<App>,
+    Caller(actor): Caller,
+    id: Result<Path<i64>, PathRejection>,
+    query: Result<Query<MediaQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let (Path(id), Query(query)) = (id?, query?);
+    let (path, content_type) = app
+        .media_file(actor.as_ref(), id, query.size.as_deref() == Some("thumb"))
+        .await?;
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|_| AppError::NotFound("未找到该文件".to_owned()))?;
+    let body = Body::from_stream(ReaderStream::new(file));
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
