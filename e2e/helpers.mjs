@@ -1,0 +1,124 @@
+// Shared support for kepu's browser tests: a real server on a free port with its own data
+// folder, Debian's Chromium, and the SMS outbox read as a person reads their phone.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = join(here, "..");
+export const shots = join(here, "screenshots");
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts `kepu serve` on SQLite in a fresh folder; resolves when /healthz answers. */
+export async function startServer(extraEnv = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), "kepu-e2e-"));
+  const port = await freePort();
+  const bin = process.env.KEPU_BIN || join(repo, "target", "debug", "kepu");
+  const child = spawn(bin, ["serve"], {
+    env: {
+      ...process.env,
+      KEPU_DATA_DIR: dataDir,
+      KEPU_BIND: `127.0.0.1:${port}`,
+      KEPU_DATABASE_URL: `sqlite://${dataDir}/kepu.db?mode=rwc`,
+      RUST_LOG: "warn",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`kepu exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("kepu did not answer /healthz within 60 s");
+    await sleep(200);
+  }
+  return {
+    baseUrl,
+    dataDir,
+    run(args) {
+      return new Promise((resolve, reject) => {
+        const cli = spawn(bin, args, {
+          env: { ...process.env, KEPU_DATA_DIR: dataDir, KEPU_DATABASE_URL: `sqlite://${dataDir}/kepu.db?mode=rwc`, RUST_LOG: "warn" },
+          stdio: ["ignore", "pipe", "inherit"],
+        });
+        let out = "";
+        cli.stdout.on("data", (d) => (out += d));
+        cli.on("close", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`kepu ${args.join(" ")} exited ${code}`))));
+      });
+    },
+    async stop() {
+      child.kill("SIGTERM");
+      for (let i = 0; i < 50 && child.exitCode === null; i++) await sleep(100);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The newest code in the outbox for `phone`, waiting for it to arrive. */
+export async function readSmsCode(dataDir, phone, after = 0) {
+  const outbox = join(dataDir, "sms-outbox.log");
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (existsSync(outbox)) {
+      const codes = readFileSync(outbox, "utf8")
+        .split("\n")
+        .map((line) => line.trim().split(" "))
+        .filter(([p]) => p === phone)
+        .map(([, code]) => code);
+      if (codes.length > after) return codes[codes.length - 1];
+    }
+    if (Date.now() > deadline) throw new Error(`no code for ${phone} in ${outbox}`);
+    await sleep(100);
+  }
+}
+
+/** Debian's Chromium, headless, with nothing reaching out to the network. */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** Phone and desktop sizes every page is looked at in. */
+export const viewports = [
+  { name: "phone", viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+  { name: "desktop", viewport: { width: 1280, height: 800 } },
+];
+
+export async function screenshot(page, name) {
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
