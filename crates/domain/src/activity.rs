@@ -179,7 +179,7 @@ pub fn phone_like(raw: &str) -> bool {
 /// Funding in yuan as whole fen (分), refusing negatives and more than two decimals.
 pub fn funding_fen(yuan: f64) -> Result<i64, String> {
     let fen = (yuan * 100.0).round();
-    if !yuan.is_finite() || yuan < 0.0 || yuan > 1e11 {
+    if !yuan.is_finite() || !(0.0..=1e11).contains(&yuan) {
         return Err("活动经费须为不小于0的金额".to_owned());
     }
     if (yuan * 100.0 - fen).abs() > 1e-6 {
@@ -467,6 +467,23 @@ pub fn meets_threshold(participants: i64, mode: &str, thresholds: &Thresholds) -
     participants >= i64::from(needed)
 }
 
+/// Why an activity cannot (yet) be put forward as excellent; empty when it can. The
+/// supplement's completeness and real participants come with the supplement; until one is
+/// complete, that is the reason.
+pub fn eligibility_reasons(
+    status: crate::review::Status,
+    supplement_complete: bool,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if status != crate::review::Status::Approved {
+        reasons.push("活动尚未通过审核".to_owned());
+    }
+    if !supplement_complete {
+        reasons.push("活动补充信息尚未按时填报完整".to_owned());
+    }
+    reasons
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -691,21 +708,4 @@ mod tests {
         assert_eq!(funding_fen(0.0), Ok(0));
         assert!(funding_fen(-1.0).is_err());
     }
-}
-
-/// Why an activity cannot (yet) be put forward as excellent; empty when it can. The
-/// supplement's completeness and real participants come with the supplement; until one is
-/// complete, that is the reason.
-pub fn eligibility_reasons(
-    status: crate::review::Status,
-    supplement_complete: bool,
-) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if status != crate::review::Status::Approved {
-        reasons.push("活动尚未通过审核".to_owned());
-    }
-    if !supplement_complete {
-        reasons.push("活动补充信息尚未按时填报完整".to_owned());
-    }
-    reasons
 }

@@ -105,7 +105,9 @@ fn load_config(file: Option<&PathBuf>) -> anyhow::Result<Config> {
 fn sms_sender(config: &Config) -> anyhow::Result<Arc<dyn SmsSender>> {
     match config.sms.provider.as_str() {
         "outbox" => Ok(Arc::new(OutboxSender::new(&config.data_dir))),
-        // ALIYUN
+        "aliyun" => Ok(Arc::new(
+            app::sms::aliyun::AliyunSender::from_config(&config.sms).map_err(anyhow::Error::msg)?,
+        )),
         other => bail!("未知的短信服务商 “{other}”（可选 outbox、aliyun）"),
     }
 }

@@ -1,7 +1,6 @@
 //! The `kepu` command line, run as a person would run it, on SQLite and PostgreSQL.
 #![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     reason = "a test fails loudly where its setup does"
 )]
 

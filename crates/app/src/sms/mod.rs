@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use domain::phone::Phone;
 use tokio::io::AsyncWriteExt;
 
-// pub mod aliyun;
+pub mod aliyun;
 
 /// Sends a login code to a phone.
 #[async_trait]
