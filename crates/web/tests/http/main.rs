@@ -7,6 +7,7 @@
 
 mod support;
 
+mod activities;
 mod auth;
 mod campaigns;
 mod orgs;

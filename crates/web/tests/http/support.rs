@@ -256,3 +256,85 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// A PNG of the given size, encoded for real.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}
+
+/// A JPEG of the given size.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 200) as u8, 90, (y % 200) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .unwrap();
+    bytes.into_inner()
+}
+
+impl TestApp {
+    /// Uploads a file to an activity as multipart `kind` then `file`.
+    pub async fn upload(
+        &self,
+        token: &str,
+        activity: i64,
+        kind: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> TestResponse {
+        let boundary = "kepu-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(&bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/activities/{activity}/media"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send("127.0.0.1", request).await
+    }
+
+    /// A PATCH with `If-Match`.
+    pub async fn patch(
+        &self,
+        token: &str,
+        path: &str,
+        version: Option<i64>,
+        body: Value,
+    ) -> TestResponse {
+        let mut builder = Request::builder()
+            .method(Method::PATCH)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(v) = version {
+            builder = builder.header(header::IF_MATCH, v.to_string());
+        }
+        self.send(
+            "127.0.0.1",
+            builder.body(Body::from(body.to_string())).unwrap(),
+        )
+        .await
+    }
+}
