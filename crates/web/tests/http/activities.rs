@@ -467,7 +467,8 @@ async fn an_activity_goes_through_rejection_to_approval(backend: Backend) {
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["action"] == "activity.decide" && e["target_id"] == id.to_string())
+            .any(|e| e["action"] == "activity.decide"
+                && e["target_id"].as_str() == Some(&*id.to_string()))
     );
 }
 
