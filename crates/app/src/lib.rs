@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod fixtures;
 pub mod media;
 pub mod orgs;
 pub mod paging;

@@ -19,6 +19,7 @@ on_both_backends!(
     the_queue_shows_only_the_admins_area,
     bulk_decisions_report_each_activity,
     an_activity_is_copied_into_a_new_draft,
+    videos_are_parsed_for_length_and_size,
 );
 
 struct World {
@@ -976,4 +977,74 @@ async fn an_activity_is_copied_into_a_new_draft(backend: Backend) {
         act(&w, &w.henan, id, "copy", json!({})).await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn videos_are_parsed_for_length_and_size(backend: Backend) {
+    use app::fixtures::mp4;
+    let w = world(backend).await;
+    let id =
+        w.t.post(
+            "/api/v1/activities",
+            Some(&w.host),
+            json!({"name": "视频测试"}),
+        )
+        .await
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+    let ok =
+        w.t.upload(
+            &w.host,
+            id,
+            "video",
+            "clip.mp4",
+            mp4(150, 1920, 1080, false, 64 * 1024),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    let v = ok.json();
+    assert_eq!(
+        (
+            v["width"].as_i64(),
+            v["height"].as_i64(),
+            v["seconds"].as_f64()
+        ),
+        (Some(1920), Some(1080), Some(150.0))
+    );
+    let fetched = w.t.get_as(&w.host, v["url"].as_str().unwrap()).await;
+    assert_eq!(fetched.header("content-type"), "video/mp4");
+
+    let upright =
+        w.t.upload(
+            &w.host,
+            id,
+            "video",
+            "phone.mp4",
+            mp4(30, 1920, 1080, true, 1024),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (upright["width"].as_i64(), upright["height"].as_i64()),
+        (Some(1080), Some(1920)),
+        "a phone's rotation is applied"
+    );
+
+    // The campaign's limit: three minutes.
+    let long =
+        w.t.upload(
+            &w.host,
+            id,
+            "video",
+            "long.mp4",
+            mp4(181, 1280, 720, false, 1024),
+        )
+        .await;
+    assert_eq!(long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(long.field("file"), "每段视频不超过180秒（当前约181秒）");
+    let mut broken = mp4(60, 1280, 720, false, 0);
+    broken.truncate(60);
+    let broken = w.t.upload(&w.host, id, "video", "broken.mp4", broken).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(broken.field("file"), "视频文件已损坏或无法识别");
 }

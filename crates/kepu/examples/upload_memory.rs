@@ -1,0 +1,167 @@
+//! Benchmark: how much a 300 MB video upload raises the server's memory.
+//!
+//! `cargo run --release --example upload_memory` (after `cargo build --release`): starts
+//! the release `kepu serve` on SQLite in a temporary folder, uploads a 300 MB MP4 (its
+//! `moov` at the end, as phones write it) over a plain socket, and prints the server's
+//! resident memory before, its peak (VmHWM) after, and the rise.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark fails loudly"
+)]
+
+use std::io::{BufWriter, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn status_kb(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with(key)).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+fn request(port: u16, head: &str, body: &[u8]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        response
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default(),
+    )
+}
+
+fn main() {
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/kepu");
+    assert!(
+        bin.exists(),
+        "build the release binary first: cargo build --release"
+    );
+    let dir = std::env::temp_dir().join(format!("kepu-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let env = |c: &mut Command| {
+        c.env("KEPU_DATA_DIR", &dir)
+            .env_remove("KEPU_DATABASE_URL")
+            .env("RUST_LOG", "warn");
+    };
+    let mut add = Command::new(&bin);
+    env(&mut add);
+    assert!(
+        add.args(["user", "add", "--phone", "13800138000", "--name", "测试"])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut issue = Command::new(&bin);
+    env(&mut issue);
+    let token = String::from_utf8(
+        issue
+            .args(["token", "issue", "--phone", "13800138000"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let token = token.trim();
+    let mut serve = Command::new(&bin);
+    env(&mut serve);
+    let mut server = serve
+        .arg("serve")
+        .env("KEPU_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let body = "{\"name\": \"视频上传内存测试\"}";
+    let head = format!(
+        "POST /api/v1/activities HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let (status, created) = request(port, &head, body.as_bytes());
+    assert_eq!(status, 201, "{created}");
+    let id: serde_json::Value = serde_json::from_str(&created).unwrap();
+    let id = id["id"].as_i64().unwrap();
+
+    let size: u64 = 300 * 1024 * 1024 - 4096;
+    let video = dir.join("upload.mp4");
+    app::fixtures::write_large_mp4(
+        &mut BufWriter::new(std::fs::File::create(&video).unwrap()),
+        170,
+        size,
+    )
+    .unwrap();
+    let boundary = "kepu-bench-boundary";
+    let before = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nvideo\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
+    );
+    let after = format!("\r\n--{boundary}--\r\n");
+    let length =
+        before.len() as u64 + std::fs::metadata(&video).unwrap().len() + after.len() as u64;
+
+    let pid = server.id();
+    // Reset the peak (VmHWM) to the current RSS, so that the peak read after the upload
+    // is the upload's own.
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5")
+        .expect("reset the peak RSS (needs Linux)");
+    let rss_before = status_kb(pid, "VmRSS:");
+    let started = Instant::now();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "POST /api/v1/activities/{id}/media HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n{before}").unwrap();
+    let mut file = std::fs::File::open(&video).unwrap();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        stream.write_all(&buf[..n]).unwrap();
+    }
+    stream.write_all(after.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let elapsed = started.elapsed();
+    let hwm_after = status_kb(pid, "VmHWM:");
+    server.kill().ok();
+    server.wait().ok();
+    std::fs::remove_dir_all(&dir).ok();
+
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    let rise_mb = hwm_after.saturating_sub(rss_before) as f64 / 1024.0;
+    println!(
+        "upload: {:.1} MB in {:.2} s",
+        length as f64 / 1048576.0,
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "server RSS before: {:.1} MB; peak during the upload: {:.1} MB",
+        rss_before as f64 / 1024.0,
+        hwm_after as f64 / 1024.0
+    );
+    println!("peak rise during the upload: {rise_mb:.1} MB (limit 64 MB)");
+    assert!(rise_mb < 64.0, "memory rose by {rise_mb:.1} MB");
+}
