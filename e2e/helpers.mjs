@@ -122,3 +122,38 @@ export async function screenshot(page, name) {
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
+
+/** Logs a person in through the login page, reading the code from the outbox; gives a
+ *  name when the site asks for one. */
+export async function logIn(page, server, phone, name) {
+  await page.goto(`${server.baseUrl}/login`);
+  await page.fill("#phone", phone);
+  await page.click("#send-code");
+  await page.waitForFunction(() => document.querySelector("#send-code").textContent.includes("秒"));
+  const code = await readSmsCode(server.dataDir, phone);
+  await page.fill("#code", code);
+  await page.click("#login-submit");
+  await page.waitForLoadState("load");
+  if (await page.locator("#name").count()) {
+    await page.fill("#name", name);
+    await page.click("#save-name");
+    await page.waitForURL(`${server.baseUrl}/`);
+  }
+}
+
+/** A PNG of the given size drawn by the browser itself, as a file for an input. */
+export async function pngFile(page, width, height, name = "poster.png") {
+  const base64 = await page.evaluate(([w, h]) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#0b5cad";
+    ctx.fillRect(0, 0, w, h);
+    ctx.fillStyle = "#fff";
+    ctx.font = "48px sans-serif";
+    ctx.fillText("全国科普日", 40, 120);
+    return canvas.toDataURL("image/png").split(",")[1];
+  }, [width, height]);
+  return { name, mimeType: "image/png", buffer: Buffer.from(base64, "base64") };
+}

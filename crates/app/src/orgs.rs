@@ -393,3 +393,70 @@ impl App {
         Ok(())
     }
 }
+
+impl App {
+    /// Names of organisations by id, in order (unknown ids are left out).
+    pub async fn org_names(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
+        let rows = entity::Entity::find()
+            .filter(entity::Column::Id.is_in(ids.to_vec()))
+            .all(&self.db)
+            .await?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| {
+                rows.iter()
+                    .find(|o| o.id == *id)
+                    .map(|o| (o.id, o.name.clone()))
+            })
+            .collect())
+    }
+
+    /// Organisations named by a host typing: each name found in the registry (certified
+    /// first) is used; a name not found becomes an uncertified entry in `region_code`.
+    pub async fn resolve_org_names(
+        &self,
+        actor: &Actor,
+        names: &[String],
+        region_code: Option<&str>,
+    ) -> Result<Vec<i64>, String> {
+        let mut ids = Vec::with_capacity(names.len());
+        for name in names {
+            let name = org::parse_name(name)?;
+            let found = entity::Entity::find()
+                .filter(entity::Column::Name.eq(name.clone()))
+                .filter(entity::Column::Status.ne(OrgStatus::Rejected.as_str()))
+                .order_by_asc(Expr::col(entity::Column::Status).ne(OrgStatus::Certified.as_str()))
+                .one(&self.db)
+                .await
+                .map_err(|e| e.to_string())?;
+            let id = match found {
+                Some(o) => o.id,
+                None => {
+                    let Some(region) = region_code else {
+                        return Err(format!(
+                            "单位库中没有“{name}”；请先选择所在地区，系统将以该地区登记此单位"
+                        ));
+                    };
+                    let input = OrgInput {
+                        name: Some(name.clone()),
+                        kind: Some("other".to_owned()),
+                        region_code: Some(region.to_owned()),
+                        ..Default::default()
+                    };
+                    match self.apply_org(actor, input).await {
+                        Ok(o) => o.id,
+                        Err(AppError::Conflict {
+                            existing_id: Some(id),
+                            ..
+                        }) => id,
+                        Err(e) => return Err(format!("无法登记“{name}”：{e}")),
+                    }
+                }
+            };
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}

@@ -484,6 +484,38 @@ pub fn eligibility_reasons(
     reasons
 }
 
+/// The Chinese label of a draft field, as forms and change lists show it.
+pub fn field_label(field: &str) -> &str {
+    match field {
+        "name" => "活动名称",
+        "section" => "板块",
+        "start" => "开始时间",
+        "end" => "结束时间",
+        "region_code" => "所在地区",
+        "address" => "活动举办地址",
+        "mode" => "线上/线下",
+        "online_url" => "活动网址",
+        "venue_type" => "场地类型",
+        "audiences" => "面向对象",
+        "reservable" => "支持预约",
+        "reservation_url" => "预约链接",
+        "expected_participants" => "预计参与人数",
+        "poster" => "宣传图",
+        "details" => "活动详情",
+        "funding_yuan" => "活动经费（元）",
+        "scientist_count" => "科技工作者参与人数",
+        "scientists" => "主要参与科技工作者",
+        "contact_name" => "负责人",
+        "contact_phone" => "联系电话",
+        "org_chain" => "活动组织架构",
+        "hosts" => "主办单位",
+        "co_hosts" => "承办单位",
+        "sessions" => "场次",
+        "lon" | "lat" => "坐标",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

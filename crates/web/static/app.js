@@ -54,3 +54,127 @@
     });
   }
 })();
+
+// The filling form: region cascade, repeating rows, organisation suggestions, the poster
+// uploaded with a progress bar and a preview, and confirmation before destructive actions.
+(function () {
+  "use strict";
+  var csrf = function () {
+    var input = document.querySelector("input[name=_csrf]");
+    return input ? input.value : "";
+  };
+
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+
+  document.querySelectorAll("select[data-child]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var child = document.getElementById(select.getAttribute("data-child"));
+      var placeholder = child.options[0].cloneNode(true);
+      var clear = function (el) {
+        while (el && el.options.length > 1) el.remove(1);
+      };
+      clear(child);
+      if (child.getAttribute("data-child")) clear(document.getElementById(child.getAttribute("data-child")));
+      if (!select.value) return;
+      fetch("/api/v1/regions?parent=" + encodeURIComponent(select.value)).then(function (r) {
+        return r.ok ? r.json() : [];
+      }).then(function (regions) {
+        child.innerHTML = "";
+        child.appendChild(placeholder);
+        regions.forEach(function (region) {
+          var option = document.createElement("option");
+          option.value = region.code;
+          option.textContent = region.name;
+          child.appendChild(option);
+        });
+      });
+    });
+  });
+
+  document.querySelectorAll(".rows .add-row").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var rows = button.parentNode.querySelectorAll(".row-item");
+      var last = rows[rows.length - 1];
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+      copy.querySelectorAll("select").forEach(function (select) { select.selectedIndex = 0; });
+      last.parentNode.insertBefore(copy, button);
+      copy.querySelector("input, select").focus();
+    });
+  });
+
+  var list = document.getElementById("org-suggestions");
+  document.querySelectorAll(".org-input").forEach(function (area) {
+    area.setAttribute("list", "org-suggestions");
+    area.addEventListener("input", function () {
+      var lines = area.value.split("\n");
+      var q = lines[lines.length - 1].trim();
+      if (q.length < 2 || !list) return;
+      fetch("/api/v1/orgs?limit=10&q=" + encodeURIComponent(q)).then(function (r) {
+        return r.ok ? r.json() : [];
+      }).then(function (orgs) {
+        list.innerHTML = "";
+        orgs.forEach(function (org) {
+          var option = document.createElement("option");
+          option.value = org.name;
+          option.label = org.status === "certified" ? "已认证" : "待认证";
+          list.appendChild(option);
+        });
+      });
+    });
+  });
+
+  var file = document.getElementById("poster-file");
+  if (file) {
+    var form = document.getElementById("poster-form");
+    var progress = document.getElementById("poster-progress");
+    var preview = document.getElementById("poster-preview");
+    var error = document.getElementById("poster-error");
+    var hidden = document.getElementById("poster");
+    var upload = function () {
+      if (!file.files.length) return;
+      var data = new FormData();
+      data.append("kind", "poster");
+      data.append("file", file.files[0]);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", "/api/v1/activities/" + file.getAttribute("data-activity") + "/media");
+      xhr.setRequestHeader("X-CSRF-Token", csrf());
+      progress.hidden = false;
+      progress.value = 0;
+      error.textContent = "";
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
+        if (xhr.status === 201) {
+          progress.value = 100;
+          hidden.value = body.id;
+          preview.src = body.url;
+          preview.hidden = false;
+          error.textContent = "";
+        } else {
+          var err = body.error || {};
+          var fields = err.fields || {};
+          error.textContent = fields.poster || fields.file || err.message || "上传失败，请重试";
+          progress.hidden = true;
+        }
+      });
+      xhr.addEventListener("error", function () {
+        error.textContent = "网络异常，上传失败，请重试";
+        progress.hidden = true;
+      });
+      xhr.send(data);
+    };
+    file.addEventListener("change", upload);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      upload();
+    });
+  }
+})();

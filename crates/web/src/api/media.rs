@@ -2,7 +2,7 @@
 //! size), then checked by decoding; and downloads of what the caller may see.
 
 use app::media::{MediaKind, MediaView, too_large};
-use app::{App, AppError};
+use app::{Actor, App, AppError};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::multipart::MultipartError;
@@ -40,21 +40,44 @@ pub async fn upload(
             e.body_text()
         )))
     })?;
+    let view = receive(&app, &actor, id, &mut multipart, None).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Reads `kind` (and, for a page's form, `_csrf` matching `csrf`) then streams `file` to a
+/// temporary file chunk by chunk and hands it to `app` to check and store.
+pub(crate) async fn receive(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    multipart: &mut Multipart,
+    csrf: Option<&str>,
+) -> Result<MediaView, ApiError> {
     let mut kind = None;
+    let mut csrf_ok = csrf.is_none();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
+            Some("_csrf") => {
+                let sent = field.text().await.map_err(multipart_error)?;
+                csrf_ok = csrf.is_some_and(|expected| app::same_secret(&sent, expected));
+            }
             Some("kind") => {
                 kind = Some(MediaKind::parse(
                     &field.text().await.map_err(multipart_error)?,
                 )?)
             }
             Some("file") => {
+                if !csrf_ok {
+                    return Err(
+                        AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned()).into(),
+                    );
+                }
                 let Some(kind) = kind else {
                     return Err(
                         AppError::invalid_field("kind", "请先提供 kind 字段，再提供 file").into(),
                     );
                 };
-                let slot = app.begin_upload(&actor, id, kind).await?;
+                let slot = app.begin_upload(actor, id, kind).await?;
                 let mut file = tokio::fs::File::create(&slot.temp_path)
                     .await
                     .map_err(AppError::internal)?;
@@ -76,8 +99,7 @@ pub async fn upload(
                     tokio::fs::remove_file(&slot.temp_path).await.ok();
                     return Err(e);
                 }
-                let view = app.finish_upload(&actor, slot, written).await?;
-                return Ok((StatusCode::CREATED, Json(view)));
+                return Ok(app.finish_upload(actor, slot, written).await?);
             }
             _ => {}
         }

@@ -1,12 +1,15 @@
 //! Server-rendered pages. They work without JavaScript; `static/app.js` enhances them.
 
 mod account;
+mod activities;
 mod home;
+mod review;
 
 use app::{App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -26,6 +29,21 @@ pub fn routes() -> Router<App> {
             "/account/profile",
             get(account::profile_page).post(account::save_profile),
         )
+        .route("/my/activities", get(activities::mine))
+        .route("/my/activities/new", post(activities::create))
+        .route(
+            "/my/activities/{id}/edit",
+            get(activities::edit).post(activities::save),
+        )
+        .route(
+            "/my/activities/{id}/poster",
+            post(activities::poster).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
+        )
+        .route("/my/activities/{id}/{action}", post(activities::act))
+        .route("/review", get(review::queue))
+        .route("/review/decisions", post(review::decide_many))
+        .route("/review/{id}", get(review::item).post(review::decide))
+        .route("/notifications", get(review::notifications))
         .route(
             "/static/app.js",
             get(|| async {
@@ -64,6 +82,10 @@ pub struct Layout {
     pub user_name: Option<String>,
     /// The session's CSRF token for the page's forms.
     pub csrf: String,
+    /// Whether to show the reviewers' link.
+    pub is_admin: bool,
+    /// Unread notifications.
+    pub unread: u64,
 }
 
 /// The browser session behind a page request.
@@ -118,16 +140,36 @@ impl PageSession {
 
     /// The header data for a page.
     pub async fn layout(&self, app: &App) -> Result<Layout, AppError> {
-        let user_name = match self.user_id {
-            Some(id) => app
-                .actor(id)
-                .await?
-                .map(|a| a.name.unwrap_or_else(|| "未命名用户".to_owned())),
+        let actor = match self.user_id {
+            Some(id) => app.actor(id).await?,
             None => None,
         };
+        let Some(actor) = actor else {
+            return Ok(Layout {
+                csrf: self.csrf.clone(),
+                ..Layout::default()
+            });
+        };
+        let unread = app
+            .notifications(
+                &actor,
+                app::paging::Page {
+                    page: 1,
+                    per_page: 1,
+                },
+            )
+            .await?
+            .1;
         Ok(Layout {
-            user_name,
+            user_name: Some(
+                actor
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| "未命名用户".to_owned()),
+            ),
             csrf: self.csrf.clone(),
+            is_admin: actor.is_admin(),
+            unread,
         })
     }
 

@@ -1,0 +1,778 @@
+//! The host's side: "my activities" and the filling form (填报), with every field, every
+//! error next to its field in Chinese, and nothing typed lost when something is wrong.
+
+use app::regions::RegionView;
+use app::{Actor, App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use domain::FieldErrors;
+use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
+use serde_json::{Map, Value, json};
+
+use super::{Layout, PageSession, error_page, see_other};
+use crate::error::{ApiError, classify};
+
+/// An `<option>` or a checkbox.
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn options(items: impl IntoIterator<Item = (String, String)>, selected: &[&str]) -> Vec<Opt> {
+    items
+        .into_iter()
+        .map(|(value, label)| Opt {
+            selected: selected.contains(&value.as_str()),
+            value,
+            label,
+        })
+        .collect()
+}
+
+/// The form's values as text, exactly as typed or as stored.
+#[derive(Default, Clone)]
+pub struct Values {
+    name: String,
+    section: String,
+    start: String,
+    end: String,
+    province: String,
+    city: String,
+    county: String,
+    address: String,
+    mode: String,
+    online_url: String,
+    venue_type: String,
+    audiences: Vec<String>,
+    reservable: bool,
+    reservation_url: String,
+    expected_participants: String,
+    details: String,
+    funding_yuan: String,
+    scientist_count: String,
+    contact_name: String,
+    contact_phone: String,
+    org_chain: String,
+    hosts: String,
+    co_hosts: String,
+    poster: String,
+    scientists: Vec<[String; 3]>,
+    sessions: Vec<[String; 4]>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "activity_form.html")]
+struct FormPage {
+    layout: Layout,
+    id: i64,
+    version: i64,
+    status: String,
+    status_label: String,
+    review_reason: Option<String>,
+    v: Values,
+    errors: FieldErrors,
+    notice: Option<String>,
+    sections: Vec<Opt>,
+    provinces: Vec<Opt>,
+    cities: Vec<Opt>,
+    counties: Vec<Opt>,
+    modes: Vec<Opt>,
+    venue_types: Vec<Opt>,
+    audiences: Vec<Opt>,
+    session_rows: Vec<SessionRow>,
+    blank_regions: Vec<Opt>,
+    poster_url: Option<String>,
+}
+
+/// A session's row in the form, with its region choices.
+pub struct SessionRow {
+    start: String,
+    end: String,
+    address: String,
+    regions: Vec<Opt>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_activities.html")]
+struct MyPage {
+    layout: Layout,
+    items: Vec<Value>,
+    notice: Option<String>,
+}
+
+fn local(at: Option<DateTime<FixedOffset>>) -> String {
+    at.map(|t| {
+        (t.to_utc() + chrono::Duration::hours(8))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    })
+    .unwrap_or_default()
+}
+
+fn lines(names: &[(i64, String)]) -> String {
+    names
+        .iter()
+        .map(|(_, n)| n.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn logged_in(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<(PageSession, Option<Actor>), AppError> {
+    let session = PageSession::read(app, headers).await?;
+    let actor = match session.user_id {
+        Some(id) => app.actor(id).await?,
+        None => None,
+    };
+    Ok((session, actor))
+}
+
+impl Values {
+    async fn from_draft(app: &App, d: &ActivityDraft) -> Result<Values, AppError> {
+        let (mut province, mut city, mut county) = (String::new(), String::new(), String::new());
+        if let Some(code) = &d.region_code
+            && let Ok((_, located)) = app.locate_for("region_code", code).await
+        {
+            province = located.path.province.unwrap_or_default();
+            city = located.path.city.unwrap_or_default();
+            county = located.path.county.unwrap_or_default();
+        }
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let number = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        Ok(Values {
+            name: text(&d.name),
+            section: text(&d.section),
+            start: local(d.start),
+            end: local(d.end),
+            province,
+            city,
+            county,
+            address: text(&d.address),
+            mode: text(&d.mode),
+            online_url: text(&d.online_url),
+            venue_type: text(&d.venue_type),
+            audiences: d.audiences.clone(),
+            reservable: d.reservable,
+            reservation_url: text(&d.reservation_url),
+            expected_participants: number(d.expected_participants),
+            details: text(&d.details),
+            funding_yuan: d.funding_yuan.map(|f| f.to_string()).unwrap_or_default(),
+            scientist_count: number(d.scientist_count),
+            contact_name: text(&d.contact_name),
+            contact_phone: text(&d.contact_phone),
+            org_chain: lines(&app.org_names(&d.org_chain).await?),
+            hosts: lines(&app.org_names(&d.hosts).await?),
+            co_hosts: lines(&app.org_names(&d.co_hosts).await?),
+            poster: d.poster.map(|p| p.to_string()).unwrap_or_default(),
+            scientists: d
+                .scientists
+                .iter()
+                .map(|s| [s.name.clone(), s.title.clone(), s.unit.clone()])
+                .collect(),
+            sessions: d
+                .sessions
+                .iter()
+                .map(|s| {
+                    [
+                        local(s.start),
+                        local(s.end),
+                        text(&s.region_code),
+                        text(&s.address),
+                    ]
+                })
+                .collect(),
+        })
+    }
+
+    fn from_form(pairs: &[(String, String)]) -> Values {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let all = |k: &str| {
+            pairs
+                .iter()
+                .filter(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .collect::<Vec<_>>()
+        };
+        let rows = |keys: &[&str]| {
+            let columns: Vec<Vec<String>> = keys.iter().map(|k| all(k)).collect();
+            let count = columns.iter().map(Vec::len).max().unwrap_or(0);
+            (0..count)
+                .map(move |i| {
+                    columns
+                        .iter()
+                        .map(|c| c.get(i).cloned().unwrap_or_default())
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        };
+        Values {
+            name: get("name"),
+            section: get("section"),
+            start: get("start"),
+            end: get("end"),
+            province: get("province"),
+            city: get("city"),
+            county: get("county"),
+            address: get("address"),
+            mode: get("mode"),
+            online_url: get("online_url"),
+            venue_type: get("venue_type"),
+            audiences: all("audiences"),
+            reservable: !get("reservable").is_empty(),
+            reservation_url: get("reservation_url"),
+            expected_participants: get("expected_participants"),
+            details: get("details"),
+            funding_yuan: get("funding_yuan"),
+            scientist_count: get("scientist_count"),
+            contact_name: get("contact_name"),
+            contact_phone: get("contact_phone"),
+            org_chain: get("org_chain"),
+            hosts: get("hosts"),
+            co_hosts: get("co_hosts"),
+            poster: get("poster"),
+            scientists: rows(&["scientist_name", "scientist_title", "scientist_unit"])
+                .into_iter()
+                .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+                .map(|r| [r[0].clone(), r[1].clone(), r[2].clone()])
+                .collect(),
+            sessions: rows(&[
+                "session_start",
+                "session_end",
+                "session_region",
+                "session_address",
+            ])
+            .into_iter()
+            .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+            .map(|r| [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()])
+            .collect(),
+        }
+    }
+
+    /// The draft these values describe, as a JSON patch; values that do not parse are
+    /// reported by field instead.
+    async fn to_patch(&self, app: &App, actor: &Actor) -> (Value, FieldErrors) {
+        let mut e = FieldErrors::new();
+        let mut p = Map::new();
+        let text = |s: &str| {
+            if s.trim().is_empty() {
+                Value::Null
+            } else {
+                json!(s.trim())
+            }
+        };
+        let time = |e: &mut FieldErrors, field: &str, s: &str| -> Value {
+            if s.trim().is_empty() {
+                return Value::Null;
+            }
+            match NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M") {
+                Ok(t) => json!(format!("{}:00+08:00", t.format("%Y-%m-%dT%H:%M"))),
+                Err(_) => {
+                    e.add(field, "时间格式应为 年-月-日 时:分");
+                    Value::Null
+                }
+            }
+        };
+        let integer = |e: &mut FieldErrors, field: &str, label: &str, s: &str| -> Value {
+            if s.trim().is_empty() {
+                return Value::Null;
+            }
+            match s.trim().parse::<i64>() {
+                Ok(n) => json!(n),
+                Err(_) => {
+                    e.add(field, format!("{label}须为整数"));
+                    Value::Null
+                }
+            }
+        };
+        p.insert("name".into(), text(&self.name));
+        p.insert("section".into(), text(&self.section));
+        p.insert("start".into(), time(&mut e, "start", &self.start));
+        p.insert("end".into(), time(&mut e, "end", &self.end));
+        let region = [&self.county, &self.city, &self.province]
+            .into_iter()
+            .find(|c| !c.trim().is_empty())
+            .cloned();
+        p.insert(
+            "region_code".into(),
+            region.clone().map_or(Value::Null, Value::String),
+        );
+        p.insert("address".into(), text(&self.address));
+        p.insert("mode".into(), text(&self.mode));
+        p.insert("online_url".into(), text(&self.online_url));
+        p.insert("venue_type".into(), text(&self.venue_type));
+        p.insert("audiences".into(), json!(self.audiences));
+        p.insert("reservable".into(), json!(self.reservable));
+        p.insert("reservation_url".into(), text(&self.reservation_url));
+        p.insert(
+            "expected_participants".into(),
+            integer(
+                &mut e,
+                "expected_participants",
+                "预计参与人数",
+                &self.expected_participants,
+            ),
+        );
+        p.insert("details".into(), text(&self.details));
+        let funding = match self.funding_yuan.trim() {
+            "" => Value::Null,
+            s => match s.parse::<f64>() {
+                Ok(f) => json!(f),
+                Err(_) => {
+                    e.add("funding_yuan", "活动经费须为金额，如 3500 或 3500.50");
+                    Value::Null
+                }
+            },
+        };
+        p.insert("funding_yuan".into(), funding);
+        p.insert(
+            "scientist_count".into(),
+            integer(
+                &mut e,
+                "scientist_count",
+                "科技工作者参与人数",
+                &self.scientist_count,
+            ),
+        );
+        p.insert("contact_name".into(), text(&self.contact_name));
+        p.insert("contact_phone".into(), text(&self.contact_phone));
+        p.insert(
+            "poster".into(),
+            integer(&mut e, "poster", "宣传图", &self.poster),
+        );
+        p.insert(
+            "scientists".into(),
+            json!(
+                self.scientists
+                    .iter()
+                    .map(|[n, t, u]| json!({"name": n.trim(), "title": t.trim(), "unit": u.trim()}))
+                    .collect::<Vec<_>>()
+            ),
+        );
+        let mut sessions = Vec::new();
+        for (i, [start, end, region, address]) in self.sessions.iter().enumerate() {
+            let field = format!("sessions[{i}]");
+            sessions.push(json!({
+                "start": time(&mut e, &field, start),
+                "end": time(&mut e, &field, end),
+                "region_code": text(region),
+                "address": text(address),
+            }));
+        }
+        p.insert("sessions".into(), json!(sessions));
+        for (field, raw) in [
+            ("org_chain", &self.org_chain),
+            ("hosts", &self.hosts),
+            ("co_hosts", &self.co_hosts),
+        ] {
+            let names: Vec<String> = raw
+                .split(['\n', '、', ',', '，', ';', '；'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
+            match app
+                .resolve_org_names(actor, &names, region.as_deref())
+                .await
+            {
+                Ok(ids) => {
+                    p.insert(field.into(), json!(ids));
+                }
+                Err(m) => e.add(field, m),
+            }
+        }
+        (Value::Object(p), e)
+    }
+}
+
+impl FormPage {
+    async fn build(
+        app: &App,
+        layout: Layout,
+        row: &Value,
+        v: Values,
+        errors: FieldErrors,
+        notice: Option<String>,
+    ) -> Result<FormPage, AppError> {
+        let rules = app
+            .campaign(row["campaign_id"].as_i64().unwrap_or_default())
+            .await?
+            .rules;
+        let regions = |list: Vec<RegionView>| {
+            list.into_iter()
+                .map(|r| (r.code, r.name))
+                .collect::<Vec<_>>()
+        };
+        let provinces = regions(app.regions_under(None).await?);
+        let cities = if v.province.is_empty() {
+            Vec::new()
+        } else {
+            regions(
+                app.regions_under(Some(&v.province))
+                    .await
+                    .unwrap_or_default(),
+            )
+        };
+        let counties = if v.city.is_empty() {
+            Vec::new()
+        } else {
+            regions(app.regions_under(Some(&v.city)).await.unwrap_or_default())
+        };
+        let mut session_regions = Vec::new();
+        if !v.province.is_empty() {
+            for city in app
+                .regions_under(Some(&v.province))
+                .await
+                .unwrap_or_default()
+            {
+                let children = app
+                    .regions_under(Some(&city.code))
+                    .await
+                    .unwrap_or_default();
+                session_regions.push(city);
+                session_regions.extend(children);
+            }
+        }
+        let poster_url = v
+            .poster
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .map(|id| format!("/api/v1/media/{id}"));
+        let audiences: Vec<&str> = v.audiences.iter().map(String::as_str).collect();
+        Ok(FormPage {
+            layout,
+            id: row["id"].as_i64().unwrap_or_default(),
+            version: row["version"].as_i64().unwrap_or_default(),
+            status: row["status"].as_str().unwrap_or_default().to_owned(),
+            status_label: row["status_label"].as_str().unwrap_or_default().to_owned(),
+            review_reason: row["review_reason"].as_str().map(str::to_owned),
+            sections: options(
+                rules
+                    .sections
+                    .iter()
+                    .map(|s| (s.key.clone(), s.name.clone())),
+                &[&v.section],
+            ),
+            provinces: options(provinces, &[&v.province]),
+            cities: options(cities, &[&v.city]),
+            counties: options(counties, &[&v.county]),
+            modes: options(
+                MODES
+                    .iter()
+                    .map(|(k, l)| ((*k).to_owned(), (*l).to_owned())),
+                &[&v.mode],
+            ),
+            venue_types: options(
+                VENUE_TYPES
+                    .iter()
+                    .map(|t| ((*t).to_owned(), (*t).to_owned())),
+                &[&v.venue_type],
+            ),
+            audiences: options(
+                AUDIENCES.iter().map(|t| ((*t).to_owned(), (*t).to_owned())),
+                &audiences,
+            ),
+            session_rows: v
+                .sessions
+                .iter()
+                .map(|[start, end, region, address]| SessionRow {
+                    start: start.clone(),
+                    end: end.clone(),
+                    address: address.clone(),
+                    regions: options(
+                        session_regions
+                            .iter()
+                            .map(|r| (r.code.clone(), r.name.clone())),
+                        &[region],
+                    ),
+                })
+                .collect(),
+            blank_regions: options(
+                session_regions
+                    .iter()
+                    .map(|r| (r.code.clone(), r.name.clone())),
+                &[],
+            ),
+            poster_url,
+            errors,
+            notice,
+            v,
+        })
+    }
+}
+
+fn page_result(result: Result<Response, AppError>) -> Response {
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `GET /my/activities`.
+pub async fn mine(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    page_result(
+        async {
+            let (session, actor) = logged_in(&app, &headers).await?;
+            let Some(actor) = actor else {
+                return Ok(see_other("/login"));
+            };
+            let page = app::paging::Page::parse(Some(1), Some(100))?;
+            let items = app.my_activities(&actor, page).await?.items;
+            let notice = (query.as_deref() == Some("submitted=1"))
+                .then(|| "已提交审核，审核结果将通过通知告诉您".to_owned());
+            Ok(MyPage {
+                layout: session.layout(&app).await?,
+                items,
+                notice,
+            }
+            .into_response())
+        }
+        .await,
+    )
+}
+
+/// `POST /my/activities/new`: a new draft, then its form.
+pub async fn create(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    page_result(
+        async {
+            let (session, actor) = logged_in(&app, &headers).await?;
+            let Some(actor) = actor else {
+                return Ok(see_other("/login"));
+            };
+            if !session.accepts(form_value(&form, "_csrf")) {
+                return Err(expired());
+            }
+            let made = app.create_activity(&actor, json!({})).await?;
+            Ok(see_other(&format!("/my/activities/{}/edit", made["id"])))
+        }
+        .await,
+    )
+}
+
+fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn expired() -> AppError {
+    AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned())
+}
+
+/// `GET /my/activities/{id}/edit`.
+pub async fn edit(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Response {
+    page_result(
+        async {
+            let Ok(Path(id)) = id else {
+                return Err(AppError::NotFound("未找到该活动".to_owned()));
+            };
+            let (session, actor) = logged_in(&app, &headers).await?;
+            let Some(actor) = actor else {
+                return Ok(see_other("/login"));
+            };
+            let row = app.activity(Some(&actor), id).await?;
+            let draft: ActivityDraft =
+                serde_json::from_value(strip(&row)).map_err(AppError::internal)?;
+            let values = Values::from_draft(&app, &draft).await?;
+            let page = FormPage::build(
+                &app,
+                session.layout(&app).await?,
+                &row,
+                values,
+                FieldErrors::new(),
+                None,
+            )
+            .await?;
+            Ok(page.into_response())
+        }
+        .await,
+    )
+}
+
+/// The draft's own fields of an activity's JSON.
+fn strip(row: &Value) -> Value {
+    let draft_fields = serde_json::to_value(ActivityDraft::default()).unwrap_or_default();
+    let mut out = Map::new();
+    if let (Some(all), Some(keep)) = (row.as_object(), draft_fields.as_object()) {
+        for key in keep.keys() {
+            if let Some(v) = all.get(key) {
+                out.insert(key.clone(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+/// `POST /my/activities/{id}/edit`: save (保存草稿) or save and submit (提交审核).
+pub async fn save(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    page_result(
+        async {
+            let Ok(Path(id)) = id else { return Err(AppError::NotFound("未找到该活动".to_owned())) };
+            let (session, actor) = logged_in(&app, &headers).await?;
+            let Some(actor) = actor else { return Ok(see_other("/login")) };
+            if !session.accepts(form_value(&form, "_csrf")) {
+                return Err(expired());
+            }
+            let version: i64 = form_value(&form, "version").parse().map_err(|_| AppError::Malformed("缺少版本号".to_owned()))?;
+            let submit = form_value(&form, "action") == "submit";
+            let values = Values::from_form(&form);
+            let (patch, mut errors) = values.to_patch(&app, &actor).await;
+            let mut notice = None;
+            if errors.is_empty() {
+                match app.update_activity(&actor, id, version, patch).await {
+                    Ok(saved) if submit => {
+                        let version = saved["version"].as_i64();
+                        match app.submit_activity(&actor, id, version).await {
+                            Ok(_) => return Ok(see_other("/my/activities?submitted=1")),
+                            Err(AppError::Validation { fields, .. }) => {
+                                errors = fields;
+                                notice = Some("草稿已保存，但还有以下内容需要补充或修改，请按提示处理后再提交".to_owned());
+                            }
+                            Err(other) => return Err(other),
+                        }
+                    }
+                    Ok(_) => notice = Some("草稿已保存".to_owned()),
+                    Err(AppError::Validation { fields, .. }) => errors = fields,
+                    Err(other) => return Err(other),
+                }
+            }
+            let row = app.activity(Some(&actor), id).await?;
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let page = FormPage::build(&app, session.layout(&app).await?, &row, values, errors, notice).await?;
+            Ok((status, page).into_response())
+        }
+        .await,
+    )
+}
+
+/// `POST /my/activities/{id}/{action}`: submit, withdraw or copy from the list.
+pub async fn act(
+    State(app): State<App>,
+    headers: HeaderMap,
+    path: Result<Path<(i64, String)>, PathRejection>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    page_result(
+        async {
+            let Ok(Path((id, action))) = path else {
+                return Err(AppError::NotFound("未找到该活动".to_owned()));
+            };
+            let (session, actor) = logged_in(&app, &headers).await?;
+            let Some(actor) = actor else {
+                return Ok(see_other("/login"));
+            };
+            if !session.accepts(form_value(&form, "_csrf")) {
+                return Err(expired());
+            }
+            match action.as_str() {
+                "submit" => match app.submit_activity(&actor, id, None).await {
+                    Ok(_) => Ok(see_other("/my/activities")),
+                    Err(AppError::Validation { .. }) => {
+                        Ok(see_other(&format!("/my/activities/{id}/edit")))
+                    }
+                    Err(e) => Err(e),
+                },
+                "withdraw" => app
+                    .withdraw_activity(&actor, id, None)
+                    .await
+                    .map(|_| see_other("/my/activities")),
+                "copy" => app
+                    .copy_activity(&actor, id)
+                    .await
+                    .map(|c| see_other(&format!("/my/activities/{}/edit", c["id"]))),
+                _ => Err(AppError::NotFound("未找到该操作".to_owned())),
+            }
+        }
+        .await,
+    )
+}
+
+/// `POST /my/activities/{id}/poster`: the poster form without JavaScript (multipart
+/// `_csrf`, `kind`, `file`); uploads, attaches and returns to the form.
+pub async fn poster(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let result: Result<Response, ApiError> = async {
+        let Ok(Path(id)) = id else {
+            return Err(AppError::NotFound("未找到该活动".to_owned()).into());
+        };
+        let (session, actor) = logged_in(&app, &headers).await?;
+        let Some(actor) = actor else {
+            return Ok(see_other("/login"));
+        };
+        let mut multipart = multipart
+            .map_err(|_| ApiError::from(AppError::Malformed("上传格式不正确".to_owned())))?;
+        let media =
+            crate::api::media::receive(&app, &actor, id, &mut multipart, Some(&session.csrf))
+                .await?;
+        let row = app.activity(Some(&actor), id).await?;
+        let version = row["version"].as_i64().unwrap_or_default();
+        app.update_activity(&actor, id, version, json!({"poster": media.id}))
+            .await?;
+        Ok(see_other(&format!("/my/activities/{id}/edit")))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        Err(ApiError::App(e)) => {
+            let (status, _, message) = classify(&e);
+            let message = match &e {
+                AppError::Validation { fields, .. } => fields
+                    .iter()
+                    .next()
+                    .map(|(_, m)| m.to_owned())
+                    .unwrap_or(message),
+                _ => message,
+            };
+            error_page(&AppError::Malformed(format!("宣传图未上传：{message}")))
+                .into_response()
+                .map_status(status)
+        }
+        Err(ApiError::Http(status, _, message)) => {
+            error_page(&AppError::Malformed(message)).map_status(status)
+        }
+    }
+}
+
+trait MapStatus {
+    fn map_status(self, status: StatusCode) -> Response;
+}
+
+impl MapStatus for Response {
+    fn map_status(mut self, status: StatusCode) -> Response {
+        *self.status_mut() = status;
+        self
+    }
+}

@@ -1,0 +1,321 @@
+//! The reviewers' side: the queue with filters and bulk decisions, one activity with what
+//! changed since the last decision; and everyone's notifications.
+
+use app::review::{BulkDecisionInput, DecisionInput, QueueQuery};
+use app::{App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::{Layout, PageSession, error_page, see_other};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review_queue.html")]
+struct QueuePage {
+    layout: Layout,
+    items: Vec<Value>,
+    total: u64,
+    q: QueueQuery,
+    results: Vec<Value>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review_item.html")]
+struct ItemPage {
+    layout: Layout,
+    a: Value,
+    changes: Vec<(String, String, String)>,
+    history: Vec<HistoryLine>,
+    when: String,
+    error: Option<String>,
+}
+
+/// One transition as a person reads it.
+struct HistoryLine {
+    at: String,
+    actor: String,
+    from: String,
+    to: String,
+    reason: Option<String>,
+}
+
+/// An RFC 3339 time shown in Beijing time (`2026-09-15 19:00`).
+pub fn beijing(raw: &Value) -> String {
+    raw.as_str()
+        .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
+        .map(|t| {
+            (t.to_utc() + chrono::Duration::hours(8))
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn label(status: Option<&str>) -> String {
+    status
+        .and_then(|s| domain::review::Status::parse(s).ok())
+        .map_or_else(String::new, |s| s.label().to_owned())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notifications.html")]
+struct NotesPage {
+    layout: Layout,
+    items: Vec<Value>,
+    unread: u64,
+}
+
+async fn admin(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<Option<(PageSession, app::Actor)>, AppError> {
+    let session = PageSession::read(app, headers).await?;
+    let actor = match session.user_id {
+        Some(id) => app.actor(id).await?,
+        None => None,
+    };
+    Ok(actor.map(|a| (session, a)))
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => "（空）".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// `GET /review`: the queue; the filters are the API's.
+pub async fn queue(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let Some((session, actor)) = admin(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let q: QueueQuery = serde_urlencoded_from(raw.as_deref().unwrap_or(""))?;
+        let paged = app.review_queue(&actor, q.clone()).await?;
+        Ok::<_, AppError>(
+            QueuePage {
+                layout: session.layout(&app).await?,
+                items: paged.items,
+                total: paged.total,
+                q,
+                results: Vec::new(),
+            }
+            .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+fn serde_urlencoded_from(raw: &str) -> Result<QueueQuery, AppError> {
+    let pairs: Vec<(String, String)> = url_pairs(raw);
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
+    let number = |k: &str| {
+        get(k)
+            .map(|v| {
+                v.parse::<i64>()
+                    .map_err(|_| AppError::Malformed(format!("{k} 须为整数")))
+            })
+            .transpose()
+    };
+    Ok(QueueQuery {
+        status: get("status"),
+        region: get("region"),
+        section: get("section"),
+        q: get("q"),
+        from: get("from"),
+        to: get("to"),
+        page: number("page")?,
+        per_page: number("per_page")?,
+    })
+}
+
+fn url_pairs(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| {
+            let decode = |s: &str| {
+                urlencoding::decode(&s.replace('+', " "))
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// `POST /review/decisions`: bulk approve or reject with one reason.
+pub async fn decide_many(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let Some((session, actor)) = admin(&app, &headers).await? else { return Ok(see_other("/login")) };
+        if !session.accepts(form_value(&form, "_csrf")) {
+            return Err(AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned()));
+        }
+        let ids = form.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).collect();
+        let input = BulkDecisionInput { ids, decision: Some(form_value(&form, "decision").to_owned()), reason: Some(form_value(&form, "reason").to_owned()) };
+        let results = match app.decide_many(&actor, input).await {
+            Ok(r) => r,
+            Err(AppError::Validation { fields, .. }) => vec![serde_json::json!({"ok": false, "message": fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")})],
+            Err(e) => return Err(e),
+        };
+        let q = QueueQuery::default();
+        let paged = app.review_queue(&actor, q.clone()).await?;
+        Ok(QueuePage { layout: session.layout(&app).await?, items: paged.items, total: paged.total, q, results }.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+async fn item_page(
+    app: &App,
+    session: &PageSession,
+    actor: &app::Actor,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let a = app.activity(Some(actor), id).await?;
+    let changes = app
+        .changes_since_last_decision(actor, id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                domain::activity::field_label(c["field"].as_str().unwrap_or_default()).to_owned(),
+                show(c.get("before")),
+                show(c.get("after")),
+            )
+        })
+        .collect();
+    let history = app
+        .activity_history(actor, id)
+        .await?
+        .iter()
+        .map(|h| HistoryLine {
+            at: beijing(&h["at"]),
+            actor: h["actor"].as_str().unwrap_or("系统").to_owned(),
+            from: label(h["from"].as_str()),
+            to: label(h["to"].as_str()),
+            reason: h["reason"].as_str().map(str::to_owned),
+        })
+        .collect();
+    let when = format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"]));
+    Ok(ItemPage {
+        layout: session.layout(app).await?,
+        a,
+        changes,
+        history,
+        when,
+        error,
+    }
+    .into_response())
+}
+
+/// `GET /review/{id}`.
+pub async fn item(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Response {
+    let result = async {
+        let Ok(Path(id)) = id else {
+            return Err(AppError::NotFound("未找到该活动".to_owned()));
+        };
+        let Some((session, actor)) = admin(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        item_page(&app, &session, &actor, id, None).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `POST /review/{id}`: one decision.
+pub async fn decide(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let Ok(Path(id)) = id else {
+            return Err(AppError::NotFound("未找到该活动".to_owned()));
+        };
+        let Some((session, actor)) = admin(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        if !session.accepts(form_value(&form, "_csrf")) {
+            return Err(AppError::Forbidden(
+                "页面已过期，请刷新页面后重试".to_owned(),
+            ));
+        }
+        let input = DecisionInput {
+            decision: Some(form_value(&form, "decision").to_owned()),
+            reason: Some(form_value(&form, "reason").to_owned()),
+        };
+        match app.decide_activity(&actor, id, input, None).await {
+            Ok(_) => Ok(see_other("/review")),
+            Err(AppError::Validation { fields, .. }) => {
+                let message = fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；");
+                item_page(&app, &session, &actor, id, Some(message))
+                    .await
+                    .map(|r| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `GET /notifications`: the person's notifications; opening them marks them read.
+pub async fn notifications(State(app): State<App>, headers: HeaderMap) -> Response {
+    let result = async {
+        let Some((session, actor)) = admin(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let (paged, unread) = app
+            .notifications(&actor, app::paging::Page::parse(Some(1), Some(50))?)
+            .await?;
+        for n in paged.items.iter().filter(|n| n["read"] == false) {
+            if let Some(id) = n["id"].as_i64() {
+                app.mark_read(&actor, id).await?;
+            }
+        }
+        Ok::<_, AppError>(
+            NotesPage {
+                layout: session.layout(&app).await?,
+                items: paged.items,
+                unread,
+            }
+            .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
