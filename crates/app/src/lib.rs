@@ -7,6 +7,7 @@ pub mod auth;
 pub mod campaigns;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod fixtures;
 pub mod media;

@@ -30,7 +30,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Start the server (the default command).
-    Serve,
+    Serve {
+        /// Fill a demo campaign (organisations, users, activities in every state) on an
+        /// empty database.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Create or upgrade the schema, load the divisions and the current campaign.
     Migrate,
     /// Manage users.
@@ -160,8 +165,19 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let cli = Cli::parse();
     let config = load_config(cli.config.as_ref())?;
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(start(config).await?).await,
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => {
+            let app = start(config).await?;
+            if demo && app.fill_demo().await.map_err(describe)? {
+                eprintln!(
+                    "已填充演示数据。可用以下手机号登录（验证码见数据目录下的 sms-outbox.log）："
+                );
+                for (phone, name, _, _) in app::demo::DEMO_ACCOUNTS {
+                    eprintln!("  {phone}  {name}");
+                }
+            }
+            serve(app).await
+        }
         Command::Migrate => {
             start(config).await?;
             eprintln!("数据库已是最新结构");

@@ -32,7 +32,8 @@ macro_rules! on_both_backends {
 on_both_backends!(
     users_tokens_and_the_server,
     refusals_say_what_is_wrong,
-    configuration_layers
+    configuration_layers,
+    the_demo_fills_every_state,
 );
 
 struct Env {
@@ -64,8 +65,12 @@ impl Env {
     }
 
     fn serve(&self, extra_env: &[(&str, &str)]) -> (Server, u16) {
+        self.serve_with(&["serve"], extra_env)
+    }
+
+    fn serve_with(&self, args: &[&str], extra_env: &[(&str, &str)]) -> (Server, u16) {
         let port = free_port();
-        let mut command = self.command(&["serve"]);
+        let mut command = self.command(args);
         command
             .env("KEPU_BIND", format!("127.0.0.1:{port}"))
             .stdout(Stdio::null())
@@ -328,4 +333,69 @@ fn the_default_database_is_sqlite_in_the_data_folder() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(Path::new(&dir.join("kepu.db")).exists());
     std::fs::remove_dir_all(&dir).ok();
+}
+
+async fn the_demo_fills_every_state(backend: Backend) {
+    let env = Env::new(backend).await;
+    let (server, port) = env.serve_with(&["serve", "--demo"], &[]);
+    let token = |phone: &str| {
+        stdout(&env.run(&["token", "issue", "--phone", phone]))
+            .trim()
+            .to_owned()
+    };
+    let (province, national) = (token("13900000001"), token("13900000000"));
+    let queue = |t: &str| {
+        let (status, body) = http(port, "GET", "/api/v1/review-queue", Some(t), None);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(queue(&province), 1, "one waits for the province");
+    assert_eq!(queue(&national), 1, "one waits for the nation");
+    let public = (1..=6)
+        .filter(|id| http(port, "GET", &format!("/api/v1/activities/{id}"), None, None).0 == 200)
+        .count();
+    assert_eq!(public, 2, "two are approved and public");
+    let mine = http(
+        port,
+        "GET",
+        "/api/v1/my/activities",
+        Some(&token("13800000000")),
+        None,
+    )
+    .1;
+    let statuses: Vec<String> = serde_json::from_str::<serde_json::Value>(&mine).unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap().to_owned())
+        .collect();
+    for status in [
+        "draft",
+        "province_review",
+        "province_rejected",
+        "national_review",
+        "approved",
+    ] {
+        assert!(
+            statuses.iter().any(|s| s == status),
+            "{status} in {statuses:?}"
+        );
+    }
+    drop(server);
+    // A second start with --demo on a filled database adds nothing.
+    let (_again, port) = env.serve_with(&["serve", "--demo"], &[]);
+    let mine = http(
+        port,
+        "GET",
+        "/api/v1/my/activities",
+        Some(&token("13800000000")),
+        None,
+    )
+    .1;
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&mine).unwrap()["total"],
+        6
+    );
 }
