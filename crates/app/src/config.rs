@@ -25,6 +25,39 @@ pub struct Config {
     pub sms: SmsConfig,
     /// Upload limits.
     pub media: MediaLimits,
+    /// Where uploads are stored.
+    pub storage: StorageConfig,
+}
+
+/// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct StorageConfig {
+    /// `local` or `s3`.
+    pub kind: String,
+    /// S3 bucket.
+    pub s3_bucket: String,
+    /// S3 region.
+    pub s3_region: String,
+    /// S3-compatible endpoint (`https://…`; `http://` allowed for a local server).
+    pub s3_endpoint: String,
+    /// Access key id.
+    pub s3_access_key_id: String,
+    /// Secret key; never printed.
+    pub s3_secret_access_key: Secret,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            kind: "local".to_owned(),
+            s3_bucket: String::new(),
+            s3_region: "cn-north-1".to_owned(),
+            s3_endpoint: String::new(),
+            s3_access_key_id: String::new(),
+            s3_secret_access_key: Secret::default(),
+        }
+    }
 }
 
 /// Limits of uploads.
@@ -154,6 +187,7 @@ impl Default for Config {
             login: LoginLimits::default(),
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
+            storage: StorageConfig::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod fixtures;
 pub mod media;
 pub mod orgs;
@@ -39,6 +40,8 @@ pub struct App {
     pub sms: Arc<dyn sms::SmsSender>,
     /// Settings.
     pub config: Arc<Config>,
+    /// Uploaded files.
+    pub files: files::Files,
 }
 
 impl App {
@@ -56,11 +59,13 @@ impl App {
         store::regions::load_if_empty(&db)
             .await
             .map_err(AppError::internal)?;
+        let files = files::Files::open(&config.storage, &config.data_dir)?;
         let app = App {
             db,
             clock,
             sms,
             config: Arc::new(config),
+            files,
         };
         app.ensure_current_campaign().await?;
         Ok(app)

@@ -130,10 +130,6 @@ fn dim(v: u32) -> i32 {
 }
 
 impl App {
-    fn uploads_dir(&self) -> PathBuf {
-        self.config.data_dir.join("uploads")
-    }
-
     /// Checks that the caller may upload to this activity and prepares a temporary file.
     pub async fn begin_upload(
         &self,
@@ -157,7 +153,7 @@ impl App {
             MediaKind::Photo | MediaKind::Evidence => limits.photo_max_bytes,
             MediaKind::Video => limits.video_max_bytes,
         };
-        let tmp = self.uploads_dir().join("tmp");
+        let tmp = self.config.data_dir.join("incoming");
         tokio::fs::create_dir_all(&tmp)
             .await
             .map_err(AppError::internal)?;
@@ -211,21 +207,18 @@ impl App {
             crate::random_hex(16)?,
             inspected.extension
         );
-        let target = self.uploads_dir().join(&key);
-        if let Some(dir) = target.parent() {
-            tokio::fs::create_dir_all(dir)
-                .await
-                .map_err(AppError::internal)?;
-        }
-        tokio::fs::rename(&slot.temp_path, &target)
-            .await
-            .map_err(AppError::internal)?;
         if matches!(kind, MediaKind::Photo | MediaKind::Evidence) {
-            let (source, thumb) = (target.clone(), thumbnail_path(&target));
-            tokio::task::spawn_blocking(move || make_thumbnail(&source, &thumb))
+            let source = slot.temp_path.clone();
+            let thumb = slot.temp_path.with_extension("thumb.jpg");
+            let made = thumb.clone();
+            tokio::task::spawn_blocking(move || make_thumbnail(&source, &made))
                 .await
                 .map_err(AppError::internal)??;
+            let stored = self.files.put_file(&thumbnail_key(&key), &thumb).await;
+            tokio::fs::remove_file(&thumb).await.ok();
+            stored?;
         }
+        self.files.put_file(&key, &slot.temp_path).await?;
         let row = media::ActiveModel {
             activity_id: Set(slot.activity_id),
             owner_id: Set(actor.user_id),
@@ -251,14 +244,14 @@ impl App {
         Ok(row.into())
     }
 
-    /// A stored file the caller may see: its path and content type (`thumb` for a photo's
-    /// thumbnail).
+    /// A stored file the caller may see, as a stream with its content type (`thumb` for a
+    /// photo's thumbnail).
     pub async fn media_file(
         &self,
         actor: Option<&Actor>,
         id: i64,
         thumb: bool,
-    ) -> Result<(PathBuf, String), AppError> {
+    ) -> Result<(MediaStream, String), AppError> {
         let not_found = || AppError::NotFound("未找到该文件".to_owned());
         let row = media::Entity::find_by_id(id)
             .one(&self.db)
@@ -270,16 +263,21 @@ impl App {
         if !visible {
             return Err(not_found());
         }
-        let path = self.uploads_dir().join(&row.storage_key);
         if thumb && matches!(row.kind.as_str(), "photo" | "evidence") {
-            return Ok((thumbnail_path(&path), "image/jpeg".to_owned()));
+            return Ok((
+                self.files.get(&thumbnail_key(&row.storage_key)).await?,
+                "image/jpeg".to_owned(),
+            ));
         }
-        Ok((path, row.content_type))
+        Ok((self.files.get(&row.storage_key).await?, row.content_type))
     }
 }
 
-fn thumbnail_path(path: &Path) -> PathBuf {
-    path.with_extension("thumb.jpg")
+/// A stored file's bytes.
+pub type MediaStream = futures::stream::BoxStream<'static, std::io::Result<bytes::Bytes>>;
+
+fn thumbnail_key(key: &str) -> String {
+    format!("{key}.thumb.jpg")
 }
 
 /// Decodes or parses the file: images by their magic bytes under decode limits, videos by

@@ -12,7 +12,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
-use tokio_util::io::ReaderStream;
 
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
@@ -123,13 +122,9 @@ pub async fn download(
     query: Result<Query<MediaQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let (Path(id), Query(query)) = (id?, query?);
-    let (path, content_type) = app
-        .media_file(actor.as_ref(), id, query.size.as_deref() == Some("thumb"))
-        .await?;
-    let file = tokio::fs::File::open(&path)
-        .await
-        .map_err(|_| AppError::NotFound("未找到该文件".to_owned()))?;
-    let body = Body::from_stream(ReaderStream::new(file));
+    let thumb = query.size.as_deref() == Some("thumb");
+    let (stream, content_type) = app.media_file(actor.as_ref(), id, thumb).await?;
+    let body = Body::from_stream(stream);
     Ok((
         [
             (header::CONTENT_TYPE, content_type),

@@ -13,4 +13,5 @@ mod campaigns;
 mod orgs;
 mod pages;
 mod regions;
+mod s3;
 mod system;
