@@ -20,6 +20,7 @@ on_both_backends!(
     bulk_decisions_report_each_activity,
     an_activity_is_copied_into_a_new_draft,
     videos_are_parsed_for_length_and_size,
+    another_province_sees_nothing_through_any_endpoint,
 );
 
 struct World {
@@ -1047,4 +1048,67 @@ async fn videos_are_parsed_for_length_and_size(backend: Backend) {
     let broken = w.t.upload(&w.host, id, "video", "broken.mp4", broken).await;
     assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(broken.field("file"), "视频文件已损坏或无法识别");
+}
+
+async fn another_province_sees_nothing_through_any_endpoint(backend: Backend) {
+    let w = world(backend).await;
+    let (id, version) = ready(&w).await;
+    let photo =
+        w.t.upload(&w.host, id, "photo", "p.jpg", jpeg(800, 600))
+            .await
+            .json();
+    act(&w, &w.host, id, "submit", json!({})).await;
+    let path = format!("/api/v1/activities/{id}");
+    for read in [
+        path.clone(),
+        format!("{path}/history"),
+        format!("{path}/changes"),
+        photo["url"].as_str().unwrap().to_owned(),
+    ] {
+        let r = w.t.get_as(&w.shaanxi, &read).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{read}: {}", r.text);
+    }
+    for action in ["decisions", "withdraw", "submit", "copy"] {
+        let r = act(&w, &w.shaanxi, id, action, json!({"decision": "approve"})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{action}: {}", r.text);
+    }
+    assert_eq!(
+        w.t.patch(&w.shaanxi, &path, Some(version + 1), json!({"name": "x"}))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.t.upload(&w.shaanxi, id, "photo", "p.jpg", jpeg(10, 10))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let bulk =
+        w.t.post(
+            "/api/v1/review-queue/decisions",
+            Some(&w.shaanxi),
+            json!({"ids": [id], "decision": "approve"}),
+        )
+        .await
+        .json();
+    assert_eq!(bulk[0]["ok"], false);
+    for list in [
+        "/api/v1/review-queue",
+        "/api/v1/my/activities",
+        "/api/v1/audit",
+    ] {
+        assert!(
+            !w.t.get_as(&w.shaanxi, list)
+                .await
+                .text
+                .contains("走进天文馆"),
+            "{list}"
+        );
+    }
+    assert_eq!(
+        w.t.get_as(&w.henan, &path).await.json()["status"],
+        "province_review",
+        "still waiting, untouched"
+    );
 }

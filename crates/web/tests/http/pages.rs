@@ -14,7 +14,27 @@ on_both_backends!(
     forms_without_the_session_token_are_refused,
     cookie_api_writes_need_the_csrf_header,
     wrong_codes_are_shown_next_to_the_field,
+    the_cookie_is_secure_when_configured,
 );
+
+async fn the_cookie_is_secure_when_configured(backend: Backend) {
+    let plain = TestApp::new(backend).await;
+    assert!(
+        !plain
+            .get("/login")
+            .await
+            .header("set-cookie")
+            .contains("Secure")
+    );
+    let secure = TestApp::with_config(backend, |c| c.cookie_secure = true).await;
+    let cookie = secure.get("/login").await.header("set-cookie");
+    assert!(
+        cookie.contains("; Secure")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+}
 
 fn csrf_of(page: &TestResponse) -> String {
     let marker = "name=\"_csrf\" value=\"";
