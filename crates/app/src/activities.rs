@@ -8,7 +8,7 @@ use domain::campaign::CampaignRules;
 use domain::region::RegionPath;
 use domain::review::Status;
 use serde_json::{Value, json};
-use store::entities::{activity as entity, activity_session, media, org, transition};
+use store::entities::{activity as entity, activity_session, media, org, search_log, transition};
 use store::sea_orm::sea_query::{Expr, ExprTrait};
 use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
@@ -206,6 +206,7 @@ impl App {
         row.venue_type = Set(d.venue_type.clone());
         row.reservable = Set(d.reservable);
         row.expected_participants = Set(d.expected_participants);
+        row.audience_mask = Set(activity::audience_mask(&d.audiences));
         row.first_host_id = Set(d.hosts.first().copied());
         row.lon = Set(point.map(|p| p.0));
         row.lat = Set(point.map(|p| p.1));
@@ -438,7 +439,7 @@ impl App {
 
     /// Moves an activity to `to` at the version read, recording the transition (with a
     /// snapshot at submissions) in the same transaction.
-    async fn transition(
+    pub(crate) async fn transition(
         &self,
         txn: &DatabaseTransaction,
         row: &entity::Model,
@@ -478,6 +479,14 @@ impl App {
             to_status: Set(to.as_str().to_owned()),
             reason: Set(reason),
             snapshot: Set(snapshot.then(|| row.data.clone())),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        // The search index follows this log: what is public may have changed.
+        search_log::ActiveModel {
+            activity_id: Set(row.id),
+            at: Set(now),
             ..Default::default()
         }
         .insert(txn)
@@ -619,6 +628,14 @@ impl App {
             page: page.page,
             per_page: page.per_page,
         })
+    }
+
+    pub(crate) async fn view_as(
+        &self,
+        row: &entity::Model,
+        standing: Standing,
+    ) -> Result<Value, AppError> {
+        self.view(row, standing).await
     }
 
     pub(crate) async fn view_for(

@@ -11,11 +11,14 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod fixtures;
+pub mod ical;
 pub mod media;
 pub mod orgs;
 pub mod paging;
+pub mod public;
 pub mod regions;
 pub mod review;
+pub mod search;
 pub mod sms;
 pub mod users;
 
@@ -42,6 +45,10 @@ pub struct App {
     pub config: Arc<Config>,
     /// Uploaded files.
     pub files: files::Files,
+    /// This instance's search index.
+    pub search: Arc<store::search::SearchIndex>,
+    /// One catch-up of the index at a time in this instance.
+    search_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -60,12 +67,16 @@ impl App {
             .await
             .map_err(AppError::internal)?;
         let files = files::Files::open(&config.storage, &config.data_dir)?;
+        let search = store::search::SearchIndex::open(&config.data_dir.join("search"))
+            .map_err(AppError::internal)?;
         let app = App {
             db,
             clock,
             sms,
             config: Arc::new(config),
             files,
+            search: Arc::new(search),
+            search_turn: Arc::default(),
         };
         app.ensure_current_campaign().await?;
         Ok(app)

@@ -126,7 +126,7 @@ impl App {
         let to = status.decide(level, verdict).map_err(AppError::conflict)?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        self.record_decision(&txn, &row, actor, to, reason.clone())
+        self.transition(&txn, &row, actor, to, reason.clone(), false)
             .await?;
         notification::ActiveModel {
             user_id: Set(row.owner_id),
@@ -155,47 +155,6 @@ impl App {
         .await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
-    }
-
-    async fn record_decision(
-        &self,
-        txn: &store::sea_orm::DatabaseTransaction,
-        row: &entity::Model,
-        actor: &Actor,
-        to: Status,
-        reason: Option<String>,
-    ) -> Result<(), AppError> {
-        let now = self.clock.now();
-        let result = entity::Entity::update_many()
-            .col_expr(entity::Column::Status, Expr::value(to.as_str()))
-            .col_expr(
-                entity::Column::Version,
-                Expr::col(entity::Column::Version).add(1),
-            )
-            .col_expr(entity::Column::UpdatedAt, Expr::value(now))
-            .col_expr(entity::Column::DecidedAt, Expr::value(Some(now)))
-            .filter(entity::Column::Id.eq(row.id))
-            .filter(entity::Column::Version.eq(row.version))
-            .exec(txn)
-            .await?;
-        if result.rows_affected == 0 {
-            return Err(AppError::conflict(
-                "活动已被修改（版本号不一致），请刷新后再操作",
-            ));
-        }
-        transition::ActiveModel {
-            activity_id: Set(row.id),
-            at: Set(now),
-            actor_id: Set(Some(actor.user_id)),
-            from_status: Set(row.status.clone()),
-            to_status: Set(to.as_str().to_owned()),
-            reason: Set(reason),
-            snapshot: Set(None),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        Ok(())
     }
 
     /// Which level this admin decides at for this activity, or why not.

@@ -199,7 +199,7 @@ pub fn sanitise_details(html: &str) -> String {
 }
 
 /// The visible text of sanitised details.
-fn visible_text(html: &str) -> String {
+pub fn visible_text(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
@@ -454,6 +454,23 @@ pub fn submit_problems(d: &ActivityDraft, campaign: &CampaignRules) -> FieldErro
         }
     }
     e
+}
+
+/// One bit per audience, in the order of [`AUDIENCES`], for filtering in queries.
+pub fn audience_mask(audiences: &[String]) -> i64 {
+    AUDIENCES
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| audiences.iter().any(|x| x == *a))
+        .fold(0, |mask, (i, _)| mask | (1 << i))
+}
+
+/// The bit of one audience, if it is one.
+pub fn audience_bit(audience: &str) -> Option<i64> {
+    AUDIENCES
+        .iter()
+        .position(|a| *a == audience)
+        .map(|i| 1 << i)
 }
 
 /// Whether `participants` reach the excellent-activity threshold for `mode`: online-only

@@ -48,6 +48,8 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Rebuild this instance's search index from the database.
+    Reindex,
 }
 
 #[derive(Subcommand)]
@@ -176,7 +178,24 @@ async fn main() -> anyhow::Result<()> {
                     eprintln!("  {phone}  {name}");
                 }
             }
+            // The search index follows the database's change log, also for changes made
+            // by other instances.
+            let follower = app.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = follower.catch_up_search().await {
+                        tracing::warn!(error = %e, "search index catch-up failed");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                }
+            });
             serve(app).await
+        }
+        Command::Reindex => {
+            let app = start(config).await?;
+            let count = app.reindex().await.map_err(describe)?;
+            eprintln!("已重建搜索索引：{count} 个活动");
+            Ok(())
         }
         Command::Migrate => {
             start(config).await?;

@@ -15,6 +15,7 @@ struct Migration {
 }
 
 enum Step {
+    Alter(Box<sea_orm::sea_query::TableAlterStatement>),
     Table(Box<TableCreateStatement>),
     Index(Box<IndexCreateStatement>),
 }
@@ -29,6 +30,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         name: "activities",
         steps: activities,
+    },
+    Migration {
+        version: 3,
+        name: "public portal",
+        steps: public_portal,
     },
 ];
 
@@ -69,6 +75,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
             match step {
                 Step::Table(t) => txn.execute(t.as_ref()).await?,
                 Step::Index(i) => txn.execute(i.as_ref()).await?,
+                Step::Alter(a) => txn.execute(a.as_ref()).await?,
             };
         }
         txn.commit().await?;
@@ -403,5 +410,20 @@ fn activities() -> Vec<Step> {
             ],
         ),
         index("media", &["activity_id"], false),
+    ]
+}
+
+fn public_portal() -> Vec<Step> {
+    vec![
+        Step::Alter(Box::new(
+            Table::alter()
+                .table(Alias::new("activities"))
+                .add_column(col("audience_mask").big_integer().not_null().default(0))
+                .to_owned(),
+        )),
+        index("activities", &["status", "start_at"], false),
+        index("activities", &["status", "end_at"], false),
+        index("activities", &["status", "section", "start_at"], false),
+        table("search_log", vec![id(), big("activity_id"), time("at")]),
     ]
 }

@@ -44,6 +44,8 @@ use crate::api;
         api::activities::notifications,
         api::activities::read,
         api::media::upload,
+        api::public::list,
+        api::public::calendar,
         api::media::download,
     )
 )]

@@ -58,6 +58,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Last changed.
     pub updated_at: DateTimeUtc,
+    /// One bit per audience, in the order of `domain::activity::AUDIENCES`.
+    pub audience_mask: i64,
 }
 
 /// No relations are declared; joins are written where they are needed.

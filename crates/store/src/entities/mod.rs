@@ -12,6 +12,7 @@ pub mod notification;
 pub mod org;
 pub mod org_member;
 pub mod region;
+pub mod search_log;
 pub mod sms_code;
 pub mod transition;
 pub mod user;

@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod campaigns;
 pub(crate) mod media;
 pub(crate) mod orgs;
+pub(crate) mod public;
 pub(crate) mod regions;
 pub(crate) mod system;
 
@@ -32,7 +33,11 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/api/v1/orgs/{id}/certification", post(orgs::certify))
         .route("/api/v1/orgs/{id}/members", post(orgs::add_member))
         .route("/api/v1/audit", get(system::audit))
-        .route("/api/v1/activities", post(activities::create))
+        .route(
+            "/api/v1/activities",
+            get(public::list).post(activities::create),
+        )
+        .route("/api/v1/activities.ics", get(public::calendar))
         .route(
             "/api/v1/activities/{id}",
             get(activities::one).patch(activities::update),

@@ -23,17 +23,17 @@ on_both_backends!(
     another_province_sees_nothing_through_any_endpoint,
 );
 
-struct World {
-    t: TestApp,
-    host: String,
-    org: i64,
-    henan: String,
-    shaanxi: String,
-    city: String,
-    national: String,
+pub(crate) struct World {
+    pub t: TestApp,
+    pub host: String,
+    pub org: i64,
+    pub henan: String,
+    pub shaanxi: String,
+    pub city: String,
+    pub national: String,
 }
 
-async fn world(backend: Backend) -> World {
+pub(crate) async fn world(backend: Backend) -> World {
     let t = TestApp::new(backend).await;
     let host = t.log_in("13800138000").await;
     let org = t
@@ -84,7 +84,7 @@ async fn world(backend: Backend) -> World {
     }
 }
 
-fn complete(org: i64) -> Value {
+pub(crate) fn complete(org: i64) -> Value {
     json!({
         "name": "走进天文馆：秋夜观星",
         "section": "exhibition",
@@ -131,7 +131,13 @@ async fn ready(w: &World) -> (i64, i64) {
     (id, patched.json()["version"].as_i64().unwrap())
 }
 
-async fn act(w: &World, token: &str, id: i64, action: &str, body: Value) -> TestResponse {
+pub(crate) async fn act(
+    w: &World,
+    token: &str,
+    id: i64,
+    action: &str,
+    body: Value,
+) -> TestResponse {
     w.t.post(
         &format!("/api/v1/activities/{id}/{action}"),
         Some(token),

@@ -12,6 +12,7 @@ mod auth;
 mod campaigns;
 mod orgs;
 mod pages;
+mod public;
 mod regions;
 mod s3;
 mod system;

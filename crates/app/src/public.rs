@@ -1,0 +1,303 @@
+//! What the public sees: approved activities only, filtered and paged, and as calendar
+//! events. Nothing personal (phone numbers, reviewers' reasons) ever leaves here.
+
+use chrono::{DateTime, Utc};
+use domain::activity::audience_bit;
+use domain::region::RegionLevel;
+use domain::review::Status;
+use serde::Deserialize;
+use serde_json::Value;
+use store::entities::{activity as entity, activity_session};
+use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
+use store::sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::activities::{Standing, parse_time};
+use crate::paging::{Page, Paged};
+use crate::{App, AppError};
+
+/// The public filters of API.md (`GET /api/v1/activities`), as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicQuery {
+    /// Chinese full-text search.
+    pub q: Option<String>,
+    /// Section key.
+    pub section: Option<String>,
+    /// A division: matches it and everything under it, through the activity or any session.
+    pub region: Option<String>,
+    /// Held on or after this day.
+    pub from: Option<String>,
+    /// Held on or before this day.
+    pub to: Option<String>,
+    /// `offline` (includes both), `online` (includes both) or `both`.
+    pub mode: Option<String>,
+    /// One audience.
+    pub audience: Option<String>,
+    /// One venue type.
+    pub venue_type: Option<String>,
+    /// `true` or `false`.
+    pub reservable: Option<String>,
+    /// `LON,LAT` (WGS-84).
+    pub near: Option<String>,
+    /// With `near`: 0 < km ≤ 500.
+    pub within_km: Option<String>,
+    /// Page.
+    pub page: Option<i64>,
+    /// Page size.
+    pub per_page: Option<i64>,
+}
+
+fn malformed(message: impl Into<String>) -> AppError {
+    AppError::Malformed(message.into())
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Great-circle distance in kilometres.
+pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lon1, lat1) = (a.0.to_radians(), a.1.to_radians());
+    let (lon2, lat2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The near-me circle of a query.
+struct Near {
+    point: (f64, f64),
+    km: f64,
+}
+
+impl App {
+    /// The filters as a condition on approved activities, checked; `near` apart.
+    async fn public_condition(
+        &self,
+        q: &PublicQuery,
+    ) -> Result<(Condition, Option<Near>), AppError> {
+        let mut cond = Condition::all().add(entity::Column::Status.eq(Status::Approved.as_str()));
+        if let Some(section) = nonempty(&q.section) {
+            cond = cond.add(entity::Column::Section.eq(section));
+        }
+        if let Some(region) = nonempty(&q.region) {
+            let code = domain::region::parse_code(region).map_err(malformed)?;
+            let located = crate::regions::locate(&self.db, &code)
+                .await?
+                .ok_or_else(|| malformed("region 所指地区不存在"))?;
+            let columns = match located.level {
+                None => None,
+                Some(RegionLevel::Province) => Some((
+                    entity::Column::ProvinceCode,
+                    activity_session::Column::ProvinceCode,
+                )),
+                Some(RegionLevel::City) => {
+                    Some((entity::Column::CityCode, activity_session::Column::CityCode))
+                }
+                Some(RegionLevel::County) => Some((
+                    entity::Column::CountyCode,
+                    activity_session::Column::CountyCode,
+                )),
+            };
+            if let Some((own, session)) = columns {
+                let through_sessions = Query::select()
+                    .column(activity_session::Column::ActivityId)
+                    .from(activity_session::Entity)
+                    .and_where(Expr::col(session).eq(code.clone()))
+                    .to_owned();
+                cond = cond.add(
+                    Condition::any()
+                        .add(own.eq(code))
+                        .add(entity::Column::Id.in_subquery(through_sessions)),
+                );
+            }
+        }
+        if let Some(from) = nonempty(&q.from) {
+            cond = cond.add(entity::Column::EndAt.gte(parse_time(from)?));
+        }
+        if let Some(to) = nonempty(&q.to) {
+            cond =
+                cond.add(entity::Column::StartAt.lt(parse_time(to)? + chrono::Duration::days(1)));
+        }
+        match nonempty(&q.mode) {
+            None => {}
+            Some("offline") => cond = cond.add(entity::Column::Mode.is_in(["offline", "both"])),
+            Some("online") => cond = cond.add(entity::Column::Mode.is_in(["online", "both"])),
+            Some("both") => cond = cond.add(entity::Column::Mode.eq("both")),
+            Some(_) => return Err(malformed("mode 须为 offline、online 或 both")),
+        }
+        if let Some(audience) = nonempty(&q.audience) {
+            let bit = audience_bit(audience)
+                .ok_or_else(|| malformed(format!("面向对象“{audience}”不在可选范围内")))?;
+            cond = cond.add(Expr::col(entity::Column::AudienceMask).bit_and(bit).ne(0));
+        }
+        if let Some(venue) = nonempty(&q.venue_type) {
+            if !domain::activity::VENUE_TYPES.contains(&venue) {
+                return Err(malformed(format!("场地类型“{venue}”不在可选范围内")));
+            }
+            cond = cond.add(entity::Column::VenueType.eq(venue));
+        }
+        match nonempty(&q.reservable) {
+            None => {}
+            Some("true" | "1") => cond = cond.add(entity::Column::Reservable.eq(true)),
+            Some("false" | "0") => cond = cond.add(entity::Column::Reservable.eq(false)),
+            Some(_) => return Err(malformed("reservable 须为 true 或 false")),
+        }
+        let near = match (nonempty(&q.near), nonempty(&q.within_km)) {
+            (None, None) => None,
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(malformed("near 与 within_km 须同时给出"));
+            }
+            (Some(near), Some(km)) => {
+                let parts: Vec<f64> = near
+                    .split(',')
+                    .map(|p| p.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| malformed("near 须为“经度,纬度”"))?;
+                let [lon, lat] = parts.as_slice() else {
+                    return Err(malformed("near 须为“经度,纬度”"));
+                };
+                if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
+                    return Err(malformed("near 的经纬度超出范围"));
+                }
+                let km: f64 = km.parse().map_err(|_| malformed("within_km 须为数字"))?;
+                if !(km > 0.0 && km <= 500.0) {
+                    return Err(malformed("within_km 须大于0且不超过500"));
+                }
+                Some(Near {
+                    point: (*lon, *lat),
+                    km,
+                })
+            }
+        };
+        if let Some(near) = &near {
+            // A bounding box first (indexed columns), the exact distance after.
+            let dlat = near.km / 111.0;
+            let dlon = near.km / (111.0 * near.point.1.to_radians().cos().max(0.01));
+            let (lon, lat) = near.point;
+            let sessions_in_box = Query::select()
+                .column(activity_session::Column::ActivityId)
+                .from(activity_session::Entity)
+                .and_where(Expr::col(activity_session::Column::Lon).between(lon - dlon, lon + dlon))
+                .and_where(Expr::col(activity_session::Column::Lat).between(lat - dlat, lat + dlat))
+                .to_owned();
+            cond = cond.add(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(entity::Column::Lon.between(lon - dlon, lon + dlon))
+                            .add(entity::Column::Lat.between(lat - dlat, lat + dlat)),
+                    )
+                    .add(entity::Column::Id.in_subquery(sessions_in_box)),
+            );
+        }
+        Ok((cond, near))
+    }
+
+    /// `GET /api/v1/activities`: approved activities, upcoming first (soonest first), then
+    /// past ones (latest first); by distance with `near`; by relevance with `q`.
+    pub async fn public_activities(&self, q: &PublicQuery) -> Result<Paged<Value>, AppError> {
+        let page = Page::parse(q.page, q.per_page)?;
+        let (cond, near) = self.public_condition(q).await?;
+        let mut select = entity::Entity::find().filter(cond);
+        let ranked = match nonempty(&q.q) {
+            Some(text) => {
+                let ids = self.search_ids(text).await?;
+                select = select.filter(entity::Column::Id.is_in(ids.clone()));
+                Some(ids)
+            }
+            None => None,
+        };
+        let now: DateTime<Utc> = self.clock.now();
+        let rows = if near.is_some() || ranked.is_some() {
+            // Distance and relevance are ordered here, over the filtered candidates.
+            select.all(&self.db).await?
+        } else {
+            let total = select.clone().count(&self.db).await?;
+            let rows = select
+                .order_by(Expr::col(entity::Column::EndAt).lt(now), Order::Asc)
+                .order_by(
+                    Expr::Case(Box::new(
+                        Expr::case(
+                            Expr::col(entity::Column::EndAt).gte(now),
+                            Expr::col(entity::Column::StartAt),
+                        )
+                        .finally(Expr::val(None::<DateTime<Utc>>)),
+                    )),
+                    Order::Asc,
+                )
+                .order_by(entity::Column::StartAt, Order::Desc)
+                .order_by(entity::Column::Id, Order::Asc)
+                .offset(page.offset())
+                .limit(page.per_page)
+                .all(&self.db)
+                .await?;
+            return self.public_page(rows, total, page, None).await;
+        };
+        let mut rows = rows;
+        let mut distances = std::collections::HashMap::new();
+        if let Some(near) = &near {
+            for row in &rows {
+                let mut best = row.lon.zip(row.lat).map(|p| haversine_km(near.point, p));
+                for s in activity_session::Entity::find()
+                    .filter(activity_session::Column::ActivityId.eq(row.id))
+                    .all(&self.db)
+                    .await?
+                {
+                    if let Some(d) = s.lon.zip(s.lat).map(|p| haversine_km(near.point, p)) {
+                        best = Some(best.map_or(d, |b: f64| b.min(d)));
+                    }
+                }
+                if let Some(d) = best.filter(|d| *d <= near.km) {
+                    distances.insert(row.id, d);
+                }
+            }
+            rows.retain(|r| distances.contains_key(&r.id));
+            rows.sort_by(|a, b| {
+                distances[&a.id]
+                    .total_cmp(&distances[&b.id])
+                    .then(a.id.cmp(&b.id))
+            });
+        } else if let Some(ids) = &ranked {
+            let rank: std::collections::HashMap<i64, usize> =
+                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+            rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
+        }
+        let total = rows.len() as u64;
+        let start = usize::try_from(page.offset())
+            .unwrap_or(usize::MAX)
+            .min(rows.len());
+        let end = start
+            .saturating_add(usize::try_from(page.per_page).unwrap_or(0))
+            .min(rows.len());
+        let slice: Vec<entity::Model> = rows.drain(start..end).collect();
+        self.public_page(slice, total, page, near.is_some().then_some(distances))
+            .await
+    }
+
+    async fn public_page(
+        &self,
+        rows: Vec<entity::Model>,
+        total: u64,
+        page: Page,
+        distances: Option<std::collections::HashMap<i64, f64>>,
+    ) -> Result<Paged<Value>, AppError> {
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut v = self.view_as(row, Standing::Public).await?;
+            if let Some(d) = distances.as_ref().and_then(|m| m.get(&row.id)) {
+                v["distance_km"] = serde_json::json!((d * 10.0).round() / 10.0);
+            }
+            items.push(v);
+        }
+        Ok(Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+}

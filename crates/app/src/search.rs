@@ -1,0 +1,135 @@
+//! Following the database's `search_log` into this instance's search index, searching,
+//! and rebuilding the index (`kepu reindex`).
+
+use std::collections::BTreeSet;
+
+use domain::activity::{ActivityDraft, visible_text};
+use store::entities::{activity as entity, search_log};
+use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use store::search::SearchDoc;
+
+use crate::{App, AppError};
+
+/// The most ids a search hands to the list's other filters.
+const SEARCH_LIMIT: usize = 10_000;
+
+impl App {
+    async fn search_doc(&self, row: &entity::Model) -> Result<SearchDoc, AppError> {
+        let draft: ActivityDraft = serde_json::from_str(&row.data).map_err(AppError::internal)?;
+        let mut ids = draft.hosts.clone();
+        ids.extend(&draft.co_hosts);
+        let hosts: Vec<String> = self
+            .org_names(&ids)
+            .await?
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        let mut text = vec![visible_text(draft.details.as_deref().unwrap_or_default())];
+        text.extend(draft.address.clone());
+        text.extend(draft.sessions.iter().filter_map(|s| s.address.clone()));
+        text.extend(hosts);
+        Ok(SearchDoc {
+            id: row.id,
+            name: row.name.clone(),
+            text: text.join("\n"),
+            start: row.start_at.map_or(0, |t| t.timestamp()),
+        })
+    }
+
+    /// Applies what the log holds beyond the index's position (approved activities are
+    /// indexed, anything else removed). Safe to call from anywhere, any time.
+    pub async fn catch_up_search(&self) -> Result<(), AppError> {
+        let _turn = self.search_turn.lock().await;
+        loop {
+            let search = self.search.clone();
+            let applied = tokio::task::spawn_blocking(move || search.applied())
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
+            let entries = search_log::Entity::find()
+                .filter(search_log::Column::Id.gt(applied))
+                .order_by_asc(search_log::Column::Id)
+                .limit(2000)
+                .all(&self.db)
+                .await?;
+            let Some(last) = entries.last().map(|e| e.id) else {
+                return Ok(());
+            };
+            let ids: BTreeSet<i64> = entries.iter().map(|e| e.activity_id).collect();
+            let rows = entity::Entity::find()
+                .filter(entity::Column::Id.is_in(ids.iter().copied()))
+                .all(&self.db)
+                .await?;
+            let mut upserts = Vec::new();
+            let mut removals: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| !rows.iter().any(|r| r.id == *id))
+                .collect();
+            for row in &rows {
+                if row.status == "approved" {
+                    upserts.push(self.search_doc(row).await?);
+                } else {
+                    removals.push(row.id);
+                }
+            }
+            let search = self.search.clone();
+            tokio::task::spawn_blocking(move || search.apply(&upserts, &removals, last))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
+        }
+    }
+
+    /// Ids of approved activities matching `text`, most relevant first.
+    pub async fn search_ids(&self, text: &str) -> Result<Vec<i64>, AppError> {
+        self.catch_up_search().await?;
+        let (search, text) = (self.search.clone(), text.to_owned());
+        tokio::task::spawn_blocking(move || search.search(&text, SEARCH_LIMIT))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)
+    }
+
+    /// `kepu reindex`: rebuilds this instance's index from the database. Answers how many
+    /// activities were indexed.
+    pub async fn reindex(&self) -> Result<u64, AppError> {
+        let _turn = self.search_turn.lock().await;
+        let position = search_log::Entity::find()
+            .order_by_desc(search_log::Column::Id)
+            .one(&self.db)
+            .await?
+            .map_or(0, |e| e.id);
+        let search = self.search.clone();
+        tokio::task::spawn_blocking(move || search.clear())
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?;
+        let mut after = 0;
+        let mut count = 0;
+        loop {
+            let rows = entity::Entity::find()
+                .filter(entity::Column::Status.eq("approved"))
+                .filter(entity::Column::Id.gt(after))
+                .order_by_asc(entity::Column::Id)
+                .limit(5000)
+                .all(&self.db)
+                .await?;
+            let Some(last) = rows.last().map(|r| r.id) else {
+                break;
+            };
+            let mut docs = Vec::with_capacity(rows.len());
+            for row in &rows {
+                docs.push(self.search_doc(row).await?);
+            }
+            count += docs.len() as u64;
+            let search = self.search.clone();
+            tokio::task::spawn_blocking(move || search.apply(&docs, &[], position))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?;
+            after = last;
+        }
+        Ok(count)
+    }
+}

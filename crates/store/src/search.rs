@@ -1,0 +1,334 @@
+//! The Chinese full-text index (tantivy). It is derived data: each server instance keeps
+//! its own copy under the data folder, follows the database's `search_log`, and can be
+//! rebuilt from the database at any time.
+//!
+//! Text is indexed twice: segmented by jieba (for relevance) and as character bigrams, so
+//! that any two-character word a text contains is found, whatever jieba made of it.
+
+use std::path::Path;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, TokenStream};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// One activity as the index sees it.
+#[derive(Debug, Clone, Default)]
+pub struct SearchDoc {
+    /// Activity id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Details, address and hosts' names, as plain text.
+    pub text: String,
+    /// Start, as seconds since the epoch (recency breaks ties).
+    pub start: i64,
+}
+
+/// Errors of the index.
+#[derive(Debug, thiserror::Error)]
+#[error("search index: {0}")]
+pub struct SearchError(String);
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError(e.to_string())
+    }
+}
+
+/// The index and its fields.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    id: Field,
+    start: Field,
+    name: Field,
+    text: Field,
+    name_bigrams: Field,
+    text_bigrams: Field,
+}
+
+const JIEBA: &str = "jieba";
+const BIGRAM: &str = "bigram";
+
+fn text_field(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+fn bigrams() -> Result<TextAnalyzer, SearchError> {
+    let ngram = NgramTokenizer::new(2, 2, false).map_err(|e| SearchError(e.to_string()))?;
+    Ok(TextAnalyzer::builder(ngram).filter(LowerCaser).build())
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, making it if missing.
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError(e.to_string()))?;
+        let mut builder = Schema::builder();
+        let id = builder.add_i64_field(
+            "id",
+            NumericOptions::default()
+                .set_indexed()
+                .set_stored()
+                .set_fast(),
+        );
+        let start =
+            builder.add_i64_field("start", NumericOptions::default().set_fast().set_stored());
+        let name = builder.add_text_field("name", text_field(JIEBA));
+        let text = builder.add_text_field("text", text_field(JIEBA));
+        let name_bigrams = builder.add_text_field("name_bigrams", text_field(BIGRAM));
+        let text_bigrams = builder.add_text_field("text_bigrams", text_field(BIGRAM));
+        let _ = STORED;
+        let schema = builder.build();
+        let directory =
+            tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError(e.to_string()))?;
+        let index = Index::open_or_create(directory, schema)?;
+        index.tokenizers().register(
+            JIEBA,
+            TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::with_search_mode(true))
+                .filter(LowerCaser)
+                .build(),
+        );
+        index.tokenizers().register(BIGRAM, bigrams()?);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            id,
+            start,
+            name,
+            text,
+            name_bigrams,
+            text_bigrams,
+        })
+    }
+
+    /// The last `search_log` id applied, as committed with the index.
+    pub fn applied(&self) -> Result<i64, SearchError> {
+        let metas = self.index.load_metas()?;
+        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    /// Applies changes in one commit: documents to (re)index, ids to remove, and the log
+    /// position reached. Fails with a lock error when another writer holds the index.
+    pub fn apply(
+        &self,
+        upserts: &[SearchDoc],
+        removals: &[i64],
+        log_position: i64,
+    ) -> Result<(), SearchError> {
+        let mut writer: IndexWriter = self.index.writer(32 * 1024 * 1024)?;
+        for id in removals.iter().chain(upserts.iter().map(|d| &d.id)) {
+            writer.delete_term(Term::from_field_i64(self.id, *id));
+        }
+        for d in upserts {
+            writer.add_document(doc!(
+                self.id => d.id,
+                self.start => d.start,
+                self.name => d.name.clone(),
+                self.text => d.text.clone(),
+                self.name_bigrams => d.name.clone(),
+                self.text_bigrams => d.text.clone(),
+            ))?;
+        }
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&log_position.to_string());
+        prepared.commit()?;
+        writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Drops every document (before a rebuild).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        let mut writer: IndexWriter = self.index.writer(16 * 1024 * 1024)?;
+        writer.delete_all_documents()?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload("0");
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The query for one word: its bigrams as a phrase (so the text contains the word),
+    /// with the jieba term boosting relevance.
+    fn word_query(&self, word: &str) -> Result<Box<dyn Query>, SearchError> {
+        let mut analyzer = bigrams()?;
+        let mut grams = Vec::new();
+        let mut stream = analyzer.token_stream(word);
+        while stream.advance() {
+            grams.push(stream.token().text.clone());
+        }
+        let lowered = word.to_lowercase();
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in [(self.name_bigrams, 3.0), (self.text_bigrams, 1.0)] {
+            let query: Box<dyn Query> = match grams.as_slice() {
+                [] => continue,
+                [one] => Box::new(TermQuery::new(
+                    Term::from_field_text(field, one),
+                    IndexRecordOption::WithFreqs,
+                )),
+                many => Box::new(PhraseQuery::new(
+                    many.iter()
+                        .map(|g| Term::from_field_text(field, g))
+                        .collect(),
+                )),
+            };
+            should.push((Occur::Should, Box::new(BoostQuery::new(query, boost))));
+        }
+        if grams.is_empty() {
+            // A single character: whole jieba tokens only.
+            for field in [self.name, self.text] {
+                should.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &lowered),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                ));
+            }
+        } else {
+            for (field, boost) in [(self.name, 2.0), (self.text, 0.5)] {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &lowered),
+                    IndexRecordOption::WithFreqs,
+                );
+                should.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(term), boost)),
+                ));
+            }
+        }
+        Ok(Box::new(BooleanQuery::new(should)))
+    }
+
+    /// Ids of documents containing every word of `query` (words separated by spaces),
+    /// most relevant first, later starts first among equals; at most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
+        let words: Vec<&str> = query.split_whitespace().take(8).collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words {
+            must.push((
+                Occur::Must,
+                self.word_query(&word.chars().take(50).collect::<String>())?,
+            ));
+        }
+        let query = BooleanQuery::new(must);
+        let searcher = self.reader.searcher();
+        let start_field = "start";
+        let collector = TopDocs::with_limit(limit.max(1)).tweak_score(
+            move |segment: &tantivy::SegmentReader| {
+                let starts = segment.fast_fields().i64(start_field).ok();
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let start = starts.as_ref().and_then(|s| s.first(doc)).unwrap_or(0);
+                    // Ties in relevance go to the later start.
+                    f64::from(score) + (start as f64) * 1e-12
+                }
+            },
+        );
+        let top = searcher.search(&query, &collector)?;
+        let mut ids = Vec::with_capacity(top.len());
+        for (_, address) in top {
+            let document: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = document.get_first(self.id).and_then(|v| v.as_i64()) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> (SearchIndex, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "kepu-search-{}",
+            std::process::id() as u64 * 1000 + rand_suffix()
+        ));
+        (SearchIndex::open(&dir).unwrap(), dir)
+    }
+
+    fn rand_suffix() -> u64 {
+        let mut b = [0u8; 2];
+        getrandom::fill(&mut b).unwrap();
+        u64::from(u16::from_le_bytes(b))
+    }
+
+    fn doc(id: i64, name: &str, text: &str, start: i64) -> SearchDoc {
+        SearchDoc {
+            id,
+            name: name.to_owned(),
+            text: text.to_owned(),
+            start,
+        }
+    }
+
+    #[test]
+    fn two_character_words_are_found_inside_longer_words() {
+        let (index, dir) = index();
+        index
+            .apply(
+                &[
+                    doc(1, "走进天文馆：秋夜观星", "三门峡市科技馆", 10),
+                    doc(2, "食品安全进社区", "讲解家庭食品储存", 20),
+                    doc(3, "全国科普日主场活动", "科普大篷车巡展", 30),
+                    doc(4, "应急避险体验", "地震逃生演练", 40),
+                ],
+                &[],
+                7,
+            )
+            .unwrap();
+        assert_eq!(index.search("天文", 10).unwrap(), [1]);
+        assert_eq!(index.search("食品", 10).unwrap(), [2]);
+        assert_eq!(index.search("科普", 10).unwrap(), [3]);
+        assert_eq!(index.search("科技", 10).unwrap(), [1]);
+        assert_eq!(
+            index.search("食品 社区", 10).unwrap(),
+            [2],
+            "every word must match"
+        );
+        assert!(index.search("航天", 10).unwrap().is_empty());
+        assert_eq!(index.search("天文馆", 10).unwrap(), [1]);
+        assert!(
+            index.search("馆天", 10).unwrap().is_empty(),
+            "a longer word matches as a phrase"
+        );
+        assert_eq!(index.applied().unwrap(), 7);
+        index.apply(&[], &[1], 8).unwrap();
+        assert!(index.search("天文", 10).unwrap().is_empty());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn names_rank_above_details_and_later_starts_break_ties() {
+        let (index, dir) = index();
+        index
+            .apply(
+                &[
+                    doc(1, "亲子活动", "天文知识讲座", 100),
+                    doc(2, "天文讲座", "面向公众", 50),
+                    doc(3, "天文讲座", "面向公众", 60),
+                ],
+                &[],
+                1,
+            )
+            .unwrap();
+        assert_eq!(index.search("天文", 10).unwrap(), [3, 2, 1]);
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -1,0 +1,313 @@
+//! The public list, its filters, near-me, Chinese search and the calendar feed.
+
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use store::testing::Backend;
+
+use crate::activities::{World, act, complete, world};
+use crate::on_both_backends;
+use crate::support::png;
+
+on_both_backends!(
+    only_approved_activities_are_listed_and_filtered,
+    upcoming_first_then_past,
+    near_me_through_sessions_too,
+    search_finds_exactly_the_activities_containing_a_word,
+    the_calendar_parses
+);
+
+/// Publishes an activity all the way to approved; answers its id.
+async fn publish(w: &World, changes: Value) -> i64 {
+    let mut body = complete(w.org);
+    if let (Some(b), Some(c)) = (body.as_object_mut(), changes.as_object()) {
+        for (k, v) in c {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    let made = w.t.post("/api/v1/activities", Some(&w.host), body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["id"].as_i64().unwrap();
+    let poster =
+        w.t.upload(&w.host, id, "poster", "p.png", png(600, 350))
+            .await
+            .json()["id"]
+            .clone();
+    w.t.patch(
+        &w.host,
+        &format!("/api/v1/activities/{id}"),
+        Some(1),
+        json!({"poster": poster}),
+    )
+    .await;
+    let submitted = act(w, &w.host, id, "submit", json!({})).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    let reviewer = if submitted.json()["region_code"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("61"))
+    {
+        &w.shaanxi
+    } else {
+        &w.henan
+    };
+    act(w, reviewer, id, "decisions", json!({"decision": "approve"})).await;
+    let approved = act(
+        w,
+        &w.national,
+        id,
+        "decisions",
+        json!({"decision": "approve"}),
+    )
+    .await;
+    assert_eq!(approved.json()["status"], "approved", "{}", approved.text);
+    id
+}
+
+fn ids(w: &World, body: &Value) -> Vec<i64> {
+    let _ = w;
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn list(w: &World, query: &str) -> Vec<i64> {
+    let r = w.t.get(&format!("/api/v1/activities?{query}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text);
+    ids(w, &r.json())
+}
+
+async fn only_approved_activities_are_listed_and_filtered(backend: Backend) {
+    let w = world(backend).await;
+    let star = publish(&w, json!({})).await;
+    let online = publish(&w, json!({"name": "线上科普直播", "mode": "online", "online_url": "https://live.example.cn", "address": null, "section": "online_ip", "audiences": ["老年人"], "venue_type": "线上平台", "reservable": true, "reservation_url": "https://book.example.cn", "sessions": [], "start": "2026-09-20T19:00:00+08:00", "end": "2026-09-20T20:00:00+08:00"})).await;
+    let draft =
+        w.t.post("/api/v1/activities", Some(&w.host), complete(w.org))
+            .await
+            .json()["id"]
+            .as_i64()
+            .unwrap();
+
+    let all = w.t.get("/api/v1/activities").await.json();
+    assert_eq!(all["total"], 2);
+    assert_eq!(
+        (all["page"].as_i64(), all["per_page"].as_i64()),
+        (Some(1), Some(20))
+    );
+    assert!(!ids(&w, &all).contains(&draft));
+    assert!(
+        all["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a.get("contact_phone").is_none() && a.get("contact_name").is_none())
+    );
+
+    assert_eq!(list(&w, "section=online_ip").await, [online]);
+    assert_eq!(list(&w, "region=411200").await, [star, online]);
+    assert_eq!(
+        list(&w, "region=411203").await,
+        [star],
+        "matched through its session in 陕州区"
+    );
+    assert_eq!(list(&w, "region=610000").await, Vec::<i64>::new());
+    assert_eq!(list(&w, "mode=online").await, [online]);
+    assert_eq!(list(&w, "mode=offline").await, [star]);
+    assert_eq!(
+        list(&w, &format!("audience={}", urlencoding::encode("老年人"))).await,
+        [online]
+    );
+    assert_eq!(
+        list(&w, &format!("venue_type={}", urlencoding::encode("科技馆"))).await,
+        [star]
+    );
+    assert_eq!(list(&w, "reservable=true").await, [online]);
+    assert_eq!(list(&w, "from=2026-09-16&to=2026-09-30").await, [online]);
+    assert_eq!(list(&w, "to=2026-09-15").await, [star]);
+    assert_eq!(list(&w, "per_page=1&page=2").await.len(), 1);
+    for bad in [
+        "per_page=0",
+        "per_page=101",
+        "page=0",
+        "mode=hybrid",
+        "region=41",
+        "from=tomorrow",
+        "near=111,34",
+        "near=abc&within_km=5",
+        "near=111,34&within_km=600",
+        "reservable=maybe",
+        "audience=%E7%8C%AB",
+        "colour=red",
+    ] {
+        let r = w.t.get(&format!("/api/v1/activities?{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.text);
+        assert!(!r.message().is_empty());
+    }
+}
+
+async fn upcoming_first_then_past(backend: Backend) {
+    let w = world(backend).await;
+    let mut made = Vec::new();
+    for day in [15, 25, 10, 20] {
+        let when = json!({"start": format!("2026-09-{day}T09:00:00+08:00"), "end": format!("2026-09-{day}T11:00:00+08:00"), "sessions": []});
+        made.push((day, publish(&w, when).await));
+    }
+    let id = |d: u32| {
+        made.iter()
+            .find(|(day, _)| *day == d)
+            .map(|(_, id)| *id)
+            .unwrap()
+    };
+    assert_eq!(
+        list(&w, "").await,
+        [id(10), id(15), id(20), id(25)],
+        "all upcoming: soonest first"
+    );
+    w.t.clock.advance(chrono::Duration::days(80)); // 2026-09-19
+    assert_eq!(
+        list(&w, "").await,
+        [id(20), id(25), id(15), id(10)],
+        "upcoming first, then past, latest first"
+    );
+}
+
+async fn near_me_through_sessions_too(backend: Backend) {
+    let w = world(backend).await;
+    let sanmenxia = publish(&w, json!({"sessions": [], "lon": 111.19, "lat": 34.77})).await;
+    let zhengzhou = publish(
+        &w,
+        json!({"region_code": "410102", "address": "郑州市中原区", "sessions": []}),
+    )
+    .await;
+    let touring = publish(&w, json!({"region_code": "410102", "address": "郑州市中原区", "name": "科普大篷车巡展", "sessions": [{"start": "2026-09-16T09:00:00+08:00", "end": "2026-09-16T11:00:00+08:00", "region_code": "411203", "address": "陕州区", "lon": 111.25, "lat": 34.72}]})).await;
+    let r =
+        w.t.get("/api/v1/activities?near=111.20,34.77&within_km=20")
+            .await
+            .json();
+    assert_eq!(
+        ids(&w, &r),
+        [sanmenxia, touring],
+        "nearest first; the caravan by its session"
+    );
+    assert!(r["items"][0]["distance_km"].as_f64().unwrap() < 1.0);
+    assert!(!ids(&w, &r).contains(&zhengzhou));
+    assert_eq!(
+        list(&w, "near=113.62,34.75&within_km=30").await,
+        [zhengzhou, touring]
+    );
+}
+
+async fn search_finds_exactly_the_activities_containing_a_word(backend: Backend) {
+    let w = world(backend).await;
+    let corpus = [
+        ("走进天文馆：秋夜观星", "带领青少年认识秋季星空。"),
+        ("食品安全进社区", "讲解家庭食品储存与过期食品识别。"),
+        ("全国科普日主场活动", "院士报告与科普展览。"),
+        ("应急避险体验日", "地震逃生演练，天文台志愿者协助。"),
+        ("科学之夜", "亲子实验，化学与物理。"),
+    ];
+    let mut published = Vec::new();
+    for (name, details) in corpus {
+        published.push(publish(&w, json!({"name": name, "details": format!("<p>{details}</p>"), "address": "三门峡市湖滨区", "sessions": []})).await);
+    }
+    let draft =
+        w.t.post(
+            "/api/v1/activities",
+            Some(&w.host),
+            json!({"name": "天文与食品科普草稿"}),
+        )
+        .await
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+    for word in ["天文", "食品", "科普", "星空", "实验", "地震", "科技"] {
+        let mut expected: Vec<i64> = corpus
+            .iter()
+            .zip(&published)
+            .filter(|((name, details), _)| {
+                name.contains(word)
+                    || details.contains(word)
+                    || "三门峡市科技馆 三门峡市湖滨区".contains(word)
+            })
+            .map(|(_, id)| *id)
+            .collect();
+        let mut found = list(&w, &format!("q={}&per_page=100", urlencoding::encode(word))).await;
+        assert!(!found.contains(&draft), "{word}: drafts are never found");
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert_eq!(found, expected, "{word}");
+    }
+    let ranked = list(&w, &format!("q={}", urlencoding::encode("天文"))).await;
+    assert_eq!(
+        ranked.first(),
+        published.first(),
+        "a match in the name ranks first"
+    );
+    // Withdrawn from public: no longer found.
+    act(&w, &w.host, published[1], "withdraw", json!({})).await;
+    assert_eq!(
+        list(&w, &format!("q={}", urlencoding::encode("食品"))).await,
+        Vec::<i64>::new()
+    );
+    // A rebuilt index finds the same.
+    assert_eq!(w.t.app.reindex().await.unwrap(), 4);
+    assert_eq!(
+        list(&w, &format!("q={}", urlencoding::encode("天文")))
+            .await
+            .len(),
+        2
+    );
+}
+
+async fn the_calendar_parses(backend: Backend) {
+    let w = world(backend).await;
+    let a = publish(
+        &w,
+        json!({"name": "秋夜观星, 看土星; 光环", "sessions": []}),
+    )
+    .await;
+    let b = publish(&w, json!({"name": "食品安全讲座", "sessions": []})).await;
+    let r = w.t.get("/api/v1/activities.ics").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").starts_with("text/calendar"));
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(r.text.as_bytes()));
+    let calendar = parser.next().expect("one calendar").expect("it parses");
+    assert_eq!(calendar.events.len(), 2, "one event per activity");
+    for event in &calendar.events {
+        let prop = |name: &str| {
+            event
+                .properties
+                .iter()
+                .find(|p| p.name == name)
+                .and_then(|p| p.value.clone())
+                .unwrap_or_default()
+        };
+        let url = prop("URL");
+        let id: i64 = url.rsplit('/').next().unwrap().parse().unwrap();
+        assert!(
+            url.ends_with(&format!("/activities/{id}")) && url.starts_with("http://"),
+            "{url}"
+        );
+        assert!([a, b].contains(&id));
+        if id == a {
+            assert_eq!(
+                prop("SUMMARY"),
+                "秋夜观星\\, 看土星\\; 光环",
+                "escaped as RFC 5545 asks"
+            );
+        }
+        assert!(prop("DTSTART").ends_with('Z') && prop("DTEND").ends_with('Z'));
+    }
+    let filtered =
+        w.t.get(&format!(
+            "/api/v1/activities.ics?q={}",
+            urlencoding::encode("食品")
+        ))
+        .await;
+    let cal = ical::IcalParser::new(std::io::BufReader::new(filtered.text.as_bytes()))
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(cal.events.len(), 1);
+}
