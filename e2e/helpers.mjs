@@ -27,11 +27,11 @@ function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts `kepu serve` on SQLite in a fresh folder; resolves when /healthz answers. */
-export async function startServer(extraEnv = {}) {
+export async function startServer(extraEnv = {}, args = ["serve"]) {
   const dataDir = mkdtempSync(join(tmpdir(), "kepu-e2e-"));
   const port = await freePort();
   const bin = process.env.KEPU_BIN || join(repo, "target", "debug", "kepu");
-  const child = spawn(bin, ["serve"], {
+  const child = spawn(bin, args, {
     env: {
       ...process.env,
       KEPU_DATA_DIR: dataDir,

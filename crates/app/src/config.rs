@@ -27,6 +27,9 @@ pub struct Config {
     pub media: MediaLimits,
     /// Where uploads are stored.
     pub storage: StorageConfig,
+    /// Map tiles for the science map (e.g. 天地图 with a key, `{z}/{x}/{y}`); empty: points
+    /// on a plain ground.
+    pub map_tile_url: String,
 }
 
 /// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
@@ -188,6 +191,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
             storage: StorageConfig::default(),
+            map_tile_url: String::new(),
         }
     }
 }

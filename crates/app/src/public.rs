@@ -301,3 +301,71 @@ impl App {
         })
     }
 }
+
+/// The home page's live counters.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Counters {
+    /// Approved activities.
+    pub activities: u64,
+    /// Provinces with at least one.
+    pub provinces: u64,
+    /// Cities with at least one.
+    pub cities: u64,
+    /// Expected participants, summed.
+    pub expected_participants: i64,
+}
+
+impl App {
+    /// Counts over approved activities, for the home page.
+    pub async fn counters(&self) -> Result<Counters, AppError> {
+        use store::sea_orm::sea_query::Func;
+        let row: Option<(i64, i64, i64, Option<i64>)> = entity::Entity::find()
+            .select_only()
+            .column_as(Expr::col(entity::Column::Id).count(), "activities")
+            .column_as(
+                Expr::col(entity::Column::ProvinceCode).count_distinct(),
+                "provinces",
+            )
+            .column_as(
+                Expr::col(entity::Column::CityCode).count_distinct(),
+                "cities",
+            )
+            .column_as(
+                Expr::from(Func::cast_as(
+                    Func::coalesce([
+                        Expr::col(entity::Column::ExpectedParticipants).sum(),
+                        Expr::val(0),
+                    ]),
+                    store::sea_orm::sea_query::Alias::new("BIGINT"),
+                )),
+                "expected",
+            )
+            .filter(entity::Column::Status.eq(Status::Approved.as_str()))
+            .into_tuple()
+            .one(&self.db)
+            .await?;
+        let (activities, provinces, cities, expected) = row.unwrap_or_default();
+        Ok(Counters {
+            activities: u64::try_from(activities).unwrap_or(0),
+            provinces: u64::try_from(provinces).unwrap_or(0),
+            cities: u64::try_from(cities).unwrap_or(0),
+            expected_participants: expected.unwrap_or(0),
+        })
+    }
+
+    /// The approved activities an organisation hosts (as first host), newest first.
+    pub async fn org_activities(&self, org_id: i64) -> Result<Vec<Value>, AppError> {
+        let rows = entity::Entity::find()
+            .filter(entity::Column::Status.eq(Status::Approved.as_str()))
+            .filter(entity::Column::FirstHostId.eq(org_id))
+            .order_by_desc(entity::Column::StartAt)
+            .limit(100)
+            .all(&self.db)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in &rows {
+            items.push(self.view_as(row, Standing::Public).await?);
+        }
+        Ok(items)
+    }
+}

@@ -178,3 +178,22 @@
     });
   }
 })();
+
+// The science map: "use my location" fills the place from the browser and shows what is near.
+(function () {
+  "use strict";
+  var locate = document.getElementById("locate");
+  if (!locate || !navigator.geolocation) return;
+  locate.hidden = false;
+  locate.addEventListener("click", function () {
+    locate.disabled = true;
+    locate.textContent = "正在定位…";
+    navigator.geolocation.getCurrentPosition(function (position) {
+      document.getElementById("near").value = position.coords.longitude.toFixed(5) + "," + position.coords.latitude.toFixed(5);
+      document.getElementById("map-form").submit();
+    }, function () {
+      locate.disabled = false;
+      locate.textContent = "无法获取位置，请手动输入";
+    }, { timeout: 10000 });
+  });
+})();

@@ -18,6 +18,7 @@ struct HomePage {
     campaign: CampaignView,
     focus: String,
     window: String,
+    counters: app::public::Counters,
 }
 
 fn span(from: NaiveDate, to: NaiveDate) -> String {
@@ -39,6 +40,7 @@ async fn render(app: &App, headers: &HeaderMap) -> Result<Response, AppError> {
         layout: session.layout(app).await?,
         focus: span(rules.focus_from, rules.focus_to),
         window: span(rules.activity_from, rules.activity_to),
+        counters: app.counters().await?,
         campaign,
     };
     Ok(page.into_response())

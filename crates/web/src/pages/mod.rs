@@ -3,6 +3,7 @@
 mod account;
 mod activities;
 mod home;
+mod portal;
 mod review;
 
 use app::{App, AppError};
@@ -44,6 +45,10 @@ pub fn routes() -> Router<App> {
         .route("/review/decisions", post(review::decide_many))
         .route("/review/{id}", get(review::item).post(review::decide))
         .route("/notifications", get(review::notifications))
+        .route("/activities", get(portal::list))
+        .route("/activities/{id}", get(portal::item))
+        .route("/orgs/{id}", get(portal::org))
+        .route("/map", get(portal::map))
         .route(
             "/static/app.js",
             get(|| async {
