@@ -114,7 +114,19 @@ fn parse_draft(body: Value) -> Result<ActivityDraft, AppError> {
 
 impl App {
     async fn campaign_rules(&self, id: i64) -> Result<CampaignRules, AppError> {
-        Ok(self.campaign(id).await?.rules)
+        if let Some(rules) = self
+            .rules_cache
+            .read()
+            .ok()
+            .and_then(|c| c.get(&id).cloned())
+        {
+            return Ok(rules);
+        }
+        let rules = self.campaign(id).await?.rules;
+        if let Ok(mut cache) = self.rules_cache.write() {
+            cache.insert(id, rules.clone());
+        }
+        Ok(rules)
     }
 
     /// Checks what only the database can tell: the divisions, organisations and poster

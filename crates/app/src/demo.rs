@@ -121,7 +121,8 @@ const ACTIVITIES: [DemoActivity; 6] = [
     },
 ];
 
-fn demo_poster() -> Vec<u8> {
+/// A 600×350 PNG poster.
+pub(crate) fn demo_poster() -> Vec<u8> {
     let image = image::RgbImage::from_fn(600, 350, |x, y| {
         let t = u8::try_from((x * 255 / 600).min(255)).unwrap_or(0);
         let s = u8::try_from((y * 120 / 350).min(255)).unwrap_or(0);

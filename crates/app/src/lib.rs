@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod campaigns;
 pub mod clock;
 pub mod config;
@@ -49,6 +50,9 @@ pub struct App {
     pub search: Arc<store::search::SearchIndex>,
     /// One catch-up of the index at a time in this instance.
     search_turn: Arc<tokio::sync::Mutex<()>>,
+    /// Campaign rules by id: a campaign's rules never change once made.
+    rules_cache:
+        Arc<std::sync::RwLock<std::collections::HashMap<i64, domain::campaign::CampaignRules>>>,
 }
 
 impl App {
@@ -77,6 +81,7 @@ impl App {
             files,
             search: Arc::new(search),
             search_turn: Arc::default(),
+            rules_cache: Arc::default(),
         };
         app.ensure_current_campaign().await?;
         Ok(app)

@@ -211,30 +211,77 @@ impl App {
             }
             None => None,
         };
+        if let (Some(ids), None) = (&ranked, &near) {
+            // Relevance order: the other filters narrow the ranked ids (ids only), then just
+            // the page's rows are loaded.
+            let allowed: std::collections::HashSet<i64> = select
+                .clone()
+                .select_only()
+                .column(entity::Column::Id)
+                .into_tuple::<i64>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .collect();
+            let ordered: Vec<i64> = ids
+                .iter()
+                .copied()
+                .filter(|id| allowed.contains(id))
+                .collect();
+            let start = usize::try_from(page.offset())
+                .unwrap_or(usize::MAX)
+                .min(ordered.len());
+            let end = start
+                .saturating_add(usize::try_from(page.per_page).unwrap_or(0))
+                .min(ordered.len());
+            let slice = ordered.get(start..end).unwrap_or_default().to_vec();
+            let mut rows = entity::Entity::find()
+                .filter(entity::Column::Id.is_in(slice.clone()))
+                .all(&self.db)
+                .await?;
+            rows.sort_by_key(|r| {
+                slice
+                    .iter()
+                    .position(|id| *id == r.id)
+                    .unwrap_or(usize::MAX)
+            });
+            return self
+                .public_page(rows, ordered.len() as u64, page, None)
+                .await;
+        }
         let now: DateTime<Utc> = self.clock.now();
-        let rows = if near.is_some() || ranked.is_some() {
+        let rows = if near.is_some() {
             // Distance and relevance are ordered here, over the filtered candidates.
             select.all(&self.db).await?
         } else {
-            let total = select.clone().count(&self.db).await?;
-            let rows = select
-                .order_by(Expr::col(entity::Column::EndAt).lt(now), Order::Asc)
-                .order_by(
-                    Expr::Case(Box::new(
-                        Expr::case(
-                            Expr::col(entity::Column::EndAt).gte(now),
-                            Expr::col(entity::Column::StartAt),
-                        )
-                        .finally(Expr::val(None::<DateTime<Utc>>)),
-                    )),
-                    Order::Asc,
-                )
-                .order_by(entity::Column::StartAt, Order::Desc)
-                .order_by(entity::Column::Id, Order::Asc)
-                .offset(page.offset())
-                .limit(page.per_page)
-                .all(&self.db)
-                .await?;
+            // Upcoming (soonest first), then past (latest first): two index-ordered scans
+            // rather than one sort of every match.
+            let upcoming = select.clone().filter(entity::Column::EndAt.gte(now));
+            let past = select.filter(entity::Column::EndAt.lt(now));
+            let ahead = upcoming.clone().count(&self.db).await?;
+            let total = ahead + past.clone().count(&self.db).await?;
+            let mut rows = Vec::new();
+            if page.offset() < ahead {
+                rows = upcoming
+                    .order_by(entity::Column::StartAt, Order::Asc)
+                    .order_by(entity::Column::Id, Order::Asc)
+                    .offset(page.offset())
+                    .limit(page.per_page)
+                    .all(&self.db)
+                    .await?;
+            }
+            let wanted = page.per_page.saturating_sub(rows.len() as u64);
+            if wanted > 0 {
+                let skip = page.offset().saturating_sub(ahead);
+                rows.extend(
+                    past.order_by(entity::Column::StartAt, Order::Desc)
+                        .order_by(entity::Column::Id, Order::Asc)
+                        .offset(skip)
+                        .limit(wanted)
+                        .all(&self.db)
+                        .await?,
+                );
+            }
             return self.public_page(rows, total, page, None).await;
         };
         let mut rows = rows;
@@ -261,10 +308,6 @@ impl App {
                     .total_cmp(&distances[&b.id])
                     .then(a.id.cmp(&b.id))
             });
-        } else if let Some(ids) = &ranked {
-            let rank: std::collections::HashMap<i64, usize> =
-                ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-            rows.sort_by_key(|r| rank.get(&r.id).copied().unwrap_or(usize::MAX));
         }
         let total = rows.len() as u64;
         let start = usize::try_from(page.offset())

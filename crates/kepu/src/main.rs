@@ -50,6 +50,12 @@ enum Command {
     },
     /// Rebuild this instance's search index from the database.
     Reindex,
+    /// Fill the database with N realistic activities (fixed seed), for benchmarks.
+    BenchData {
+        /// How many activities.
+        #[arg(long)]
+        activities: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -190,6 +196,21 @@ async fn main() -> anyhow::Result<()> {
                 }
             });
             serve(app).await
+        }
+        Command::BenchData { activities } => {
+            let app = start(config).await?;
+            let started = std::time::Instant::now();
+            let made = app.bench_data(activities).await.map_err(describe)?;
+            eprintln!(
+                "已生成 {made} 个活动（{:.0} 秒），正在重建搜索索引…",
+                started.elapsed().as_secs_f64()
+            );
+            let indexed = app.reindex().await.map_err(describe)?;
+            eprintln!(
+                "已索引 {indexed} 个已通过的活动（共 {:.0} 秒）",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Reindex => {
             let app = start(config).await?;

@@ -34,6 +34,7 @@ on_both_backends!(
     refusals_say_what_is_wrong,
     configuration_layers,
     the_demo_fills_every_state,
+    bench_data_is_realistic_and_repeatable,
 );
 
 struct Env {
@@ -397,5 +398,54 @@ async fn the_demo_fills_every_state(backend: Backend) {
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&mine).unwrap()["total"],
         6
+    );
+}
+
+async fn bench_data_is_realistic_and_repeatable(backend: Backend) {
+    let env = Env::new(backend).await;
+    let made = env.run(&["bench-data", "--activities", "600"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert!(
+        stderr(&made).contains("已生成 600 个活动"),
+        "{}",
+        stderr(&made)
+    );
+    let (_server, port) = env.serve(&[]);
+    let list = |q: &str| {
+        let (status, body) = http(port, "GET", &format!("/api/v1/activities?{q}"), None, None);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    let approved = list("per_page=100")["total"].as_u64().unwrap();
+    assert!(
+        (360..=480).contains(&approved),
+        "about 70% approved: {approved}"
+    );
+    assert!(
+        list("region=440000")["total"].as_u64().unwrap()
+            > list("region=540000")["total"].as_u64().unwrap(),
+        "广东 has more than 西藏"
+    );
+    assert!(
+        list("q=%E5%A4%A9%E6%96%87")["total"].as_u64().unwrap() > 0,
+        "searchable: 天文"
+    );
+    let first = list("per_page=1")["items"][0]["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let again = Env::new(backend).await;
+    assert!(
+        again
+            .run(&["bench-data", "--activities", "600"])
+            .status
+            .success()
+    );
+    let (_second, port2) = again.serve(&[]);
+    let (_, body) = http(port2, "GET", "/api/v1/activities?per_page=1", None, None);
+    let same: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        same["items"][0]["name"], first,
+        "a fixed seed makes the same data"
     );
 }

@@ -1,0 +1,401 @@
+//! `kepu bench-data --activities N`: a database filled with N realistic activities from a
+//! fixed seed, so that speed can be measured at national scale. Regions are weighted by
+//! population (2020 census, `data/province-population.csv`); every review state, sessions
+//! and media records are present. Rows go in in large batches, bypassing the use cases for
+//! speed but holding only what the use cases would accept.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use domain::activity::{AUDIENCES, ActivityDraft, VENUE_TYPES, audience_mask};
+use domain::region::{RegionLevel, RegionPath};
+use store::entities::{activity, activity_session, media, org, region, search_log};
+use store::sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+
+use crate::{App, AppError};
+
+const POPULATION: &str = include_str!("../../../data/province-population.csv");
+
+const TOPICS: [&str; 24] = [
+    "天文",
+    "食品安全",
+    "人工智能",
+    "航天",
+    "生态环保",
+    "应急避险",
+    "健康生活",
+    "农业技术",
+    "海洋",
+    "地震科普",
+    "物理实验",
+    "化学魔术",
+    "机器人",
+    "编程",
+    "气象",
+    "低碳生活",
+    "中医药",
+    "心理健康",
+    "防灾减灾",
+    "量子科技",
+    "新能源",
+    "生物多样性",
+    "科学家精神",
+    "反诈防骗",
+];
+const FORMS: [&str; 14] = [
+    "科普讲座",
+    "主题展览",
+    "科普日主场活动",
+    "科普体验日",
+    "研学营",
+    "科普直播",
+    "进社区",
+    "进校园",
+    "科普大篷车巡展",
+    "科学之夜",
+    "开放日",
+    "知识竞赛",
+    "亲子实验课",
+    "专家报告会",
+];
+const PLACES: [&str; 10] = [
+    "科技馆",
+    "文化广场",
+    "中心小学",
+    "社区服务中心",
+    "图书馆报告厅",
+    "青少年活动中心",
+    "农业示范园",
+    "高新区展厅",
+    "党群服务中心",
+    "城市公园",
+];
+
+/// A small, fixed-seed generator (xorshift64*), so that two runs make the same data.
+struct Seeded(u64);
+
+impl Seeded {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        let i = self.below(items.len());
+        &items[i.min(items.len() - 1)]
+    }
+}
+
+struct County {
+    code: String,
+    name: String,
+    city_name: String,
+    path: RegionPath,
+    point: (f64, f64),
+}
+
+impl App {
+    /// Fills the database with `n` activities; answers how many were made.
+    pub async fn bench_data(&self, n: u64) -> Result<u64, AppError> {
+        let mut rng = Seeded(0x6b65_7075_2024_0915);
+        let regions = region::Entity::find().all(&self.db).await?;
+        let by_code: std::collections::HashMap<&str, &region::Model> =
+            regions.iter().map(|r| (r.code.as_str(), r)).collect();
+        let mut counties_by_province: std::collections::HashMap<String, Vec<County>> =
+            Default::default();
+        for r in regions.iter().filter(|r| r.level == "county") {
+            let city = r.parent_code.as_deref().and_then(|c| by_code.get(c));
+            let province = city.and_then(|c| c.parent_code.as_deref());
+            let Some(province) = province else { continue };
+            let path = RegionPath::from_chain(&[
+                (r.code.clone(), RegionLevel::County),
+                (
+                    city.map(|c| c.code.clone()).unwrap_or_default(),
+                    RegionLevel::City,
+                ),
+                (province.to_owned(), RegionLevel::Province),
+            ]);
+            counties_by_province
+                .entry(province.to_owned())
+                .or_default()
+                .push(County {
+                    code: r.code.clone(),
+                    name: r.name.clone(),
+                    city_name: city.map(|c| c.name.clone()).unwrap_or_default(),
+                    path,
+                    point: (r.longitude, r.latitude),
+                });
+        }
+        let mut weights: Vec<(String, u64)> = Vec::new();
+        for line in POPULATION.lines().skip(1) {
+            let parts: Vec<&str> = line.split(',').collect();
+            if let (Some(code), Some(w)) =
+                (parts.first(), parts.get(2).and_then(|w| w.parse().ok()))
+                && counties_by_province.contains_key(*code)
+            {
+                weights.push(((*code).to_owned(), w));
+            }
+        }
+        let total_weight: u64 = weights.iter().map(|w| w.1).sum();
+        let owner = self
+            .add_user(
+                "13700000000",
+                "压测数据",
+                Some(domain::role::Role::Host),
+                None,
+                None,
+            )
+            .await?;
+        let campaign = self.current_campaign().await?;
+        let rules = campaign.rules.clone();
+        let now = self.clock.now();
+        // Organisations: one association per province and a few hundred units.
+        let mut org_ids = Vec::new();
+        for (i, (province, _)) in weights.iter().enumerate() {
+            let made = org::Entity::insert(org::ActiveModel {
+                name: Set(format!(
+                    "{}科学技术协会（压测{i}）",
+                    by_code
+                        .get(province.as_str())
+                        .map_or("", |r| r.name.as_str())
+                )),
+                kind: Set("association".to_owned()),
+                level: Set("province".to_owned()),
+                region_code: Set(province.clone()),
+                province_code: Set(Some(province.clone())),
+                city_code: Set(None),
+                county_code: Set(None),
+                parent_id: Set(None),
+                credit_code: Set(None),
+                status: Set("certified".to_owned()),
+                status_reason: Set(None),
+                national_certified: Set(false),
+                decided_by: Set(None),
+                decided_at: Set(Some(now)),
+                created_by: Set(Some(owner)),
+                created_at: Set(now),
+                ..Default::default()
+            })
+            .exec(&self.db)
+            .await?;
+            org_ids.push(made.last_insert_id);
+        }
+        let poster_key = "bench/poster.png";
+        let poster = crate::demo::demo_poster();
+        let temp = self.config.data_dir.join("incoming");
+        tokio::fs::create_dir_all(&temp)
+            .await
+            .map_err(AppError::internal)?;
+        let temp = temp.join("bench-poster.png");
+        tokio::fs::write(&temp, &poster)
+            .await
+            .map_err(AppError::internal)?;
+        self.files.put_file(poster_key, &temp).await?;
+        tokio::fs::remove_file(&temp).await.ok();
+        let statuses = [
+            ("approved", 70),
+            ("province_review", 10),
+            ("national_review", 5),
+            ("province_rejected", 3),
+            ("national_rejected", 2),
+            ("draft", 10),
+        ];
+        let days = (rules.activity_to - rules.activity_from).num_days().max(1);
+        let mut made = 0u64;
+        let batch = 500u64;
+        while made < n {
+            let count = batch.min(n - made);
+            let txn = self.db.begin().await?;
+            let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+            let mut sessions = Vec::new();
+            let mut plans = Vec::new();
+            for _ in 0..count {
+                let mut pick = rng.next() % total_weight;
+                let province = weights
+                    .iter()
+                    .find(|(_, w)| {
+                        if pick < *w {
+                            true
+                        } else {
+                            pick -= w;
+                            false
+                        }
+                    })
+                    .map_or(weights[0].0.clone(), |w| w.0.clone());
+                let counties = &counties_by_province[&province];
+                let county = rng.pick(counties);
+                let topic = *rng.pick(&TOPICS);
+                let form = *rng.pick(&FORMS);
+                let place = *rng.pick(&PLACES);
+                let section = rng.pick(&rules.sections).key.clone();
+                let mode = match rng.below(10) {
+                    0 => "online",
+                    1 => "both",
+                    _ => "offline",
+                };
+                let day = NaiveDate::checked_add_signed(
+                    rules.activity_from,
+                    Duration::days(
+                        i64::try_from(rng.below(usize::try_from(days).unwrap_or(1))).unwrap_or(0),
+                    ),
+                )
+                .unwrap_or(rules.activity_from);
+                let hour = 8 + u32::try_from(rng.below(11)).unwrap_or(0);
+                let start = Utc.from_utc_datetime(&day.and_hms_opt(hour, 0, 0).unwrap_or_default())
+                    - Duration::hours(8);
+                let end = start + Duration::hours(1 + i64::try_from(rng.below(4)).unwrap_or(0));
+                let audiences: Vec<String> = (0..1 + rng.below(3))
+                    .map(|_| (*rng.pick(&AUDIENCES)).to_owned())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                let name = format!("{}{}{}", county.name, topic, form);
+                let address = format!("{}{}{}", county.city_name, county.name, place);
+                let host = *rng.pick(&org_ids);
+                let mut roll = rng.below(100);
+                let status = statuses
+                    .iter()
+                    .find(|(_, p)| {
+                        if roll < *p {
+                            true
+                        } else {
+                            roll -= p;
+                            false
+                        }
+                    })
+                    .map_or("approved", |s| s.0);
+                let draft = ActivityDraft {
+                    name: Some(name.clone()),
+                    section: Some(section.clone()),
+                    start: Some(start.fixed_offset()),
+                    end: Some(end.fixed_offset()),
+                    region_code: Some(county.code.clone()),
+                    address: (mode != "online").then(|| address.clone()),
+                    mode: Some(mode.to_owned()),
+                    online_url: (mode != "offline")
+                        .then(|| "https://live.example.cn/kepu".to_owned()),
+                    venue_type: Some((*rng.pick(&VENUE_TYPES)).to_owned()),
+                    audiences: audiences.clone(),
+                    expected_participants: Some(i64::try_from(20 + rng.below(500)).unwrap_or(50)),
+                    details: Some(format!(
+                        "<p>围绕{topic}主题，在{address}开展{form}，面向{}普及科学知识，弘扬科学精神。</p>",
+                        audiences.join("、")
+                    )),
+                    funding_yuan: Some(f64::from(u32::try_from(rng.below(20_000)).unwrap_or(0))),
+                    scientist_count: Some(i64::try_from(rng.below(10)).unwrap_or(0)),
+                    contact_name: Some("王老师".to_owned()),
+                    contact_phone: Some("0371-12345678".to_owned()),
+                    hosts: vec![host],
+                    ..Default::default()
+                };
+                if rng.below(10) == 0 {
+                    for k in 0..1 + rng.below(3) {
+                        let other = rng.pick(counties);
+                        sessions.push((
+                            rows.len(),
+                            k,
+                            other.code.clone(),
+                            other.path.clone(),
+                            other.point,
+                            start + Duration::days(1 + i64::try_from(k).unwrap_or(0)),
+                        ));
+                    }
+                }
+                plans.push(status);
+                rows.push(activity::ActiveModel {
+                    campaign_id: Set(campaign.id),
+                    owner_id: Set(owner),
+                    status: Set(status.to_owned()),
+                    version: Set(1),
+                    data: Set(serde_json::to_string(&draft).map_err(AppError::internal)?),
+                    name: Set(name),
+                    section: Set(Some(section)),
+                    start_at: Set(Some(start)),
+                    end_at: Set(Some(end)),
+                    region_code: Set(Some(county.code.clone())),
+                    province_code: Set(county.path.province.clone()),
+                    city_code: Set(county.path.city.clone()),
+                    county_code: Set(county.path.county.clone()),
+                    mode: Set(Some(mode.to_owned())),
+                    venue_type: Set(draft.venue_type.clone()),
+                    reservable: Set(false),
+                    expected_participants: Set(draft.expected_participants),
+                    first_host_id: Set(Some(host)),
+                    lon: Set(Some(county.point.0)),
+                    lat: Set(Some(county.point.1)),
+                    submitted_at: Set((status != "draft").then_some(now)),
+                    decided_at: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    audience_mask: Set(audience_mask(&audiences)),
+                    ..Default::default()
+                });
+            }
+            let first = activity::Entity::insert_many(rows)
+                .exec(&txn)
+                .await?
+                .last_insert_id;
+            // Ids of one multi-row insert are consecutive; the last one is reported.
+            let base = first.unwrap_or(0) - i64::try_from(count).unwrap_or(0) + 1;
+            let session_rows: Vec<activity_session::ActiveModel> = sessions
+                .into_iter()
+                .map(
+                    |(row, k, code, path, point, at)| activity_session::ActiveModel {
+                        activity_id: Set(base + i64::try_from(row).unwrap_or(0)),
+                        position: Set(i32::try_from(k).unwrap_or(0)),
+                        start_at: Set(Some(at)),
+                        end_at: Set(Some(at + Duration::hours(2))),
+                        region_code: Set(Some(code)),
+                        province_code: Set(path.province),
+                        city_code: Set(path.city),
+                        county_code: Set(path.county),
+                        address: Set(Some("巡展点".to_owned())),
+                        lon: Set(Some(point.0)),
+                        lat: Set(Some(point.1)),
+                        ..Default::default()
+                    },
+                )
+                .collect();
+            if !session_rows.is_empty() {
+                activity_session::Entity::insert_many(session_rows)
+                    .exec(&txn)
+                    .await?;
+            }
+            let media_rows: Vec<media::ActiveModel> = (0..count)
+                .map(|i| media::ActiveModel {
+                    activity_id: Set(base + i64::try_from(i).unwrap_or(0)),
+                    owner_id: Set(owner),
+                    kind: Set("poster".to_owned()),
+                    storage_key: Set(poster_key.to_owned()),
+                    content_type: Set("image/png".to_owned()),
+                    bytes: Set(0),
+                    width: Set(Some(600)),
+                    height: Set(Some(350)),
+                    seconds: Set(None),
+                    created_at: Set(now),
+                    ..Default::default()
+                })
+                .collect();
+            media::Entity::insert_many(media_rows).exec(&txn).await?;
+            let log_rows: Vec<search_log::ActiveModel> = (0..count)
+                .filter(|i| plans.get(usize::try_from(*i).unwrap_or(0)) == Some(&"approved"))
+                .map(|i| search_log::ActiveModel {
+                    activity_id: Set(base + i64::try_from(i).unwrap_or(0)),
+                    at: Set(now),
+                    ..Default::default()
+                })
+                .collect();
+            if !log_rows.is_empty() {
+                search_log::Entity::insert_many(log_rows).exec(&txn).await?;
+            }
+            txn.commit().await?;
+            made += count;
+            if made % 50_000 == 0 || made == n {
+                tracing::info!(made, n, "bench data");
+            }
+        }
+        Ok(made)
+    }
+}
