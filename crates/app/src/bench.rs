@@ -392,7 +392,7 @@ impl App {
             }
             txn.commit().await?;
             made += count;
-            if made % 50_000 == 0 || made == n {
+            if made.is_multiple_of(50_000) || made == n {
                 tracing::info!(made, n, "bench data");
             }
         }
