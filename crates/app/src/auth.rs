@@ -135,13 +135,7 @@ impl App {
         let limits = &self.config.login;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let lock = lock_row(&txn, &phone, now).await?;
-        if let Some(until) = lock.locked_until.filter(|until| *until > now) {
-            return Err(AppError::TooMany {
-                message: "验证码错误次数过多，手机号已暂时锁定，请稍后再试".to_owned(),
-                retry_after: seconds_until(until, now),
-            });
-        }
+        refuse_if_locked(&lock_row(&txn, &phone, now).await?, now)?;
         let windows = [
             (
                 sms_code::Column::Phone.eq(phone.as_str()),
@@ -203,13 +197,7 @@ impl App {
         let limits = &self.config.login;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let lock = lock_row(&txn, &phone, now).await?;
-        if let Some(until) = lock.locked_until.filter(|until| *until > now) {
-            return Err(AppError::TooMany {
-                message: "验证码错误次数过多，手机号已暂时锁定，请稍后再试".to_owned(),
-                retry_after: seconds_until(until, now),
-            });
-        }
+        refuse_if_locked(&lock_row(&txn, &phone, now).await?, now)?;
         let latest = sms_code::Entity::find()
             .filter(sms_code::Column::Phone.eq(phone.as_str()))
             .filter(sms_code::Column::UsedAt.is_null())
@@ -426,6 +414,17 @@ impl App {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+}
+
+/// A locked phone is refused (429) until its lock ends.
+fn refuse_if_locked(lock: &login_lock::Model, now: DateTime<Utc>) -> Result<(), AppError> {
+    match lock.locked_until.filter(|until| *until > now) {
+        Some(until) => Err(AppError::TooMany {
+            message: "验证码错误次数过多，手机号已暂时锁定，请稍后再试".to_owned(),
+            retry_after: seconds_until(until, now),
+        }),
+        None => Ok(()),
     }
 }
 

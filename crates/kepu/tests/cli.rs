@@ -12,24 +12,7 @@ use std::time::{Duration, Instant};
 
 use store::testing::{Backend, TestDb};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name(store::testing::Backend::Sqlite).await
-                }
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name(store::testing::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
-on_both_backends!(
+store::on_both_backends!(
     users_tokens_and_the_server,
     refusals_say_what_is_wrong,
     configuration_layers,

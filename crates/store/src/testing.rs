@@ -4,6 +4,26 @@
 
 use sea_orm::{ConnectionTrait, Database};
 
+/// Runs each named test function (`async fn name(backend: Backend)`) on SQLite and on
+/// PostgreSQL, as `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name(store::testing::Backend::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    super::$name(store::testing::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
 /// A backend under test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

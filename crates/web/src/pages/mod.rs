@@ -80,6 +80,22 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The pairs of a query string, decoded (`+` as space), empty values dropped.
+pub fn query_pairs(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| {
+            let decode = |s: &str| {
+                urlencoding::decode(&s.replace('+', " "))
+                    .map(|c| c.into_owned())
+                    .unwrap_or_default()
+            };
+            (decode(k), decode(v))
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
 /// What every page's header needs.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {

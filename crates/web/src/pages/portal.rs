@@ -104,24 +104,9 @@ struct MapPage {
     error: Option<String>,
 }
 
-fn pairs(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter_map(|p| p.split_once('='))
-        .map(|(k, v)| {
-            let decode = |s: &str| {
-                urlencoding::decode(&s.replace('+', " "))
-                    .map(|c| c.into_owned())
-                    .unwrap_or_default()
-            };
-            (decode(k), decode(v))
-        })
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
-}
-
 /// The query of a page: the API's filters, with the region picked at the finest level.
 fn query_of(raw: &str) -> Result<PublicQuery, AppError> {
-    let p = pairs(raw);
+    let p = super::query_pairs(raw);
     let get = |k: &str| p.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let number = |k: &str| {
         get(k)
@@ -171,7 +156,7 @@ fn card(a: &Value, sections: &[domain::campaign::Section]) -> Card {
 }
 
 fn with_page(raw: &str, page: u64) -> String {
-    let mut p: Vec<(String, String)> = pairs(raw)
+    let mut p: Vec<(String, String)> = super::query_pairs(raw)
         .into_iter()
         .filter(|(k, _)| k != "page")
         .collect();

@@ -124,7 +124,7 @@ pub async fn queue(
 }
 
 fn serde_urlencoded_from(raw: &str) -> Result<QueueQuery, AppError> {
-    let pairs: Vec<(String, String)> = url_pairs(raw);
+    let pairs: Vec<(String, String)> = super::query_pairs(raw);
     let get = |k: &str| {
         pairs
             .iter()
@@ -150,20 +150,6 @@ fn serde_urlencoded_from(raw: &str) -> Result<QueueQuery, AppError> {
         page: number("page")?,
         per_page: number("per_page")?,
     })
-}
-
-fn url_pairs(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| {
-            let decode = |s: &str| {
-                urlencoding::decode(&s.replace('+', " "))
-                    .map(|c| c.into_owned())
-                    .unwrap_or_default()
-            };
-            (decode(k), decode(v))
-        })
-        .collect()
 }
 
 /// `POST /review/decisions`: bulk approve or reject with one reason.

@@ -5,8 +5,8 @@ use domain::role::Role;
 use serde_json::{Value, json};
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::{TestApp, TestResponse, jpeg, png};
+use store::on_both_backends;
 
 on_both_backends!(
     a_draft_saves_anything_and_is_private,

@@ -4,8 +4,8 @@ use chrono::Duration;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::TestApp;
+use store::on_both_backends;
 
 on_both_backends!(
     a_new_phone_logs_in_and_gets_an_account,

@@ -3,8 +3,8 @@ use domain::role::Role;
 use serde_json::{Value, json};
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::TestApp;
+use store::on_both_backends;
 
 on_both_backends!(
     applying_makes_a_pending_entry_and_a_member,

@@ -5,8 +5,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::{TestApp, TestResponse};
+use store::on_both_backends;
 
 on_both_backends!(
     the_home_page_shows_the_campaign,

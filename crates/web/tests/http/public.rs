@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 use store::testing::Backend;
 
 use crate::activities::{World, act, complete, world};
-use crate::on_both_backends;
 use crate::support::png;
+use store::on_both_backends;
 
 on_both_backends!(
     only_approved_activities_are_listed_and_filtered,

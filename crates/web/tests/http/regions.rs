@@ -3,8 +3,8 @@ use domain::role::Role;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::TestApp;
+use store::on_both_backends;
 
 on_both_backends!(
     provinces_and_children,

@@ -8,8 +8,8 @@ use axum::http::StatusCode;
 use serde_json::json;
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::{TestApp, png};
+use store::on_both_backends;
 
 on_both_backends!(uploads_go_to_object_storage);
 

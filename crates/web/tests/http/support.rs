@@ -19,25 +19,6 @@ use serde_json::Value;
 use store::testing::{Backend, TestDb};
 use tower::ServiceExt;
 
-/// Runs a test function on SQLite and on PostgreSQL.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name(store::testing::Backend::Sqlite).await
-                }
-                #[tokio::test]
-                async fn postgres() {
-                    super::$name(store::testing::Backend::Postgres).await
-                }
-            }
-        )*
-    };
-}
-
 /// One running application under test.
 pub struct TestApp {
     pub app: App,

@@ -2,8 +2,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use store::testing::Backend;
 
-use crate::on_both_backends;
 use crate::support::TestApp;
+use store::on_both_backends;
 
 on_both_backends!(health_and_openapi, bad_input_gets_a_clear_4xx);
 
