@@ -197,8 +197,9 @@ impl App {
         Ok((cond, near))
     }
 
-    /// `GET /api/v1/activities`: approved activities, upcoming first (soonest first), then
-    /// past ones (latest first); by distance with `near`; by relevance with `q`.
+    /// `GET /api/v1/activities`: approved activities, upcoming and ongoing first (ending
+    /// soonest first), then past ones (latest first); by distance with `near`; by relevance
+    /// with `q`.
     pub async fn public_activities(&self, q: &PublicQuery) -> Result<Paged<Value>, AppError> {
         let page = Page::parse(q.page, q.per_page)?;
         let (cond, near) = self.public_condition(q).await?;
@@ -254,8 +255,9 @@ impl App {
             // Distance and relevance are ordered here, over the filtered candidates.
             select.all(&self.db).await?
         } else {
-            // Upcoming (soonest first), then past (latest first): two index-ordered scans
-            // rather than one sort of every match.
+            // Upcoming and ongoing (ending soonest first), then past (latest first): two
+            // scans in the order of the (status, end_at) index rather than one sort of
+            // every match.
             let upcoming = select.clone().filter(entity::Column::EndAt.gte(now));
             let past = select.filter(entity::Column::EndAt.lt(now));
             let ahead = upcoming.clone().count(&self.db).await?;
@@ -263,7 +265,7 @@ impl App {
             let mut rows = Vec::new();
             if page.offset() < ahead {
                 rows = upcoming
-                    .order_by(entity::Column::StartAt, Order::Asc)
+                    .order_by(entity::Column::EndAt, Order::Asc)
                     .order_by(entity::Column::Id, Order::Asc)
                     .offset(page.offset())
                     .limit(page.per_page)
@@ -274,8 +276,8 @@ impl App {
             if wanted > 0 {
                 let skip = page.offset().saturating_sub(ahead);
                 rows.extend(
-                    past.order_by(entity::Column::StartAt, Order::Desc)
-                        .order_by(entity::Column::Id, Order::Asc)
+                    past.order_by(entity::Column::EndAt, Order::Desc)
+                        .order_by(entity::Column::Id, Order::Desc)
                         .offset(skip)
                         .limit(wanted)
                         .all(&self.db)

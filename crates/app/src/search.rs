@@ -11,7 +11,7 @@ use store::search::SearchDoc;
 use crate::{App, AppError};
 
 /// The most ids a search hands to the list's other filters.
-const SEARCH_LIMIT: usize = 10_000;
+const SEARCH_LIMIT: usize = 2_000;
 
 impl App {
     async fn search_doc(&self, row: &entity::Model) -> Result<SearchDoc, AppError> {

@@ -10,10 +10,10 @@ use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, STORED, Schema, TextFieldIndexing, TextOptions, Value,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, TokenStream};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
 /// One activity as the index sees it.
 #[derive(Debug, Clone, Default)]
@@ -85,7 +85,6 @@ impl SearchIndex {
         let text = builder.add_text_field("text", text_field(JIEBA));
         let name_bigrams = builder.add_text_field("name_bigrams", text_field(BIGRAM));
         let text_bigrams = builder.add_text_field("text_bigrams", text_field(BIGRAM));
-        let _ = STORED;
         let schema = builder.build();
         let directory =
             tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError(e.to_string()))?;
@@ -240,10 +239,20 @@ impl SearchIndex {
             },
         );
         let top = searcher.search(&query, &collector)?;
+        // Ids come from the fast field, not the document store.
+        let mut columns = std::collections::HashMap::new();
         let mut ids = Vec::with_capacity(top.len());
         for (_, address) in top {
-            let document: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = document.get_first(self.id).and_then(|v| v.as_i64()) {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .i64("id")?,
+                ),
+            };
+            if let Some(id) = column.first(address.doc_id) {
                 ids.push(id);
             }
         }
