@@ -8,7 +8,9 @@ use domain::campaign::CampaignRules;
 use domain::region::RegionPath;
 use domain::review::Status;
 use serde_json::{Value, json};
-use store::entities::{activity as entity, activity_session, media, org, search_log, transition};
+use store::entities::{
+    activity as entity, activity_region, activity_session, media, org, search_log, transition,
+};
 use store::sea_orm::sea_query::{Expr, ExprTrait};
 use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
@@ -205,6 +207,7 @@ impl App {
         d: &ActivityDraft,
     ) -> Result<(), AppError> {
         let (path, point) = self.placement(d).await?;
+        let mut codes: std::collections::BTreeSet<String> = path.codes().collect();
         row.data = Set(serde_json::to_string(d).map_err(AppError::internal)?);
         row.name = Set(d.name.clone().unwrap_or_default());
         row.section = Set(d.section.clone());
@@ -233,6 +236,7 @@ impl App {
                     None => None,
                 };
                 let path = located.as_ref().map(|l| l.path.clone()).unwrap_or_default();
+                codes.extend(path.codes());
                 let point = s.lon.zip(s.lat).or(located.and_then(|l| l.point));
                 activity_session::ActiveModel {
                     activity_id: Set(id),
@@ -250,6 +254,19 @@ impl App {
                 }
                 .insert(txn)
                 .await?;
+            }
+            activity_region::Entity::delete_many()
+                .filter(activity_region::Column::ActivityId.eq(id))
+                .exec(txn)
+                .await?;
+            if !codes.is_empty() {
+                let rows = codes.into_iter().map(|code| activity_region::ActiveModel {
+                    activity_id: Set(id),
+                    code: Set(code),
+                });
+                activity_region::Entity::insert_many(rows)
+                    .exec_without_returning(txn)
+                    .await?;
             }
         }
         Ok(())

@@ -7,7 +7,9 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::activity::{AUDIENCES, ActivityDraft, VENUE_TYPES, audience_mask};
 use domain::region::{RegionLevel, RegionPath};
-use store::entities::{activity, activity_session, media, org, region, search_log};
+use store::entities::{
+    activity, activity_region, activity_session, media, org, region, search_log,
+};
 use store::sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
 
 use crate::{App, AppError};
@@ -211,6 +213,7 @@ impl App {
             let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
             let mut sessions = Vec::new();
             let mut plans = Vec::new();
+            let mut paths: Vec<RegionPath> = Vec::new();
             for _ in 0..count {
                 let mut pick = rng.next() % total_weight;
                 let province = weights
@@ -304,6 +307,7 @@ impl App {
                     }
                 }
                 plans.push(status);
+                paths.push(county.path.clone());
                 rows.push(activity::ActiveModel {
                     campaign_id: Set(campaign.id),
                     owner_id: Set(owner),
@@ -339,6 +343,22 @@ impl App {
                 .last_insert_id;
             // Ids of one multi-row insert are consecutive; the last one is reported.
             let base = first.unwrap_or(0) - i64::try_from(count).unwrap_or(0) + 1;
+            let mut region_rows: std::collections::BTreeSet<(i64, String)> = paths
+                .iter()
+                .enumerate()
+                .flat_map(|(i, p)| p.codes().map(move |c| (i64::try_from(i).unwrap_or(0), c)))
+                .collect();
+            for (row, _, _, path, _, _) in &sessions {
+                region_rows.extend(path.codes().map(|c| (i64::try_from(*row).unwrap_or(0), c)));
+            }
+            activity_region::Entity::insert_many(region_rows.into_iter().map(|(i, code)| {
+                activity_region::ActiveModel {
+                    activity_id: Set(base + i),
+                    code: Set(code),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await?;
             let session_rows: Vec<activity_session::ActiveModel> = sessions
                 .into_iter()
                 .map(

@@ -3,11 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use domain::activity::audience_bit;
-use domain::region::RegionLevel;
 use domain::review::Status;
 use serde::Deserialize;
 use serde_json::Value;
-use store::entities::{activity as entity, activity_session};
+use store::entities::{activity as entity, activity_region, activity_session};
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
@@ -88,31 +87,13 @@ impl App {
             let located = crate::regions::locate(&self.db, &code)
                 .await?
                 .ok_or_else(|| malformed("region 所指地区不存在"))?;
-            let columns = match located.level {
-                None => None,
-                Some(RegionLevel::Province) => Some((
-                    entity::Column::ProvinceCode,
-                    activity_session::Column::ProvinceCode,
-                )),
-                Some(RegionLevel::City) => {
-                    Some((entity::Column::CityCode, activity_session::Column::CityCode))
-                }
-                Some(RegionLevel::County) => Some((
-                    entity::Column::CountyCode,
-                    activity_session::Column::CountyCode,
-                )),
-            };
-            if let Some((own, session)) = columns {
-                let through_sessions = Query::select()
-                    .column(activity_session::Column::ActivityId)
-                    .from(activity_session::Entity)
-                    .and_where(Expr::col(session).eq(code.clone()))
+            if located.level.is_some() {
+                let within = Query::select()
+                    .column(activity_region::Column::ActivityId)
+                    .from(activity_region::Entity)
+                    .and_where(Expr::col(activity_region::Column::Code).eq(code))
                     .to_owned();
-                cond = cond.add(
-                    Condition::any()
-                        .add(own.eq(code))
-                        .add(entity::Column::Id.in_subquery(through_sessions)),
-                );
+                cond = cond.add(entity::Column::Id.in_subquery(within));
             }
         }
         if let Some(from) = nonempty(&q.from) {

@@ -85,6 +85,14 @@ impl RegionPath {
         path
     }
 
+    /// The codes on the path, province first.
+    pub fn codes(&self) -> impl Iterator<Item = String> + '_ {
+        [&self.province, &self.city, &self.county]
+            .into_iter()
+            .flatten()
+            .cloned()
+    }
+
     /// Whether a division `code` of `level` is this path's division or one of its ancestors,
     /// i.e. whether an administrator bound to `code` governs what lies at this path.
     pub fn is_within(&self, code: &str, level: Option<RegionLevel>) -> bool {

@@ -15,6 +15,7 @@ struct Migration {
 }
 
 enum Step {
+    Sql(&'static str),
     Alter(Box<sea_orm::sea_query::TableAlterStatement>),
     Table(Box<TableCreateStatement>),
     Index(Box<IndexCreateStatement>),
@@ -35,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 3,
         name: "public portal",
         steps: public_portal,
+    },
+    Migration {
+        version: 4,
+        name: "activity regions",
+        steps: activity_regions,
     },
 ];
 
@@ -76,6 +82,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
                 Step::Table(t) => txn.execute(t.as_ref()).await?,
                 Step::Index(i) => txn.execute(i.as_ref()).await?,
                 Step::Alter(a) => txn.execute(a.as_ref()).await?,
+                Step::Sql(sql) => txn.execute_unprepared(sql).await?,
             };
         }
         txn.commit().await?;
@@ -425,5 +432,24 @@ fn public_portal() -> Vec<Step> {
         index("activities", &["status", "end_at"], false),
         index("activities", &["status", "section", "start_at"], false),
         table("search_log", vec![id(), big("activity_id"), time("at")]),
+    ]
+}
+
+/// Every division an activity lies in, through itself or any session: one indexed row each,
+/// so that "in this division" is a lookup rather than an `OR` over two tables.
+fn activity_regions() -> Vec<Step> {
+    vec![
+        table("activity_regions", vec![big("activity_id"), text("code")]),
+        index("activity_regions", &["code", "activity_id"], true),
+        index("activity_regions", &["activity_id"], false),
+        Step::Sql(
+            "INSERT INTO activity_regions (activity_id, code) \
+             SELECT id, province_code FROM activities WHERE province_code IS NOT NULL \
+             UNION SELECT id, city_code FROM activities WHERE city_code IS NOT NULL \
+             UNION SELECT id, county_code FROM activities WHERE county_code IS NOT NULL \
+             UNION SELECT activity_id, province_code FROM activity_sessions WHERE province_code IS NOT NULL \
+             UNION SELECT activity_id, city_code FROM activity_sessions WHERE city_code IS NOT NULL \
+             UNION SELECT activity_id, county_code FROM activity_sessions WHERE county_code IS NOT NULL",
+        ),
     ]
 }

@@ -2,6 +2,7 @@
 //! names (see the `domain` crate).
 
 pub mod activity;
+pub mod activity_region;
 pub mod activity_session;
 pub mod api_token;
 pub mod audit;
