@@ -249,10 +249,7 @@ pub async fn save_profile(
         if !session.accepts(&form.csrf) {
             return Err(expired());
         }
-        let Some(actor) = (match session.user_id {
-            Some(id) => app.actor(id).await?,
-            None => None,
-        }) else {
+        let Some(actor) = session.actor(&app).await? else {
             return Ok(see_other("/login"));
         };
         match app.set_name(&actor, &form.name).await {

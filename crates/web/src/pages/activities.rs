@@ -129,10 +129,7 @@ async fn logged_in(
     headers: &HeaderMap,
 ) -> Result<(PageSession, Option<Actor>), AppError> {
     let session = PageSession::read(app, headers).await?;
-    let actor = match session.user_id {
-        Some(id) => app.actor(id).await?,
-        None => None,
-    };
+    let actor = session.actor(app).await?;
     Ok((session, actor))
 }
 

@@ -154,6 +154,14 @@ impl PageSession {
         })
     }
 
+    /// The logged-in person, if any.
+    pub async fn actor(&self, app: &App) -> Result<Option<app::Actor>, AppError> {
+        match self.user_id {
+            Some(id) => app.actor(id).await,
+            None => Ok(None),
+        }
+    }
+
     /// Whether a submitted form carries this session's token.
     pub fn accepts(&self, sent: &str) -> bool {
         self.cookie.is_some() && app::same_secret(sent, &self.csrf)
@@ -161,11 +169,7 @@ impl PageSession {
 
     /// The header data for a page.
     pub async fn layout(&self, app: &App) -> Result<Layout, AppError> {
-        let actor = match self.user_id {
-            Some(id) => app.actor(id).await?,
-            None => None,
-        };
-        let Some(actor) = actor else {
+        let Some(actor) = self.actor(app).await? else {
             return Ok(Layout {
                 csrf: self.csrf.clone(),
                 ..Layout::default()

@@ -244,10 +244,7 @@ pub async fn item(
             return Err(AppError::NotFound("未找到该活动".to_owned()));
         };
         let session = PageSession::read(&app, &headers).await?;
-        let actor = match session.user_id {
-            Some(uid) => app.actor(uid).await?,
-            None => None,
-        };
+        let actor = session.actor(&app).await?;
         let mut a = app.activity(None, id).await.or(match &actor {
             Some(actor) => app.activity(Some(actor), id).await,
             None => Err(AppError::NotFound("未找到该活动".to_owned())),

@@ -75,10 +75,7 @@ async fn admin(
     headers: &HeaderMap,
 ) -> Result<Option<(PageSession, app::Actor)>, AppError> {
     let session = PageSession::read(app, headers).await?;
-    let actor = match session.user_id {
-        Some(id) => app.actor(id).await?,
-        None => None,
-    };
+    let actor = session.actor(app).await?;
     Ok(actor.map(|a| (session, a)))
 }
 
