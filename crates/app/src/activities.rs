@@ -343,7 +343,15 @@ impl App {
         let status = status_of(row)?;
         let rules = self.campaign_rules(row.campaign_id).await?;
         let mut v = serde_json::to_value(&draft).map_err(AppError::internal)?;
-        let reasons = activity::eligibility_reasons(status, false);
+        let stored = self.find_supplement(row.id).await?;
+        let reasons = domain::supplement::eligibility_reasons(
+            status,
+            row.mode.as_deref(),
+            row.end_at,
+            stored.as_ref().and_then(|s| s.completed_at),
+            stored.as_ref().and_then(|s| s.participants),
+            &rules,
+        );
         let meets = draft
             .expected_participants
             .zip(draft.mode.as_deref())

@@ -21,6 +21,7 @@ pub mod regions;
 pub mod review;
 pub mod search;
 pub mod sms;
+pub mod supplements;
 pub mod users;
 
 use std::sync::Arc;

@@ -484,23 +484,6 @@ pub fn meets_threshold(participants: i64, mode: &str, thresholds: &Thresholds) -
     participants >= i64::from(needed)
 }
 
-/// Why an activity cannot (yet) be put forward as excellent; empty when it can. The
-/// supplement's completeness and real participants come with the supplement; until one is
-/// complete, that is the reason.
-pub fn eligibility_reasons(
-    status: crate::review::Status,
-    supplement_complete: bool,
-) -> Vec<String> {
-    let mut reasons = Vec::new();
-    if status != crate::review::Status::Approved {
-        reasons.push("活动尚未通过审核".to_owned());
-    }
-    if !supplement_complete {
-        reasons.push("活动补充信息尚未按时填报完整".to_owned());
-    }
-    reasons
-}
-
 /// The Chinese label of a draft field, as forms and change lists show it.
 pub fn field_label(field: &str) -> &str {
     match field {

@@ -13,6 +13,7 @@ pub mod phone;
 pub mod region;
 pub mod review;
 pub mod role;
+pub mod supplement;
 pub mod text;
 
 pub use errors::FieldErrors;

@@ -42,6 +42,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "activity regions",
         steps: activity_regions,
     },
+    Migration {
+        version: 5,
+        name: "supplements",
+        steps: supplements,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -452,4 +457,21 @@ fn activity_regions() -> Vec<Step> {
              UNION SELECT activity_id, county_code FROM activity_sessions WHERE county_code IS NOT NULL",
         ),
     ]
+}
+
+fn supplements() -> Vec<Step> {
+    vec![table(
+        "supplements",
+        vec![
+            col("activity_id")
+                .big_integer()
+                .not_null()
+                .primary_key()
+                .to_owned(),
+            long_text("data"),
+            opt_big("participants"),
+            opt_time("completed_at"),
+            time("updated_at"),
+        ],
+    )]
 }

@@ -43,6 +43,8 @@ use crate::api;
         api::activities::decide_many,
         api::activities::notifications,
         api::activities::read,
+        api::activities::put_supplement,
+        api::activities::supplement,
         api::media::upload,
         api::public::list,
         api::public::calendar,

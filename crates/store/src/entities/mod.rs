@@ -15,6 +15,7 @@ pub mod org_member;
 pub mod region;
 pub mod search_log;
 pub mod sms_code;
+pub mod supplement;
 pub mod transition;
 pub mod user;
 pub mod user_role;

@@ -227,3 +227,27 @@ pub async fn read(
     app.mark_read(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// `PUT /api/v1/activities/{id}/supplement`: saved as often as needed; `complete` and
+/// `missing` say what remains.
+#[utoipa::path(put, path = "/api/v1/activities/{id}/supplement", params(("id" = i64, Path)), responses((status = 200, description = "补充信息与 complete"), (status = 409, description = "活动尚未通过审核"), (status = 422, description = "照片、视频数量或时长、链接、人数不符合要求")))]
+pub async fn put_supplement(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Answer {
+    let (Path(id), Json(body)) = (id?, body?);
+    Ok(Json(app.put_supplement(&actor, id, body).await?))
+}
+
+/// `GET /api/v1/activities/{id}/supplement`.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/supplement", params(("id" = i64, Path)), responses((status = 200, description = "补充信息、缺项与截止日期")))]
+pub async fn supplement(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    Ok(Json(app.supplement(Some(&actor), id).await?))
+}

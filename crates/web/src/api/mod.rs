@@ -49,6 +49,10 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         )
         .route("/api/v1/activities/{id}/copy", post(activities::copy))
         .route(
+            "/api/v1/activities/{id}/supplement",
+            get(activities::supplement).put(activities::put_supplement),
+        )
+        .route(
             "/api/v1/activities/{id}/decisions",
             post(activities::decide),
         )

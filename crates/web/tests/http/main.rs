@@ -15,4 +15,5 @@ mod pages;
 mod public;
 mod regions;
 mod s3;
+mod supplements;
 mod system;

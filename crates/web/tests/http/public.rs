@@ -17,7 +17,7 @@ on_both_backends!(
 );
 
 /// Publishes an activity all the way to approved; answers its id.
-async fn publish(w: &World, changes: Value) -> i64 {
+pub(crate) async fn publish(w: &World, changes: Value) -> i64 {
     let mut body = complete(w.org);
     if let (Some(b), Some(c)) = (body.as_object_mut(), changes.as_object()) {
         for (k, v) in c {

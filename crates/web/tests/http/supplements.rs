@@ -1,0 +1,189 @@
+//! 活动补充信息 and eligibility for excellence, through the API, on both backends.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use store::testing::Backend;
+
+use crate::activities::{World, world};
+use crate::public::publish;
+use crate::support::{TestResponse, jpeg};
+
+store::on_both_backends!(
+    a_supplement_is_saved_incomplete_and_completed,
+    broken_rules_are_refused,
+    eligibility_follows_time_and_thresholds
+);
+
+async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
+    w.t.call(
+        Method::PUT,
+        &format!("/api/v1/activities/{id}/supplement"),
+        Some(token),
+        Some(body),
+    )
+    .await
+}
+
+async fn upload(w: &World, token: &str, id: i64, kind: &str) -> i64 {
+    let r = w.t.upload(token, id, kind, "p.jpg", jpeg(800, 600)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    r.json()["id"].as_i64().unwrap()
+}
+
+async fn full(w: &World, token: &str, id: i64, participants: i64) -> Value {
+    let mut photos = Vec::new();
+    for _ in 0..3 {
+        photos.push(upload(w, token, id, "photo").await);
+    }
+    json!({
+        "participants": participants,
+        "media_links": ["https://news.example.cn/kepu/1"],
+        "photos": photos,
+        "videos": [],
+        "evidence_photo": upload(w, token, id, "evidence").await,
+        "summary": {"basic": "到场青少年120人", "outcomes": "激发兴趣", "highlights": "天文望远镜观测", "resources": "讲义一份", "lessons": "提前预约"}
+    })
+}
+
+async fn a_supplement_is_saved_incomplete_and_completed(backend: Backend) {
+    let w = world(backend).await;
+    let draft =
+        w.t.post(
+            "/api/v1/activities",
+            Some(&w.host),
+            json!({"name": "未审核活动"}),
+        )
+        .await
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+    let early = put(&w, &w.host, draft, json!({})).await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.message(), "活动通过审核后才能填报补充信息");
+
+    let id = publish(&w, json!({})).await;
+    assert_eq!(
+        put(&w, &w.henan, id, json!({})).await.message(),
+        "只有活动的发布者可以填报补充信息"
+    );
+    let stranger = w.t.log_in("13800138009").await;
+    assert_eq!(
+        put(&w, &stranger, id, json!({})).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let empty = put(&w, &w.host, id, json!({"participants": 30})).await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.text);
+    let e = empty.json();
+    assert_eq!(e["complete"], false);
+    assert_eq!(e["deadline"], "2026-09-25");
+    assert!(
+        e["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "至少3张活动照片（已有0张）")
+    );
+    assert!(
+        e["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "活动总结：基本情况")
+    );
+
+    let body = full(&w, &w.host, id, 120).await;
+    let done = put(&w, &w.host, id, body).await.json();
+    assert_eq!(done["complete"], true, "{done}");
+    assert_eq!(done["missing"], json!([]));
+    let activity = w.t.get(&format!("/api/v1/activities/{id}")).await.json();
+    assert_eq!(
+        activity["eligible_for_excellence"], true,
+        "{}",
+        activity["eligibility_reasons"]
+    );
+    assert_eq!(activity["eligibility_reasons"], json!([]));
+    assert_eq!(
+        w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
+            .await
+            .json()["participants"],
+        120
+    );
+}
+
+async fn broken_rules_are_refused(backend: Backend) {
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let other = publish(&w, json!({"name": "另一个活动"})).await;
+    let foreign = upload(&w, &w.host, other, "photo").await;
+    let r = put(
+        &w,
+        &w.host,
+        id,
+        json!({"participants": -5, "media_links": ["javascript:alert(1)"], "photos": [foreign]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field("participants"), "实际参与人数须为不小于0的整数");
+    assert_eq!(
+        r.field("media_links"),
+        "媒体报道链接“javascript:alert(1)”须为以 http:// 或 https:// 开头的网址"
+    );
+    assert_eq!(r.field("photos"), "活动照片须为上传到本活动的照片");
+    let video =
+        w.t.upload(
+            &w.host,
+            id,
+            "video",
+            "v.mp4",
+            app::fixtures::mp4(60, 1280, 720, false, 1024),
+        )
+        .await
+        .json()["id"]
+            .clone();
+    let r = put(
+        &w,
+        &w.host,
+        id,
+        json!({"videos": [video.clone(), video.clone(), video.clone(), video]}),
+    )
+    .await;
+    assert_eq!(r.field("videos"), "活动视频最多3段");
+    let r = put(&w, &w.host, id, json!({"photos": [1, 2], "colour": "red"})).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
+            .await
+            .json()["complete"],
+        false,
+        "nothing was saved"
+    );
+}
+
+async fn eligibility_follows_time_and_thresholds(backend: Backend) {
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let online = publish(&w, json!({"name": "线上直播", "mode": "online", "online_url": "https://live.example.cn", "address": null})).await;
+    let body = full(&w, &w.host, online, 99).await;
+    put(&w, &w.host, online, body).await;
+    let r =
+        w.t.get(&format!("/api/v1/activities/{online}"))
+            .await
+            .json();
+    assert_eq!(
+        r["eligibility_reasons"],
+        json!(["实际参与人数未达到线上活动100人的要求"])
+    );
+
+    // Completed after the tenth day from the end (2026-09-15): not on time.
+    w.t.clock.advance(chrono::Duration::days(87)); // 2026-09-26
+    let host = w.t.log_in("13800138000").await;
+    let body = full(&w, &host, id, 200).await;
+    assert_eq!(put(&w, &host, id, body).await.json()["complete"], true);
+    let r = w.t.get(&format!("/api/v1/activities/{id}")).await.json();
+    assert_eq!(r["eligible_for_excellence"], false);
+    assert_eq!(
+        r["eligibility_reasons"],
+        json!(["活动补充信息未在活动结束后10日内填报完整"])
+    );
+}
