@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Layout, PageSession, error_page, see_other};
+use super::{Layout, PageSession, error_page, expired, see_other};
 use crate::api::auth::ClientIp;
 use crate::caller::session_set_cookie;
 use crate::error::{ApiError, classify};
@@ -59,10 +59,6 @@ pub struct ProfileForm {
 pub struct TokenForm {
     #[serde(default, rename = "_csrf")]
     csrf: String,
-}
-
-fn expired() -> AppError {
-    AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned())
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {

@@ -15,7 +15,7 @@ use domain::FieldErrors;
 use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
 use serde_json::{Map, Value, json};
 
-use super::{Layout, PageSession, error_page, see_other};
+use super::{Layout, PageSession, error_page, expired, form_value, see_other};
 use crate::error::{ApiError, classify};
 
 /// An `<option>` or a checkbox.
@@ -564,16 +564,6 @@ pub async fn create(
         }
         .await,
     )
-}
-
-fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-fn expired() -> AppError {
-    AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned())
 }
 
 /// `GET /my/activities/{id}/edit`.

@@ -96,6 +96,18 @@ pub fn query_pairs(raw: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first value of a form field, or "".
+pub fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// The refusal of a form whose session token does not match (an old or forged page).
+pub fn expired() -> AppError {
+    AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned())
+}
+
 /// What every page's header needs.
 #[derive(Debug, Clone, Default)]
 pub struct Layout {

@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{Layout, PageSession, error_page, see_other};
+use super::{Layout, PageSession, error_page, expired, form_value, see_other};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "review_queue.html")]
@@ -87,12 +87,6 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
-fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map_or("", |(_, v)| v.as_str())
-}
-
 /// `GET /review`: the queue; the filters are the API's.
 pub async fn queue(
     State(app): State<App>,
@@ -158,7 +152,7 @@ pub async fn decide_many(
     let result = async {
         let Some((session, actor)) = admin(&app, &headers).await? else { return Ok(see_other("/login")) };
         if !session.accepts(form_value(&form, "_csrf")) {
-            return Err(AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned()));
+            return Err(expired());
         }
         let ids = form.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).collect();
         let input = BulkDecisionInput { ids, decision: Some(form_value(&form, "decision").to_owned()), reason: Some(form_value(&form, "reason").to_owned()) };
