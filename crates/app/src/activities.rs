@@ -115,7 +115,7 @@ fn parse_draft(body: Value) -> Result<ActivityDraft, AppError> {
 }
 
 impl App {
-    async fn campaign_rules(&self, id: i64) -> Result<CampaignRules, AppError> {
+    pub(crate) async fn campaign_rules(&self, id: i64) -> Result<CampaignRules, AppError> {
         if let Some(rules) = self
             .rules_cache
             .read()
@@ -309,6 +309,8 @@ impl App {
         let mut again: entity::ActiveModel = made.clone().into();
         self.store_draft(&txn, &mut again, Some(made.id), &draft)
             .await?;
+        let after = crate::stats::facts(&txn, &made).await?;
+        crate::stats::shift(&txn, campaign_id, None, Some(&after)).await?;
         txn.commit().await?;
         tracing::info!(
             activity_id = made.id,
@@ -337,21 +339,30 @@ impl App {
         self.view(&row, standing).await
     }
 
+    /// Why the activity cannot be put forward as excellent; empty when it can.
+    pub(crate) async fn eligibility(
+        &self,
+        row: &entity::Model,
+        rules: &CampaignRules,
+    ) -> Result<Vec<String>, AppError> {
+        let stored = self.find_supplement(row.id).await?;
+        Ok(domain::supplement::eligibility_reasons(
+            status_of(row)?,
+            row.mode.as_deref(),
+            row.end_at,
+            stored.as_ref().and_then(|s| s.completed_at),
+            stored.as_ref().and_then(|s| s.participants),
+            rules,
+        ))
+    }
+
     /// The JSON shape of an activity for a caller with this standing.
     async fn view(&self, row: &entity::Model, standing: Standing) -> Result<Value, AppError> {
         let draft = draft_of(row)?;
         let status = status_of(row)?;
         let rules = self.campaign_rules(row.campaign_id).await?;
         let mut v = serde_json::to_value(&draft).map_err(AppError::internal)?;
-        let stored = self.find_supplement(row.id).await?;
-        let reasons = domain::supplement::eligibility_reasons(
-            status,
-            row.mode.as_deref(),
-            row.end_at,
-            stored.as_ref().and_then(|s| s.completed_at),
-            stored.as_ref().and_then(|s| s.participants),
-            &rules,
-        );
+        let reasons = self.eligibility(row, &rules).await?;
         let meets = draft
             .expected_participants
             .zip(draft.mode.as_deref())
@@ -377,6 +388,7 @@ impl App {
                 obj.remove("contact_name");
                 obj.remove("contact_phone");
             } else {
+                obj.insert("excellence_intent".to_owned(), json!(row.excellence_intent));
                 obj.insert(
                     "review_reason".to_owned(),
                     json!(self.last_reason(row.id).await?),
@@ -456,6 +468,7 @@ impl App {
             .await?;
         errors.into_result()?;
         let txn = self.db.begin().await?;
+        let before = crate::stats::facts(&txn, &row).await?;
         let mut update = <entity::ActiveModel as Default>::default();
         self.store_draft(&txn, &mut update, Some(id), &draft)
             .await?;
@@ -470,6 +483,12 @@ impl App {
         if result.rows_affected == 0 {
             return Err(stale());
         }
+        let changed = entity::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or_else(not_found)?;
+        let after = crate::stats::facts(&txn, &changed).await?;
+        crate::stats::shift(&txn, row.campaign_id, Some(&before), Some(&after)).await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
     }
@@ -520,6 +539,16 @@ impl App {
         }
         .insert(txn)
         .await?;
+        let before = crate::stats::facts(txn, row).await?;
+        let after = domain::stats::Facts {
+            status: Some(to),
+            ..before.clone()
+        };
+        crate::stats::shift(txn, row.campaign_id, Some(&before), Some(&after)).await?;
+        if to == Status::Approved {
+            crate::jobs::schedule_reminders(txn, row, &self.campaign_rules(row.campaign_id).await?)
+                .await?;
+        }
         // The search index follows this log: what is public may have changed.
         search_log::ActiveModel {
             activity_id: Set(row.id),

@@ -90,6 +90,22 @@ pub fn scope_condition<C: ColumnTrait>(
     any
 }
 
+/// The condition "lies within the division at `path`" (the whole country when empty), over
+/// a table's `province_code`, `city_code` and `county_code` columns.
+pub fn area_condition<C: ColumnTrait>(
+    path: &RegionPath,
+    province: C,
+    city: C,
+    county: C,
+) -> Condition {
+    match (&path.county, &path.city, &path.province) {
+        (Some(c), _, _) => Condition::all().add(county.eq(c.clone())),
+        (None, Some(c), _) => Condition::all().add(city.eq(c.clone())),
+        (None, None, Some(c)) => Condition::all().add(province.eq(c.clone())),
+        (None, None, None) => Condition::all(),
+    }
+}
+
 impl App {
     /// The latest audit entries in the actor's areas.
     pub async fn audit_log(&self, actor: &Actor, limit: u64) -> Result<Vec<AuditEntry>, AppError> {

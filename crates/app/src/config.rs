@@ -30,6 +30,8 @@ pub struct Config {
     /// Map tiles for the science map (e.g. 天地图 with a key, `{z}/{x}/{y}`); empty: points
     /// on a plain ground.
     pub map_tile_url: String,
+    /// Seconds between two runs of the background jobs (reminders, link checks).
+    pub jobs_every_seconds: u64,
 }
 
 /// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
@@ -145,6 +147,8 @@ pub struct SmsConfig {
     pub aliyun_sign_name: String,
     /// Template with a `${code}` parameter.
     pub aliyun_template_code: String,
+    /// Template with `${name}` and `${days}` parameters, for supplement reminders.
+    pub aliyun_reminder_template_code: String,
     /// API endpoint.
     pub aliyun_endpoint: String,
 }
@@ -157,6 +161,7 @@ impl Default for SmsConfig {
             aliyun_access_key_secret: Secret::default(),
             aliyun_sign_name: String::new(),
             aliyun_template_code: String::new(),
+            aliyun_reminder_template_code: String::new(),
             aliyun_endpoint: "https://dysmsapi.aliyuncs.com/".to_owned(),
         }
     }
@@ -192,6 +197,7 @@ impl Default for Config {
             media: MediaLimits::default(),
             storage: StorageConfig::default(),
             map_tile_url: String::new(),
+            jobs_every_seconds: 30,
         }
     }
 }

@@ -101,7 +101,8 @@ pub struct CertificationInput {
     pub reason: Option<String>,
 }
 
-fn path_of(o: &entity::Model) -> domain::region::RegionPath {
+/// The area an organisation lies in.
+pub(crate) fn path_of(o: &entity::Model) -> domain::region::RegionPath {
     domain::region::RegionPath {
         province: o.province_code.clone(),
         city: o.city_code.clone(),

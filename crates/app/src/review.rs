@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 use store::entities::{activity as entity, notification, transition};
 use store::sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use crate::activities::{Standing, parse_time, path_of, standing};
@@ -100,6 +100,29 @@ fn awaiting(actor: &Actor, status: Option<Status>) -> Condition {
     any
 }
 
+/// Leaves a notification for a user, through the caller's connection or transaction.
+pub(crate) async fn notify(
+    db: &impl ConnectionTrait,
+    at: chrono::DateTime<chrono::Utc>,
+    user_id: i64,
+    kind: &str,
+    activity_id: Option<i64>,
+    text: String,
+) -> Result<(), AppError> {
+    notification::ActiveModel {
+        user_id: Set(user_id),
+        at: Set(at),
+        kind: Set(kind.to_owned()),
+        activity_id: Set(activity_id),
+        text: Set(text),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
 impl App {
     /// `POST /api/v1/activities/{id}/decisions`.
     pub async fn decide_activity(
@@ -128,19 +151,18 @@ impl App {
         let txn = self.db.begin().await?;
         self.transition(&txn, &row, actor, to, reason.clone(), false)
             .await?;
-        notification::ActiveModel {
-            user_id: Set(row.owner_id),
-            at: Set(now),
-            kind: Set("review.decision".to_owned()),
-            activity_id: Set(Some(row.id)),
-            text: Set(match &reason {
-                Some(r) => format!("您的活动“{}”{}：{r}", row.name, to.label()),
-                None => format!("您的活动“{}”{}", row.name, to.label()),
-            }),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let text = match &reason {
+            Some(r) => format!("您的活动“{}”{}：{r}", row.name, to.label()),
+            None => format!("您的活动“{}”{}", row.name, to.label()),
+        };
+        notify(
+            &txn,
+            now,
+            row.owner_id,
+            "review.decision",
+            Some(row.id),
+            text,
+        )
         .await?;
         crate::audit::record(
             &txn,

@@ -3,9 +3,10 @@
 
 use domain::supplement::{self, MediaFact, Supplement};
 use serde_json::{Value, json};
-use store::entities::{media, supplement as entity};
+use store::entities::{link_check, media, supplement as entity};
 use store::sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::OnConflict,
 };
 
 use crate::activities::{Standing, standing};
@@ -72,6 +73,8 @@ impl App {
             completed_at: Set(completed_at),
             updated_at: Set(now),
         };
+        let txn = self.db.begin().await?;
+        let before = crate::stats::facts(&txn, &row).await?;
         entity::Entity::insert(model)
             .on_conflict(
                 OnConflict::column(entity::Column::ActivityId)
@@ -83,9 +86,24 @@ impl App {
                     ])
                     .to_owned(),
             )
-            .exec_without_returning(&self.db)
+            .exec_without_returning(&txn)
             .await?;
+        let after = crate::stats::facts(&txn, &row).await?;
+        crate::stats::shift(&txn, row.campaign_id, Some(&before), Some(&after)).await?;
+        crate::jobs::schedule_link_checks(&txn, id, &input.media_links, now).await?;
+        txn.commit().await?;
         self.supplement(Some(actor), id).await
+    }
+
+    /// Whether each media report link answered when checked (`reachable` null: not yet).
+    async fn link_checks(&self, activity_id: i64) -> Result<Vec<Value>, AppError> {
+        Ok(link_check::Entity::find()
+            .filter(link_check::Column::ActivityId.eq(activity_id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|c| json!({"url": c.url, "reachable": c.reachable, "checked_at": c.checked_at, "detail": c.detail}))
+            .collect())
     }
 
     /// The supplement with what is missing and its deadline.
@@ -110,6 +128,7 @@ impl App {
                 "completed_at".to_owned(),
                 json!(stored.as_ref().and_then(|s| s.completed_at)),
             );
+            obj.insert("link_checks".to_owned(), json!(self.link_checks(id).await?));
             obj.insert(
                 "deadline".to_owned(),
                 json!(row.end_at.map(|end| supplement::deadline(end, &rules))),

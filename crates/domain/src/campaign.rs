@@ -107,6 +107,14 @@ pub struct CampaignRules {
     pub summary_deadlines: SummaryDeadlines,
     /// Nomination limits by level.
     pub nomination_limits: NominationLimits,
+    /// Days before the supplement deadline at which hosts are reminded (largest first).
+    #[serde(default = "default_reminder_days")]
+    pub reminder_days: Vec<u32>,
+}
+
+/// The reminder days of campaigns stored before they were configurable.
+fn default_reminder_days() -> Vec<u32> {
+    vec![7, 3, 1]
 }
 
 /// A section as sent by a national administrator.
@@ -159,6 +167,8 @@ pub struct CampaignInput {
     pub summary_deadlines: Option<DeadlinesInput>,
     /// Nomination limits, each optional (null: none).
     pub nomination_limits: Option<LimitsInput>,
+    /// Reminder days before the supplement deadline.
+    pub reminder_days: Option<Vec<i64>>,
     /// Make it the current campaign of its scope.
     pub current: Option<bool>,
 }
@@ -224,6 +234,12 @@ pub struct LimitsInput {
 pub fn beijing_date(at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
     (at + chrono::Duration::hours(8)).date_naive()
 }
+
+/// China's time zone (UTC+8 all year).
+pub const BEIJING: chrono::FixedOffset = match chrono::FixedOffset::east_opt(8 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+8 is a valid offset"),
+};
 
 /// Parses the shipped rules file.
 pub fn shipped_rules() -> Result<CampaignRules, String> {
@@ -485,6 +501,24 @@ impl CampaignInput {
                 county: limit(&mut errors, "nomination_limits", limits.county),
                 city: limit(&mut errors, "nomination_limits", limits.city),
                 province: limit(&mut errors, "nomination_limits", limits.province),
+            },
+            reminder_days: match self.reminder_days {
+                None => defaults.reminder_days.clone(),
+                Some(days) => {
+                    let mut days: Vec<u32> = days
+                        .into_iter()
+                        .filter_map(|d| match u32::try_from(d) {
+                            Ok(d) if (1..=60).contains(&d) => Some(d),
+                            _ => {
+                                errors.add("reminder_days", "提醒天数须在1至60之间");
+                                None
+                            }
+                        })
+                        .collect();
+                    days.sort_unstable_by(|a, b| b.cmp(a));
+                    days.dedup();
+                    days
+                }
             },
         };
         for (field, message) in rules.problems().iter() {

@@ -8,11 +8,13 @@ pub mod activity;
 pub mod campaign;
 pub mod credit_code;
 pub mod errors;
+pub mod nomination;
 pub mod org;
 pub mod phone;
 pub mod region;
 pub mod review;
 pub mod role;
+pub mod stats;
 pub mod supplement;
 pub mod text;
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const NATIONAL: &str = "000000";
 
 /// The level of a division.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RegionLevel {
     /// 省级

@@ -195,6 +195,9 @@ async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
                 }
             });
+            app.spawn_job_worker(std::time::Duration::from_secs(
+                app.config.jobs_every_seconds.max(1),
+            ));
             serve(app).await
         }
         Command::BenchData { activities } => {
@@ -207,9 +210,11 @@ async fn main() -> anyhow::Result<()> {
             );
             let indexed = app.reindex().await.map_err(describe)?;
             eprintln!(
-                "已索引 {indexed} 个已通过的活动（共 {:.0} 秒）",
+                "已索引 {indexed} 个已通过的活动（共 {:.0} 秒），正在重建统计…",
                 started.elapsed().as_secs_f64()
             );
+            app::stats::rebuild(&app.db).await.map_err(describe)?;
+            eprintln!("统计已重建（共 {:.0} 秒）", started.elapsed().as_secs_f64());
             Ok(())
         }
         Command::Reindex => {

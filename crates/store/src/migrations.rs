@@ -47,6 +47,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "supplements",
         steps: supplements,
     },
+    Migration {
+        version: 6,
+        name: "after the activity",
+        steps: after_the_activity,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -474,4 +479,144 @@ fn supplements() -> Vec<Step> {
             time("updated_at"),
         ],
     )]
+}
+
+/// Statistics rollups, background jobs, nominations, quotas, summaries and link checks.
+fn after_the_activity() -> Vec<Step> {
+    vec![
+        // One count (or sum) per campaign, division and dimension value, kept current by
+        // every write so that statistics never scan activities.
+        table(
+            "stat_counts",
+            vec![
+                big("campaign_id"),
+                text("scope_code"),
+                text("dim"),
+                text("key"),
+                big("n"),
+            ],
+        ),
+        index(
+            "stat_counts",
+            &["campaign_id", "scope_code", "dim", "key"],
+            true,
+        ),
+        table(
+            "jobs",
+            vec![
+                id(),
+                text("key"),
+                text("kind"),
+                time("run_at"),
+                long_text("payload"),
+                opt_time("claimed_until"),
+                big("attempts"),
+                opt_time("done_at"),
+                opt_text("outcome"),
+            ],
+        ),
+        index("jobs", &["key"], true),
+        index("jobs", &["done_at", "run_at"], false),
+        Step::Alter(Box::new(
+            Table::alter()
+                .table(Alias::new("activities"))
+                .add_column(col("excellence_intent").boolean().not_null().default(false))
+                .to_owned(),
+        )),
+        table(
+            "nominations",
+            vec![
+                id(),
+                big("campaign_id"),
+                text("target_kind"),
+                big("target_id"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                text("level"),
+                text("status"),
+                time("created_at"),
+                time("updated_at"),
+            ],
+        ),
+        index(
+            "nominations",
+            &["campaign_id", "target_kind", "target_id"],
+            true,
+        ),
+        index("nominations", &["province_code", "status"], false),
+        table(
+            "nomination_opinions",
+            vec![
+                id(),
+                big("nomination_id"),
+                text("level"),
+                opt_text("region_code"),
+                big("actor_id"),
+                long_text("opinion"),
+                text("decision"),
+                time("at"),
+            ],
+        ),
+        index("nomination_opinions", &["nomination_id", "level"], true),
+        index(
+            "nomination_opinions",
+            &["level", "region_code", "decision"],
+            false,
+        ),
+        table(
+            "quotas",
+            vec![
+                id(),
+                big("campaign_id"),
+                text("target_kind"),
+                text("target_ref"),
+                text("section"),
+                big("target"),
+                flag("include_system"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                big("set_by"),
+                time("updated_at"),
+            ],
+        ),
+        index(
+            "quotas",
+            &["campaign_id", "target_kind", "target_ref", "section"],
+            true,
+        ),
+        table(
+            "summaries",
+            vec![
+                id(),
+                big("campaign_id"),
+                text("scope_kind"),
+                text("scope_ref"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                long_text("data"),
+                big("author_id"),
+                opt_time("submitted_at"),
+                time("updated_at"),
+            ],
+        ),
+        index(
+            "summaries",
+            &["campaign_id", "scope_kind", "scope_ref"],
+            true,
+        ),
+        table(
+            "link_checks",
+            vec![
+                big("activity_id"),
+                text("url"),
+                opt_time("checked_at"),
+                col("reachable").boolean().null().to_owned(),
+                opt_text("detail"),
+            ],
+        ),
+        index("link_checks", &["activity_id", "url"], true),
+    ]
 }

@@ -49,6 +49,22 @@ use crate::api;
         api::public::list,
         api::public::calendar,
         api::media::download,
+        api::after::intent,
+        api::after::nominate_activity,
+        api::after::activity_nomination,
+        api::after::nominate_org,
+        api::after::nominations,
+        api::after::nomination,
+        api::after::nomination_form,
+        api::after::stats,
+        api::after::export_activities,
+        api::after::import_activities,
+        api::after::set_quota,
+        api::after::delete_quota,
+        api::after::summaries,
+        api::after::remind_summaries,
+        api::after::summary,
+        api::after::put_summary,
     )
 )]
 struct ApiDoc;

@@ -9,6 +9,8 @@ use domain::phone::Phone;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
+use serde_json::{Value, json};
+
 use super::SmsSender;
 use crate::config::SmsConfig;
 
@@ -57,9 +59,10 @@ pub fn sign(secret: &str, method: &str, params: &[(String, String)]) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-/// The parameters of a signed `SendSms` call for one login code.
+/// The parameters of a signed `SendSms` call with one template.
 pub fn send_sms_params(
     config: &SmsConfig,
+    template_code: &str,
     phone: &str,
     template_param_json: &str,
     timestamp: DateTime<Utc>,
@@ -75,7 +78,7 @@ pub fn send_sms_params(
         ("SignatureMethod", "HMAC-SHA1"),
         ("SignatureNonce", nonce),
         ("SignatureVersion", "1.0"),
-        ("TemplateCode", config.aliyun_template_code.as_str()),
+        ("TemplateCode", template_code),
         ("TemplateParam", template_param_json),
         ("Version", "2017-05-25"),
     ]
@@ -127,12 +130,17 @@ impl AliyunSender {
     }
 }
 
-#[async_trait]
-impl SmsSender for AliyunSender {
-    async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), String> {
+impl AliyunSender {
+    async fn send(&self, template_code: &str, phone: &Phone, param: Value) -> Result<(), String> {
         let nonce = crate::random_hex(16).map_err(|e| e.to_string())?;
-        let template = serde_json::json!({ "code": code }).to_string();
-        let params = send_sms_params(&self.config, phone.as_str(), &template, Utc::now(), &nonce);
+        let params = send_sms_params(
+            &self.config,
+            template_code,
+            phone.as_str(),
+            &param.to_string(),
+            Utc::now(),
+            &nonce,
+        );
         let response = self
             .client
             .post(&self.config.aliyun_endpoint)
@@ -143,7 +151,7 @@ impl SmsSender for AliyunSender {
             .map_err(|e| format!("aliyun: {e}"))?;
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
-        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        let body: Value = serde_json::from_str(&text).unwrap_or_default();
         match body.get("Code").and_then(|c| c.as_str()) {
             Some("OK") if status.is_success() => Ok(()),
             code => Err(format!(
@@ -151,6 +159,31 @@ impl SmsSender for AliyunSender {
                 code.unwrap_or("(no code)")
             )),
         }
+    }
+}
+
+#[async_trait]
+impl SmsSender for AliyunSender {
+    async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), String> {
+        self.send(
+            &self.config.aliyun_template_code,
+            phone,
+            json!({ "code": code }),
+        )
+        .await
+    }
+
+    async fn send_reminder(&self, phone: &Phone, name: &str, days: u32) -> Result<(), String> {
+        if self.config.aliyun_reminder_template_code.is_empty() {
+            return Err("未配置补充信息提醒的短信模板（aliyun_reminder_template_code）".to_owned());
+        }
+        let name: String = name.chars().take(20).collect();
+        self.send(
+            &self.config.aliyun_reminder_template_code,
+            phone,
+            json!({ "name": name, "days": days.to_string() }),
+        )
+        .await
     }
 }
 
@@ -221,7 +254,14 @@ mod tests {
         let at = DateTime::parse_from_rfc3339("2026-09-15T01:02:03Z")
             .unwrap()
             .to_utc();
-        let params = send_sms_params(&config, "13800138000", "{\"code\":\"123456\"}", at, "n1");
+        let params = send_sms_params(
+            &config,
+            "SMS_1",
+            "13800138000",
+            "{\"code\":\"123456\"}",
+            at,
+            "n1",
+        );
         let get = |k: &str| {
             params
                 .iter()

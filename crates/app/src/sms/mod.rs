@@ -9,11 +9,15 @@ use tokio::io::AsyncWriteExt;
 
 pub mod aliyun;
 
-/// Sends a login code to a phone.
+/// Sends texts to phones: login codes, and supplement reminders for activities put forward
+/// as excellent.
 #[async_trait]
 pub trait SmsSender: Send + Sync {
     /// Sends `code` to `phone`; an error means the person will not get it.
     async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), String>;
+
+    /// Reminds `phone` that the supplement of activity `name` is due in `days` days.
+    async fn send_reminder(&self, phone: &Phone, name: &str, days: u32) -> Result<(), String>;
 }
 
 /// The development sender: appends `PHONE CODE` to a file.
@@ -36,6 +40,20 @@ impl OutboxSender {
 #[async_trait]
 impl SmsSender for OutboxSender {
     async fn send_code(&self, phone: &Phone, code: &str) -> Result<(), String> {
+        self.append(phone, code).await
+    }
+
+    async fn send_reminder(&self, phone: &Phone, name: &str, days: u32) -> Result<(), String> {
+        self.append(
+            phone,
+            &format!("【全国科普日】您的活动“{name}”的补充信息还有{days}天截止，请尽快填报"),
+        )
+        .await
+    }
+}
+
+impl OutboxSender {
+    async fn append(&self, phone: &Phone, text: &str) -> Result<(), String> {
         let _guard = self.lock.lock().await;
         if let Some(dir) = self.path.parent() {
             tokio::fs::create_dir_all(dir)
@@ -48,7 +66,7 @@ impl SmsSender for OutboxSender {
             .open(&self.path)
             .await
             .map_err(|e| e.to_string())?;
-        file.write_all(format!("{} {code}\n", phone.as_str()).as_bytes())
+        file.write_all(format!("{} {text}\n", phone.as_str()).as_bytes())
             .await
             .map_err(|e| e.to_string())?;
         file.flush().await.map_err(|e| e.to_string())

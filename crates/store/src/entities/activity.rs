@@ -60,6 +60,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// One bit per audience, in the order of `domain::activity::AUDIENCES`.
     pub audience_mask: i64,
+    /// The host means to put it forward as excellent (拟推优): reminders also go by SMS.
+    pub excellence_intent: bool,
 }
 
 /// No relations are declared; joins are written where they are needed.

@@ -1,6 +1,7 @@
 //! The JSON API (API.md). Handlers are thin: extract, call one `app` function, answer.
 
 pub(crate) mod activities;
+pub(crate) mod after;
 pub(crate) mod auth;
 pub(crate) mod campaigns;
 pub(crate) mod media;
@@ -12,7 +13,7 @@ pub(crate) mod system;
 use app::App;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 
 /// Every API route.
 pub fn routes(upload_limit: usize) -> Router<App> {
@@ -71,4 +72,37 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             post(media::upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/api/v1/media/{id}", get(media::download))
+        .route(
+            "/api/v1/activities/{id}/excellence-intent",
+            put(after::intent),
+        )
+        .route(
+            "/api/v1/activities/{id}/nominations",
+            get(after::activity_nomination).post(after::nominate_activity),
+        )
+        .route("/api/v1/orgs/{id}/nominations", post(after::nominate_org))
+        .route("/api/v1/nominations", get(after::nominations))
+        .route("/api/v1/nominations/{id}", get(after::nomination))
+        .route(
+            "/api/v1/nominations/{id}/form.xlsx",
+            get(after::nomination_form),
+        )
+        .route("/api/v1/stats", get(after::stats))
+        .route(
+            "/api/v1/exports/activities.xlsx",
+            get(after::export_activities),
+        )
+        .route(
+            "/api/v1/imports/activities.xlsx",
+            post(after::import_activities)
+                .layer(DefaultBodyLimit::max(app::exports::IMPORT_MAX_BYTES)),
+        )
+        .route("/api/v1/quotas", put(after::set_quota))
+        .route("/api/v1/quotas/{id}", delete(after::delete_quota))
+        .route("/api/v1/summaries", get(after::summaries))
+        .route("/api/v1/summaries/reminders", post(after::remind_summaries))
+        .route(
+            "/api/v1/summaries/{kind}/{ref}",
+            get(after::summary).put(after::put_summary),
+        )
 }

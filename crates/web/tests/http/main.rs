@@ -8,6 +8,7 @@
 mod support;
 
 mod activities;
+mod after;
 mod auth;
 mod campaigns;
 mod orgs;

@@ -14,7 +14,7 @@ store::on_both_backends!(
     eligibility_follows_time_and_thresholds
 );
 
-async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
+pub(crate) async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
     w.t.call(
         Method::PUT,
         &format!("/api/v1/activities/{id}/supplement"),
@@ -24,13 +24,13 @@ async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
     .await
 }
 
-async fn upload(w: &World, token: &str, id: i64, kind: &str) -> i64 {
+pub(crate) async fn upload(w: &World, token: &str, id: i64, kind: &str) -> i64 {
     let r = w.t.upload(token, id, kind, "p.jpg", jpeg(800, 600)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["id"].as_i64().unwrap()
 }
 
-async fn full(w: &World, token: &str, id: i64, participants: i64) -> Value {
+pub(crate) async fn full(w: &World, token: &str, id: i64, participants: i64) -> Value {
     let mut photos = Vec::new();
     for _ in 0..3 {
         photos.push(upload(w, token, id, "photo").await);

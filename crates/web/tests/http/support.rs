@@ -33,6 +33,7 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -146,6 +147,7 @@ impl TestApp {
             status,
             headers,
             text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -169,6 +171,27 @@ impl TestApp {
             None => Body::empty(),
         };
         self.send("127.0.0.1", builder.body(body).unwrap()).await
+    }
+
+    /// A request with a raw body (an uploaded spreadsheet) and a bearer token.
+    pub async fn post_bytes(&self, token: &str, path: &str, bytes: Vec<u8>) -> TestResponse {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes))
+            .unwrap();
+        self.send("127.0.0.1", request).await
+    }
+
+    /// The lines of the SMS outbox.
+    pub fn outbox(&self) -> Vec<String> {
+        std::fs::read_to_string(self.data_dir.join("sms-outbox.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {

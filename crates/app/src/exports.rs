@@ -1,0 +1,495 @@
+//! The 活动项目汇总表 (序号, 项目名称, 举办单位, 活动时间, 活动地点, 负责人, 联系电话, 备注):
+//! exported for an administrator's area and filters, and imported from the same table as
+//! drafts. The export reads activities a page at a time into a constant-memory worksheet
+//! written to an unnamed temporary file, which the web layer streams: memory does not grow
+//! with the number of rows.
+
+use std::io::{Cursor, Seek, SeekFrom};
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use domain::activity::ActivityDraft;
+use domain::campaign::BEIJING;
+use domain::review::Status;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::entities::activity;
+use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::audit::{area_condition, scope_condition};
+use crate::{Actor, App, AppError};
+
+/// The table's columns and their widths in characters (Chinese counts double).
+pub const COLUMNS: [(&str, f64); 8] = [
+    ("序号", 6.0),
+    ("项目名称", 40.0),
+    ("举办单位", 30.0),
+    ("活动时间", 36.0),
+    ("活动地点", 40.0),
+    ("负责人", 10.0),
+    ("联系电话", 15.0),
+    ("备注", 16.0),
+];
+
+/// Largest import accepted.
+pub const IMPORT_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Most rows in one import.
+pub const IMPORT_MAX_ROWS: usize = 5000;
+
+/// Filters of an export, as in the query string.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ExportQuery {
+    /// A division within the actor's area (their widest area when absent).
+    pub region: Option<String>,
+    /// One review state (every state but draft when absent).
+    pub status: Option<String>,
+    /// One section.
+    pub section: Option<String>,
+}
+
+/// A finished export: a temporary file (already unlinked) and its length.
+pub struct ExportFile {
+    /// Positioned at its start.
+    pub file: std::fs::File,
+    /// Bytes.
+    pub len: u64,
+    /// Rows written, heading excluded.
+    pub rows: u64,
+}
+
+fn time_range(start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> String {
+    let f = |t: DateTime<Utc>| {
+        t.with_timezone(&BEIJING)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{} 至 {}", f(s), f(e)),
+        (Some(s), None) => f(s),
+        _ => String::new(),
+    }
+}
+
+fn xlsx_error(e: XlsxError) -> AppError {
+    AppError::internal(format!("xlsx: {e}"))
+}
+
+fn heading(sheet: &mut Worksheet, bold: &Format) -> Result<(), XlsxError> {
+    for (col, (name, width)) in (0_u16..).zip(COLUMNS) {
+        sheet.set_column_width(col, width)?;
+        sheet.write_string_with_format(0, col, name, bold)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+impl App {
+    /// `GET /api/v1/exports/activities.xlsx`: the table for the actor's area and filters.
+    pub async fn export_activities(
+        &self,
+        actor: &Actor,
+        q: ExportQuery,
+    ) -> Result<ExportFile, AppError> {
+        let code = q.region.clone().unwrap_or_else(|| App::home_region(actor));
+        let located = self.govern_region(actor, &code).await?;
+        let status = match q.status.as_deref() {
+            None | Some("") => None,
+            Some(s) => Some(Status::parse(s).map_err(AppError::Malformed)?),
+        };
+        let mut query = activity::Entity::find()
+            .filter(scope_condition(
+                actor,
+                activity::Column::ProvinceCode,
+                activity::Column::CityCode,
+                activity::Column::CountyCode,
+            ))
+            .filter(area_condition(
+                &located.path,
+                activity::Column::ProvinceCode,
+                activity::Column::CityCode,
+                activity::Column::CountyCode,
+            ));
+        query = match status {
+            Some(s) => query.filter(activity::Column::Status.eq(s.as_str())),
+            None => query.filter(activity::Column::Status.ne(Status::Draft.as_str())),
+        };
+        if let Some(section) = q.section.as_deref().filter(|s| !s.is_empty()) {
+            query = query.filter(activity::Column::Section.eq(section));
+        }
+        let tmp_dir = self.config.data_dir.join("tmp");
+        std::fs::create_dir_all(&tmp_dir).map_err(AppError::internal)?;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<[String; 7]>>(2);
+        let writer = tokio::task::spawn_blocking(move || write_table(&tmp_dir, rx));
+        let mut after = 0_i64;
+        loop {
+            let rows = query
+                .clone()
+                .filter(activity::Column::Id.gt(after))
+                .order_by_asc(activity::Column::Id)
+                .limit(1000)
+                .all(&self.db)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            let hosts: Vec<i64> = rows.iter().filter_map(|r| r.first_host_id).collect();
+            let names: std::collections::HashMap<i64, String> =
+                self.org_names(&hosts).await?.into_iter().collect();
+            let mut page = Vec::with_capacity(rows.len());
+            for r in rows {
+                let draft: ActivityDraft =
+                    serde_json::from_str(&r.data).map_err(AppError::internal)?;
+                let status = Status::parse(&r.status).map_err(AppError::internal)?;
+                page.push([
+                    r.name,
+                    r.first_host_id
+                        .and_then(|h| names.get(&h).cloned())
+                        .unwrap_or_default(),
+                    time_range(r.start_at, r.end_at),
+                    draft.address.unwrap_or_default(),
+                    draft.contact_name.unwrap_or_default(),
+                    draft.contact_phone.unwrap_or_default(),
+                    status.label().to_owned(),
+                ]);
+            }
+            if tx.send(page).is_err() {
+                break;
+            }
+        }
+        drop(tx);
+        writer.await.map_err(AppError::internal)?
+    }
+
+    /// `POST /api/v1/imports/activities.xlsx`: each row of the table becomes a draft of the
+    /// actor's. Every row is checked first; if any is wrong nothing is created and the
+    /// errors are answered by row number (as the spreadsheet numbers them).
+    pub async fn import_activities(
+        &self,
+        actor: &Actor,
+        bytes: Vec<u8>,
+    ) -> Result<Value, AppError> {
+        if bytes.len() > IMPORT_MAX_BYTES {
+            return Err(AppError::TooLarge(format!(
+                "导入文件不能超过{}MB",
+                IMPORT_MAX_BYTES / 1024 / 1024
+            )));
+        }
+        let rows = tokio::task::spawn_blocking(move || read_table(bytes))
+            .await
+            .map_err(AppError::internal)??;
+        let campaign = self.current_campaign().await?;
+        let mut problems = domain::FieldErrors::new();
+        let mut drafts = Vec::with_capacity(rows.len());
+        for (number, cells) in rows {
+            match self.draft_from_row(&cells, &campaign.rules).await {
+                Ok(d) => drafts.push(d),
+                Err(errors) => problems.add(
+                    &format!("row {number}"),
+                    format!("第{number}行：{}", errors.join("；")),
+                ),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Validation {
+                message: format!(
+                    "{}行有错误，未导入任何活动；请修改后重新上传",
+                    problems.iter().count()
+                ),
+                fields: problems,
+            });
+        }
+        let mut ids = Vec::with_capacity(drafts.len());
+        for d in drafts {
+            let made = self.create_activity(actor, d).await?;
+            ids.push(made["id"].clone());
+        }
+        Ok(json!({"created": ids.len(), "ids": ids}))
+    }
+
+    /// A draft from one row, or its problems by column.
+    async fn draft_from_row(
+        &self,
+        cells: &[String],
+        rules: &domain::campaign::CampaignRules,
+    ) -> Result<Value, Vec<String>> {
+        let cell = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or_default();
+        let mut errors = Vec::new();
+        let name = cell(1);
+        if name.is_empty() {
+            errors.push("项目名称：请填写".to_owned());
+        }
+        let (start, end) = match parse_range(cell(3)) {
+            Ok(range) => range,
+            Err(e) => {
+                errors.push(format!("活动时间：{e}"));
+                (None, None)
+            }
+        };
+        let hosts = match cell(2) {
+            "" => Vec::new(),
+            host => match self.search_orgs(host, 5).await {
+                Ok(found) => match found.into_iter().find(|o| o.name == host) {
+                    Some(o) => vec![o.id],
+                    None => {
+                        errors.push(format!(
+                            "举办单位：单位库中没有“{host}”，请先在单位库中登记"
+                        ));
+                        Vec::new()
+                    }
+                },
+                Err(e) => {
+                    errors.push(format!("举办单位：{e}"));
+                    Vec::new()
+                }
+            },
+        };
+        let body = json!({
+            "name": name,
+            "start": start,
+            "end": end,
+            "address": Some(cell(4)).filter(|s| !s.is_empty()),
+            "contact_name": Some(cell(5)).filter(|s| !s.is_empty()),
+            "contact_phone": Some(cell(6)).filter(|s| !s.is_empty()),
+            "hosts": hosts,
+        });
+        match serde_json::from_value::<ActivityDraft>(body.clone()) {
+            Ok(draft) => {
+                for (field, message) in domain::activity::format_problems(&draft, rules).iter() {
+                    let label = domain::activity::field_label(field);
+                    errors.push(format!("{label}：{message}"));
+                }
+            }
+            Err(e) => errors.push(format!("内容无法识别：{e}")),
+        }
+        if errors.is_empty() {
+            Ok(body)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+impl App {
+    /// `GET /api/v1/nominations/{id}/form.xlsx`: the recommendation form (推荐表) with each
+    /// level's opinion and date.
+    pub async fn nomination_form_xlsx(&self, actor: &Actor, id: i64) -> Result<Vec<u8>, AppError> {
+        let view = self.nomination_for(actor, id).await?;
+        let form = &view["form"];
+        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        let mut lines: Vec<(String, String)> = vec![
+            ("活动名称".to_owned(), text(&form["activity_name"])),
+            ("单位名称".to_owned(), text(&form["unit_name"])),
+            ("联系人".to_owned(), text(&form["contact_name"])),
+            ("联系电话".to_owned(), text(&form["contact_phone"])),
+            ("主要内容".to_owned(), text(&form["content"])),
+        ];
+        for o in view["opinions"].as_array().into_iter().flatten() {
+            let decision = if o["decision"] == "stop" {
+                "终止"
+            } else {
+                "推荐"
+            };
+            lines.push((
+                format!("{}意见", text(&o["level_label"])),
+                format!(
+                    "{}（{}，{}）",
+                    text(&o["opinion"]),
+                    decision,
+                    text(&o["date"])
+                ),
+            ));
+        }
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let wrap = Format::new().set_text_wrap();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("推荐表").map_err(xlsx_error)?;
+        sheet.set_column_width(0, 16).map_err(xlsx_error)?;
+        sheet.set_column_width(1, 80).map_err(xlsx_error)?;
+        for (row, (label, value)) in (0_u32..).zip(&lines) {
+            sheet
+                .write_string_with_format(row, 0, label, &bold)
+                .map_err(xlsx_error)?;
+            sheet
+                .write_string_with_format(row, 1, value, &wrap)
+                .map_err(xlsx_error)?;
+        }
+        workbook.save_to_buffer().map_err(xlsx_error)
+    }
+}
+
+/// Writes the heading and every page sent, then saves the workbook to an unnamed file.
+fn write_table(
+    dir: &std::path::Path,
+    pages: std::sync::mpsc::Receiver<Vec<[String; 7]>>,
+) -> Result<ExportFile, AppError> {
+    let mut workbook = Workbook::new();
+    workbook.set_tempdir(dir).map_err(xlsx_error)?;
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet_with_constant_memory();
+    sheet.set_name("活动项目汇总表").map_err(xlsx_error)?;
+    heading(sheet, &bold).map_err(xlsx_error)?;
+    let mut row = 0_u32;
+    for page in pages {
+        for cells in page {
+            row += 1;
+            sheet
+                .write_number(row, 0, f64::from(row))
+                .map_err(xlsx_error)?;
+            for (col, text) in (1_u16..).zip(cells.iter()) {
+                if !text.is_empty() {
+                    sheet.write_string(row, col, text).map_err(xlsx_error)?;
+                }
+            }
+        }
+    }
+    let mut file = tempfile::tempfile_in(dir).map_err(AppError::internal)?;
+    workbook.save_to_writer(&mut file).map_err(xlsx_error)?;
+    let len = file.seek(SeekFrom::End(0)).map_err(AppError::internal)?;
+    file.seek(SeekFrom::Start(0)).map_err(AppError::internal)?;
+    Ok(ExportFile {
+        file,
+        len,
+        rows: u64::from(row),
+    })
+}
+
+/// The rows of the first sheet under a heading that names the table's columns, with their
+/// spreadsheet row numbers; blank rows skipped.
+fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
+    let unreadable =
+        |_| AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned());
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| AppError::Malformed("文件中没有工作表".to_owned()))?
+        .map_err(unreadable)?;
+    let mut rows = range.rows();
+    let head: Vec<String> = rows
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(text_of)
+        .collect();
+    for (i, (name, _)) in COLUMNS.iter().enumerate() {
+        if head.get(i).map(|h| h.trim()) != Some(*name) {
+            return Err(AppError::invalid_field(
+                "file",
+                format!(
+                    "第1行须为表头：{}（第{}列应为“{name}”）",
+                    COLUMNS.map(|c| c.0).join("、"),
+                    i + 1
+                ),
+            ));
+        }
+    }
+    let out: Vec<(usize, Vec<String>)> = rows
+        .enumerate()
+        .map(|(i, r)| (i + 2, r.iter().map(text_of).collect::<Vec<_>>()))
+        .filter(|(_, cells)| cells.iter().skip(1).any(|c| !c.trim().is_empty()))
+        .collect();
+    if out.is_empty() {
+        return Err(AppError::invalid_field("file", "表中没有活动"));
+    }
+    if out.len() > IMPORT_MAX_ROWS {
+        return Err(AppError::invalid_field(
+            "file",
+            format!(
+                "一次最多导入{IMPORT_MAX_ROWS}行（本表{}行），请分批导入",
+                out.len()
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+fn text_of(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{f:.0}")
+            } else {
+                f.to_string()
+            }
+        }
+        Data::DateTime(dt) => excel_time(dt.as_f64()),
+        other => other.to_string(),
+    }
+}
+
+/// An Excel serial date (days since 1899-12-30) as `2026-09-20 09:00`.
+fn excel_time(serial: f64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default();
+    let minutes = (serial * 24.0 * 60.0).round() as i64;
+    (base + chrono::Duration::minutes(minutes))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// `2026-09-20 09:00 至 2026-09-20 17:00` (Beijing time) into RFC 3339 times.
+fn parse_range(raw: &str) -> Result<(Option<String>, Option<String>), String> {
+    if raw.is_empty() {
+        return Ok((None, None));
+    }
+    let parts: Vec<&str> = raw.split(['至', '~', '～']).map(str::trim).collect();
+    let parse = |s: &str| {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
+            .map_err(|_| format!("“{s}”不是“2026-09-20 09:00”这样的时间"))
+            .and_then(|t| {
+                BEIJING
+                    .from_local_datetime(&t)
+                    .single()
+                    .map(|t| t.to_rfc3339())
+                    .ok_or_else(|| format!("“{s}”不是有效时间"))
+            })
+    };
+    match parts.as_slice() {
+        [start, end] => Ok((Some(parse(start)?), Some(parse(end)?))),
+        _ => {
+            Err("请写成“开始时间 至 结束时间”，如 2026-09-20 09:00 至 2026-09-20 17:00".to_owned())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_range_reads_as_written() {
+        let (s, e) = parse_range("2026-09-20 09:00 至 2026-09-20 17:00").unwrap();
+        assert_eq!(s.as_deref(), Some("2026-09-20T09:00:00+08:00"));
+        assert_eq!(e.as_deref(), Some("2026-09-20T17:00:00+08:00"));
+        assert!(
+            parse_range("明天上午")
+                .unwrap_err()
+                .contains("开始时间 至 结束时间")
+        );
+        assert!(
+            parse_range("2026-09-20 至 2026-09-21")
+                .unwrap_err()
+                .contains("2026-09-20")
+        );
+    }
+
+    #[test]
+    fn an_excel_date_reads_as_a_time() {
+        assert_eq!(excel_time(46285.375), "2026-09-20 09:00");
+    }
+
+    #[test]
+    fn the_exported_time_is_beijing_time() {
+        let s = DateTime::parse_from_rfc3339("2026-09-20T01:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(
+            time_range(Some(s), Some(s)),
+            "2026-09-20 09:00 至 2026-09-20 09:00"
+        );
+    }
+}

@@ -1,0 +1,406 @@
+//! Background jobs in the database: supplement reminders and link checks. A job has a unique
+//! key, so scheduling twice is a no-op; a worker claims a due job by a compare-and-set on its
+//! lease, so two instances never run it at once; a job is marked done in the same transaction
+//! as its effect where the effect is in the database (in-app reminders: exactly once), and
+//! right after it otherwise (texts: at least once, once unless the process dies between
+//! the provider's answer and the mark).
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use domain::campaign::CampaignRules;
+use domain::phone::Phone;
+use domain::review::Status;
+use domain::supplement;
+use serde_json::{Value, json};
+use store::entities::{activity, job, link_check, nomination, user};
+use store::sea_orm::sea_query::{Expr, ExprTrait};
+use store::sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::{App, AppError};
+
+/// How long a claimed job is another worker's to leave alone.
+const LEASE_MINUTES: i64 = 5;
+/// Tries before a failing job is given up.
+const MAX_ATTEMPTS: i64 = 5;
+
+const REMIND_APP: &str = "reminder.app";
+const REMIND_SMS: &str = "reminder.sms";
+const LINK_CHECK: &str = "link.check";
+
+/// Schedules a job unless one with the same key exists.
+async fn schedule(
+    db: &impl ConnectionTrait,
+    key: String,
+    kind: &str,
+    run_at: DateTime<Utc>,
+    payload: Value,
+) -> Result<(), AppError> {
+    job::Entity::insert(job::ActiveModel {
+        key: Set(key),
+        kind: Set(kind.to_owned()),
+        run_at: Set(run_at),
+        payload: Set(payload.to_string()),
+        claimed_until: Set(None),
+        attempts: Set(0),
+        done_at: Set(None),
+        outcome: Set(None),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([job::Column::Key])
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// When the reminder `days` before an activity's supplement deadline is due: 09:00 in
+/// China on that day.
+fn reminder_at(end: DateTime<Utc>, rules: &CampaignRules, days: u32) -> Option<DateTime<Utc>> {
+    let day =
+        supplement::deadline(end, rules).checked_sub_days(chrono::Days::new(u64::from(days)))?;
+    let nine = day.and_time(NaiveTime::from_hms_opt(1, 0, 0)?);
+    Some(nine.and_utc())
+}
+
+/// In-app reminders for an approved activity, and texts too when its host marked it 拟推优
+/// or it has been nominated.
+pub(crate) async fn schedule_reminders(
+    db: &impl ConnectionTrait,
+    row: &activity::Model,
+    rules: &CampaignRules,
+) -> Result<(), AppError> {
+    let nominated = nomination::Entity::find()
+        .filter(nomination::Column::TargetKind.eq("activity"))
+        .filter(nomination::Column::TargetId.eq(row.id))
+        .one(db)
+        .await?
+        .is_some();
+    let kinds: &[&str] = if row.excellence_intent || nominated {
+        &[REMIND_APP, REMIND_SMS]
+    } else {
+        &[REMIND_APP]
+    };
+    let Some(end) = row.end_at else {
+        return Ok(());
+    };
+    for &days in &rules.reminder_days {
+        let Some(at) = reminder_at(end, rules, days) else {
+            continue;
+        };
+        for kind in kinds {
+            schedule(
+                db,
+                format!("{kind}:{}:{days}", row.id),
+                kind,
+                at,
+                json!({"activity_id": row.id, "days": days}),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A check of each media report link, once per activity and link.
+pub(crate) async fn schedule_link_checks(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+    links: &[String],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for url in links {
+        let inserted = link_check::Entity::insert(link_check::ActiveModel {
+            activity_id: Set(activity_id),
+            url: Set(url.clone()),
+            checked_at: Set(None),
+            reachable: Set(None),
+            detail: Set(None),
+        })
+        .on_conflict_do_nothing_on([link_check::Column::ActivityId, link_check::Column::Url])
+        .exec_without_returning(db)
+        .await?;
+        if matches!(inserted, store::sea_orm::TryInsertResult::Inserted(n) if n > 0) {
+            let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(url.as_bytes()));
+            schedule(
+                db,
+                format!("{LINK_CHECK}:{activity_id}:{digest}"),
+                LINK_CHECK,
+                now,
+                json!({"activity_id": activity_id, "url": url}),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+impl App {
+    /// Runs the jobs that are due, one claim at a time; answers how many ran.
+    pub async fn run_due_jobs(&self) -> Result<usize, AppError> {
+        let mut ran = 0;
+        loop {
+            let now = self.clock.now();
+            let free = Condition::any()
+                .add(job::Column::ClaimedUntil.is_null())
+                .add(job::Column::ClaimedUntil.lt(now));
+            let due = job::Entity::find()
+                .filter(job::Column::DoneAt.is_null())
+                .filter(job::Column::RunAt.lte(now))
+                .filter(free.clone())
+                .order_by_asc(job::Column::RunAt)
+                .limit(20)
+                .all(&self.db)
+                .await?;
+            if due.is_empty() {
+                return Ok(ran);
+            }
+            for candidate in due {
+                let lease = now + Duration::minutes(LEASE_MINUTES);
+                let claimed = job::Entity::update_many()
+                    .col_expr(job::Column::ClaimedUntil, Expr::value(Some(lease)))
+                    .col_expr(
+                        job::Column::Attempts,
+                        Expr::col(job::Column::Attempts).add(1),
+                    )
+                    .filter(job::Column::Id.eq(candidate.id))
+                    .filter(job::Column::DoneAt.is_null())
+                    .filter(free.clone())
+                    .exec(&self.db)
+                    .await?;
+                if claimed.rows_affected == 1 {
+                    self.run_job(&candidate, lease).await?;
+                    ran += 1;
+                }
+            }
+        }
+    }
+
+    async fn run_job(&self, j: &job::Model, lease: DateTime<Utc>) -> Result<(), AppError> {
+        let payload: Value = serde_json::from_str(&j.payload).unwrap_or_default();
+        let result = match j.kind.as_str() {
+            REMIND_APP | REMIND_SMS => self.remind(j, &payload, lease).await,
+            LINK_CHECK => self.check_link(&payload).await,
+            other => Err(format!("unknown job kind {other}")),
+        };
+        match result {
+            Ok(Some(outcome)) => self.finish(&self.db, j.id, lease, &outcome).await.map(drop),
+            Ok(None) => Ok(()),
+            Err(e) if j.attempts + 1 >= MAX_ATTEMPTS => {
+                tracing::warn!(job = j.key, error = e, "job given up");
+                self.finish(&self.db, j.id, lease, &format!("failed: {e}"))
+                    .await
+                    .map(drop)
+            }
+            Err(e) => {
+                tracing::warn!(job = j.key, error = e, "job failed; will retry");
+                job::Entity::update_many()
+                    .col_expr(
+                        job::Column::RunAt,
+                        Expr::value(self.clock.now() + Duration::minutes(5)),
+                    )
+                    .col_expr(
+                        job::Column::ClaimedUntil,
+                        Expr::value(Option::<DateTime<Utc>>::None),
+                    )
+                    .filter(job::Column::Id.eq(j.id))
+                    .filter(job::Column::ClaimedUntil.eq(lease))
+                    .exec(&self.db)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Marks a job done if this worker still holds it; answers whether it did.
+    async fn finish(
+        &self,
+        db: &impl ConnectionTrait,
+        id: i64,
+        lease: DateTime<Utc>,
+        outcome: &str,
+    ) -> Result<bool, AppError> {
+        let done = job::Entity::update_many()
+            .col_expr(job::Column::DoneAt, Expr::value(Some(self.clock.now())))
+            .col_expr(job::Column::Outcome, Expr::value(Some(outcome.to_owned())))
+            .filter(job::Column::Id.eq(id))
+            .filter(job::Column::DoneAt.is_null())
+            .filter(job::Column::ClaimedUntil.eq(lease))
+            .exec(db)
+            .await?;
+        Ok(done.rows_affected == 1)
+    }
+
+    /// A reminder, unless it no longer applies. `Ok(None)`: done and marked here.
+    async fn remind(
+        &self,
+        j: &job::Model,
+        payload: &Value,
+        lease: DateTime<Utc>,
+    ) -> Result<Option<String>, String> {
+        let id = payload["activity_id"].as_i64().unwrap_or_default();
+        let days = payload["days"]
+            .as_u64()
+            .and_then(|d| u32::try_from(d).ok())
+            .unwrap_or_default();
+        let Some(row) = activity::Entity::find_by_id(id)
+            .one(&self.db)
+            .await
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(Some("skipped: no such activity".to_owned()));
+        };
+        let rules = self
+            .campaign_rules(row.campaign_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(why) = self
+            .reminder_moot(&row, &rules, days)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            return Ok(Some(format!("skipped: {why}")));
+        }
+        let text = format!(
+            "您的活动“{}”的补充信息还有{days}天截止（{}），请尽快填报",
+            row.name,
+            row.end_at
+                .map(|end| supplement::deadline(end, &rules).to_string())
+                .unwrap_or_default()
+        );
+        if j.kind == REMIND_APP {
+            let txn = self.db.begin().await.map_err(|e| e.to_string())?;
+            crate::review::notify(
+                &txn,
+                self.clock.now(),
+                row.owner_id,
+                "supplement.reminder",
+                Some(id),
+                text,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            if self
+                .finish(&txn, j.id, lease, "sent")
+                .await
+                .map_err(|e| e.to_string())?
+            {
+                txn.commit().await.map_err(|e| e.to_string())?;
+            }
+            return Ok(None);
+        }
+        if !(row.excellence_intent || self.is_nominated(id).await.map_err(|e| e.to_string())?) {
+            return Ok(Some("skipped: not put forward".to_owned()));
+        }
+        let owner = user::Entity::find_by_id(row.owner_id)
+            .one(&self.db)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("no owner")?;
+        let phone = Phone::parse(&owner.phone)?;
+        self.sms.send_reminder(&phone, &row.name, days).await?;
+        Ok(Some("sent".to_owned()))
+    }
+
+    /// Why a reminder no longer applies: not approved, supplement complete, deadline gone,
+    /// or a later reminder already due.
+    async fn reminder_moot(
+        &self,
+        row: &activity::Model,
+        rules: &CampaignRules,
+        days: u32,
+    ) -> Result<Option<&'static str>, AppError> {
+        if row.status != Status::Approved.as_str() {
+            return Ok(Some("not approved"));
+        }
+        let Some(end) = row.end_at else {
+            return Ok(Some("no end"));
+        };
+        let now = self.clock.now();
+        if domain::campaign::beijing_date(now) > supplement::deadline(end, rules) {
+            return Ok(Some("deadline passed"));
+        }
+        let superseded = rules
+            .reminder_days
+            .iter()
+            .filter(|d| **d < days)
+            .any(|d| reminder_at(end, rules, *d).is_some_and(|at| at <= now));
+        if superseded {
+            return Ok(Some("superseded by a later reminder"));
+        }
+        let complete = self
+            .find_supplement(row.id)
+            .await?
+            .is_some_and(|s| s.completed_at.is_some());
+        Ok(complete.then_some("supplement complete"))
+    }
+
+    pub(crate) async fn is_nominated(&self, activity_id: i64) -> Result<bool, AppError> {
+        Ok(nomination::Entity::find()
+            .filter(nomination::Column::TargetKind.eq("activity"))
+            .filter(nomination::Column::TargetId.eq(activity_id))
+            .one(&self.db)
+            .await?
+            .is_some())
+    }
+
+    /// Asks a media report link once; stores whether it answered with a success status.
+    async fn check_link(&self, payload: &Value) -> Result<Option<String>, String> {
+        let id = payload["activity_id"].as_i64().unwrap_or_default();
+        let url = payload["url"].as_str().unwrap_or_default().to_owned();
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .build()
+            .map_err(|e| e.to_string())?;
+        let (reachable, detail) = match client.get(&url).send().await {
+            Ok(r) => (r.status().is_success(), r.status().as_u16().to_string()),
+            Err(e) if e.is_timeout() => (false, "超时".to_owned()),
+            Err(e) if e.is_connect() => (false, "无法连接".to_owned()),
+            Err(_) => (false, "无法访问".to_owned()),
+        };
+        link_check::Entity::update_many()
+            .col_expr(
+                link_check::Column::CheckedAt,
+                Expr::value(Some(self.clock.now())),
+            )
+            .col_expr(link_check::Column::Reachable, Expr::value(Some(reachable)))
+            .col_expr(
+                link_check::Column::Detail,
+                Expr::value(Some(detail.clone())),
+            )
+            .filter(link_check::Column::ActivityId.eq(id))
+            .filter(link_check::Column::Url.eq(url))
+            .exec(&self.db)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Some(format!("checked: {detail}")))
+    }
+
+    /// Schedules texts for an activity put forward (marked 拟推优 or nominated).
+    pub(crate) async fn schedule_texts(&self, row: &activity::Model) -> Result<(), AppError> {
+        if row.status == Status::Approved.as_str() {
+            let rules = self.campaign_rules(row.campaign_id).await?;
+            let mut marked = row.clone();
+            marked.excellence_intent = true;
+            schedule_reminders(&self.db, &marked, &rules).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs due jobs every `every` (first after one period) until the process ends; errors
+    /// are logged and retried.
+    pub fn spawn_job_worker(&self, every: std::time::Duration) {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = app.run_due_jobs().await {
+                    tracing::warn!(error = %e, "job worker");
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,541 @@
+//! 推优: the host unit recommends its own eligible activity (or an organisation itself, for
+//! 优秀组织单位); the county, city, province and national levels in turn pass it up or stop
+//! it, each within its area and its campaign limit. The chain's rules are in
+//! `domain::nomination`; this module finds who acts at which level and stores the opinions.
+
+use domain::nomination::{self, Decision, Level, State};
+use domain::region::RegionPath;
+use domain::role::Role;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::entities::{activity, nomination as entity, nomination_opinion as opinion, org, user};
+use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+
+use crate::activities::path_of;
+use crate::audit::scope_condition;
+use crate::orgs::path_of as org_path;
+use crate::paging::{Page, Paged};
+use crate::{Actor, App, AppError};
+
+/// A level's opinion as sent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpinionInput {
+    /// 推荐意见
+    #[serde(default)]
+    pub opinion: String,
+    /// `pass` (the default) or `stop`.
+    #[serde(default)]
+    pub decision: Option<String>,
+}
+
+/// What is recommended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// An activity (优秀活动).
+    Activity(i64),
+    /// An organisation (优秀组织单位).
+    Org(i64),
+}
+
+impl Target {
+    fn kind(self) -> &'static str {
+        match self {
+            Target::Activity(_) => "activity",
+            Target::Org(_) => "org",
+        }
+    }
+
+    fn id(self) -> i64 {
+        match self {
+            Target::Activity(id) | Target::Org(id) => id,
+        }
+    }
+}
+
+/// What a nomination needs to know about its target.
+struct Subject {
+    campaign_id: i64,
+    path: RegionPath,
+    /// The organisation whose members act as the unit.
+    unit: Option<i64>,
+    owner: Option<i64>,
+    /// Why it cannot be recommended; empty when it can.
+    ineligible: Vec<String>,
+    /// Shown to the public: an unknown or unseen target is 404, not 403.
+    visible: bool,
+}
+
+fn level_of(role: Role) -> Option<Level> {
+    match role {
+        Role::CountyAdmin => Some(Level::County),
+        Role::CityAdmin => Some(Level::City),
+        Role::ProvinceAdmin => Some(Level::Province),
+        Role::NationalAdmin => Some(Level::National),
+        Role::Host | Role::Expert => None,
+    }
+}
+
+/// The division a level acts for, in a target's path.
+fn level_region(level: Level, path: &RegionPath) -> Option<String> {
+    match level {
+        Level::County => path.county.clone(),
+        Level::City => path.city.clone(),
+        Level::Province => path.province.clone(),
+        Level::National => Some(domain::region::NATIONAL.to_owned()),
+        Level::Unit => None,
+    }
+}
+
+impl App {
+    async fn subject(&self, actor: &Actor, target: Target) -> Result<Subject, AppError> {
+        match target {
+            Target::Activity(id) => {
+                let row = self.find_activity(id).await?;
+                let rules = self.campaign_rules(row.campaign_id).await?;
+                let path = path_of(&row);
+                let visible = row.status == "approved"
+                    || row.owner_id == actor.user_id
+                    || actor.governs(&path);
+                Ok(Subject {
+                    campaign_id: row.campaign_id,
+                    unit: row.first_host_id,
+                    owner: Some(row.owner_id),
+                    ineligible: self.eligibility(&row, &rules).await?,
+                    path,
+                    visible,
+                })
+            }
+            Target::Org(id) => {
+                let o = org::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))?;
+                let campaign = self.current_campaign().await?;
+                let ineligible = if o.status == "certified" {
+                    Vec::new()
+                } else {
+                    vec!["单位尚未通过认证".to_owned()]
+                };
+                Ok(Subject {
+                    campaign_id: campaign.id,
+                    path: org_path(&o),
+                    unit: Some(o.id),
+                    owner: None,
+                    ineligible,
+                    visible: true,
+                })
+            }
+        }
+    }
+
+    /// The levels at which the actor may speak for this subject.
+    async fn levels_held(&self, actor: &Actor, s: &Subject) -> Result<Vec<Level>, AppError> {
+        let mut held: Vec<Level> = actor
+            .grants
+            .iter()
+            .filter(|g| {
+                g.role
+                    .governs()
+                    .is_some_and(|level| s.path.is_within(&g.region_code, level))
+            })
+            .filter_map(|g| level_of(g.role))
+            .collect();
+        let member = match s.unit {
+            Some(unit) => self.is_member(actor.user_id, unit).await?,
+            None => false,
+        };
+        if member || s.owner == Some(actor.user_id) {
+            held.push(Level::Unit);
+        }
+        Ok(held)
+    }
+
+    async fn find_nomination(
+        &self,
+        campaign_id: i64,
+        target: Target,
+    ) -> Result<Option<entity::Model>, AppError> {
+        Ok(entity::Entity::find()
+            .filter(entity::Column::CampaignId.eq(campaign_id))
+            .filter(entity::Column::TargetKind.eq(target.kind()))
+            .filter(entity::Column::TargetId.eq(target.id()))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// `POST /api/v1/activities/{id}/nominations` and `POST /api/v1/orgs/{id}/nominations`:
+    /// the actor's level adds its opinion and passes the nomination up or stops it.
+    pub async fn nominate(
+        &self,
+        actor: &Actor,
+        target: Target,
+        input: OpinionInput,
+    ) -> Result<(bool, Value), AppError> {
+        let s = self.subject(actor, target).await?;
+        let held = self.levels_held(actor, &s).await?;
+        if held.is_empty() {
+            return Err(if s.visible {
+                AppError::Forbidden("只有举办单位或所在地区的科协可以推荐".to_owned())
+            } else {
+                AppError::NotFound("未找到该活动".to_owned())
+            });
+        }
+        let decision = match input.decision.as_deref() {
+            None | Some("pass") => Decision::Pass,
+            Some("stop") => Decision::Stop,
+            Some(other) => {
+                return Err(AppError::invalid_field(
+                    "decision",
+                    format!("推荐决定须为 pass（推荐）或 stop（终止），收到“{other}”"),
+                ));
+            }
+        };
+        if let Some(problem) = nomination::opinion_problem(&input.opinion) {
+            return Err(AppError::invalid_field("opinion", problem));
+        }
+        let existing = self.find_nomination(s.campaign_id, target).await?;
+        let current = match &existing {
+            Some(n) => Some((
+                Level::parse(&n.level).map_err(AppError::internal)?,
+                State::parse(&n.status).map_err(AppError::internal)?,
+            )),
+            None => None,
+        };
+        let level = nomination::acting_level(current, &held).map_err(AppError::conflict)?;
+        if level == Level::Unit && decision == Decision::Stop {
+            return Err(AppError::invalid_field(
+                "decision",
+                "举办单位只能推荐，不能终止",
+            ));
+        }
+        if decision == Decision::Pass && !s.ineligible.is_empty() {
+            return Err(AppError::invalid_field(
+                "eligibility",
+                format!("不符合推优条件：{}", s.ineligible.join("；")),
+            ));
+        }
+        let region = level_region(level, &s.path);
+        if decision == Decision::Pass {
+            let rules = self.campaign_rules(s.campaign_id).await?;
+            let passed = self
+                .passed_at(s.campaign_id, target.kind(), level, region.as_deref())
+                .await?;
+            if let Some(problem) =
+                nomination::limit_problem(level, &rules.nomination_limits, passed)
+            {
+                return Err(AppError::invalid_field("decision", problem));
+            }
+        }
+        let now = self.clock.now();
+        let state = nomination::after(level, decision);
+        let txn = self.db.begin().await?;
+        let nomination_id = match &existing {
+            None => {
+                entity::ActiveModel {
+                    campaign_id: Set(s.campaign_id),
+                    target_kind: Set(target.kind().to_owned()),
+                    target_id: Set(target.id()),
+                    province_code: Set(s.path.province.clone()),
+                    city_code: Set(s.path.city.clone()),
+                    county_code: Set(s.path.county.clone()),
+                    level: Set(level.as_str().to_owned()),
+                    status: Set(state.as_str().to_owned()),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await
+                .map_err(|e| {
+                    if store::is_unique_violation(&e) {
+                        AppError::conflict("该推荐刚被他人提交，请刷新后再操作")
+                    } else {
+                        e.into()
+                    }
+                })?
+                .id
+            }
+            Some(n) => {
+                let moved = entity::Entity::update_many()
+                    .col_expr(entity::Column::Level, Expr::value(level.as_str()))
+                    .col_expr(entity::Column::Status, Expr::value(state.as_str()))
+                    .col_expr(entity::Column::UpdatedAt, Expr::value(now))
+                    .filter(entity::Column::Id.eq(n.id))
+                    .filter(entity::Column::Level.eq(n.level.clone()))
+                    .filter(entity::Column::Status.eq(State::Open.as_str()))
+                    .exec(&txn)
+                    .await?;
+                if moved.rows_affected == 0 {
+                    return Err(AppError::conflict("该推荐刚被他人处理，请刷新后再操作"));
+                }
+                n.id
+            }
+        };
+        opinion::ActiveModel {
+            nomination_id: Set(nomination_id),
+            level: Set(level.as_str().to_owned()),
+            region_code: Set(region),
+            actor_id: Set(actor.user_id),
+            opinion: Set(input.opinion.trim().to_owned()),
+            decision: Set(decision.as_str().to_owned()),
+            at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor.user_id),
+            "nomination.opinion",
+            target.kind(),
+            &target.id().to_string(),
+            &s.path,
+            json!({"level": level.as_str(), "decision": decision.as_str()}),
+        )
+        .await?;
+        txn.commit().await?;
+        if let Target::Activity(id) = target {
+            self.schedule_texts(&self.find_activity(id).await?).await?;
+        }
+        let view = self.nomination_view(nomination_id).await?;
+        Ok((existing.is_none(), view))
+    }
+
+    /// How many a level has passed up in its division this campaign.
+    async fn passed_at(
+        &self,
+        campaign_id: i64,
+        kind: &str,
+        level: Level,
+        region: Option<&str>,
+    ) -> Result<u64, AppError> {
+        let of_campaign = Query::select()
+            .column(entity::Column::Id)
+            .from(entity::Entity)
+            .and_where(Expr::col(entity::Column::CampaignId).eq(campaign_id))
+            .and_where(Expr::col(entity::Column::TargetKind).eq(kind))
+            .to_owned();
+        let mut query = opinion::Entity::find()
+            .filter(opinion::Column::Level.eq(level.as_str()))
+            .filter(opinion::Column::Decision.eq(Decision::Pass.as_str()))
+            .filter(Expr::col(opinion::Column::NominationId).in_subquery(of_campaign));
+        if let Some(region) = region {
+            query = query.filter(opinion::Column::RegionCode.eq(region));
+        }
+        Ok(query.count(&self.db).await?)
+    }
+
+    /// A nomination with its target's name and every level's opinion.
+    pub async fn nomination_view(&self, id: i64) -> Result<Value, AppError> {
+        let n = entity::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("未找到该推荐".to_owned()))?;
+        let opinions = opinion::Entity::find()
+            .filter(opinion::Column::NominationId.eq(id))
+            .order_by_asc(opinion::Column::Id)
+            .all(&self.db)
+            .await?;
+        let mut levels = Vec::with_capacity(opinions.len());
+        for o in &opinions {
+            let who = user::Entity::find_by_id(o.actor_id)
+                .one(&self.db)
+                .await?
+                .and_then(|u| u.name);
+            let level = Level::parse(&o.level).map_err(AppError::internal)?;
+            levels.push(json!({
+                "level": o.level,
+                "level_label": level.label(),
+                "opinion": o.opinion,
+                "decision": o.decision,
+                "by": who,
+                "at": o.at,
+                "date": domain::campaign::beijing_date(o.at),
+            }));
+        }
+        let form = self.form_facts(&n).await?;
+        Ok(json!({
+            "id": n.id,
+            "campaign_id": n.campaign_id,
+            "target_kind": n.target_kind,
+            "target_id": n.target_id,
+            "level": n.level,
+            "status": n.status,
+            "final": n.status == State::Final.as_str(),
+            "form": form,
+            "opinions": levels,
+            "created_at": n.created_at,
+            "updated_at": n.updated_at,
+        }))
+    }
+
+    /// The recommendation form's fixed facts: 活动名称, 单位名称, 联系人, 联系电话, 主要内容.
+    async fn form_facts(&self, n: &entity::Model) -> Result<Value, AppError> {
+        if n.target_kind == "activity" {
+            let row = self.find_activity(n.target_id).await?;
+            let draft: domain::activity::ActivityDraft =
+                serde_json::from_str(&row.data).map_err(AppError::internal)?;
+            let unit = match row.first_host_id {
+                Some(h) => self
+                    .org_names(&[h])
+                    .await?
+                    .into_iter()
+                    .next()
+                    .map(|(_, name)| name),
+                None => None,
+            };
+            let content = draft
+                .details
+                .as_deref()
+                .map(domain::activity::visible_text)
+                .unwrap_or_default();
+            Ok(json!({
+                "activity_name": row.name,
+                "unit_name": unit,
+                "contact_name": draft.contact_name,
+                "contact_phone": draft.contact_phone,
+                "content": content,
+            }))
+        } else {
+            let o = org::Entity::find_by_id(n.target_id).one(&self.db).await?;
+            Ok(json!({
+                "activity_name": Value::Null,
+                "unit_name": o.map(|o| o.name),
+                "contact_name": Value::Null,
+                "contact_phone": Value::Null,
+                "content": Value::Null,
+            }))
+        }
+    }
+
+    /// `GET /api/v1/nominations?status=&level=&kind=`: the nominations of the actor's areas.
+    pub async fn nominations(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        kind: Option<&str>,
+        page: Page,
+    ) -> Result<Paged<Value>, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以查看推荐名单".to_owned()));
+        }
+        let mut query = entity::Entity::find().filter(scope_condition(
+            actor,
+            entity::Column::ProvinceCode,
+            entity::Column::CityCode,
+            entity::Column::CountyCode,
+        ));
+        if let Some(status) = status {
+            State::parse(status).map_err(AppError::Malformed)?;
+            query = query.filter(entity::Column::Status.eq(status));
+        }
+        if let Some(kind) = kind {
+            query = query.filter(entity::Column::TargetKind.eq(kind));
+        }
+        let total = query.clone().count(&self.db).await?;
+        let rows = query
+            .order_by_desc(entity::Column::UpdatedAt)
+            .order_by_desc(entity::Column::Id)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for r in rows {
+            items.push(self.nomination_view(r.id).await?);
+        }
+        Ok(Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// A nomination for someone who may see it: the target's unit or an admin of its area.
+    pub async fn nomination_for(&self, actor: &Actor, id: i64) -> Result<Value, AppError> {
+        let n = entity::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("未找到该推荐".to_owned()))?;
+        let target = match n.target_kind.as_str() {
+            "activity" => Target::Activity(n.target_id),
+            _ => Target::Org(n.target_id),
+        };
+        let s = self.subject(actor, target).await?;
+        if self.levels_held(actor, &s).await?.is_empty() {
+            return Err(AppError::NotFound("未找到该推荐".to_owned()));
+        }
+        self.nomination_view(id).await
+    }
+
+    /// The nomination of an activity, if any, for its host or an admin of its area.
+    pub async fn activity_nomination(
+        &self,
+        actor: &Actor,
+        activity_id: i64,
+    ) -> Result<Option<Value>, AppError> {
+        let target = Target::Activity(activity_id);
+        let s = self.subject(actor, target).await?;
+        if self.levels_held(actor, &s).await?.is_empty() {
+            return Err(AppError::NotFound("未找到该活动".to_owned()));
+        }
+        match self.find_nomination(s.campaign_id, target).await? {
+            Some(n) => Ok(Some(self.nomination_view(n.id).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// `PUT /api/v1/activities/{id}/excellence-intent {intended}`: the host marks (or
+    /// unmarks) the activity 拟推优, which turns on text reminders for its supplement.
+    pub async fn set_excellence_intent(
+        &self,
+        actor: &Actor,
+        id: i64,
+        intended: bool,
+    ) -> Result<Value, AppError> {
+        let row = self.find_activity(id).await?;
+        if row.owner_id != actor.user_id {
+            return Err(if actor.governs(&path_of(&row)) {
+                AppError::Forbidden("只有活动的发布者可以标记拟推优".to_owned())
+            } else {
+                AppError::NotFound("未找到该活动".to_owned())
+            });
+        }
+        activity::Entity::update_many()
+            .col_expr(activity::Column::ExcellenceIntent, Expr::value(intended))
+            .filter(activity::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        let row = self.find_activity(id).await?;
+        if intended {
+            self.schedule_texts(&row).await?;
+        }
+        self.activity(Some(actor), id).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_admin_role_acts_at_its_level() {
+        assert_eq!(level_of(Role::CountyAdmin), Some(Level::County));
+        assert_eq!(level_of(Role::NationalAdmin), Some(Level::National));
+        assert_eq!(level_of(Role::Host), None);
+        let path = RegionPath {
+            province: Some("110000".into()),
+            city: Some("110100".into()),
+            county: None,
+        };
+        assert_eq!(level_region(Level::County, &path), None);
+        assert_eq!(level_region(Level::City, &path).as_deref(), Some("110100"));
+    }
+}

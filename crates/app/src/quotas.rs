@@ -1,0 +1,265 @@
+//! 任务指标: an administrator sets targets of approved activities for the divisions or the
+//! organisations of their area; progress is counted live (divisions from the rollups, an
+//! organisation from its activities, with its whole system when asked).
+
+use domain::review::Status;
+use domain::stats::{completion_percent, dim};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::entities::{activity, org, quota, stat_count};
+use store::sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    sea_query::OnConflict,
+};
+
+use crate::audit::{area_condition, scope_condition};
+use crate::regions::locate;
+use crate::{Actor, App, AppError};
+
+/// A target as an administrator sets it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaInput {
+    /// `region` or `org`.
+    pub target_kind: String,
+    /// A division code, or an organisation id.
+    pub target_ref: Value,
+    /// Count only this section.
+    #[serde(default)]
+    pub section: Option<String>,
+    /// The target count (at least 1).
+    pub target: i64,
+    /// For an organisation: count its subordinate units' activities too.
+    #[serde(default)]
+    pub include_system: bool,
+}
+
+impl App {
+    /// `PUT /api/v1/quotas`: sets (or replaces) a target in the actor's area.
+    pub async fn set_quota(&self, actor: &Actor, input: QuotaInput) -> Result<Value, AppError> {
+        let campaign = self.current_campaign().await?;
+        if input.target < 1 || input.target > 1_000_000 {
+            return Err(AppError::invalid_field(
+                "target",
+                "指标须为1至1000000之间的整数",
+            ));
+        }
+        let section = input.section.unwrap_or_default();
+        if !section.is_empty() && campaign.rules.section(&section).is_none() {
+            return Err(AppError::invalid_field("section", "所选板块不存在"));
+        }
+        let (target_ref, path) = match input.target_kind.as_str() {
+            "region" => {
+                let code = input
+                    .target_ref
+                    .as_str()
+                    .ok_or_else(|| AppError::invalid_field("target_ref", "请选择地区"))?;
+                let located = locate(&self.db, code)
+                    .await?
+                    .ok_or_else(|| AppError::invalid_field("target_ref", "所选地区不存在"))?;
+                (code.to_owned(), located.path)
+            }
+            "org" => {
+                let id = input
+                    .target_ref
+                    .as_i64()
+                    .ok_or_else(|| AppError::invalid_field("target_ref", "请选择单位"))?;
+                let o = org::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await?
+                    .ok_or_else(|| AppError::invalid_field("target_ref", "所选单位不存在"))?;
+                (id.to_string(), crate::orgs::path_of(&o))
+            }
+            _ => {
+                return Err(AppError::invalid_field(
+                    "target_kind",
+                    "指标对象须为地区（region）或单位（org）",
+                ));
+            }
+        };
+        if !actor.governs(&path) {
+            return Err(AppError::Forbidden(
+                "只能为本辖区内的地区或单位设置任务指标".to_owned(),
+            ));
+        }
+        let model = quota::ActiveModel {
+            campaign_id: Set(campaign.id),
+            target_kind: Set(input.target_kind.clone()),
+            target_ref: Set(target_ref.clone()),
+            section: Set(section.clone()),
+            target: Set(input.target),
+            include_system: Set(input.include_system && input.target_kind == "org"),
+            province_code: Set(path.province),
+            city_code: Set(path.city),
+            county_code: Set(path.county),
+            set_by: Set(actor.user_id),
+            updated_at: Set(self.clock.now()),
+            ..Default::default()
+        };
+        quota::Entity::insert(model)
+            .on_conflict(
+                OnConflict::columns([
+                    quota::Column::CampaignId,
+                    quota::Column::TargetKind,
+                    quota::Column::TargetRef,
+                    quota::Column::Section,
+                ])
+                .update_columns([
+                    quota::Column::Target,
+                    quota::Column::IncludeSystem,
+                    quota::Column::SetBy,
+                    quota::Column::UpdatedAt,
+                ])
+                .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await?;
+        let row = quota::Entity::find()
+            .filter(quota::Column::CampaignId.eq(campaign.id))
+            .filter(quota::Column::TargetKind.eq(input.target_kind))
+            .filter(quota::Column::TargetRef.eq(target_ref))
+            .filter(quota::Column::Section.eq(section))
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| AppError::internal("quota vanished"))?;
+        self.progress(&row).await
+    }
+
+    /// `DELETE /api/v1/quotas/{id}`: only within the actor's area.
+    pub async fn delete_quota(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let deleted = quota::Entity::delete_many()
+            .filter(quota::Column::Id.eq(id))
+            .filter(scope_condition(
+                actor,
+                quota::Column::ProvinceCode,
+                quota::Column::CityCode,
+                quota::Column::CountyCode,
+            ))
+            .exec(&self.db)
+            .await?;
+        if deleted.rows_affected == 0 {
+            return Err(AppError::NotFound("未找到该任务指标".to_owned()));
+        }
+        Ok(())
+    }
+
+    /// The quotas of the targets within `code` that the actor may see, with live progress.
+    pub(crate) async fn quota_progress(
+        &self,
+        actor: &Actor,
+        campaign_id: i64,
+        code: &str,
+    ) -> Result<Vec<Value>, AppError> {
+        let path = locate(&self.db, code)
+            .await?
+            .map(|l| l.path)
+            .unwrap_or_default();
+        let mut query = quota::Entity::find()
+            .filter(quota::Column::CampaignId.eq(campaign_id))
+            .filter(scope_condition(
+                actor,
+                quota::Column::ProvinceCode,
+                quota::Column::CityCode,
+                quota::Column::CountyCode,
+            ));
+        query = query.filter(area_condition(
+            &path,
+            quota::Column::ProvinceCode,
+            quota::Column::CityCode,
+            quota::Column::CountyCode,
+        ));
+        let rows = query
+            .order_by_asc(quota::Column::TargetKind)
+            .order_by_asc(quota::Column::TargetRef)
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(self.progress(row).await?);
+        }
+        Ok(out)
+    }
+
+    async fn progress(&self, row: &quota::Model) -> Result<Value, AppError> {
+        let (name, count) = match row.target_kind.as_str() {
+            "region" => {
+                let name = store::entities::region::Entity::find_by_id(row.target_ref.clone())
+                    .one(&self.db)
+                    .await?
+                    .map_or_else(|| "全国".to_owned(), |r| r.name);
+                let (d, key) = if row.section.is_empty() {
+                    (dim::STATUS, Status::Approved.as_str().to_owned())
+                } else {
+                    (dim::SECTION, row.section.clone())
+                };
+                let n = stat_count::Entity::find()
+                    .filter(stat_count::Column::CampaignId.eq(row.campaign_id))
+                    .filter(stat_count::Column::ScopeCode.eq(row.target_ref.clone()))
+                    .filter(stat_count::Column::Dim.eq(d))
+                    .filter(stat_count::Column::Key.eq(key))
+                    .one(&self.db)
+                    .await?
+                    .map_or(0, |c| c.n);
+                (name, n)
+            }
+            _ => {
+                let id: i64 = row.target_ref.parse().map_err(AppError::internal)?;
+                let name = org::Entity::find_by_id(id)
+                    .one(&self.db)
+                    .await?
+                    .map_or_else(String::new, |o| o.name);
+                let orgs = if row.include_system {
+                    self.org_system(id).await?
+                } else {
+                    vec![id]
+                };
+                let mut query = activity::Entity::find()
+                    .filter(activity::Column::CampaignId.eq(row.campaign_id))
+                    .filter(activity::Column::Status.eq(Status::Approved.as_str()))
+                    .filter(activity::Column::FirstHostId.is_in(orgs));
+                if !row.section.is_empty() {
+                    query = query.filter(activity::Column::Section.eq(row.section.clone()));
+                }
+                (
+                    name,
+                    i64::try_from(query.count(&self.db).await?).unwrap_or(i64::MAX),
+                )
+            }
+        };
+        Ok(json!({
+            "id": row.id,
+            "target_kind": row.target_kind,
+            "target_ref": row.target_ref,
+            "name": name,
+            "section": (!row.section.is_empty()).then_some(&row.section),
+            "target": row.target,
+            "include_system": row.include_system,
+            "count": count,
+            "percent": completion_percent(count, row.target),
+            "met": count >= row.target,
+        }))
+    }
+
+    /// An organisation and every organisation below it (系统), breadth first.
+    async fn org_system(&self, id: i64) -> Result<Vec<i64>, AppError> {
+        let mut all = vec![id];
+        let mut frontier = vec![id];
+        // Registries are a few levels deep; the bound guards against a cycle.
+        for _ in 0..8 {
+            if frontier.is_empty() {
+                break;
+            }
+            let children: Vec<i64> = org::Entity::find()
+                .filter(org::Column::ParentId.is_in(frontier))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|o| o.id)
+                .filter(|c| !all.contains(c))
+                .collect();
+            all.extend(&children);
+            frontier = children;
+        }
+        Ok(all)
+    }
+}

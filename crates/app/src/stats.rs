@@ -1,0 +1,315 @@
+//! Statistics for an administrator's area, read from rollups that every write keeps current
+//! (`domain::stats`): a dashboard reads a few hundred rows whatever the number of activities.
+
+use std::collections::BTreeMap;
+
+use domain::activity::ActivityDraft;
+use domain::region::{NATIONAL, RegionPath};
+use domain::review::Status;
+use domain::stats::{Facts, delta, dim};
+use serde::Serialize;
+use serde_json::{Value, json};
+use store::entities::{activity, stat_count, supplement};
+use store::sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
+use store::sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use crate::audit::area_condition;
+use crate::regions::locate;
+use crate::{Actor, App, AppError};
+
+/// The facts statistics count about a stored activity, with the real participants of its
+/// supplement read through the same connection (inside the write's transaction).
+pub(crate) async fn facts(
+    db: &impl ConnectionTrait,
+    row: &activity::Model,
+) -> Result<Facts, AppError> {
+    let draft: ActivityDraft = serde_json::from_str(&row.data).map_err(AppError::internal)?;
+    let real = supplement::Entity::find_by_id(row.id)
+        .one(db)
+        .await?
+        .and_then(|s| s.participants);
+    Ok(Facts {
+        status: Status::parse(&row.status).ok(),
+        path: RegionPath {
+            province: row.province_code.clone(),
+            city: row.city_code.clone(),
+            county: row.county_code.clone(),
+        },
+        section: row.section.clone(),
+        audiences: draft.audiences,
+        venue_type: row.venue_type.clone(),
+        mode: row.mode.clone(),
+        expected: row.expected_participants,
+        real,
+        funding_yuan: draft.funding_yuan,
+        scientists: draft.scientist_count,
+    })
+}
+
+/// Applies the change from `before` to `after` to the rollups of a campaign, in the
+/// caller's transaction. Cells are upserted in key order, so writers never deadlock.
+pub(crate) async fn shift(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    before: Option<&Facts>,
+    after: Option<&Facts>,
+) -> Result<(), AppError> {
+    add(db, campaign_id, delta(before, after)).await
+}
+
+async fn add(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    cells: BTreeMap<domain::stats::Cell, i64>,
+) -> Result<(), AppError> {
+    let cells: Vec<_> = cells.into_iter().collect();
+    // 150 cells of 5 values stay well under SQLite's limit on bound variables.
+    for chunk in cells.chunks(150) {
+        let mut insert = Query::insert();
+        insert.into_table(stat_count::Entity).columns([
+            stat_count::Column::CampaignId,
+            stat_count::Column::ScopeCode,
+            stat_count::Column::Dim,
+            stat_count::Column::Key,
+            stat_count::Column::N,
+        ]);
+        for ((scope, d, key), n) in chunk {
+            insert.values_panic([
+                campaign_id.into(),
+                scope.clone().into(),
+                (*d).into(),
+                key.clone().into(),
+                (*n).into(),
+            ]);
+        }
+        insert.on_conflict(
+            OnConflict::columns([
+                stat_count::Column::CampaignId,
+                stat_count::Column::ScopeCode,
+                stat_count::Column::Dim,
+                stat_count::Column::Key,
+            ])
+            .value(
+                stat_count::Column::N,
+                Expr::col((stat_count::Entity, stat_count::Column::N))
+                    .add(Expr::col((Alias::new("excluded"), stat_count::Column::N))),
+            )
+            .to_owned(),
+        );
+        db.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// Recomputes every rollup from the activities, for data loaded around the use cases (the
+/// benchmark's bulk insert) or as a repair. Reads in pages of a thousand.
+pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, AppError> {
+    stat_count::Entity::delete_many().exec(db).await?;
+    let mut after = 0_i64;
+    let mut seen = 0_u64;
+    loop {
+        let rows = activity::Entity::find()
+            .filter(activity::Column::Id.gt(after))
+            .order_by_asc(activity::Column::Id)
+            .limit(1000)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        let mut by_campaign: BTreeMap<i64, BTreeMap<domain::stats::Cell, i64>> = BTreeMap::new();
+        for row in &rows {
+            let cells = facts(db, row).await?.cells();
+            let into = by_campaign.entry(row.campaign_id).or_default();
+            for (cell, n) in cells {
+                *into.entry(cell).or_insert(0) += n;
+            }
+            seen += 1;
+        }
+        for (campaign_id, cells) in by_campaign {
+            add(db, campaign_id, cells).await?;
+        }
+    }
+    Ok(seen)
+}
+
+/// One child division's counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionCount {
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Approved activities.
+    pub count: i64,
+    /// Activities in any state but draft.
+    pub submitted: i64,
+}
+
+impl App {
+    /// Refuses anyone who is not an administrator of `code`'s area.
+    pub(crate) async fn govern_region(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<crate::regions::Located, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以查看统计".to_owned()));
+        }
+        let code = domain::region::parse_code(code).map_err(AppError::Malformed)?;
+        let located = locate(&self.db, &code)
+            .await?
+            .ok_or_else(|| AppError::NotFound("未找到该区划".to_owned()))?;
+        if !actor.governs(&located.path) {
+            return Err(AppError::Forbidden("无权查看该地区的数据".to_owned()));
+        }
+        Ok(located)
+    }
+
+    /// The region to report on when none is given: the actor's widest area.
+    pub fn home_region(actor: &Actor) -> String {
+        if actor.is_national_admin() {
+            return NATIONAL.to_owned();
+        }
+        let mut grants: Vec<_> = actor
+            .grants
+            .iter()
+            .filter_map(|g| g.role.governs().flatten().map(|l| (l, &g.region_code)))
+            .collect();
+        grants.sort();
+        grants
+            .first()
+            .map(|(_, code)| (*code).clone())
+            .unwrap_or_else(|| NATIONAL.to_owned())
+    }
+
+    /// `GET /api/v1/stats?region=CODE`: counts by state, section, child division, audience,
+    /// venue type and mode; participants, funding, science workers; a topic's count when
+    /// asked; quotas and summaries of the area.
+    pub async fn stats(
+        &self,
+        actor: &Actor,
+        region: Option<&str>,
+        topic: Option<&str>,
+    ) -> Result<Value, AppError> {
+        let code = region.map_or_else(|| App::home_region(actor), str::to_owned);
+        let located = self.govern_region(actor, &code).await?;
+        let campaign = self.current_campaign().await?;
+        let rows = stat_count::Entity::find()
+            .filter(stat_count::Column::CampaignId.eq(campaign.id))
+            .filter(stat_count::Column::ScopeCode.eq(code.clone()))
+            .all(&self.db)
+            .await?;
+        let mut by: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+        for r in &rows {
+            if r.n != 0 {
+                by.entry(dim_name(&r.dim))
+                    .or_default()
+                    .insert(r.key.clone(), json!(r.n));
+            }
+        }
+        let sum = |k: &str| {
+            rows.iter()
+                .find(|r| r.dim == dim::SUM && r.key == k)
+                .map_or(0, |r| r.n)
+        };
+        let mut out = json!({
+            "region": {"code": code, "level": located.level.map(|l| l.as_str())},
+            "campaign_id": campaign.id,
+            "by_status": by.remove("by_status").unwrap_or_default(),
+            "by_section": by.remove("by_section").unwrap_or_default(),
+            "by_audience": by.remove("by_audience").unwrap_or_default(),
+            "by_venue_type": by.remove("by_venue_type").unwrap_or_default(),
+            "by_mode": by.remove("by_mode").unwrap_or_default(),
+            "by_region": self.by_region(campaign.id, &code).await?,
+            "participants": {"expected": sum("expected"), "real": sum("real")},
+            "funding_yuan": sum("funding_yuan"),
+            "scientists": sum("scientists"),
+            "quotas": self.quota_progress(actor, campaign.id, &code).await?,
+            "summaries": self.summary_counts(campaign.id, &code).await?,
+        });
+        if let Some(topic) = topic.map(str::trim).filter(|t| !t.is_empty()) {
+            let count = self.topic_count(campaign.id, &located.path, topic).await?;
+            out["topic"] = json!({"keyword": topic, "count": count});
+        }
+        Ok(out)
+    }
+
+    async fn by_region(&self, campaign_id: i64, code: &str) -> Result<Vec<RegionCount>, AppError> {
+        let children = self.regions_under(Some(code)).await?;
+        if children.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = stat_count::Entity::find()
+            .filter(stat_count::Column::CampaignId.eq(campaign_id))
+            .filter(stat_count::Column::Dim.eq(dim::STATUS))
+            .filter(stat_count::Column::ScopeCode.is_in(children.iter().map(|c| c.code.clone())))
+            .all(&self.db)
+            .await?;
+        Ok(children
+            .into_iter()
+            .map(|c| {
+                let mine = rows.iter().filter(|r| r.scope_code == c.code);
+                let (mut count, mut submitted) = (0, 0);
+                for r in mine {
+                    if r.key == Status::Approved.as_str() {
+                        count += r.n;
+                    }
+                    if r.key != Status::Draft.as_str() {
+                        submitted += r.n;
+                    }
+                }
+                RegionCount {
+                    code: c.code,
+                    name: c.name,
+                    count,
+                    submitted,
+                }
+            })
+            .collect())
+    }
+
+    /// Approved activities of the area whose name holds `keyword` (食品安全 and the like).
+    /// A scan of the area's activities: cheap for a county or a city, slow for the nation.
+    async fn topic_count(
+        &self,
+        campaign_id: i64,
+        path: &RegionPath,
+        keyword: &str,
+    ) -> Result<u64, AppError> {
+        if keyword.chars().count() > 20 {
+            return Err(AppError::Malformed("关键词不能超过20字".to_owned()));
+        }
+        let escaped = keyword
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let mut query = activity::Entity::find()
+            .filter(activity::Column::CampaignId.eq(campaign_id))
+            .filter(activity::Column::Status.eq(Status::Approved.as_str()))
+            .filter(Expr::col(activity::Column::Name).like(
+                store::sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'),
+            ));
+        query = query.filter(area_condition(
+            path,
+            activity::Column::ProvinceCode,
+            activity::Column::CityCode,
+            activity::Column::CountyCode,
+        ));
+        Ok(query.count(&self.db).await?)
+    }
+}
+
+/// The answer's name for a stored dimension.
+fn dim_name(d: &str) -> &'static str {
+    match d {
+        dim::STATUS => "by_status",
+        dim::SECTION => "by_section",
+        dim::AUDIENCE => "by_audience",
+        dim::VENUE => "by_venue_type",
+        dim::MODE => "by_mode",
+        _ => "sums",
+    }
+}

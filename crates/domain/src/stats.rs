@@ -1,0 +1,209 @@
+//! What one activity adds to the statistics of each division it lies in. Statistics are kept
+//! as rollups: every write subtracts the activity's old contribution and adds its new one, so
+//! that a dashboard reads a few hundred rows instead of scanning a million activities.
+
+use std::collections::BTreeMap;
+
+use crate::region::{NATIONAL, RegionPath};
+use crate::review::Status;
+
+/// The facts about an activity that statistics count.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Facts {
+    /// Review state.
+    pub status: Option<Status>,
+    /// Where it is (its own division, not its sessions', so that each counts once).
+    pub path: RegionPath,
+    /// Section key.
+    pub section: Option<String>,
+    /// Audience keys.
+    pub audiences: Vec<String>,
+    /// Venue type.
+    pub venue_type: Option<String>,
+    /// Mode.
+    pub mode: Option<String>,
+    /// Expected participants.
+    pub expected: Option<i64>,
+    /// Real participants, from the supplement.
+    pub real: Option<i64>,
+    /// Funding in yuan.
+    pub funding_yuan: Option<f64>,
+    /// Science workers taking part.
+    pub scientists: Option<i64>,
+}
+
+/// A rollup cell: division, dimension, value.
+pub type Cell = (String, &'static str, String);
+
+/// Dimension names, as stored and answered.
+pub mod dim {
+    /// Count by review state (every state, drafts included).
+    pub const STATUS: &str = "status";
+    /// Count of approved activities by section.
+    pub const SECTION: &str = "section";
+    /// Count of approved activities by audience.
+    pub const AUDIENCE: &str = "audience";
+    /// Count of approved activities by venue type.
+    pub const VENUE: &str = "venue";
+    /// Count of approved activities by mode.
+    pub const MODE: &str = "mode";
+    /// Sums over approved activities: `expected`, `real`, `funding_yuan`, `scientists`.
+    pub const SUM: &str = "sum";
+}
+
+impl Facts {
+    /// The cells this activity adds to, with how much. Everything but the count by state
+    /// is over approved activities only: what was really held.
+    pub fn cells(&self) -> BTreeMap<Cell, i64> {
+        let mut out = BTreeMap::new();
+        let Some(status) = self.status else {
+            return out;
+        };
+        let scopes: Vec<String> = std::iter::once(NATIONAL.to_owned())
+            .chain(self.path.codes())
+            .collect();
+        let mut values: Vec<(&'static str, String, i64)> =
+            vec![(dim::STATUS, status.as_str().to_owned(), 1)];
+        if status == Status::Approved {
+            let keyed = [
+                (dim::SECTION, &self.section),
+                (dim::VENUE, &self.venue_type),
+                (dim::MODE, &self.mode),
+            ];
+            for (d, v) in keyed {
+                if let Some(v) = v {
+                    values.push((d, v.clone(), 1));
+                }
+            }
+            for a in &self.audiences {
+                values.push((dim::AUDIENCE, a.clone(), 1));
+            }
+            let funding = self.funding_yuan.map(|f| f.round() as i64);
+            let sums = [
+                ("expected", self.expected),
+                ("real", self.real),
+                ("funding_yuan", funding),
+                ("scientists", self.scientists),
+            ];
+            for (k, v) in sums {
+                if let Some(v) = v.filter(|v| *v != 0) {
+                    values.push((dim::SUM, k.to_owned(), v));
+                }
+            }
+        }
+        for scope in &scopes {
+            for (d, k, n) in &values {
+                *out.entry((scope.clone(), *d, k.clone())).or_insert(0) += n;
+            }
+        }
+        out
+    }
+}
+
+/// What changes in the rollups when an activity goes from `before` to `after` (either
+/// absent for a creation or a deletion); cells that do not change are left out. Ordered, so
+/// that concurrent writers lock rows in the same order.
+pub fn delta(before: Option<&Facts>, after: Option<&Facts>) -> BTreeMap<Cell, i64> {
+    let mut out = after.map(Facts::cells).unwrap_or_default();
+    for (cell, n) in before.map(Facts::cells).unwrap_or_default() {
+        *out.entry(cell).or_insert(0) -= n;
+    }
+    out.retain(|_, n| *n != 0);
+    out
+}
+
+/// Completion of a quota, in per cent (at most 100 for the bar; the count itself may pass).
+pub fn completion_percent(count: i64, target: i64) -> i64 {
+    if target <= 0 {
+        return 100;
+    }
+    (count.saturating_mul(100) / target).clamp(0, 100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn approved_in_county() -> Facts {
+        Facts {
+            status: Some(Status::Approved),
+            path: RegionPath {
+                province: Some("110000".into()),
+                city: Some("110100".into()),
+                county: Some("110101".into()),
+            },
+            section: Some("lecture".into()),
+            audiences: vec!["students".into(), "elderly".into()],
+            venue_type: Some("school".into()),
+            mode: Some("offline".into()),
+            expected: Some(100),
+            real: Some(80),
+            funding_yuan: Some(1234.6),
+            scientists: Some(3),
+        }
+    }
+
+    #[test]
+    fn an_approved_activity_counts_in_the_nation_and_each_of_its_divisions() {
+        let cells = approved_in_county().cells();
+        for scope in ["000000", "110000", "110100", "110101"] {
+            assert_eq!(
+                cells.get(&(scope.to_owned(), dim::STATUS, "approved".to_owned())),
+                Some(&1)
+            );
+            assert_eq!(
+                cells.get(&(scope.to_owned(), dim::SUM, "funding_yuan".to_owned())),
+                Some(&1235)
+            );
+            assert_eq!(
+                cells.get(&(scope.to_owned(), dim::AUDIENCE, "elderly".to_owned())),
+                Some(&1)
+            );
+        }
+    }
+
+    #[test]
+    fn a_draft_counts_only_by_state() {
+        let draft = Facts {
+            status: Some(Status::Draft),
+            ..approved_in_county()
+        };
+        let cells = draft.cells();
+        assert!(cells.keys().all(|(_, d, _)| *d == dim::STATUS));
+        assert_eq!(cells.len(), 4);
+    }
+
+    #[test]
+    fn a_transition_moves_one_count_from_state_to_state_and_nothing_else() {
+        let before = Facts {
+            status: Some(Status::NationalReview),
+            ..approved_in_county()
+        };
+        let after = Facts {
+            real: None,
+            ..approved_in_county()
+        };
+        let d = delta(Some(&before), Some(&after));
+        assert_eq!(
+            d.get(&(
+                "110101".to_owned(),
+                dim::STATUS,
+                "national_review".to_owned()
+            )),
+            Some(&-1)
+        );
+        assert_eq!(
+            d.get(&("000000".to_owned(), dim::STATUS, "approved".to_owned())),
+            Some(&1)
+        );
+        let unchanged = delta(Some(&after), Some(&after));
+        assert!(unchanged.is_empty());
+    }
+
+    #[test]
+    fn quota_completion_is_capped_for_the_bar() {
+        assert_eq!(completion_percent(5, 10), 50);
+        assert_eq!(completion_percent(15, 10), 100);
+        assert_eq!(completion_percent(0, 0), 100);
+    }
+}
