@@ -8,7 +8,9 @@ use domain::region::RegionPath;
 use domain::role::Role;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use store::entities::{activity, nomination as entity, nomination_opinion as opinion, org, user};
+use store::entities::{
+    activity, nomination as entity, nomination_opinion as opinion, org, supplement, user,
+};
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -490,6 +492,49 @@ impl App {
             Some(n) => Ok(Some(self.nomination_view(n.id).await?)),
             None => Ok(None),
         }
+    }
+
+    /// Approved activities of the actor's areas whose supplement is complete, newest first,
+    /// each with its nomination if it has one: what an association may put forward.
+    pub async fn nomination_candidates(
+        &self,
+        actor: &Actor,
+        limit: u64,
+    ) -> Result<Vec<Value>, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以查看推荐名单".to_owned()));
+        }
+        let complete = Query::select()
+            .column(supplement::Column::ActivityId)
+            .from(supplement::Entity)
+            .and_where(Expr::col(supplement::Column::CompletedAt).is_not_null())
+            .to_owned();
+        let rows = activity::Entity::find()
+            .filter(activity::Column::Status.eq("approved"))
+            .filter(scope_condition(
+                actor,
+                activity::Column::ProvinceCode,
+                activity::Column::CityCode,
+                activity::Column::CountyCode,
+            ))
+            .filter(Expr::col(activity::Column::Id).in_subquery(complete))
+            .order_by_desc(activity::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let n = self
+                .find_nomination(row.campaign_id, Target::Activity(row.id))
+                .await?;
+            out.push(json!({
+                "id": row.id,
+                "name": row.name,
+                "nomination_level": n.as_ref().map(|n| n.level.clone()),
+                "nomination_status": n.as_ref().map(|n| n.status.clone()),
+            }));
+        }
+        Ok(out)
     }
 
     /// `PUT /api/v1/activities/{id}/excellence-intent {intended}`: the host marks (or

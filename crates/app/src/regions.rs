@@ -124,6 +124,17 @@ impl App {
         Ok(rows.into_iter().map(RegionView::from).collect())
     }
 
+    /// The name of a division (`全国` for `000000`; empty when unknown).
+    pub async fn region_name(&self, code: &str) -> Result<String, AppError> {
+        if code == NATIONAL {
+            return Ok("全国".to_owned());
+        }
+        Ok(entity::Entity::find_by_id(code.to_owned())
+            .one(&self.db)
+            .await?
+            .map_or_else(String::new, |r| r.name))
+    }
+
     /// Resolves a code given by a user for field `field`: 422 when malformed or unknown.
     pub async fn locate_for(&self, field: &str, raw: &str) -> Result<(String, Located), String> {
         let code = region::parse_code(raw)?;

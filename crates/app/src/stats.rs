@@ -26,11 +26,16 @@ pub(crate) async fn facts(
     db: &impl ConnectionTrait,
     row: &activity::Model,
 ) -> Result<Facts, AppError> {
-    let draft: ActivityDraft = serde_json::from_str(&row.data).map_err(AppError::internal)?;
     let real = supplement::Entity::find_by_id(row.id)
         .one(db)
         .await?
         .and_then(|s| s.participants);
+    facts_with(row, real)
+}
+
+/// The facts of a stored activity given its real participants.
+fn facts_with(row: &activity::Model, real: Option<i64>) -> Result<Facts, AppError> {
+    let draft: ActivityDraft = serde_json::from_str(&row.data).map_err(AppError::internal)?;
     Ok(Facts {
         status: Status::parse(&row.status).ok(),
         path: RegionPath {
@@ -119,9 +124,16 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, AppError> {
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
+        let real: std::collections::HashMap<i64, i64> = supplement::Entity::find()
+            .filter(supplement::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|s| s.participants.map(|p| (s.activity_id, p)))
+            .collect();
         let mut by_campaign: BTreeMap<i64, BTreeMap<domain::stats::Cell, i64>> = BTreeMap::new();
         for row in &rows {
-            let cells = facts(db, row).await?.cells();
+            let cells = facts_with(row, real.get(&row.id).copied())?.cells();
             let into = by_campaign.entry(row.campaign_id).or_default();
             for (cell, n) in cells {
                 *into.entry(cell).or_insert(0) += n;

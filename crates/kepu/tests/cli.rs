@@ -18,6 +18,7 @@ store::on_both_backends!(
     configuration_layers,
     the_demo_fills_every_state,
     bench_data_is_realistic_and_repeatable,
+    a_reminder_survives_a_crash_and_is_sent_once,
 );
 
 struct Env {
@@ -431,4 +432,96 @@ async fn bench_data_is_realistic_and_repeatable(backend: Backend) {
         same["items"][0]["name"], first,
         "a fixed seed makes the same data"
     );
+}
+
+/// Reminder texts in the outbox.
+fn texts(env: &Env) -> usize {
+    std::fs::read_to_string(env.dir.join("sms-outbox.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| l.contains("补充信息还有"))
+        .count()
+}
+
+/// Waits up to 20 s for `check`.
+fn eventually(check: impl Fn() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+async fn a_reminder_survives_a_crash_and_is_sent_once(backend: Backend) {
+    use store::sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let env = Env::new(backend).await;
+    // Schedule: an approved activity that ended four days ago (supplement due in six days,
+    // so the seven-day reminder is due now), marked 拟推优 by its host.
+    let id = {
+        let config = app::Config {
+            database_url: Some(env.db.url.clone()),
+            data_dir: env.dir.clone(),
+            ..app::Config::default()
+        };
+        let sms = std::sync::Arc::new(app::sms::OutboxSender::new(&env.dir));
+        let app = app::App::start(config, std::sync::Arc::new(app::SystemClock), sms)
+            .await
+            .unwrap();
+        let owner = app
+            .add_user("13800138000", "王老师", None, None, None)
+            .await
+            .unwrap();
+        let campaign = app.current_campaign().await.unwrap();
+        let now = chrono::Utc::now();
+        let row = store::entities::activity::ActiveModel {
+            campaign_id: Set(campaign.id),
+            owner_id: Set(owner),
+            status: Set("approved".to_owned()),
+            version: Set(1),
+            data: Set("{}".to_owned()),
+            name: Set("社区科普日".to_owned()),
+            start_at: Set(Some(now - chrono::Duration::days(4))),
+            end_at: Set(Some(now - chrono::Duration::days(4))),
+            reservable: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            audience_mask: Set(0),
+            excellence_intent: Set(false),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let host = app::Actor {
+            user_id: owner,
+            name: None,
+            grants: Vec::new(),
+        };
+        app.set_excellence_intent(&host, row.id, true)
+            .await
+            .unwrap();
+        row.id
+    };
+    assert!(id > 0);
+
+    // Stop: a server whose worker would first run in an hour is killed before sending.
+    let (server, _) = env.serve(&[("KEPU__JOBS_EVERY_SECONDS", "3600")]);
+    drop(server);
+    assert_eq!(texts(&env), 0, "nothing was sent before the crash");
+
+    // Restart two instances at once: the reminder goes out, once.
+    let (first, _) = env.serve(&[("KEPU__JOBS_EVERY_SECONDS", "1")]);
+    let (second, _) = env.serve(&[("KEPU__JOBS_EVERY_SECONDS", "1")]);
+    assert!(
+        eventually(|| texts(&env) >= 1),
+        "the reminder was never sent"
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    drop((first, second));
+    let (_third, _) = env.serve(&[("KEPU__JOBS_EVERY_SECONDS", "1")]);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(texts(&env), 1, "sent exactly once");
 }

@@ -28,7 +28,7 @@ pub fn router(app: App) -> Router {
         .saturating_add(1024 * 1024);
     Router::new()
         .merge(api::routes(upload_limit))
-        .merge(pages::routes())
+        .merge(pages::routes(upload_limit))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(security::cross_site_check))
         .layer(CatchPanicLayer::custom(error::panic_response))

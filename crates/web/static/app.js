@@ -64,6 +64,38 @@
     return input ? input.value : "";
   };
 
+  document.querySelectorAll("button[data-confirm]").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      if (!window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+    });
+  });
+
+  // The supplement: what was typed survives an upload (which reloads the page).
+  var upload = document.getElementById("upload-form");
+  var supplement = document.getElementById("supplement-form");
+  if (upload && supplement) {
+    var key = "kepu-typed:" + supplement.action;
+    var kept = sessionStorage.getItem(key);
+    if (kept) {
+      sessionStorage.removeItem(key);
+      JSON.parse(kept).forEach(function (pair) {
+        var field = supplement.elements.namedItem(pair[0]);
+        if (field && field.type === "checkbox") field.checked = pair[1] === "on";
+        else if (field && "value" in field) field.value = pair[1];
+      });
+    }
+    upload.addEventListener("submit", function () {
+      var typed = [];
+      ["participants", "media_links", "basic", "outcomes", "highlights", "resources", "lessons"].forEach(function (name) {
+        var field = supplement.elements.namedItem(name);
+        if (field) typed.push([name, field.value]);
+      });
+      var intent = supplement.elements.namedItem("excellence_intent");
+      if (intent) typed.push(["excellence_intent", intent.checked ? "on" : ""]);
+      sessionStorage.setItem(key, JSON.stringify(typed));
+    });
+  }
+
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.getAttribute("data-confirm"))) event.preventDefault();

@@ -2,6 +2,8 @@
 
 mod account;
 mod activities;
+mod after;
+mod charts;
 mod home;
 mod portal;
 mod review;
@@ -19,8 +21,8 @@ use axum::routing::{get, post};
 use crate::caller::{session_cookie, session_set_cookie};
 use crate::error::{ApiError, classify};
 
-/// Every page route.
-pub fn routes() -> Router<App> {
+/// Every page route; `upload_limit` bounds the supplement's video uploads.
+pub fn routes(upload_limit: usize) -> Router<App> {
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(account::login_page).post(account::log_in))
@@ -41,6 +43,21 @@ pub fn routes() -> Router<App> {
             post(activities::poster).layer(DefaultBodyLimit::max(4 * 1024 * 1024)),
         )
         .route("/my/activities/{id}/{action}", post(activities::act))
+        .route(
+            "/my/activities/{id}/supplement",
+            get(after::supplement).post(after::save_supplement),
+        )
+        .route(
+            "/my/activities/{id}/supplement/media",
+            post(after::supplement_media).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/nominations", get(after::nominations))
+        .route(
+            "/nominations/activity/{id}",
+            get(after::nomination).post(after::nominate),
+        )
+        .route("/nominations/{id}/print", get(after::print))
+        .route("/dashboard", get(after::dashboard))
         .route("/review", get(review::queue))
         .route("/review/decisions", post(review::decide_many))
         .route("/review/{id}", get(review::item).post(review::decide))
