@@ -318,6 +318,125 @@ impl App {
     }
 }
 
+impl App {
+    /// `GET /api/v1/stats.xlsx?region=CODE`: every table of the statistics, one sheet each.
+    pub async fn stats_xlsx(
+        &self,
+        actor: &Actor,
+        region: Option<&str>,
+    ) -> Result<Vec<u8>, AppError> {
+        let s = self.stats(actor, region, None).await?;
+        let campaign = self.current_campaign().await?;
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let mut table =
+            |name: &str, head: &[&str], rows: Vec<Vec<Value>>| -> Result<(), XlsxError> {
+                let sheet = workbook.add_worksheet();
+                sheet.set_name(name)?;
+                for (col, h) in (0_u16..).zip(head) {
+                    sheet.set_column_width(col, 20)?;
+                    sheet.write_string_with_format(0, col, *h, &bold)?;
+                }
+                for (row, cells) in (1_u32..).zip(rows) {
+                    for (col, cell) in (0_u16..).zip(cells) {
+                        match cell {
+                            Value::Number(n) => {
+                                sheet.write_number(row, col, n.as_f64().unwrap_or(0.0))?
+                            }
+                            other => {
+                                sheet.write_string(row, col, other.as_str().unwrap_or_default())?
+                            }
+                        };
+                    }
+                }
+                Ok(())
+            };
+        let pairs = |v: &Value, label: &dyn Fn(&str) -> String| -> Vec<Vec<Value>> {
+            v.as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, n)| vec![json!(label(k)), n.clone()])
+                .collect()
+        };
+        let same = |k: &str| k.to_owned();
+        let status =
+            |k: &str| Status::parse(k).map_or_else(|_| k.to_owned(), |s| s.label().to_owned());
+        let section = |k: &str| {
+            campaign
+                .rules
+                .section(k)
+                .map_or_else(|| k.to_owned(), |s| s.name.clone())
+        };
+        let regions = s["by_region"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                vec![
+                    r["name"].clone(),
+                    r["count"].clone(),
+                    r["submitted"].clone(),
+                ]
+            })
+            .collect();
+        let totals = vec![
+            vec![json!("预计参与人数"), s["participants"]["expected"].clone()],
+            vec![json!("实际参与人数"), s["participants"]["real"].clone()],
+            vec![json!("经费（元）"), s["funding_yuan"].clone()],
+            vec![json!("参与科技工作者"), s["scientists"].clone()],
+            vec![json!("已提交工作总结"), s["summaries"]["submitted"].clone()],
+        ];
+        let quotas = s["quotas"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|q| {
+                vec![
+                    q["name"].clone(),
+                    q["section"]
+                        .as_str()
+                        .map_or(json!("全部"), |k| json!(section(k))),
+                    q["target"].clone(),
+                    q["count"].clone(),
+                    q["percent"].clone(),
+                ]
+            })
+            .collect();
+        (|| -> Result<(), XlsxError> {
+            table("总计", &["项目", "数量"], totals)?;
+            table("按地区", &["地区", "已通过", "已提交"], regions)?;
+            table("按状态", &["状态", "数量"], pairs(&s["by_status"], &status))?;
+            table(
+                "按板块",
+                &["板块", "已通过"],
+                pairs(&s["by_section"], &section),
+            )?;
+            table(
+                "按对象",
+                &["面向对象", "已通过"],
+                pairs(&s["by_audience"], &same),
+            )?;
+            table(
+                "按场所",
+                &["场所类型", "已通过"],
+                pairs(&s["by_venue_type"], &same),
+            )?;
+            table(
+                "按形式",
+                &["活动形式", "已通过"],
+                pairs(&s["by_mode"], &same),
+            )?;
+            table(
+                "任务指标",
+                &["对象", "板块", "指标", "已完成", "完成率%"],
+                quotas,
+            )
+        })()
+        .map_err(xlsx_error)?;
+        workbook.save_to_buffer().map_err(xlsx_error)
+    }
+}
+
 /// Writes the heading and every page sent, then saves the workbook to an unnamed file.
 fn write_table(
     dir: &std::path::Path,

@@ -183,10 +183,7 @@ impl App {
     async fn progress(&self, row: &quota::Model) -> Result<Value, AppError> {
         let (name, count) = match row.target_kind.as_str() {
             "region" => {
-                let name = store::entities::region::Entity::find_by_id(row.target_ref.clone())
-                    .one(&self.db)
-                    .await?
-                    .map_or_else(|| "全国".to_owned(), |r| r.name);
+                let name = self.region_name(&row.target_ref).await?;
                 let (d, key) = if row.section.is_empty() {
                     (dim::STATUS, Status::Approved.as_str().to_owned())
                 } else {
@@ -226,8 +223,29 @@ impl App {
                 )
             }
         };
+        let allocated = if row.target_kind == "region" {
+            let children: Vec<String> = self
+                .regions_under(Some(&row.target_ref))
+                .await?
+                .into_iter()
+                .map(|r| r.code)
+                .collect();
+            quota::Entity::find()
+                .filter(quota::Column::CampaignId.eq(row.campaign_id))
+                .filter(quota::Column::TargetKind.eq("region"))
+                .filter(quota::Column::Section.eq(row.section.clone()))
+                .filter(quota::Column::TargetRef.is_in(children))
+                .all(&self.db)
+                .await?
+                .iter()
+                .map(|q| q.target)
+                .sum::<i64>()
+        } else {
+            0
+        };
         Ok(json!({
             "id": row.id,
+            "allocated_to_children": allocated,
             "target_kind": row.target_kind,
             "target_ref": row.target_ref,
             "name": name,

@@ -129,10 +129,7 @@ impl App {
                         "只有本级科协管理员可以填报本地区的工作总结".to_owned(),
                     ));
                 }
-                let name = store::entities::region::Entity::find_by_id(reference.to_owned())
-                    .one(&self.db)
-                    .await?
-                    .map_or_else(String::new, |r| r.name);
+                let name = self.region_name(reference).await?;
                 Ok((name, located.path))
             }
             "unit" | "society" => {
@@ -257,10 +254,7 @@ impl App {
         let campaign = self.current_campaign().await?;
         let mut scopes: Vec<(String, String, String)> = Vec::new();
         if let Some(level) = located.level {
-            let name = store::entities::region::Entity::find_by_id(code.to_owned())
-                .one(&self.db)
-                .await?
-                .map_or_else(String::new, |r| r.name);
+            let name = self.region_name(code).await?;
             scopes.push((kind_of(level).to_owned(), code.to_owned(), name));
         }
         for child in self.regions_under(Some(code)).await? {

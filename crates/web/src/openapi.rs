@@ -57,6 +57,7 @@ use crate::api;
         api::after::nomination,
         api::after::nomination_form,
         api::after::stats,
+        api::after::stats_xlsx,
         api::after::export_activities,
         api::after::import_activities,
         api::after::set_quota,

@@ -186,6 +186,19 @@ pub async fn stats(
     ))
 }
 
+/// `GET /api/v1/stats.xlsx?region=CODE`: the statistics' tables, one sheet each.
+#[utoipa::path(get, path = "/api/v1/stats.xlsx", responses((status = 200, description = "统计表 xlsx")))]
+pub async fn stats_xlsx(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    q: Result<Query<RegionQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q?;
+    let bytes = app.stats_xlsx(&actor, q.region.as_deref()).await?;
+    let len = u64::try_from(bytes.len()).ok();
+    Ok(xlsx_download("活动统计.xlsx", Body::from(bytes), len))
+}
+
 /// `GET /api/v1/exports/activities.xlsx?region=&status=&section=`: streamed from a
 /// temporary file written in constant memory.
 #[utoipa::path(get, path = "/api/v1/exports/activities.xlsx", responses((status = 200, description = "活动项目汇总表 xlsx")))]

@@ -88,6 +88,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             get(after::nomination_form),
         )
         .route("/api/v1/stats", get(after::stats))
+        .route("/api/v1/stats.xlsx", get(after::stats_xlsx))
         .route(
             "/api/v1/exports/activities.xlsx",
             get(after::export_activities),

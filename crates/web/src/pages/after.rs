@@ -500,6 +500,7 @@ impl Panel {
 }
 
 struct QuotaLine {
+    allocated: i64,
     name: String,
     section: String,
     count: i64,
@@ -620,6 +621,7 @@ pub async fn dashboard(
                 let count = q["count"].as_i64().unwrap_or(0);
                 let target = q["target"].as_i64().unwrap_or(0);
                 QuotaLine {
+                    allocated: q["allocated_to_children"].as_i64().unwrap_or(0),
                     bar: charts::progress(&name, count, target),
                     section: q["section"]
                         .as_str()

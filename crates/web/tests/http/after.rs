@@ -135,6 +135,40 @@ async fn statistics_follow_every_write_and_stay_in_scope(backend: Backend) {
     assert_eq!(nation["participants"]["real"], 0);
     assert_eq!(region_count(&nation, "410000"), 0);
 
+    // Every table exports to a spreadsheet.
+    let book =
+        w.t.get_as(&w.henan, "/api/v1/stats.xlsx?region=411200")
+            .await;
+    assert_eq!(book.status, StatusCode::OK, "{}", book.text);
+    let mut reader: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(book.bytes.clone())).unwrap();
+    assert_eq!(
+        reader.sheet_names(),
+        [
+            "总计",
+            "按地区",
+            "按状态",
+            "按板块",
+            "按对象",
+            "按场所",
+            "按形式",
+            "任务指标"
+        ]
+    );
+    let by_region = reader.worksheet_range("按地区").unwrap();
+    let hubin: Vec<String> = by_region
+        .rows()
+        .find(|r| r[0] == "湖滨区")
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(hubin, ["湖滨区", "0", "0"], "withdrawn: nothing approved");
+    let outside =
+        w.t.get_as(&w.shaanxi, "/api/v1/stats.xlsx?region=411200")
+            .await;
+    assert_eq!(outside.status, StatusCode::FORBIDDEN);
+
     // The rollups kept by each write equal a recount from scratch.
     let kept = stats(&w, &w.national, "").await;
     app::stats::rebuild(&w.t.app.db).await.unwrap();
