@@ -91,6 +91,7 @@ impl App {
             rules_cache: Arc::default(),
         };
         app.ensure_current_campaign().await?;
+        stats::rebuild_if_missing(&app.db).await?;
         Ok(app)
     }
 }

@@ -6,7 +6,7 @@ use domain::activity::audience_bit;
 use domain::review::Status;
 use serde::Deserialize;
 use serde_json::Value;
-use store::entities::{activity as entity, activity_region, activity_session};
+use store::entities::{activity as entity, activity_region, activity_session, stat_count};
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
@@ -241,30 +241,37 @@ impl App {
             // every match.
             let upcoming = select.clone().filter(entity::Column::EndAt.gte(now));
             let past = select.filter(entity::Column::EndAt.lt(now));
-            let ahead = upcoming.clone().count(&self.db).await?;
-            let total = ahead + past.clone().count(&self.db).await?;
-            let mut rows = Vec::new();
-            if page.offset() < ahead {
-                rows = upcoming
-                    .order_by(entity::Column::EndAt, Order::Asc)
-                    .order_by(entity::Column::Id, Order::Asc)
-                    .offset(page.offset())
-                    .limit(page.per_page)
-                    .all(&self.db)
-                    .await?;
-            }
+            let mut rows = upcoming
+                .clone()
+                .order_by(entity::Column::EndAt, Order::Asc)
+                .order_by(entity::Column::Id, Order::Asc)
+                .offset(page.offset())
+                .limit(page.per_page)
+                .all(&self.db)
+                .await?;
             let wanted = page.per_page.saturating_sub(rows.len() as u64);
             if wanted > 0 {
-                let skip = page.offset().saturating_sub(ahead);
+                // The page reaches past the upcoming ones: how many there are is known
+                // from this page unless it began beyond them.
+                let ahead = if rows.is_empty() && page.offset() > 0 {
+                    upcoming.clone().count(&self.db).await?
+                } else {
+                    page.offset() + rows.len() as u64
+                };
                 rows.extend(
-                    past.order_by(entity::Column::EndAt, Order::Desc)
+                    past.clone()
+                        .order_by(entity::Column::EndAt, Order::Desc)
                         .order_by(entity::Column::Id, Order::Desc)
-                        .offset(skip)
+                        .offset(page.offset().saturating_sub(ahead))
                         .limit(wanted)
                         .all(&self.db)
                         .await?,
                 );
             }
+            let total = match self.listed_total(q).await? {
+                Some(total) => total,
+                None => upcoming.count(&self.db).await? + past.count(&self.db).await?,
+            };
             return self.public_page(rows, total, page, None).await;
         };
         let mut rows = rows;
@@ -304,6 +311,38 @@ impl App {
             .await
     }
 
+    /// The number of public activities matching a query whose only filters are a division
+    /// and a section, from the rollups (summed over campaigns); `None` for other queries.
+    async fn listed_total(&self, q: &PublicQuery) -> Result<Option<u64>, AppError> {
+        let others = [
+            &q.q,
+            &q.from,
+            &q.to,
+            &q.mode,
+            &q.audience,
+            &q.venue_type,
+            &q.reservable,
+            &q.near,
+            &q.within_km,
+        ];
+        if others.iter().any(|f| nonempty(f).is_some()) {
+            return Ok(None);
+        }
+        let scope = nonempty(&q.region).unwrap_or(domain::region::NATIONAL);
+        let key = nonempty(&q.section).unwrap_or(domain::stats::ALL);
+        let total: Option<i64> = stat_count::Entity::find()
+            .select_only()
+            .column_as(sum_as_bigint(stat_count::Column::N), "n")
+            .filter(stat_count::Column::ScopeCode.eq(scope))
+            .filter(stat_count::Column::Dim.eq(domain::stats::dim::LISTED))
+            .filter(stat_count::Column::Key.eq(key))
+            .into_tuple::<Option<i64>>()
+            .one(&self.db)
+            .await?
+            .flatten();
+        Ok(Some(u64::try_from(total.unwrap_or(0)).unwrap_or(0)))
+    }
+
     async fn public_page(
         &self,
         rows: Vec<entity::Model>,
@@ -328,6 +367,16 @@ impl App {
     }
 }
 
+/// `COALESCE(SUM(col), 0)` as a 64-bit integer on both backends (PostgreSQL sums
+/// `BIGINT` into `NUMERIC`).
+fn sum_as_bigint(col: impl store::sea_orm::sea_query::IntoColumnRef) -> Expr {
+    use store::sea_orm::sea_query::Func;
+    Expr::from(Func::cast_as(
+        Func::coalesce([Expr::col(col).sum(), Expr::val(0)]),
+        store::sea_orm::sea_query::Alias::new("BIGINT"),
+    ))
+}
+
 /// The home page's live counters.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Counters {
@@ -344,7 +393,6 @@ pub struct Counters {
 impl App {
     /// Counts over approved activities, for the home page.
     pub async fn counters(&self) -> Result<Counters, AppError> {
-        use store::sea_orm::sea_query::Func;
         let row: Option<(i64, i64, i64, Option<i64>)> = entity::Entity::find()
             .select_only()
             .column_as(Expr::col(entity::Column::Id).count(), "activities")
@@ -357,13 +405,7 @@ impl App {
                 "cities",
             )
             .column_as(
-                Expr::from(Func::cast_as(
-                    Func::coalesce([
-                        Expr::col(entity::Column::ExpectedParticipants).sum(),
-                        Expr::val(0),
-                    ]),
-                    store::sea_orm::sea_query::Alias::new("BIGINT"),
-                )),
+                sum_as_bigint(entity::Column::ExpectedParticipants),
                 "expected",
             )
             .filter(entity::Column::Status.eq(Status::Approved.as_str()))

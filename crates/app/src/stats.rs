@@ -9,11 +9,11 @@ use domain::review::Status;
 use domain::stats::{Facts, delta, dim};
 use serde::Serialize;
 use serde_json::{Value, json};
-use store::entities::{activity, stat_count, supplement};
+use store::entities::{activity, activity_region, stat_count, supplement};
 use store::sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use store::sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use crate::audit::area_condition;
@@ -30,11 +30,22 @@ pub(crate) async fn facts(
         .one(db)
         .await?
         .and_then(|s| s.participants);
-    facts_with(row, real)
+    let listed = activity_region::Entity::find()
+        .filter(activity_region::Column::ActivityId.eq(row.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
+    facts_with(row, real, listed)
 }
 
-/// The facts of a stored activity given its real participants.
-fn facts_with(row: &activity::Model, real: Option<i64>) -> Result<Facts, AppError> {
+/// The facts of a stored activity given its real participants and listed divisions.
+fn facts_with(
+    row: &activity::Model,
+    real: Option<i64>,
+    listed_in: Vec<String>,
+) -> Result<Facts, AppError> {
     let draft: ActivityDraft = serde_json::from_str(&row.data).map_err(AppError::internal)?;
     Ok(Facts {
         status: Status::parse(&row.status).ok(),
@@ -51,6 +62,7 @@ fn facts_with(row: &activity::Model, real: Option<i64>) -> Result<Facts, AppErro
         real,
         funding_yuan: draft.funding_yuan,
         scientists: draft.scientist_count,
+        listed_in,
     })
 }
 
@@ -110,8 +122,11 @@ async fn add(
 }
 
 /// Recomputes every rollup from the activities, for data loaded around the use cases (the
-/// benchmark's bulk insert) or as a repair. Reads in pages of a thousand.
-pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, AppError> {
+/// benchmark's bulk insert) or as a repair, in one transaction (two instances rebuilding at
+/// once end with one correct count). Reads in pages of a thousand.
+pub async fn rebuild(pool: &DatabaseConnection) -> Result<u64, AppError> {
+    let txn = pool.begin().await?;
+    let db = &txn;
     stat_count::Entity::delete_many().exec(db).await?;
     let mut after = 0_i64;
     let mut seen = 0_u64;
@@ -131,9 +146,23 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, AppError> {
             .into_iter()
             .filter_map(|s| s.participants.map(|p| (s.activity_id, p)))
             .collect();
+        let mut listed: std::collections::HashMap<i64, Vec<String>> =
+            std::collections::HashMap::new();
+        for r in activity_region::Entity::find()
+            .filter(activity_region::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
+            .all(db)
+            .await?
+        {
+            listed.entry(r.activity_id).or_default().push(r.code);
+        }
         let mut by_campaign: BTreeMap<i64, BTreeMap<domain::stats::Cell, i64>> = BTreeMap::new();
         for row in &rows {
-            let cells = facts_with(row, real.get(&row.id).copied())?.cells();
+            let facts = facts_with(
+                row,
+                real.get(&row.id).copied(),
+                listed.remove(&row.id).unwrap_or_default(),
+            )?;
+            let cells = facts.cells();
             let into = by_campaign.entry(row.campaign_id).or_default();
             for (cell, n) in cells {
                 *into.entry(cell).or_insert(0) += n;
@@ -144,7 +173,20 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64, AppError> {
             add(db, campaign_id, cells).await?;
         }
     }
+    txn.commit().await?;
     Ok(seen)
+}
+
+/// Counts the rollups of a database upgraded from before they existed (activities but no
+/// rollups). Cheap when there is nothing to do.
+pub async fn rebuild_if_missing(db: &DatabaseConnection) -> Result<(), AppError> {
+    let counted = stat_count::Entity::find().one(db).await?.is_some();
+    let activities = activity::Entity::find().one(db).await?.is_some();
+    if activities && !counted {
+        let n = rebuild(db).await?;
+        tracing::info!(activities = n, "statistics rollups counted");
+    }
+    Ok(())
 }
 
 /// One child division's counts.
@@ -322,6 +364,7 @@ fn dim_name(d: &str) -> &'static str {
         dim::AUDIENCE => "by_audience",
         dim::VENUE => "by_venue_type",
         dim::MODE => "by_mode",
+        dim::LISTED => "listed",
         _ => "sums",
     }
 }

@@ -30,6 +30,9 @@ pub struct Facts {
     pub funding_yuan: Option<f64>,
     /// Science workers taking part.
     pub scientists: Option<i64>,
+    /// Every division it is listed under on the public side: its own and its sessions'
+    /// (and their provinces and cities).
+    pub listed_in: Vec<String>,
 }
 
 /// A rollup cell: division, dimension, value.
@@ -49,7 +52,13 @@ pub mod dim {
     pub const MODE: &str = "mode";
     /// Sums over approved activities: `expected`, `real`, `funding_yuan`, `scientists`.
     pub const SUM: &str = "sum";
+    /// Approved activities listed under a division through themselves or any session (the
+    /// public list's region filter), `all` or by section.
+    pub const LISTED: &str = "listed";
 }
+
+/// The key of [`dim::LISTED`] for every section.
+pub const ALL: &str = "all";
 
 impl Facts {
     /// The cells this activity adds to, with how much. Everything but the count by state
@@ -96,6 +105,16 @@ impl Facts {
                 *out.entry((scope.clone(), *d, k.clone())).or_insert(0) += n;
             }
         }
+        if status == Status::Approved {
+            let listed: std::collections::BTreeSet<&str> = std::iter::once(NATIONAL)
+                .chain(self.listed_in.iter().map(String::as_str))
+                .collect();
+            for code in listed {
+                for key in std::iter::once(ALL).chain(self.section.as_deref()) {
+                    out.insert((code.to_owned(), dim::LISTED, key.to_owned()), 1);
+                }
+            }
+        }
         out
     }
 }
@@ -140,6 +159,12 @@ mod tests {
             real: Some(80),
             funding_yuan: Some(1234.6),
             scientists: Some(3),
+            listed_in: vec![
+                "110000".into(),
+                "110100".into(),
+                "110101".into(),
+                "110105".into(),
+            ],
         }
     }
 
@@ -160,6 +185,25 @@ mod tests {
                 Some(&1)
             );
         }
+    }
+
+    #[test]
+    fn an_approved_activity_is_listed_once_under_each_division_of_its_sessions() {
+        let cells = approved_in_county().cells();
+        let listed = |code: &str, key: &str| {
+            cells
+                .get(&(code.to_owned(), dim::LISTED, key.to_owned()))
+                .copied()
+        };
+        assert_eq!(listed("110105", ALL), Some(1), "a session's county");
+        assert_eq!(listed("110105", "lecture"), Some(1));
+        assert_eq!(listed("000000", ALL), Some(1));
+        assert_eq!(listed("110105", "exhibition"), None);
+        // Counted by its own division only elsewhere.
+        assert_eq!(
+            cells.get(&("110105".to_owned(), dim::STATUS, "approved".to_owned())),
+            None
+        );
     }
 
     #[test]

@@ -50,6 +50,8 @@ enum Command {
     },
     /// Rebuild this instance's search index from the database.
     Reindex,
+    /// Recount the statistics rollups from the activities (a repair; writes keep them).
+    Restat,
     /// Fill the database with N realistic activities (fixed seed), for benchmarks.
     BenchData {
         /// How many activities.
@@ -215,6 +217,12 @@ async fn main() -> anyhow::Result<()> {
             );
             app::stats::rebuild(&app.db).await.map_err(describe)?;
             eprintln!("统计已重建（共 {:.0} 秒）", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::Restat => {
+            let app = start(config).await?;
+            let count = app::stats::rebuild(&app.db).await.map_err(describe)?;
+            eprintln!("已重建统计：{count} 个活动");
             Ok(())
         }
         Command::Reindex => {

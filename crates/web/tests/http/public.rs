@@ -13,6 +13,7 @@ on_both_backends!(
     upcoming_first_then_past,
     near_me_through_sessions_too,
     search_finds_exactly_the_activities_containing_a_word,
+    totals_come_from_the_rollups_and_match_the_items,
     the_calendar_parses
 );
 
@@ -310,4 +311,44 @@ async fn the_calendar_parses(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(cal.events.len(), 1);
+}
+
+async fn totals_come_from_the_rollups_and_match_the_items(backend: Backend) {
+    let w = world(backend).await;
+    // Held in 湖滨区 with a session in 陕州区; a second one ended in August.
+    let autumn = publish(&w, json!({})).await;
+    publish(
+        &w,
+        json!({"name": "暑期科普营", "start": "2026-08-03T09:00:00+08:00", "end": "2026-08-03T11:00:00+08:00", "sessions": []}),
+    )
+    .await;
+    w.t.clock.advance(chrono::Duration::days(70));
+    let list = |q: &'static str| {
+        let t = &w.t;
+        async move { t.get(&format!("/api/v1/activities?{q}")).await.json() }
+    };
+    for (q, total) in [
+        ("", 2),
+        ("region=411203", 1),
+        ("region=411202", 2),
+        ("region=410000&section=exhibition", 2),
+        ("region=411203&section=lecture", 0),
+        ("section=lecture", 0),
+    ] {
+        let page = list(q).await;
+        assert_eq!(page["total"], total, "{q}: {page}");
+        assert_eq!(page["items"].as_array().unwrap().len(), total, "{q}");
+    }
+    // Upcoming first, then past, across the page boundary and beyond it.
+    let first = list("per_page=1").await;
+    assert_eq!(first["items"][0]["id"], autumn);
+    let second = list("per_page=1&page=2").await;
+    assert_eq!(second["items"][0]["name"], "暑期科普营");
+    assert_eq!(list("per_page=1&page=3").await["items"], json!([]));
+    // A withdrawal leaves every total.
+    let host = w.t.log_in("13800138000").await;
+    let withdrawn = act(&w, &host, autumn, "withdraw", json!({})).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
+    assert_eq!(list("region=411203").await["total"], 0);
+    assert_eq!(list("").await["total"], 1);
 }
