@@ -346,23 +346,28 @@ impl App {
         rules: &CampaignRules,
     ) -> Result<Vec<String>, AppError> {
         let stored = self.find_supplement(row.id).await?;
-        Ok(domain::supplement::eligibility_reasons(
-            status_of(row)?,
-            row.mode.as_deref(),
-            row.end_at,
-            stored.as_ref().and_then(|s| s.completed_at),
-            stored.as_ref().and_then(|s| s.participants),
-            rules,
-        ))
+        eligibility_given(row, stored.as_ref(), rules)
     }
 
     /// The JSON shape of an activity for a caller with this standing.
     async fn view(&self, row: &entity::Model, standing: Standing) -> Result<Value, AppError> {
+        let stored = self.find_supplement(row.id).await?;
+        self.view_given(row, standing, stored.as_ref()).await
+    }
+
+    /// The JSON shape of an activity whose supplement has been read already (lists read
+    /// them for a whole page at once).
+    pub(crate) async fn view_given(
+        &self,
+        row: &entity::Model,
+        standing: Standing,
+        stored: Option<&store::entities::supplement::Model>,
+    ) -> Result<Value, AppError> {
         let draft = draft_of(row)?;
         let status = status_of(row)?;
         let rules = self.campaign_rules(row.campaign_id).await?;
         let mut v = serde_json::to_value(&draft).map_err(AppError::internal)?;
-        let reasons = self.eligibility(row, &rules).await?;
+        let reasons = eligibility_given(row, stored, &rules)?;
         let meets = draft
             .expected_participants
             .zip(draft.mode.as_deref())
@@ -711,6 +716,22 @@ impl App {
     ) -> Result<Value, AppError> {
         self.view(row, standing(Some(actor), row)).await
     }
+}
+
+/// Why an activity with this stored supplement cannot be put forward as excellent.
+fn eligibility_given(
+    row: &entity::Model,
+    stored: Option<&store::entities::supplement::Model>,
+    rules: &CampaignRules,
+) -> Result<Vec<String>, AppError> {
+    Ok(domain::supplement::eligibility_reasons(
+        status_of(row)?,
+        row.mode.as_deref(),
+        row.end_at,
+        stored.and_then(|s| s.completed_at),
+        stored.and_then(|s| s.participants),
+        rules,
+    ))
 }
 
 /// Reads an RFC 3339 time, for query parameters.

@@ -6,7 +6,9 @@ use domain::activity::audience_bit;
 use domain::review::Status;
 use serde::Deserialize;
 use serde_json::Value;
-use store::entities::{activity as entity, activity_region, activity_session, stat_count};
+use store::entities::{
+    activity as entity, activity_region, activity_session, stat_count, supplement,
+};
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
@@ -350,9 +352,19 @@ impl App {
         page: Page,
         distances: Option<std::collections::HashMap<i64, f64>>,
     ) -> Result<Paged<Value>, AppError> {
+        let supplements: std::collections::HashMap<i64, supplement::Model> =
+            supplement::Entity::find()
+                .filter(supplement::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|s| (s.activity_id, s))
+                .collect();
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
-            let mut v = self.view_as(row, Standing::Public).await?;
+            let mut v = self
+                .view_given(row, Standing::Public, supplements.get(&row.id))
+                .await?;
             if let Some(d) = distances.as_ref().and_then(|m| m.get(&row.id)) {
                 v["distance_km"] = serde_json::json!((d * 10.0).round() / 10.0);
             }
