@@ -8,9 +8,10 @@ use domain::region::{RegionLevel, RegionPath};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::entities::{org, summary, user_role};
+use store::entities::{org, org_member, summary, user_role};
 use store::sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    sea_query::OnConflict,
 };
 
 use crate::audit::area_condition;
@@ -261,6 +262,21 @@ impl App {
             let kind = RegionLevel::parse(&child.level).map_err(AppError::internal)?;
             scopes.push((kind_of(kind).to_owned(), child.code, child.name));
         }
+        // The units registered in exactly this division (provincial societies at a province).
+        for o in org::Entity::find()
+            .filter(org::Column::RegionCode.eq(code))
+            .filter(org::Column::Status.ne("rejected"))
+            .order_by_asc(org::Column::Id)
+            .all(&self.db)
+            .await?
+        {
+            let kind = if o.kind == "society" && o.level == "province" {
+                "society"
+            } else {
+                "unit"
+            };
+            scopes.push((kind.to_owned(), o.id.to_string(), o.name));
+        }
         let mut rows = Vec::with_capacity(scopes.len());
         for (kind, reference, name) in scopes {
             let row = self.find_summary(campaign.id, &kind, &reference).await?;
@@ -278,7 +294,8 @@ impl App {
     }
 
     /// `POST /api/v1/summaries/reminders {region}`: notifies the administrators of the
-    /// child divisions whose summary is not submitted. Answers how many were reminded.
+    /// child divisions, and the members of the units, whose summary is not submitted.
+    /// Answers how many people were reminded.
     pub async fn remind_summaries(&self, actor: &Actor, code: &str) -> Result<Value, AppError> {
         let listing = self.summaries_below(actor, code).await?;
         let now = self.clock.now();
@@ -289,22 +306,34 @@ impl App {
             if reference == code || !waiting {
                 continue;
             }
-            let admins = user_role::Entity::find()
-                .filter(user_role::Column::RegionCode.eq(reference))
-                .filter(user_role::Column::Role.is_in([
-                    Role::CountyAdmin.as_str(),
-                    Role::CityAdmin.as_str(),
-                    Role::ProvinceAdmin.as_str(),
-                ]))
-                .all(&self.db)
-                .await?;
-            for admin in admins {
+            let people: Vec<i64> = match item["scope_kind"].as_str() {
+                Some("unit" | "society") => org_member::Entity::find()
+                    .filter(org_member::Column::OrgId.eq(reference.parse::<i64>().unwrap_or(0)))
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|m| m.user_id)
+                    .collect(),
+                _ => user_role::Entity::find()
+                    .filter(user_role::Column::RegionCode.eq(reference))
+                    .filter(user_role::Column::Role.is_in([
+                        Role::CountyAdmin.as_str(),
+                        Role::CityAdmin.as_str(),
+                        Role::ProvinceAdmin.as_str(),
+                    ]))
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|r| r.user_id)
+                    .collect(),
+            };
+            for user_id in people {
                 let text = format!(
                     "请于{}前提交{}的科普日工作总结",
                     item["deadline"].as_str().unwrap_or_default(),
                     item["name"].as_str().unwrap_or_default()
                 );
-                crate::review::notify(&self.db, now, admin.user_id, "summary.reminder", None, text)
+                crate::review::notify(&self.db, now, user_id, "summary.reminder", None, text)
                     .await?;
                 reminded += 1;
             }

@@ -673,6 +673,53 @@ async fn summaries_are_tracked_by_the_level_above(backend: Backend) {
         "{note}"
     );
 
+    // A county sees its units; a unit's member writes the unit's summary.
+    let county = county(&w).await;
+    let units =
+        w.t.get_as(&county, "/api/v1/summaries?region=411202")
+            .await
+            .json();
+    let unit = units["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["scope_kind"] == "unit")
+        .unwrap()
+        .clone();
+    assert_eq!(unit["name"], "三门峡市科技馆");
+    assert_eq!(unit["status"], "missing");
+    let reminded =
+        w.t.post(
+            "/api/v1/summaries/reminders",
+            Some(&county),
+            json!({"region": "411202"}),
+        )
+        .await;
+    assert_eq!(
+        reminded.json()["reminded"],
+        1,
+        "the unit's member: {}",
+        reminded.text
+    );
+    let org_path = format!("/api/v1/summaries/unit/{}", w.org);
+    let unit_done =
+        w.t.call(Method::PUT, &org_path, Some(&w.host), Some(full.clone()))
+            .await;
+    assert_eq!(
+        unit_done.json()["status"],
+        "submitted",
+        "{}",
+        unit_done.text
+    );
+    let stranger = w.t.log_in("13800138077").await;
+    let refused =
+        w.t.call(Method::PUT, &org_path, Some(&stranger), Some(full.clone()))
+            .await;
+    assert_eq!(
+        refused.message(),
+        "只有本单位的成员可以填报本单位的工作总结"
+    );
+
     // Past the deadline, a submission counts as late.
     w.t.clock.advance(chrono::Duration::days(120));
     let luoyang = w.t.log_in("13900000006").await;
@@ -686,7 +733,7 @@ async fn summaries_are_tracked_by_the_level_above(backend: Backend) {
         .await;
     assert_eq!(late.json()["status"], "late", "{}", late.text);
     let s = stats(&w, &w.t.log_in("13900000002").await, "").await;
-    assert_eq!(s["summaries"]["submitted"], 2);
+    assert_eq!(s["summaries"]["submitted"], 3);
 }
 
 async fn exports_hold_exactly_the_scope(backend: Backend) {
