@@ -403,33 +403,53 @@ pub struct Counters {
 }
 
 impl App {
-    /// Counts over approved activities, for the home page.
+    /// Counts over approved activities, for the home page, from the rollups: divisions
+    /// count where an activity or one of its sessions is held.
     pub async fn counters(&self) -> Result<Counters, AppError> {
-        let row: Option<(i64, i64, i64, Option<i64>)> = entity::Entity::find()
-            .select_only()
-            .column_as(Expr::col(entity::Column::Id).count(), "activities")
-            .column_as(
-                Expr::col(entity::Column::ProvinceCode).count_distinct(),
-                "provinces",
-            )
-            .column_as(
-                Expr::col(entity::Column::CityCode).count_distinct(),
-                "cities",
-            )
-            .column_as(
-                sum_as_bigint(entity::Column::ExpectedParticipants),
-                "expected",
-            )
-            .filter(entity::Column::Status.eq(Status::Approved.as_str()))
-            .into_tuple()
+        let national = |d: &'static str, key: &'static str| {
+            stat_count::Entity::find()
+                .select_only()
+                .column_as(sum_as_bigint(stat_count::Column::N), "n")
+                .filter(stat_count::Column::ScopeCode.eq(domain::region::NATIONAL))
+                .filter(stat_count::Column::Dim.eq(d))
+                .filter(stat_count::Column::Key.eq(key))
+                .into_tuple::<Option<i64>>()
+        };
+        let activities = national(domain::stats::dim::LISTED, domain::stats::ALL)
             .one(&self.db)
-            .await?;
-        let (activities, provinces, cities, expected) = row.unwrap_or_default();
+            .await?
+            .flatten()
+            .unwrap_or(0);
+        let expected = national(domain::stats::dim::SUM, "expected")
+            .one(&self.db)
+            .await?
+            .flatten()
+            .unwrap_or(0);
+        let divisions = |level: &'static str| {
+            let of_level = Query::select()
+                .column(store::entities::region::Column::Code)
+                .from(store::entities::region::Entity)
+                .and_where(Expr::col(store::entities::region::Column::Level).eq(level))
+                .to_owned();
+            stat_count::Entity::find()
+                .select_only()
+                .column_as(
+                    Expr::col(stat_count::Column::ScopeCode).count_distinct(),
+                    "n",
+                )
+                .filter(stat_count::Column::Dim.eq(domain::stats::dim::LISTED))
+                .filter(stat_count::Column::Key.eq(domain::stats::ALL))
+                .filter(stat_count::Column::N.gt(0))
+                .filter(Expr::col(stat_count::Column::ScopeCode).in_subquery(of_level))
+                .into_tuple::<i64>()
+        };
+        let provinces = divisions("province").one(&self.db).await?.unwrap_or(0);
+        let cities = divisions("city").one(&self.db).await?.unwrap_or(0);
         Ok(Counters {
             activities: u64::try_from(activities).unwrap_or(0),
             provinces: u64::try_from(provinces).unwrap_or(0),
             cities: u64::try_from(cities).unwrap_or(0),
-            expected_participants: expected.unwrap_or(0),
+            expected_participants: expected,
         })
     }
 

@@ -351,4 +351,13 @@ async fn totals_come_from_the_rollups_and_match_the_items(backend: Backend) {
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
     assert_eq!(list("region=411203").await["total"], 0);
     assert_eq!(list("").await["total"], 1);
+    // The home page's counters read the same rollups.
+    let home = w.t.get("/").await.text;
+    for counter in [
+        r#"id="count-activities">1<"#,
+        r#"id="count-cities">1<"#,
+        r#"id="count-participants">120<"#,
+    ] {
+        assert!(home.contains(counter), "{counter}");
+    }
 }
