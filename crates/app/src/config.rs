@@ -32,6 +32,9 @@ pub struct Config {
     pub map_tile_url: String,
     /// Seconds between two runs of the background jobs (reminders, link checks).
     pub jobs_every_seconds: u64,
+    /// A division with more public activities than this is filtered by a probe per row
+    /// rather than by the list of its ids (a query-planning threshold, not a rule).
+    pub region_probe_above: u64,
 }
 
 /// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
@@ -198,6 +201,7 @@ impl Default for Config {
             storage: StorageConfig::default(),
             map_tile_url: String::new(),
             jobs_every_seconds: 30,
+            region_probe_above: 5000,
         }
     }
 }

@@ -90,12 +90,7 @@ impl App {
                 .await?
                 .ok_or_else(|| malformed("region 所指地区不存在"))?;
             if located.level.is_some() {
-                let within = Query::select()
-                    .column(activity_region::Column::ActivityId)
-                    .from(activity_region::Entity)
-                    .and_where(Expr::col(activity_region::Column::Code).eq(code))
-                    .to_owned();
-                cond = cond.add(entity::Column::Id.in_subquery(within));
+                cond = cond.add(self.within_division(&code).await?);
             }
         }
         if let Some(from) = nonempty(&q.from) {
@@ -313,6 +308,60 @@ impl App {
             .await
     }
 
+    /// "Listed under this division": for a division with many activities, a probe of
+    /// `activity_regions` per row met along the list's index (few rows are read before a
+    /// page fills); for one with few, the list of its activity ids (read once).
+    async fn within_division(&self, code: &str) -> Result<Condition, AppError> {
+        let listed = self.listed_count(code, domain::stats::ALL).await?;
+        Ok(if listed > self.config.region_probe_above {
+            Condition::all().add(Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(activity_region::Entity)
+                    .and_where(
+                        Expr::col((activity_region::Entity, activity_region::Column::ActivityId))
+                            .equals((entity::Entity, entity::Column::Id)),
+                    )
+                    .and_where(Expr::col(activity_region::Column::Code).eq(code))
+                    .to_owned(),
+            ))
+        } else {
+            Condition::all().add(
+                entity::Column::Id.in_subquery(
+                    Query::select()
+                        .column(activity_region::Column::ActivityId)
+                        .from(activity_region::Entity)
+                        .and_where(Expr::col(activity_region::Column::Code).eq(code))
+                        .to_owned(),
+                ),
+            )
+        })
+    }
+
+    /// Approved activities listed under a division (`000000`: all), for a section or `all`,
+    /// summed over campaigns.
+    async fn listed_count(&self, scope: &str, key: &str) -> Result<u64, AppError> {
+        let n = self
+            .rollup_sum(scope, domain::stats::dim::LISTED, key)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// A rollup cell summed over campaigns.
+    async fn rollup_sum(&self, scope: &str, d: &str, key: &str) -> Result<i64, AppError> {
+        Ok(stat_count::Entity::find()
+            .select_only()
+            .column_as(sum_as_bigint(stat_count::Column::N), "n")
+            .filter(stat_count::Column::ScopeCode.eq(scope))
+            .filter(stat_count::Column::Dim.eq(d))
+            .filter(stat_count::Column::Key.eq(key))
+            .into_tuple::<Option<i64>>()
+            .one(&self.db)
+            .await?
+            .flatten()
+            .unwrap_or(0))
+    }
+
     /// The number of public activities matching a query whose only filters are a division
     /// and a section, from the rollups (summed over campaigns); `None` for other queries.
     async fn listed_total(&self, q: &PublicQuery) -> Result<Option<u64>, AppError> {
@@ -332,17 +381,7 @@ impl App {
         }
         let scope = nonempty(&q.region).unwrap_or(domain::region::NATIONAL);
         let key = nonempty(&q.section).unwrap_or(domain::stats::ALL);
-        let total: Option<i64> = stat_count::Entity::find()
-            .select_only()
-            .column_as(sum_as_bigint(stat_count::Column::N), "n")
-            .filter(stat_count::Column::ScopeCode.eq(scope))
-            .filter(stat_count::Column::Dim.eq(domain::stats::dim::LISTED))
-            .filter(stat_count::Column::Key.eq(key))
-            .into_tuple::<Option<i64>>()
-            .one(&self.db)
-            .await?
-            .flatten();
-        Ok(Some(u64::try_from(total.unwrap_or(0)).unwrap_or(0)))
+        Ok(Some(self.listed_count(scope, key).await?))
     }
 
     async fn public_page(
@@ -406,25 +445,11 @@ impl App {
     /// Counts over approved activities, for the home page, from the rollups: divisions
     /// count where an activity or one of its sessions is held.
     pub async fn counters(&self) -> Result<Counters, AppError> {
-        let national = |d: &'static str, key: &'static str| {
-            stat_count::Entity::find()
-                .select_only()
-                .column_as(sum_as_bigint(stat_count::Column::N), "n")
-                .filter(stat_count::Column::ScopeCode.eq(domain::region::NATIONAL))
-                .filter(stat_count::Column::Dim.eq(d))
-                .filter(stat_count::Column::Key.eq(key))
-                .into_tuple::<Option<i64>>()
-        };
-        let activities = national(domain::stats::dim::LISTED, domain::stats::ALL)
-            .one(&self.db)
-            .await?
-            .flatten()
-            .unwrap_or(0);
-        let expected = national(domain::stats::dim::SUM, "expected")
-            .one(&self.db)
-            .await?
-            .flatten()
-            .unwrap_or(0);
+        let national = domain::region::NATIONAL;
+        let activities = self.listed_count(national, domain::stats::ALL).await?;
+        let expected = self
+            .rollup_sum(national, domain::stats::dim::SUM, "expected")
+            .await?;
         let divisions = |level: &'static str| {
             let of_level = Query::select()
                 .column(store::entities::region::Column::Code)
@@ -446,7 +471,7 @@ impl App {
         let provinces = divisions("province").one(&self.db).await?.unwrap_or(0);
         let cities = divisions("city").one(&self.db).await?.unwrap_or(0);
         Ok(Counters {
-            activities: u64::try_from(activities).unwrap_or(0),
+            activities,
             provinces: u64::try_from(provinces).unwrap_or(0),
             cities: u64::try_from(cities).unwrap_or(0),
             expected_participants: expected,

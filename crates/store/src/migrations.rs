@@ -52,6 +52,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "after the activity",
         steps: after_the_activity,
     },
+    Migration {
+        version: 7,
+        name: "rollups across campaigns",
+        steps: rollups_across_campaigns,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -619,4 +624,10 @@ fn after_the_activity() -> Vec<Step> {
         ),
         index("link_checks", &["activity_id", "url"], true),
     ]
+}
+
+/// Public totals sum a division's rollups over every campaign: an index without the
+/// campaign first.
+fn rollups_across_campaigns() -> Vec<Step> {
+    vec![index("stat_counts", &["scope_code", "dim", "key"], false)]
 }

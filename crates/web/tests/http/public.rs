@@ -14,6 +14,7 @@ on_both_backends!(
     near_me_through_sessions_too,
     search_finds_exactly_the_activities_containing_a_word,
     totals_come_from_the_rollups_and_match_the_items,
+    both_region_strategies_list_the_same_activities,
     the_calendar_parses
 );
 
@@ -359,5 +360,27 @@ async fn totals_come_from_the_rollups_and_match_the_items(backend: Backend) {
         r#"id="count-participants">120<"#,
     ] {
         assert!(home.contains(counter), "{counter}");
+    }
+}
+
+async fn both_region_strategies_list_the_same_activities(backend: Backend) {
+    let w = world(backend).await;
+    publish(&w, json!({})).await;
+    publish(
+        &w,
+        json!({"name": "西安科普", "region_code": "610102", "sessions": []}),
+    )
+    .await;
+    let probe = w.t.restart_with(|c| c.region_probe_above = 0).await;
+    for q in [
+        "region=411203",
+        "region=410000&section=exhibition",
+        "region=610000",
+        "region=110000",
+    ] {
+        let listed = w.t.get(&format!("/api/v1/activities?{q}")).await.json();
+        let probed = probe.get(&format!("/api/v1/activities?{q}")).await.json();
+        assert_eq!(listed["items"], probed["items"], "{q}");
+        assert_eq!(listed["total"], probed["total"], "{q}");
     }
 }

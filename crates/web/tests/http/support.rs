@@ -126,12 +126,14 @@ impl TestApp {
     /// A second instance on the same database, data folder and clock: what a restart, or
     /// another server behind the load balancer, sees.
     pub async fn restart(&self) -> TestApp {
-        TestApp::start(
-            self.db.clone(),
-            self.clock.clone(),
-            (*self.app.config).clone(),
-        )
-        .await
+        self.restart_with(|_| {}).await
+    }
+
+    /// Another instance on the same database with some settings changed.
+    pub async fn restart_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.app.config).clone();
+        adjust(&mut config);
+        TestApp::start(self.db.clone(), self.clock.clone(), config).await
     }
 
     /// Sends a request from `ip`.
