@@ -113,9 +113,9 @@ pub struct UploadSlot {
 }
 
 /// What inspecting a file found.
-struct Inspected {
-    content_type: &'static str,
-    extension: &'static str,
+pub(crate) struct Inspected {
+    pub(crate) content_type: &'static str,
+    pub(crate) extension: &'static str,
     width: Option<i32>,
     height: Option<i32>,
     seconds: Option<f64>,
@@ -282,7 +282,7 @@ fn thumbnail_key(key: &str) -> String {
 
 /// Decodes or parses the file: images by their magic bytes under decode limits, videos by
 /// parsing the MP4 container.
-fn inspect(
+pub(crate) fn inspect(
     path: &Path,
     kind: MediaKind,
     limits: &crate::config::MediaLimits,
@@ -324,6 +324,66 @@ fn inspect(
         width: Some(dim(width)),
         height: Some(dim(height)),
         seconds: None,
+    })
+}
+
+/// A summary's attachment: slides (PDF, or PPTX read as the zip it is), an MP4 video, or a
+/// JPEG/PNG photo, each checked by parsing it.
+pub(crate) fn inspect_attachment(
+    path: &Path,
+    limits: &crate::config::MediaLimits,
+    max_seconds: u32,
+) -> Result<Inspected, AppError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
+    let mut head = [0u8; 8];
+    let n = file.read(&mut head).map_err(AppError::internal)?;
+    let head = head.get(..n).unwrap_or_default();
+    let slides = |content_type, extension| Inspected {
+        content_type,
+        extension,
+        width: None,
+        height: None,
+        seconds: None,
+    };
+    if head.starts_with(b"%PDF-") {
+        let len = file.seek(SeekFrom::End(0)).map_err(AppError::internal)?;
+        file.seek(SeekFrom::Start(len.saturating_sub(1024)))
+            .map_err(AppError::internal)?;
+        let mut tail = Vec::new();
+        file.read_to_end(&mut tail).map_err(AppError::internal)?;
+        if !tail.windows(5).any(|w| w == b"%%EOF") {
+            return Err(AppError::invalid_field(
+                "file",
+                "PDF 文件不完整，请重新导出后上传",
+            ));
+        }
+        return Ok(slides("application/pdf", "pdf"));
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        let archive = zip::ZipArchive::new(std::fs::File::open(path).map_err(AppError::internal)?)
+            .map_err(|_| AppError::invalid_field("file", "文件已损坏或无法识别"))?;
+        if archive
+            .file_names()
+            .any(|name| name == "ppt/presentation.xml")
+        {
+            return Ok(slides(
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                "pptx",
+            ));
+        }
+        return Err(unsupported(
+            "附件仅支持 jpg、png 图片，mp4 视频，pdf、pptx 演示文稿",
+        ));
+    }
+    if head.get(4..8) == Some(b"ftyp".as_slice()) {
+        return inspect_video(path, max_seconds);
+    }
+    inspect(path, MediaKind::Photo, limits, max_seconds).map_err(|e| match e {
+        AppError::Unsupported(_) => {
+            unsupported("附件仅支持 jpg、png 图片，mp4 视频，pdf、pptx 演示文稿")
+        }
+        other => other,
     })
 }
 

@@ -8,10 +8,10 @@ use domain::region::{RegionLevel, RegionPath};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::entities::{org, org_member, summary, user_role};
+use store::entities::{org, org_member, summary, summary_file, user_role};
 use store::sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    sea_query::OnConflict,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, sea_query::OnConflict,
 };
 
 use crate::audit::area_condition;
@@ -35,7 +35,8 @@ pub struct SummaryInput {
     /// 宣传与打卡创新
     #[serde(default)]
     pub publicity: String,
-    /// Photos, videos and slides, as links to where they are kept (http or https).
+    /// Links to further material kept elsewhere (http or https); photos, videos and slides
+    /// are uploaded as files (`POST /api/v1/summaries/{kind}/{ref}/files`).
     #[serde(default)]
     pub attachments: Vec<String>,
     /// Submit now (otherwise kept as a draft).
@@ -84,6 +85,22 @@ impl SummaryInput {
         }
         errors
     }
+}
+
+/// Where a summary's attachment is streamed, and how large it may grow.
+#[derive(Debug)]
+pub struct SummarySlot {
+    /// The summary.
+    pub summary_id: i64,
+    /// A temporary file to stream into.
+    pub temp_path: std::path::PathBuf,
+    /// The most bytes accepted.
+    pub max_bytes: u64,
+}
+
+fn file_view(f: &summary_file::Model) -> Value {
+    json!({"id": f.id, "kind": f.kind, "name": f.name, "bytes": f.bytes,
+           "content_type": f.content_type, "url": format!("/api/v1/summary-files/{}", f.id)})
 }
 
 /// The scope kinds and the deadline each answers to.
@@ -218,6 +235,163 @@ impl App {
             .await?)
     }
 
+    /// Checks that the actor writes this summary (making it a draft if it does not exist)
+    /// and prepares a temporary file for an attachment.
+    pub async fn begin_summary_upload(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        reference: &str,
+    ) -> Result<SummarySlot, AppError> {
+        self.summary_scope(actor, kind, reference).await?;
+        let campaign = self.current_campaign().await?;
+        let row = match self.find_summary(campaign.id, kind, reference).await? {
+            Some(row) => row,
+            None => {
+                self.put_summary(actor, kind, reference, SummaryInput::default())
+                    .await?;
+                self.find_summary(campaign.id, kind, reference)
+                    .await?
+                    .ok_or_else(|| AppError::internal("summary vanished"))?
+            }
+        };
+        let tmp = self.config.data_dir.join("incoming");
+        tokio::fs::create_dir_all(&tmp)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(SummarySlot {
+            summary_id: row.id,
+            temp_path: tmp.join(crate::random_hex(16)?),
+            max_bytes: self.config.media.video_max_bytes,
+        })
+    }
+
+    /// Checks the streamed attachment by parsing it and stores it; the temporary file is
+    /// removed whatever happens.
+    pub async fn finish_summary_upload(
+        &self,
+        actor: &Actor,
+        slot: SummarySlot,
+        bytes: u64,
+        name: &str,
+    ) -> Result<Value, AppError> {
+        let result = self.store_summary_file(actor, &slot, bytes, name).await;
+        tokio::fs::remove_file(&slot.temp_path).await.ok();
+        result
+    }
+
+    async fn store_summary_file(
+        &self,
+        actor: &Actor,
+        slot: &SummarySlot,
+        bytes: u64,
+        name: &str,
+    ) -> Result<Value, AppError> {
+        if bytes == 0 {
+            return Err(AppError::invalid_field("file", "请选择要上传的文件"));
+        }
+        let path = slot.temp_path.clone();
+        let limits = self.config.media.clone();
+        let max_seconds = self.current_campaign().await?.rules.videos.max_seconds;
+        let inspected = tokio::task::spawn_blocking(move || {
+            crate::media::inspect_attachment(&path, &limits, max_seconds)
+        })
+        .await
+        .map_err(AppError::internal)??;
+        let kind = match inspected.extension {
+            "pdf" | "pptx" => "slides",
+            "mp4" => "video",
+            _ => "photo",
+        };
+        if kind == "photo" && bytes > self.config.media.photo_max_bytes {
+            return Err(AppError::TooLarge(format!(
+                "图片不能超过{}MB",
+                self.config.media.photo_max_bytes / (1024 * 1024)
+            )));
+        }
+        let key = format!(
+            "summaries/{}/{}.{}",
+            slot.summary_id,
+            crate::random_hex(16)?,
+            inspected.extension
+        );
+        self.files.put_file(&key, &slot.temp_path).await?;
+        let name: String = name
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(100)
+            .collect();
+        let row = summary_file::ActiveModel {
+            summary_id: Set(slot.summary_id),
+            owner_id: Set(actor.user_id),
+            kind: Set(kind.to_owned()),
+            name: Set(if name.is_empty() {
+                format!("附件.{}", inspected.extension)
+            } else {
+                name
+            }),
+            storage_key: Set(key),
+            content_type: Set(inspected.content_type.to_owned()),
+            bytes: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
+            created_at: Set(self.clock.now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(file_view(&row))
+    }
+
+    /// A summary's attachment, for its writers and the administrators of its area.
+    pub async fn summary_file(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(crate::media::MediaStream, String), AppError> {
+        let not_found = || AppError::NotFound("未找到该文件".to_owned());
+        let f = summary_file::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)?;
+        let s = summary::Entity::find_by_id(f.summary_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)?;
+        let path = RegionPath {
+            province: s.province_code.clone(),
+            city: s.city_code.clone(),
+            county: s.county_code.clone(),
+        };
+        let writes = self
+            .summary_scope(actor, &s.scope_kind, &s.scope_ref)
+            .await
+            .is_ok();
+        if !writes && !actor.governs(&path) {
+            return Err(not_found());
+        }
+        Ok((self.files.get(&f.storage_key).await?, f.content_type))
+    }
+
+    /// Removes an attachment; only the summary's writers may.
+    pub async fn delete_summary_file(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let not_found = || AppError::NotFound("未找到该文件".to_owned());
+        let f = summary_file::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)?;
+        let s = summary::Entity::find_by_id(f.summary_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)?;
+        self.summary_scope(actor, &s.scope_kind, &s.scope_ref)
+            .await
+            .map_err(|_| not_found())?;
+        summary_file::Entity::delete_by_id(id)
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
     /// `GET /api/v1/summaries/{kind}/{ref}`: the writer's own summary with its deadline.
     pub async fn summary(
         &self,
@@ -233,10 +407,22 @@ impl App {
             None => SummaryInput::default(),
         };
         let due = deadline(kind, &campaign.rules);
+        let files: Vec<Value> = match &row {
+            Some(r) => summary_file::Entity::find()
+                .filter(summary_file::Column::SummaryId.eq(r.id))
+                .order_by_asc(summary_file::Column::Id)
+                .all(&self.db)
+                .await?
+                .iter()
+                .map(file_view)
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(json!({
             "scope_kind": kind,
             "scope_ref": reference,
             "name": name,
+            "files": files,
             "key_activities": data.key_activities,
             "mobilisation": data.mobilisation,
             "service": data.service,

@@ -57,6 +57,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "rollups across campaigns",
         steps: rollups_across_campaigns,
     },
+    Migration {
+        version: 8,
+        name: "summary files",
+        steps: summary_files,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -630,4 +635,25 @@ fn after_the_activity() -> Vec<Step> {
 /// campaign first.
 fn rollups_across_campaigns() -> Vec<Step> {
     vec![index("stat_counts", &["scope_code", "dim", "key"], false)]
+}
+
+/// Photos, videos and slides attached to a summary.
+fn summary_files() -> Vec<Step> {
+    vec![
+        table(
+            "summary_files",
+            vec![
+                id(),
+                big("summary_id"),
+                big("owner_id"),
+                text("kind"),
+                text("name"),
+                text("storage_key"),
+                text("content_type"),
+                big("bytes"),
+                time("created_at"),
+            ],
+        ),
+        index("summary_files", &["summary_id"], false),
+    ]
 }

@@ -66,6 +66,9 @@ use crate::api;
         api::after::remind_summaries,
         api::after::summary,
         api::after::put_summary,
+        api::after::upload_summary_file,
+        api::after::summary_file,
+        api::after::delete_summary_file,
     )
 )]
 struct ApiDoc;

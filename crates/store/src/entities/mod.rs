@@ -22,6 +22,7 @@ pub mod search_log;
 pub mod sms_code;
 pub mod stat_count;
 pub mod summary;
+pub mod summary_file;
 pub mod supplement;
 pub mod transition;
 pub mod user;

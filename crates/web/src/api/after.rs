@@ -9,7 +9,7 @@ use app::{App, AppError};
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -312,4 +312,74 @@ pub async fn put_summary(
     Ok(Json(
         app.put_summary(&actor, &kind, &reference, body).await?,
     ))
+}
+
+/// `POST /api/v1/summaries/{kind}/{ref}/files`, multipart `file`: a photo, video or slides
+/// attached to the summary, streamed to a temporary file and checked by parsing it.
+#[utoipa::path(post, path = "/api/v1/summaries/{kind}/{ref}/files", params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 201, description = "{id, kind, name, bytes, url}"), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持")))]
+pub async fn upload_summary_file(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    path: Result<Path<(String, String)>, PathRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Path((kind, reference)) = path?;
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::from(AppError::Malformed(format!(
+            "须以 multipart/form-data 上传：{}",
+            e.body_text()
+        )))
+    })?;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::Malformed(format!("上传中断：{}", e.body_text())))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let slot = app.begin_summary_upload(&actor, &kind, &reference).await?;
+        let max = slot.max_bytes;
+        let written = crate::api::media::stream_field(&mut field, &slot.temp_path, max, || {
+            AppError::TooLarge(format!("附件不能超过{}MB", max / (1024 * 1024)))
+        })
+        .await?;
+        let view = app
+            .finish_summary_upload(&actor, slot, written, &name)
+            .await?;
+        return Ok((StatusCode::CREATED, Json(view)));
+    }
+    Err(AppError::invalid_field("file", "请选择要上传的文件").into())
+}
+
+/// `GET /api/v1/summary-files/{id}`: for the summary's writers and its area's admins.
+#[utoipa::path(get, path = "/api/v1/summary-files/{id}", params(("id" = i64, Path)), responses((status = 200, description = "文件"), (status = 404, description = "不存在或无权查看")))]
+pub async fn summary_file(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let (stream, content_type) = app.summary_file(&actor, id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v1/summary-files/{id}`: the summary's writers only.
+#[utoipa::path(delete, path = "/api/v1/summary-files/{id}", params(("id" = i64, Path)), responses((status = 204, description = "已删除")))]
+pub async fn delete_summary_file(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = id?;
+    app.delete_summary_file(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

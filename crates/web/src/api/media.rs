@@ -77,33 +77,48 @@ pub(crate) async fn receive(
                     );
                 };
                 let slot = app.begin_upload(actor, id, kind).await?;
-                let mut file = tokio::fs::File::create(&slot.temp_path)
-                    .await
-                    .map_err(AppError::internal)?;
-                let mut written: u64 = 0;
-                let streamed: Result<(), ApiError> = async {
-                    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                        written += chunk.len() as u64;
-                        if written > slot.max_bytes {
-                            return Err(too_large(&slot).into());
-                        }
-                        file.write_all(&chunk).await.map_err(AppError::internal)?;
-                    }
-                    file.flush().await.map_err(AppError::internal)?;
-                    Ok(())
-                }
-                .await;
-                drop(file);
-                if let Err(e) = streamed {
-                    tokio::fs::remove_file(&slot.temp_path).await.ok();
-                    return Err(e);
-                }
+                let written = stream_field(&mut field, &slot.temp_path, slot.max_bytes, || {
+                    too_large(&slot)
+                })
+                .await?;
                 return Ok(app.finish_upload(actor, slot, written).await?);
             }
             _ => {}
         }
     }
     Err(AppError::invalid_field("file", "请选择要上传的文件").into())
+}
+
+/// Streams a multipart field into `path` chunk by chunk, refusing it past `max` bytes
+/// (the partial file is removed); answers the bytes written.
+pub(crate) async fn stream_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    path: &std::path::Path,
+    max: u64,
+    too_big: impl Fn() -> AppError,
+) -> Result<u64, ApiError> {
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(AppError::internal)?;
+    let mut written: u64 = 0;
+    let streamed: Result<(), ApiError> = async {
+        while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+            written += chunk.len() as u64;
+            if written > max {
+                return Err(too_big().into());
+            }
+            file.write_all(&chunk).await.map_err(AppError::internal)?;
+        }
+        file.flush().await.map_err(AppError::internal)?;
+        Ok(())
+    }
+    .await;
+    drop(file);
+    if let Err(e) = streamed {
+        tokio::fs::remove_file(path).await.ok();
+        return Err(e);
+    }
+    Ok(written)
 }
 
 /// Query of a download.

@@ -106,4 +106,12 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             "/api/v1/summaries/{kind}/{ref}",
             get(after::summary).put(after::put_summary),
         )
+        .route(
+            "/api/v1/summaries/{kind}/{ref}/files",
+            post(after::upload_summary_file).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route(
+            "/api/v1/summary-files/{id}",
+            get(after::summary_file).delete(after::delete_summary_file),
+        )
 }

@@ -24,6 +24,7 @@ store::on_both_backends!(
     media_links_are_checked_once_in_the_background,
     quotas_count_approved_activities_in_their_scope,
     summaries_are_tracked_by_the_level_above,
+    summary_attachments_are_uploaded_checked_and_kept_in_scope,
     exports_hold_exactly_the_scope,
     import_creates_drafts_or_reports_every_bad_row,
 );
@@ -908,4 +909,83 @@ async fn import_creates_drafts_or_reports_every_bad_row(backend: Backend) {
             .await;
     assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(huge.message(), "导入文件不能超过10MB");
+}
+
+fn pptx() -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("[Content_Types].xml", stored).unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.start_file("ppt/presentation.xml", stored).unwrap();
+    zip.write_all(b"<p:presentation/>").unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+async fn summary_attachments_are_uploaded_checked_and_kept_in_scope(backend: Backend) {
+    let w = world(backend).await;
+    let path = "/api/v1/summaries/city/411200/files";
+    let send = |name: &'static str, bytes: Vec<u8>| {
+        let (t, token) = (&w.t, w.city.clone());
+        async move { t.multipart(&token, path, &[], name, bytes).await }
+    };
+    let photo = send("现场.png", crate::support::png(800, 600)).await;
+    assert_eq!(photo.status, StatusCode::CREATED, "{}", photo.text);
+    assert_eq!(photo.json()["kind"], "photo");
+    assert_eq!(photo.json()["name"], "现场.png");
+    let pdf = send(
+        "总结.pdf",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec(),
+    )
+    .await;
+    assert_eq!(pdf.json()["kind"], "slides", "{}", pdf.text);
+    let slides = send("汇报.pptx", pptx()).await;
+    assert_eq!(slides.json()["kind"], "slides", "{}", slides.text);
+    let video = send("v.mp4", app::fixtures::mp4(60, 1280, 720, false, 1024)).await;
+    assert_eq!(video.json()["kind"], "video", "{}", video.text);
+
+    let cut = send("半截.pdf", b"%PDF-1.4\n1 0 obj<<".to_vec()).await;
+    assert_eq!(cut.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(cut.field("file"), "PDF 文件不完整，请重新导出后上传");
+    let text = send("说明.txt", b"hello".to_vec()).await;
+    assert_eq!(text.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        text.message(),
+        "附件仅支持 jpg、png 图片，mp4 视频，pdf、pptx 演示文稿"
+    );
+    let other =
+        w.t.multipart(&w.henan, path, &[], "p.png", crate::support::png(10, 10))
+            .await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN);
+
+    let summary =
+        w.t.get_as(&w.city, "/api/v1/summaries/city/411200")
+            .await
+            .json();
+    let files = summary["files"].as_array().unwrap();
+    assert_eq!(files.len(), 4, "{summary}");
+    assert_eq!(summary["status"], "draft");
+    let url = pdf.json()["url"].as_str().unwrap().to_owned();
+    let read = w.t.get_as(&w.henan, &url).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(read.bytes.starts_with(b"%PDF-"));
+    assert_eq!(read.header("content-type"), "application/pdf");
+    assert_eq!(
+        w.t.get_as(&w.shaanxi, &url).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.t.get_as(&w.host, &url).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let not_writer = w.t.call(Method::DELETE, &url, Some(&w.henan), None).await;
+    assert_eq!(not_writer.status, StatusCode::NOT_FOUND);
+    let removed = w.t.call(Method::DELETE, &url, Some(&w.city), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let summary =
+        w.t.get_as(&w.city, "/api/v1/summaries/city/411200")
+            .await
+            .json();
+    assert_eq!(summary["files"].as_array().unwrap().len(), 3);
 }

@@ -295,14 +295,30 @@ impl TestApp {
         filename: &str,
         bytes: Vec<u8>,
     ) -> TestResponse {
+        let path = format!("/api/v1/activities/{activity}/media");
+        self.multipart(token, &path, &[("kind", kind)], filename, bytes)
+            .await
+    }
+
+    /// A multipart POST with text fields, then `file`.
+    pub async fn multipart(
+        &self,
+        token: &str,
+        path: &str,
+        fields: &[(&str, &str)],
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> TestResponse {
         let boundary = "kepu-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n"
-            )
-            .as_bytes(),
-        );
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
         );
@@ -310,7 +326,7 @@ impl TestApp {
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
         let request = Request::builder()
             .method(Method::POST)
-            .uri(format!("/api/v1/activities/{activity}/media"))
+            .uri(path)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(
                 header::CONTENT_TYPE,
