@@ -119,7 +119,7 @@ impl App {
         }
         let tmp_dir = self.config.data_dir.join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(AppError::internal)?;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<[String; 7]>>(2);
+        let (tx, rx) = tokio::sync::mpsc::channel::<Vec<[String; 7]>>(2);
         let writer = tokio::task::spawn_blocking(move || write_table(&tmp_dir, rx));
         let mut after = 0_i64;
         loop {
@@ -152,7 +152,7 @@ impl App {
                     status.label().to_owned(),
                 ]);
             }
-            if tx.send(page).is_err() {
+            if tx.send(page).await.is_err() {
                 break;
             }
         }
@@ -440,7 +440,7 @@ impl App {
 /// Writes the heading and every page sent, then saves the workbook to an unnamed file.
 fn write_table(
     dir: &std::path::Path,
-    pages: std::sync::mpsc::Receiver<Vec<[String; 7]>>,
+    mut pages: tokio::sync::mpsc::Receiver<Vec<[String; 7]>>,
 ) -> Result<ExportFile, AppError> {
     let mut workbook = Workbook::new();
     workbook.set_tempdir(dir).map_err(xlsx_error)?;
@@ -449,7 +449,7 @@ fn write_table(
     sheet.set_name("活动项目汇总表").map_err(xlsx_error)?;
     heading(sheet, &bold).map_err(xlsx_error)?;
     let mut row = 0_u32;
-    for page in pages {
+    while let Some(page) = pages.blocking_recv() {
         for cells in page {
             row += 1;
             sheet
