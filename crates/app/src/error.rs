@@ -88,6 +88,20 @@ impl AppError {
         }
     }
 
+    /// Maps a failed insert: a unique violation becomes a 409 with `message`, anything
+    /// else stays an internal error.
+    pub fn conflict_if_unique(
+        message: &'static str,
+    ) -> impl FnOnce(store::sea_orm::DbErr) -> AppError {
+        move |e| {
+            if store::is_unique_violation(&e) {
+                AppError::conflict(message)
+            } else {
+                e.into()
+            }
+        }
+    }
+
     /// A 401 asking to log in.
     pub fn login_required() -> AppError {
         AppError::Unauthenticated("请先登录".to_owned())

@@ -253,13 +253,9 @@ impl App {
                 }
                 .insert(&txn)
                 .await
-                .map_err(|e| {
-                    if store::is_unique_violation(&e) {
-                        AppError::conflict("该推荐刚被他人提交，请刷新后再操作")
-                    } else {
-                        e.into()
-                    }
-                })?
+                .map_err(AppError::conflict_if_unique(
+                    "该推荐刚被他人提交，请刷新后再操作",
+                ))?
                 .id
             }
             Some(n) => {

@@ -210,13 +210,9 @@ impl App {
         }
         .insert(&txn)
         .await
-        .map_err(|e| {
-            if store::is_unique_violation(&e) {
-                AppError::conflict("该单位已登记（名称与地区相同，或统一社会信用代码相同）")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(AppError::conflict_if_unique(
+            "该单位已登记（名称与地区相同，或统一社会信用代码相同）",
+        ))?;
         org_member::ActiveModel {
             org_id: Set(made.id),
             user_id: Set(actor.user_id),

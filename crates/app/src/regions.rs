@@ -219,13 +219,7 @@ impl App {
         }
         .insert(&self.db)
         .await
-        .map_err(|e| {
-            if store::is_unique_violation(&e) {
-                AppError::conflict("区划代码已存在")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(AppError::conflict_if_unique("区划代码已存在"))?;
         crate::audit::record(
             &self.db,
             self.clock.now(),
