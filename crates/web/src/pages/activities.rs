@@ -15,7 +15,7 @@ use domain::FieldErrors;
 use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
 use serde_json::{Map, Value, json};
 
-use super::{Layout, PageSession, error_page, expired, form_value, see_other};
+use super::{Layout, PageSession, activity_id, error_page, expired, form_value, see_other};
 use crate::error::{ApiError, classify};
 
 /// An `<option>` or a checkbox.
@@ -574,9 +574,7 @@ pub async fn edit(
 ) -> Response {
     page_result(
         async {
-            let Ok(Path(id)) = id else {
-                return Err(AppError::NotFound("未找到该活动".to_owned()));
-            };
+            let id = activity_id(id)?;
             let (session, actor) = logged_in(&app, &headers).await?;
             let Some(actor) = actor else {
                 return Ok(see_other("/login"));
@@ -623,7 +621,7 @@ pub async fn save(
 ) -> Response {
     page_result(
         async {
-            let Ok(Path(id)) = id else { return Err(AppError::NotFound("未找到该活动".to_owned())) };
+            let id = activity_id(id)?;
             let (session, actor) = logged_in(&app, &headers).await?;
             let Some(actor) = actor else { return Ok(see_other("/login")) };
             if !session.accepts(form_value(&form, "_csrf")) {
@@ -712,9 +710,7 @@ pub async fn poster(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let result: Result<Response, ApiError> = async {
-        let Ok(Path(id)) = id else {
-            return Err(AppError::NotFound("未找到该活动".to_owned()).into());
-        };
+        let id = activity_id(id)?;
         let (session, actor) = logged_in(&app, &headers).await?;
         let Some(actor) = actor else {
             return Ok(see_other("/login"));

@@ -15,21 +15,10 @@ use domain::FieldErrors;
 use serde_json::{Value, json};
 
 use super::charts::{self, Bar};
-use super::{Layout, PageSession, error_page, expired, form_value, query_pairs, see_other};
+use super::{
+    Layout, PageSession, activity_id, error_page, expired, form_value, query_pairs, see_other,
+};
 use crate::error::{ApiError, classify};
-
-async fn logged_in(
-    app: &App,
-    headers: &HeaderMap,
-) -> Result<Option<(PageSession, Actor)>, AppError> {
-    let session = PageSession::read(app, headers).await?;
-    Ok(session.actor(app).await?.map(|a| (session, a)))
-}
-
-fn path_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
-    id.map(|Path(id)| id)
-        .map_err(|_| AppError::NotFound("未找到该活动".to_owned()))
-}
 
 /// The messages of a refusal, by field, for showing next to each field.
 fn field_errors(err: &AppError) -> FieldErrors {
@@ -160,8 +149,8 @@ pub async fn supplement(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let result = async {
-        let id = path_id(id)?;
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let saved = raw.as_deref().is_some_and(|q| q.contains("saved=1"));
@@ -225,8 +214,8 @@ pub async fn save_supplement(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let id = path_id(id)?;
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         if !session.accepts(form_value(&form, "_csrf")) {
@@ -277,12 +266,12 @@ pub async fn supplement_media(
             urlencoding::encode(&m)
         )),
     };
-    let id = match path_id(id) {
+    let id = match activity_id(id) {
         Ok(id) => id,
         Err(e) => return error_page(&e),
     };
     let result: Result<Response, ApiError> = async {
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let mut multipart = multipart
@@ -339,7 +328,7 @@ struct NominationsPage {
 /// `GET /nominations`: eligible activities of the area and the nominations under way.
 pub async fn nominations(State(app): State<App>, headers: HeaderMap) -> Response {
     let result = async {
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let candidates = app.nomination_candidates(&actor, 100).await?;
@@ -411,8 +400,8 @@ pub async fn nomination(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let result = async {
-        let id = path_id(id)?;
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let done = raw.as_deref().is_some_and(|q| q.contains("done=1"));
@@ -430,8 +419,8 @@ pub async fn nominate(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let id = path_id(id)?;
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         if !session.accepts(form_value(&form, "_csrf")) {
@@ -466,8 +455,8 @@ pub async fn print(
     id: Result<Path<i64>, PathRejection>,
 ) -> Response {
     let result = async {
-        let id = path_id(id)?;
-        let Some((_, actor)) = logged_in(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((_, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let n = app.nomination_for(&actor, id).await?;
@@ -544,7 +533,7 @@ pub async fn dashboard(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let result = async {
-        let Some((session, actor)) = logged_in(&app, &headers).await? else {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let pairs = query_pairs(raw.as_deref().unwrap_or(""));

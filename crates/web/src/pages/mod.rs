@@ -13,7 +13,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::extract::{Request, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -120,6 +121,12 @@ pub fn form_value<'a>(form: &'a [(String, String)], key: &str) -> &'a str {
         .map_or("", |(_, v)| v.as_str())
 }
 
+/// The activity id in a page's path; a 404 page when it is not a number.
+pub fn activity_id(id: Result<Path<i64>, PathRejection>) -> Result<i64, AppError> {
+    id.map(|Path(id)| id)
+        .map_err(|_| AppError::NotFound("未找到该活动".to_owned()))
+}
+
 /// The refusal of a form whose session token does not match (an old or forged page).
 pub fn expired() -> AppError {
     AppError::Forbidden("页面已过期，请刷新页面后重试".to_owned())
@@ -181,6 +188,16 @@ impl PageSession {
             csrf,
             user_id: None,
         })
+    }
+
+    /// The session and the person logged in; `None` for a visitor (pages send them to
+    /// `/login`).
+    pub async fn signed_in(
+        app: &App,
+        headers: &HeaderMap,
+    ) -> Result<Option<(PageSession, app::Actor)>, AppError> {
+        let session = PageSession::read(app, headers).await?;
+        Ok(session.actor(app).await?.map(|a| (session, a)))
     }
 
     /// The logged-in person, if any.

@@ -13,7 +13,7 @@ use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
 use serde_json::Value;
 
 use super::review::beijing;
-use super::{Layout, PageSession, error_page};
+use super::{Layout, PageSession, activity_id, error_page};
 
 /// A filter choice.
 pub struct Choice {
@@ -240,9 +240,7 @@ pub async fn item(
     id: Result<Path<i64>, PathRejection>,
 ) -> Response {
     let result = async {
-        let Ok(Path(id)) = id else {
-            return Err(AppError::NotFound("未找到该活动".to_owned()));
-        };
+        let id = activity_id(id)?;
         let session = PageSession::read(&app, &headers).await?;
         let actor = session.actor(&app).await?;
         let mut a = app.activity(None, id).await.or(match &actor {

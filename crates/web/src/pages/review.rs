@@ -12,7 +12,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{Layout, PageSession, error_page, expired, form_value, see_other};
+use super::{Layout, PageSession, activity_id, error_page, expired, form_value, see_other};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "review_queue.html")]
@@ -70,15 +70,6 @@ struct NotesPage {
     unread: u64,
 }
 
-async fn admin(
-    app: &App,
-    headers: &HeaderMap,
-) -> Result<Option<(PageSession, app::Actor)>, AppError> {
-    let session = PageSession::read(app, headers).await?;
-    let actor = session.actor(app).await?;
-    Ok(actor.map(|a| (session, a)))
-}
-
 fn show(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "（空）".to_owned(),
@@ -94,7 +85,7 @@ pub async fn queue(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let result = async {
-        let Some((session, actor)) = admin(&app, &headers).await? else {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let q: QueueQuery = serde_urlencoded_from(raw.as_deref().unwrap_or(""))?;
@@ -150,7 +141,7 @@ pub async fn decide_many(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let Some((session, actor)) = admin(&app, &headers).await? else { return Ok(see_other("/login")) };
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else { return Ok(see_other("/login")) };
         if !session.accepts(form_value(&form, "_csrf")) {
             return Err(expired());
         }
@@ -220,10 +211,8 @@ pub async fn item(
     id: Result<Path<i64>, PathRejection>,
 ) -> Response {
     let result = async {
-        let Ok(Path(id)) = id else {
-            return Err(AppError::NotFound("未找到该活动".to_owned()));
-        };
-        let Some((session, actor)) = admin(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         item_page(&app, &session, &actor, id, None).await
@@ -240,10 +229,8 @@ pub async fn decide(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let result = async {
-        let Ok(Path(id)) = id else {
-            return Err(AppError::NotFound("未找到该活动".to_owned()));
-        };
-        let Some((session, actor)) = admin(&app, &headers).await? else {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         if !session.accepts(form_value(&form, "_csrf")) {
@@ -273,7 +260,7 @@ pub async fn decide(
 /// `GET /notifications`: the person's notifications; opening them marks them read.
 pub async fn notifications(State(app): State<App>, headers: HeaderMap) -> Response {
     let result = async {
-        let Some((session, actor)) = admin(&app, &headers).await? else {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
             return Ok(see_other("/login"));
         };
         let (paged, unread) = app
