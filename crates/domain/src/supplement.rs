@@ -53,7 +53,8 @@ pub struct MediaFact {
     pub seconds: Option<f64>,
 }
 
-const SUMMARY_PARTS: [(&str, &str); 5] = [
+/// The summary's parts, by key, with their Chinese names, in the order of the form.
+pub const SUMMARY_PARTS: [(&str, &str); 5] = [
     ("basic", "基本情况"),
     ("outcomes", "主要成效"),
     ("highlights", "特色亮点"),

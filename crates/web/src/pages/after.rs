@@ -62,6 +62,10 @@ struct SupplementPage {
     saved: bool,
     days_left: Option<i64>,
     nomination: Option<Value>,
+    /// The summary's parts, by key and name.
+    parts: &'static [(&'static str, &'static str)],
+    /// The campaign's reminder days, as the form says them (`7、3、1`).
+    reminder_days: String,
 }
 
 impl SupplementPage {
@@ -76,15 +80,6 @@ impl SupplementPage {
         self.s["summary"][key].as_str().unwrap_or("")
     }
 }
-
-/// The summary's parts and their labels, as the form shows them.
-const SUMMARY_PARTS: [(&str, &str); 5] = [
-    ("basic", "基本情况"),
-    ("outcomes", "主要成效"),
-    ("highlights", "特色亮点"),
-    ("resources", "可复用科普资源"),
-    ("lessons", "工作体会"),
-];
 
 async fn supplement_page(
     app: &App,
@@ -125,6 +120,15 @@ async fn supplement_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let nomination = app.activity_nomination(actor, id).await?;
+    let reminder_days = app
+        .campaign(a["campaign_id"].as_i64().unwrap_or_default())
+        .await?
+        .rules
+        .reminder_days
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("、");
     Ok((
         status,
         SupplementPage {
@@ -136,6 +140,8 @@ async fn supplement_page(
             saved,
             days_left,
             nomination,
+            parts: &domain::supplement::SUMMARY_PARTS,
+            reminder_days,
         },
     )
         .into_response())
@@ -190,7 +196,7 @@ fn supplement_from_form(form: &[(String, String)]) -> (Value, FieldErrors) {
         .filter(|l| !l.is_empty())
         .collect();
     let mut summary = serde_json::Map::new();
-    for (key, _) in SUMMARY_PARTS {
+    for (key, _) in domain::supplement::SUMMARY_PARTS {
         summary.insert(key.to_owned(), json!(form_value(form, key)));
     }
     let evidence = form_value(form, "evidence_photo").parse::<i64>().ok();

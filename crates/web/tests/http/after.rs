@@ -25,6 +25,7 @@ store::on_both_backends!(
     quotas_count_approved_activities_in_their_scope,
     summaries_are_tracked_by_the_level_above,
     summary_attachments_are_uploaded_checked_and_kept_in_scope,
+    the_supplement_page_follows_the_campaign_and_keeps_what_was_typed,
     exports_hold_exactly_the_scope,
     import_creates_drafts_or_reports_every_bad_row,
 );
@@ -988,4 +989,38 @@ async fn summary_attachments_are_uploaded_checked_and_kept_in_scope(backend: Bac
             .await
             .json();
     assert_eq!(summary["files"].as_array().unwrap().len(), 3);
+}
+
+async fn the_supplement_page_follows_the_campaign_and_keeps_what_was_typed(backend: Backend) {
+    use crate::pages::{csrf_of, form, page, sign_in};
+    let w = world(backend).await;
+    let made = w
+        .t
+        .post(
+            "/api/v1/campaigns",
+            Some(&w.national),
+            json!({"year": 2026, "theme": "提醒测试", "sections": [{"key": "exhibition", "name": "千馆展览探未来"}],
+                   "activity_from": "2026-08-01", "activity_to": "2026-10-31",
+                   "reminder_days": [2, 5], "current": true}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = publish(&w, json!({})).await;
+    let cookie = sign_in(&w.t, "13800138000").await;
+    let path = format!("/my/activities/{id}/supplement");
+    let shown = page(&w.t, &path, &cookie).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert!(shown.text.contains("截止前5、2天会短信提醒"));
+    for (_, label) in domain::supplement::SUMMARY_PARTS {
+        assert!(shown.text.contains(label), "{label}");
+    }
+    let body = format!(
+        "_csrf={}&participants=abc&basic={}",
+        csrf_of(&shown),
+        urlencoding::encode("到场120人")
+    );
+    let refused = form(&w.t, &path, &cookie, &body).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("实际参与人数须为不小于0的整数"));
+    assert!(refused.text.contains("到场120人"), "what was typed is kept");
 }

@@ -36,13 +36,13 @@ async fn the_cookie_is_secure_when_configured(backend: Backend) {
     );
 }
 
-fn csrf_of(page: &TestResponse) -> String {
+pub(crate) fn csrf_of(page: &TestResponse) -> String {
     let marker = "name=\"_csrf\" value=\"";
     let start = page.text.find(marker).expect("page has a CSRF field") + marker.len();
     page.text[start..].split('"').next().unwrap().to_owned()
 }
 
-async fn form(t: &TestApp, path: &str, cookie: &str, body: &str) -> TestResponse {
+pub(crate) async fn form(t: &TestApp, path: &str, cookie: &str, body: &str) -> TestResponse {
     let request = Request::builder()
         .method(Method::POST)
         .uri(path)
@@ -53,7 +53,27 @@ async fn form(t: &TestApp, path: &str, cookie: &str, body: &str) -> TestResponse
     t.send("127.0.0.1", request).await
 }
 
-async fn page(t: &TestApp, path: &str, cookie: &str) -> TestResponse {
+/// Logs a person in through the login forms; answers the session cookie.
+pub(crate) async fn sign_in(t: &TestApp, phone: &str) -> String {
+    let login = t.get("/login").await;
+    let visitor = login.session_cookie().unwrap();
+    let csrf = csrf_of(&login);
+    form(
+        t,
+        "/login/code",
+        &visitor,
+        &format!("phone={phone}&_csrf={csrf}"),
+    )
+    .await;
+    let code = t.last_code(phone);
+    let body = format!("phone={phone}&code={code}&_csrf={csrf}");
+    form(t, "/login", &visitor, &body)
+        .await
+        .session_cookie()
+        .unwrap()
+}
+
+pub(crate) async fn page(t: &TestApp, path: &str, cookie: &str) -> TestResponse {
     let request = Request::builder()
         .uri(path)
         .header(header::COOKIE, format!("kepu_session={cookie}"))
