@@ -112,9 +112,10 @@ pub struct CampaignRules {
     pub reminder_days: Vec<u32>,
 }
 
-/// The reminder days of campaigns stored before they were configurable.
+/// The reminder days of campaigns stored before they were configurable: the shipped
+/// rules' (which name them, so this never recurses).
 fn default_reminder_days() -> Vec<u32> {
-    vec![7, 3, 1]
+    shipped_rules().map(|r| r.reminder_days).unwrap_or_default()
 }
 
 /// A section as sent by a national administrator.
@@ -548,6 +549,14 @@ mod tests {
     fn with(extra: &str) -> String {
         let body = MINIMAL.trim_end().strip_suffix('}').unwrap();
         format!("{body}{extra}}}")
+    }
+
+    #[test]
+    fn a_campaign_stored_before_reminder_days_takes_the_shipped_ones() {
+        let mut stored = serde_json::to_value(shipped_rules().unwrap()).unwrap();
+        stored.as_object_mut().unwrap().remove("reminder_days");
+        let rules: CampaignRules = serde_json::from_value(stored).unwrap();
+        assert_eq!(rules.reminder_days, [7, 3, 1]);
     }
 
     #[test]
