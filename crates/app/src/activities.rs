@@ -115,7 +115,8 @@ fn parse_draft(body: Value) -> Result<ActivityDraft, AppError> {
 }
 
 impl App {
-    pub(crate) async fn campaign_rules(&self, id: i64) -> Result<CampaignRules, AppError> {
+    /// A campaign's rules, kept in memory once read.
+    pub async fn campaign_rules(&self, id: i64) -> Result<CampaignRules, AppError> {
         if let Some(rules) = self
             .rules_cache
             .read()
@@ -310,7 +311,7 @@ impl App {
         self.store_draft(&txn, &mut again, Some(made.id), &draft)
             .await?;
         let after = crate::stats::facts(&txn, &made).await?;
-        crate::stats::shift(&txn, campaign_id, None, Some(&after)).await?;
+        crate::stats::shift(&txn, &made, None, Some(&after)).await?;
         txn.commit().await?;
         tracing::info!(
             activity_id = made.id,
@@ -493,7 +494,7 @@ impl App {
             .await?
             .ok_or_else(not_found)?;
         let after = crate::stats::facts(&txn, &changed).await?;
-        crate::stats::shift(&txn, row.campaign_id, Some(&before), Some(&after)).await?;
+        crate::stats::shift(&txn, &row, Some(&before), Some(&after)).await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
     }
@@ -549,7 +550,7 @@ impl App {
             status: Some(to),
             ..before.clone()
         };
-        crate::stats::shift(txn, row.campaign_id, Some(&before), Some(&after)).await?;
+        crate::stats::shift(txn, row, Some(&before), Some(&after)).await?;
         if to == Status::Approved {
             crate::jobs::schedule_reminders(txn, row, &self.campaign_rules(row.campaign_id).await?)
                 .await?;
@@ -699,14 +700,6 @@ impl App {
             page: page.page,
             per_page: page.per_page,
         })
-    }
-
-    pub(crate) async fn view_as(
-        &self,
-        row: &entity::Model,
-        standing: Standing,
-    ) -> Result<Value, AppError> {
-        self.view(row, standing).await
     }
 
     pub(crate) async fn view_for(

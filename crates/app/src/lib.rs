@@ -57,6 +57,8 @@ pub struct App {
     pub search: Arc<store::search::SearchIndex>,
     /// One catch-up of the index at a time in this instance.
     search_turn: Arc<tokio::sync::Mutex<()>>,
+    /// The log position this instance's index is known to have reached.
+    search_position: Arc<std::sync::atomic::AtomicI64>,
     /// Campaign rules by id: a campaign's rules never change once made.
     rules_cache:
         Arc<std::sync::RwLock<std::collections::HashMap<i64, domain::campaign::CampaignRules>>>,
@@ -88,6 +90,7 @@ impl App {
             files,
             search: Arc::new(search),
             search_turn: Arc::default(),
+            search_position: Arc::default(),
             rules_cache: Arc::default(),
         };
         app.ensure_current_campaign().await?;

@@ -7,17 +7,21 @@ use domain::review::Status;
 use serde::Deserialize;
 use serde_json::Value;
 use store::entities::{
-    activity as entity, activity_region, activity_session, stat_count, supplement,
+    activity as entity, activity_region, activity_session, listing, stat_count, supplement,
 };
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
-    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, Condition, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 
 use crate::activities::{Standing, parse_time};
 use crate::paging::{Page, Paged};
 use crate::{App, AppError};
+
+/// The most ranked ids a search hands to the list's other filters, and the deepest a
+/// search pages.
+const SEARCH_LIMIT: usize = 2_000;
 
 /// The public filters of API.md (`GET /api/v1/activities`), as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -74,34 +78,100 @@ struct Near {
     km: f64,
 }
 
-impl App {
-    /// The filters as a condition on approved activities, checked; `near` apart.
-    async fn public_condition(
-        &self,
-        q: &PublicQuery,
-    ) -> Result<(Condition, Option<Near>), AppError> {
-        // With a search the ids come ranked from the index: the state is then tested on
-        // each of those rows (an expression no index serves), so that the planner looks
-        // the ids up by key instead of walking every approved activity.
-        let approved = if nonempty(&q.q).is_some() {
-            Condition::all().add(Expr::cust(format!(
-                "(activities.status || '') = '{}'",
-                Status::Approved.as_str()
-            )))
-        } else {
-            Condition::all().add(entity::Column::Status.eq(Status::Approved.as_str()))
-        };
-        let mut cond = approved;
-        if let Some(section) = nonempty(&q.section) {
-            cond = cond.add(entity::Column::Section.eq(section));
+/// A query's filters, checked: the division and section apart (the list's index serves
+/// them), every other filter as a condition on activities.
+struct Filters {
+    /// The division (`None`: the nation).
+    region: Option<String>,
+    section: Option<String>,
+    /// The other filters.
+    cond: Condition,
+    near: Option<Near>,
+}
+
+/// A page of public activities as stored rows, in the list's order, before their views.
+pub struct Listed {
+    /// The page's activities.
+    pub rows: Vec<entity::Model>,
+    /// How many match in all.
+    pub total: u64,
+    /// The page.
+    pub page: Page,
+    /// With `near`: each row's distance in kilometres.
+    pub distances: Option<std::collections::HashMap<i64, f64>>,
+}
+
+/// What a list shows of an activity (a card), read from its row and the address in its
+/// data, without building its whole view.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Start.
+    pub start: Option<DateTime<Utc>>,
+    /// Address (`None` online).
+    pub address: Option<String>,
+    /// Section key.
+    pub section: Option<String>,
+    /// WGS-84 longitude.
+    pub lon: Option<f64>,
+    /// WGS-84 latitude.
+    pub lat: Option<f64>,
+    /// With `near`: the distance in kilometres.
+    pub distance_km: Option<f64>,
+}
+
+impl Summary {
+    fn of(row: &entity::Model, distance_km: Option<f64>) -> Summary {
+        /// The one field of the stored data a card needs (the rest is skipped unread).
+        #[derive(Deserialize)]
+        struct Place {
+            address: Option<String>,
         }
-        if let Some(region) = nonempty(&q.region) {
-            let code = domain::region::parse_code(region).map_err(malformed)?;
+        let address = serde_json::from_str::<Place>(&row.data)
+            .ok()
+            .and_then(|p| p.address);
+        Summary {
+            id: row.id,
+            name: row.name.clone(),
+            start: row.start_at,
+            address,
+            section: row.section.clone(),
+            lon: row.lon,
+            lat: row.lat,
+            distance_km,
+        }
+    }
+}
+
+impl Listed {
+    /// The page's cards.
+    pub fn summaries(&self) -> Vec<Summary> {
+        self.rows
+            .iter()
+            .map(|r| {
+                let d = self.distances.as_ref().and_then(|m| m.get(&r.id)).copied();
+                Summary::of(r, d.map(tenths))
+            })
+            .collect()
+    }
+}
+
+impl App {
+    /// The query's filters, checked; a malformed or unknown value is a 400 with its reason.
+    async fn public_filters(&self, q: &PublicQuery) -> Result<Filters, AppError> {
+        let mut cond = Condition::all();
+        let section = nonempty(&q.section).map(str::to_owned);
+        let mut region = None;
+        if let Some(raw) = nonempty(&q.region) {
+            let code = domain::region::parse_code(raw).map_err(malformed)?;
             let located = crate::regions::locate(&self.db, &code)
                 .await?
                 .ok_or_else(|| malformed("region 所指地区不存在"))?;
             if located.level.is_some() {
-                cond = cond.add(self.within_division(&code).await?);
+                region = Some(code);
             }
         }
         if let Some(from) = nonempty(&q.from) {
@@ -140,29 +210,38 @@ impl App {
             (Some(_), None) | (None, Some(_)) => {
                 return Err(malformed("near 与 within_km 须同时给出"));
             }
-            (Some(near), Some(km)) => {
-                let parts: Vec<f64> = near
-                    .split(',')
-                    .map(|p| p.trim().parse::<f64>())
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| malformed("near 须为“经度,纬度”"))?;
-                let [lon, lat] = parts.as_slice() else {
-                    return Err(malformed("near 须为“经度,纬度”"));
-                };
-                if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
-                    return Err(malformed("near 的经纬度超出范围"));
-                }
-                let km: f64 = km.parse().map_err(|_| malformed("within_km 须为数字"))?;
-                if !(km > 0.0 && km <= 500.0) {
-                    return Err(malformed("within_km 须大于0且不超过500"));
-                }
-                Some(Near {
-                    point: (*lon, *lat),
-                    km,
-                })
-            }
+            (Some(near), Some(km)) => Some(parse_near(near, km)?),
         };
-        if let Some(near) = &near {
+        Ok(Filters {
+            region,
+            section,
+            cond,
+            near,
+        })
+    }
+
+    /// The condition of a search or a near-me query: approved, the filters, the section,
+    /// the division, and the near-me box.
+    async fn public_condition(&self, f: &Filters, searched: bool) -> Result<Condition, AppError> {
+        // With a search the ids come ranked from the index: the state is then tested on
+        // each of those rows (an expression no index serves), so that the planner looks
+        // the ids up by key instead of walking every approved activity.
+        let mut cond = if searched {
+            Condition::all().add(Expr::cust(format!(
+                "(activities.status || '') = '{}'",
+                Status::Approved.as_str()
+            )))
+        } else {
+            Condition::all().add(entity::Column::Status.eq(Status::Approved.as_str()))
+        };
+        cond = cond.add(f.cond.clone());
+        if let Some(section) = &f.section {
+            cond = cond.add(entity::Column::Section.eq(section.as_str()));
+        }
+        if let Some(code) = &f.region {
+            cond = cond.add(self.within_division(code).await?);
+        }
+        if let Some(near) = &f.near {
             // A bounding box first (indexed columns), the exact distance after.
             let dlat = near.km / 111.0;
             let dlon = near.km / (111.0 * near.point.1.to_radians().cos().max(0.01));
@@ -183,29 +262,42 @@ impl App {
                     .add(entity::Column::Id.in_subquery(sessions_in_box)),
             );
         }
-        Ok((cond, near))
+        Ok(cond)
     }
 
     /// `GET /api/v1/activities`: approved activities, upcoming and ongoing first (ending
     /// soonest first), then past ones (latest first); by distance with `near`; by relevance
     /// with `q`.
     pub async fn public_activities(&self, q: &PublicQuery) -> Result<Paged<Value>, AppError> {
+        let listed = self.public_listed(q).await?;
+        self.public_page(listed).await
+    }
+
+    /// The page of a public query as stored rows (pages draw their cards from these).
+    pub async fn public_listed(&self, q: &PublicQuery) -> Result<Listed, AppError> {
         let page = Page::parse(q.page, q.per_page)?;
-        let (cond, near) = self.public_condition(q).await?;
-        let mut select = entity::Entity::find().filter(cond);
-        let ranked = match nonempty(&q.q) {
-            Some(text) => {
-                let ids = self.search_ids(text).await?;
-                select = select.filter(entity::Column::Id.is_in(ids.clone()));
-                Some(ids)
-            }
-            None => None,
-        };
-        if let (Some(ids), None) = (&ranked, &near) {
-            // Relevance order: the other filters narrow the ranked ids (ids only), then just
-            // the page's rows are loaded.
-            let allowed: std::collections::HashSet<i64> = select
-                .clone()
+        let filters = self.public_filters(q).await?;
+        if let Some(text) = nonempty(&q.q) {
+            return self.searched(text, &filters, page).await;
+        }
+        if filters.near.is_some() {
+            return self.nearest(&filters, page).await;
+        }
+        self.in_order(q, &filters, page).await
+    }
+
+    /// Relevance order. Alone, a search pages through the index's ranking; with other
+    /// filters, they narrow the [`SEARCH_LIMIT`] best ids (ids only). Only the page's rows
+    /// are loaded, and only approved ones are shown even while the index catches up.
+    async fn searched(&self, text: &str, f: &Filters, page: Page) -> Result<Listed, AppError> {
+        let narrowed = f.region.is_some() || f.section.is_some() || !f.cond.is_empty();
+        let wanted =
+            usize::try_from(page.offset().saturating_add(page.per_page)).unwrap_or(usize::MAX);
+        let (ordered, total) = if narrowed {
+            let found = self.search_ids(text, SEARCH_LIMIT).await?;
+            let allowed: std::collections::HashSet<i64> = entity::Entity::find()
+                .filter(self.public_condition(f, true).await?)
+                .filter(entity::Column::Id.is_in(found.ids.clone()))
                 .select_only()
                 .column(entity::Column::Id)
                 .into_tuple::<i64>()
@@ -213,110 +305,141 @@ impl App {
                 .await?
                 .into_iter()
                 .collect();
-            let ordered: Vec<i64> = ids
+            let ordered: Vec<i64> = found
+                .ids
                 .iter()
                 .copied()
                 .filter(|id| allowed.contains(id))
                 .collect();
-            let start = usize::try_from(page.offset())
-                .unwrap_or(usize::MAX)
-                .min(ordered.len());
-            let end = start
-                .saturating_add(usize::try_from(page.per_page).unwrap_or(0))
-                .min(ordered.len());
-            let slice = ordered.get(start..end).unwrap_or_default().to_vec();
-            let mut rows = entity::Entity::find()
-                .filter(entity::Column::Id.is_in(slice.clone()))
-                .all(&self.db)
-                .await?;
-            rows.sort_by_key(|r| {
-                slice
-                    .iter()
-                    .position(|id| *id == r.id)
-                    .unwrap_or(usize::MAX)
-            });
-            return self
-                .public_page(rows, ordered.len() as u64, page, None)
-                .await;
-        }
-        let now: DateTime<Utc> = self.clock.now();
-        let rows = if near.is_some() {
-            // Distance and relevance are ordered here, over the filtered candidates.
-            select.all(&self.db).await?
+            let total = ordered.len() as u64;
+            (ordered, total)
         } else {
-            // Upcoming and ongoing (ending soonest first), then past (latest first): two
-            // scans in the order of the (status, end_at) index rather than one sort of
-            // every match.
-            let upcoming = select.clone().filter(entity::Column::EndAt.gte(now));
-            let past = select.filter(entity::Column::EndAt.lt(now));
-            let mut rows = upcoming
-                .clone()
-                .order_by(entity::Column::EndAt, Order::Asc)
-                .order_by(entity::Column::Id, Order::Asc)
-                .offset(page.offset())
-                .limit(page.per_page)
-                .all(&self.db)
-                .await?;
-            let wanted = page.per_page.saturating_sub(rows.len() as u64);
-            if wanted > 0 {
-                // The page reaches past the upcoming ones: how many there are is known
-                // from this page unless it began beyond them.
-                let ahead = if rows.is_empty() && page.offset() > 0 {
-                    upcoming.clone().count(&self.db).await?
-                } else {
-                    page.offset() + rows.len() as u64
-                };
-                rows.extend(
-                    past.clone()
-                        .order_by(entity::Column::EndAt, Order::Desc)
-                        .order_by(entity::Column::Id, Order::Desc)
-                        .offset(page.offset().saturating_sub(ahead))
-                        .limit(wanted)
-                        .all(&self.db)
-                        .await?,
-                );
-            }
-            let total = match self.listed_total(q).await? {
-                Some(total) => total,
-                None => upcoming.count(&self.db).await? + past.count(&self.db).await?,
-            };
-            return self.public_page(rows, total, page, None).await;
+            let found = self.search_ids(text, wanted.min(SEARCH_LIMIT)).await?;
+            (found.ids.clone(), found.total as u64)
         };
-        let mut rows = rows;
-        let mut distances = std::collections::HashMap::new();
-        if let Some(near) = &near {
-            for row in &rows {
-                let mut best = row.lon.zip(row.lat).map(|p| haversine_km(near.point, p));
-                for s in activity_session::Entity::find()
-                    .filter(activity_session::Column::ActivityId.eq(row.id))
-                    .all(&self.db)
-                    .await?
-                {
-                    if let Some(d) = s.lon.zip(s.lat).map(|p| haversine_km(near.point, p)) {
-                        best = Some(best.map_or(d, |b: f64| b.min(d)));
-                    }
-                }
-                if let Some(d) = best.filter(|d| *d <= near.km) {
-                    distances.insert(row.id, d);
-                }
+        let slice = page_of(&ordered, page).to_vec();
+        let mut rows = entity::Entity::find()
+            .filter(entity::Column::Id.is_in(slice.clone()))
+            .all(&self.db)
+            .await?;
+        rows.retain(|r| r.status == Status::Approved.as_str());
+        rows.sort_by_key(|r| slice.iter().position(|id| *id == r.id));
+        Ok(Listed {
+            rows,
+            total,
+            page,
+            distances: None,
+        })
+    }
+
+    /// Nearest first, over the candidates in the near-me box.
+    async fn nearest(&self, f: &Filters, page: Page) -> Result<Listed, AppError> {
+        let Some(near) = &f.near else {
+            return Err(AppError::internal("near-me without a place"));
+        };
+        let mut rows = entity::Entity::find()
+            .filter(self.public_condition(f, false).await?)
+            .all(&self.db)
+            .await?;
+        let mut sessions: std::collections::HashMap<i64, Vec<(f64, f64)>> =
+            std::collections::HashMap::new();
+        for s in activity_session::Entity::find()
+            .filter(activity_session::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
+            .all(&self.db)
+            .await?
+        {
+            if let Some(p) = s.lon.zip(s.lat) {
+                sessions.entry(s.activity_id).or_default().push(p);
             }
-            rows.retain(|r| distances.contains_key(&r.id));
-            rows.sort_by(|a, b| {
-                distances[&a.id]
-                    .total_cmp(&distances[&b.id])
-                    .then(a.id.cmp(&b.id))
-            });
         }
+        let mut distances = std::collections::HashMap::new();
+        for row in &rows {
+            let places = row.lon.zip(row.lat).into_iter();
+            let best = places
+                .chain(sessions.get(&row.id).into_iter().flatten().copied())
+                .map(|p| haversine_km(near.point, p))
+                .min_by(f64::total_cmp);
+            if let Some(d) = best.filter(|d| *d <= near.km) {
+                distances.insert(row.id, d);
+            }
+        }
+        rows.retain(|r| distances.contains_key(&r.id));
+        rows.sort_by(|a, b| {
+            distances[&a.id]
+                .total_cmp(&distances[&b.id])
+                .then(a.id.cmp(&b.id))
+        });
         let total = rows.len() as u64;
-        let start = usize::try_from(page.offset())
-            .unwrap_or(usize::MAX)
-            .min(rows.len());
-        let end = start
-            .saturating_add(usize::try_from(page.per_page).unwrap_or(0))
-            .min(rows.len());
-        let slice: Vec<entity::Model> = rows.drain(start..end).collect();
-        self.public_page(slice, total, page, near.is_some().then_some(distances))
-            .await
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let keep: std::collections::HashSet<i64> = page_of(&ids, page).iter().copied().collect();
+        rows.retain(|r| keep.contains(&r.id));
+        distances.retain(|id, _| keep.contains(id));
+        Ok(Listed {
+            rows,
+            total,
+            page,
+            distances: Some(distances),
+        })
+    }
+
+    /// Upcoming and ongoing (ending soonest first), then past (latest first), read from the
+    /// list's index of the division (the nation by default) and section: two ranges of an
+    /// index in the list's order rather than a sort of every match.
+    async fn in_order(&self, q: &PublicQuery, f: &Filters, page: Page) -> Result<Listed, AppError> {
+        let now: DateTime<Utc> = self.clock.now();
+        let code = f.region.as_deref().unwrap_or(domain::region::NATIONAL);
+        let mut select = entity::Entity::find()
+            .join(
+                JoinType::InnerJoin,
+                entity::Entity::belongs_to(listing::Entity)
+                    .from(entity::Column::Id)
+                    .to(listing::Column::ActivityId)
+                    .into(),
+            )
+            .filter(listing::Column::Code.eq(code))
+            .filter(f.cond.clone());
+        if let Some(section) = &f.section {
+            select = select.filter(listing::Column::Section.eq(section.as_str()));
+        }
+        let upcoming = select.clone().filter(listing::Column::EndAt.gte(now));
+        let past = select.filter(listing::Column::EndAt.lt(now));
+        let mut rows = upcoming
+            .clone()
+            .order_by(listing::Column::EndAt, Order::Asc)
+            .order_by(listing::Column::ActivityId, Order::Asc)
+            .offset(page.offset())
+            .limit(page.per_page)
+            .all(&self.db)
+            .await?;
+        let wanted = page.per_page.saturating_sub(rows.len() as u64);
+        if wanted > 0 {
+            // The page reaches past the upcoming ones: how many there are is known from
+            // this page unless it began beyond them.
+            let ahead = if rows.is_empty() && page.offset() > 0 {
+                upcoming.clone().count(&self.db).await?
+            } else {
+                page.offset() + rows.len() as u64
+            };
+            rows.extend(
+                past.clone()
+                    .order_by(listing::Column::EndAt, Order::Desc)
+                    .order_by(listing::Column::ActivityId, Order::Desc)
+                    .offset(page.offset().saturating_sub(ahead))
+                    .limit(wanted)
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        let total = match self.listed_total(q).await? {
+            Some(total) => total,
+            None => upcoming.count(&self.db).await? + past.count(&self.db).await?,
+        };
+        Ok(Listed {
+            rows,
+            total,
+            page,
+            distances: None,
+        })
     }
 
     /// "Listed under this division": for a division with many activities, a probe of
@@ -395,13 +518,14 @@ impl App {
         Ok(Some(self.listed_count(scope, key).await?))
     }
 
-    async fn public_page(
-        &self,
-        rows: Vec<entity::Model>,
-        total: u64,
-        page: Page,
-        distances: Option<std::collections::HashMap<i64, f64>>,
-    ) -> Result<Paged<Value>, AppError> {
+    /// The public views of a page's rows.
+    async fn public_page(&self, listed: Listed) -> Result<Paged<Value>, AppError> {
+        let Listed {
+            rows,
+            total,
+            page,
+            distances,
+        } = listed;
         let supplements: std::collections::HashMap<i64, supplement::Model> =
             supplement::Entity::find()
                 .filter(supplement::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
@@ -416,7 +540,7 @@ impl App {
                 .view_given(row, Standing::Public, supplements.get(&row.id))
                 .await?;
             if let Some(d) = distances.as_ref().and_then(|m| m.get(&row.id)) {
-                v["distance_km"] = serde_json::json!((d * 10.0).round() / 10.0);
+                v["distance_km"] = serde_json::json!(tenths(*d));
             }
             items.push(v);
         }
@@ -427,6 +551,45 @@ impl App {
             per_page: page.per_page,
         })
     }
+}
+
+/// A distance as shown: to 100 m.
+fn tenths(km: f64) -> f64 {
+    (km * 10.0).round() / 10.0
+}
+
+/// The slice of `items` a page shows.
+fn page_of<T>(items: &[T], page: Page) -> &[T] {
+    let start = usize::try_from(page.offset())
+        .unwrap_or(usize::MAX)
+        .min(items.len());
+    let end = start
+        .saturating_add(usize::try_from(page.per_page).unwrap_or(0))
+        .min(items.len());
+    items.get(start..end).unwrap_or_default()
+}
+
+/// `near` (`LON,LAT`) and `within_km`, checked.
+fn parse_near(near: &str, km: &str) -> Result<Near, AppError> {
+    let parts: Vec<f64> = near
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| malformed("near 须为“经度,纬度”"))?;
+    let [lon, lat] = parts.as_slice() else {
+        return Err(malformed("near 须为“经度,纬度”"));
+    };
+    if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
+        return Err(malformed("near 的经纬度超出范围"));
+    }
+    let km: f64 = km.parse().map_err(|_| malformed("within_km 须为数字"))?;
+    if !(km > 0.0 && km <= 500.0) {
+        return Err(malformed("within_km 须大于0且不超过500"));
+    }
+    Ok(Near {
+        point: (*lon, *lat),
+        km,
+    })
 }
 
 /// `COALESCE(SUM(col), 0)` as a 64-bit integer on both backends (PostgreSQL sums
@@ -490,7 +653,7 @@ impl App {
     }
 
     /// The approved activities an organisation hosts (as first host), newest first.
-    pub async fn org_activities(&self, org_id: i64) -> Result<Vec<Value>, AppError> {
+    pub async fn org_activities(&self, org_id: i64) -> Result<Vec<Summary>, AppError> {
         let rows = entity::Entity::find()
             .filter(entity::Column::Status.eq(Status::Approved.as_str()))
             .filter(entity::Column::FirstHostId.eq(org_id))
@@ -498,10 +661,6 @@ impl App {
             .limit(100)
             .all(&self.db)
             .await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            items.push(self.view_as(row, Standing::Public).await?);
-        }
-        Ok(items)
+        Ok(rows.iter().map(|r| Summary::of(r, None)).collect())
     }
 }

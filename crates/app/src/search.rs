@@ -2,6 +2,8 @@
 //! and rebuilding the index (`kepu reindex`).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use domain::activity::{ActivityDraft, visible_text};
 use store::entities::{activity as entity, search_log};
@@ -9,9 +11,6 @@ use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySel
 use store::search::SearchDoc;
 
 use crate::{App, AppError};
-
-/// The most ids a search hands to the list's other filters.
-const SEARCH_LIMIT: usize = 2_000;
 
 impl App {
     async fn search_doc(&self, row: &entity::Model) -> Result<SearchDoc, AppError> {
@@ -53,6 +52,16 @@ impl App {
                 .all(&self.db)
                 .await?;
             let Some(last) = entries.last().map(|e| e.id) else {
+                if applied != self.search_position.load(Ordering::Acquire) {
+                    // Another writer of this directory (`kepu reindex`) moved the index:
+                    // read what it committed.
+                    let search = self.search.clone();
+                    tokio::task::spawn_blocking(move || search.refresh())
+                        .await
+                        .map_err(AppError::internal)?
+                        .map_err(AppError::internal)?;
+                    self.search_position.store(applied, Ordering::Release);
+                }
                 return Ok(());
             };
             let ids: BTreeSet<i64> = entries.iter().map(|e| e.activity_id).collect();
@@ -78,14 +87,31 @@ impl App {
                 .await
                 .map_err(AppError::internal)?
                 .map_err(AppError::internal)?;
+            self.search_position.store(last, Ordering::Release);
         }
     }
 
-    /// Ids of approved activities matching `text`, most relevant first.
-    pub async fn search_ids(&self, text: &str) -> Result<Vec<i64>, AppError> {
-        self.catch_up_search().await?;
+    /// Approved activities matching `text`: the `limit` most relevant ids and how many
+    /// match. The index first takes in what the log holds beyond it (only when it does: the
+    /// check is one read of the log's last id), so that a change is searchable at once.
+    pub async fn search_ids(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> Result<Arc<store::search::Found>, AppError> {
+        let latest = search_log::Entity::find()
+            .select_only()
+            .column(search_log::Column::Id)
+            .order_by_desc(search_log::Column::Id)
+            .into_tuple::<i64>()
+            .one(&self.db)
+            .await?
+            .unwrap_or(0);
+        if latest > self.search_position.load(Ordering::Acquire) {
+            self.catch_up_search().await?;
+        }
         let (search, text) = (self.search.clone(), text.to_owned());
-        tokio::task::spawn_blocking(move || search.search(&text, SEARCH_LIMIT))
+        tokio::task::spawn_blocking(move || search.search(&text, limit))
             .await
             .map_err(AppError::internal)?
             .map_err(AppError::internal)
@@ -130,6 +156,7 @@ impl App {
                 .map_err(AppError::internal)?;
             after = last;
         }
+        self.search_position.store(position, Ordering::Release);
         Ok(count)
     }
 }

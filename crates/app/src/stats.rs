@@ -9,7 +9,7 @@ use domain::review::Status;
 use domain::stats::{Facts, delta, dim};
 use serde::Serialize;
 use serde_json::{Value, json};
-use store::entities::{activity, activity_region, stat_count, supplement};
+use store::entities::{activity, activity_region, listing, stat_count, supplement};
 use store::sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use store::sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -63,18 +63,53 @@ fn facts_with(
         funding_yuan: draft.funding_yuan,
         scientists: draft.scientist_count,
         listed_in,
+        end: row.end_at,
     })
 }
 
-/// Applies the change from `before` to `after` to the rollups of a campaign, in the
-/// caller's transaction. Cells are upserted in key order, so writers never deadlock.
+/// Applies the change of an activity from `before` to `after` to the rollups of its
+/// campaign and to the public list's index, in the caller's transaction. Cells are upserted
+/// in key order, so writers never deadlock.
 pub(crate) async fn shift(
     db: &impl ConnectionTrait,
-    campaign_id: i64,
+    row: &activity::Model,
     before: Option<&Facts>,
     after: Option<&Facts>,
 ) -> Result<(), AppError> {
-    add(db, campaign_id, delta(before, after)).await
+    add(db, row.campaign_id, delta(before, after)).await?;
+    let listings = |f: Option<&Facts>| f.map(Facts::listings).unwrap_or_default();
+    let (was, now) = (listings(before), listings(after));
+    if was != now {
+        if !was.is_empty() {
+            listing::Entity::delete_many()
+                .filter(listing::Column::ActivityId.eq(row.id))
+                .exec(db)
+                .await?;
+        }
+        list(db, now.into_iter().map(|l| (row.id, l)).collect()).await?;
+    }
+    Ok(())
+}
+
+/// Writes rows of the public list's index.
+async fn list(
+    db: &impl ConnectionTrait,
+    rows: Vec<(i64, domain::stats::Listing)>,
+) -> Result<(), AppError> {
+    // 200 rows of 4 values stay well under SQLite's limit on bound variables.
+    for chunk in rows.chunks(200) {
+        listing::Entity::insert_many(chunk.iter().map(|(id, (code, section, end))| {
+            listing::ActiveModel {
+                activity_id: store::sea_orm::Set(*id),
+                code: store::sea_orm::Set(code.clone()),
+                section: store::sea_orm::Set(section.clone()),
+                end_at: store::sea_orm::Set(*end),
+            }
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn add(
@@ -128,6 +163,7 @@ pub async fn rebuild(pool: &DatabaseConnection) -> Result<u64, AppError> {
     let txn = pool.begin().await?;
     let db = &txn;
     stat_count::Entity::delete_many().exec(db).await?;
+    listing::Entity::delete_many().exec(db).await?;
     let mut after = 0_i64;
     let mut seen = 0_u64;
     loop {
@@ -156,12 +192,14 @@ pub async fn rebuild(pool: &DatabaseConnection) -> Result<u64, AppError> {
             listed.entry(r.activity_id).or_default().push(r.code);
         }
         let mut by_campaign: BTreeMap<i64, BTreeMap<domain::stats::Cell, i64>> = BTreeMap::new();
+        let mut listings = Vec::new();
         for row in &rows {
             let facts = facts_with(
                 row,
                 real.get(&row.id).copied(),
                 listed.remove(&row.id).unwrap_or_default(),
             )?;
+            listings.extend(facts.listings().into_iter().map(|l| (row.id, l)));
             let cells = facts.cells();
             let into = by_campaign.entry(row.campaign_id).or_default();
             for (cell, n) in cells {
@@ -172,17 +210,25 @@ pub async fn rebuild(pool: &DatabaseConnection) -> Result<u64, AppError> {
         for (campaign_id, cells) in by_campaign {
             add(db, campaign_id, cells).await?;
         }
+        list(db, listings).await?;
     }
     txn.commit().await?;
     Ok(seen)
 }
 
-/// Counts the rollups of a database upgraded from before they existed (activities but no
-/// rollups). Cheap when there is nothing to do.
+/// Counts the rollups and fills the public list's index of a database upgraded from before
+/// they existed (activities but no rollups, or approved ones but no listings). Cheap when
+/// there is nothing to do.
 pub async fn rebuild_if_missing(db: &DatabaseConnection) -> Result<(), AppError> {
     let counted = stat_count::Entity::find().one(db).await?.is_some();
     let activities = activity::Entity::find().one(db).await?.is_some();
-    if activities && !counted {
+    let listed = listing::Entity::find().one(db).await?.is_some();
+    let approved = activity::Entity::find()
+        .filter(activity::Column::Status.eq(Status::Approved.as_str()))
+        .one(db)
+        .await?
+        .is_some();
+    if (activities && !counted) || (approved && !listed) {
         let n = rebuild(db).await?;
         tracing::info!(activities = n, "statistics rollups counted");
     }

@@ -89,7 +89,7 @@ impl App {
             .exec_without_returning(&txn)
             .await?;
         let after = crate::stats::facts(&txn, &row).await?;
-        crate::stats::shift(&txn, row.campaign_id, Some(&before), Some(&after)).await?;
+        crate::stats::shift(&txn, &row, Some(&before), Some(&after)).await?;
         crate::jobs::schedule_link_checks(&txn, id, &input.media_links, now).await?;
         txn.commit().await?;
         self.supplement(Some(actor), id).await

@@ -2,7 +2,9 @@
 //! as rollups: every write subtracts the activity's old contribution and adds its new one, so
 //! that a dashboard reads a few hundred rows instead of scanning a million activities.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
 
 use crate::region::{NATIONAL, RegionPath};
 use crate::review::Status;
@@ -33,7 +35,13 @@ pub struct Facts {
     /// Every division it is listed under on the public side: its own and its sessions'
     /// (and their provinces and cities).
     pub listed_in: Vec<String>,
+    /// When it ends (the public list's order).
+    pub end: Option<DateTime<Utc>>,
 }
+
+/// One row of the public list's index: an approved activity under one division it is
+/// listed in (the nation included), with its section and end.
+pub type Listing = (String, String, DateTime<Utc>);
 
 /// A rollup cell: division, dimension, value.
 pub type Cell = (String, &'static str, String);
@@ -106,16 +114,37 @@ impl Facts {
             }
         }
         if status == Status::Approved {
-            let listed: std::collections::BTreeSet<&str> = std::iter::once(NATIONAL)
-                .chain(self.listed_in.iter().map(String::as_str))
-                .collect();
-            for code in listed {
+            for code in self.listed_codes() {
                 for key in std::iter::once(ALL).chain(self.section.as_deref()) {
                     out.insert((code.to_owned(), dim::LISTED, key.to_owned()), 1);
                 }
             }
         }
         out
+    }
+}
+
+impl Facts {
+    /// Every division an approved activity is listed under on the public side (the nation,
+    /// its own divisions and its sessions'); none for any other state.
+    pub fn listed_codes(&self) -> BTreeSet<&str> {
+        if self.status != Some(Status::Approved) {
+            return BTreeSet::new();
+        }
+        std::iter::once(NATIONAL)
+            .chain(self.listed_in.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// The rows of the public list's index for this activity: one per listed division.
+    pub fn listings(&self) -> BTreeSet<Listing> {
+        let (Some(section), Some(end)) = (&self.section, self.end) else {
+            return BTreeSet::new();
+        };
+        self.listed_codes()
+            .into_iter()
+            .map(|code| (code.to_owned(), section.clone(), end))
+            .collect()
     }
 }
 
@@ -165,6 +194,26 @@ mod tests {
                 "110101".into(),
                 "110105".into(),
             ],
+            end: chrono::DateTime::from_timestamp(1_790_000_000, 0),
+        }
+    }
+
+    #[test]
+    fn only_an_approved_activity_has_listings_one_per_division_and_the_nation() {
+        let listings = approved_in_county().listings();
+        let codes: Vec<&str> = listings.iter().map(|(c, _, _)| c.as_str()).collect();
+        assert_eq!(codes, ["000000", "110000", "110100", "110101", "110105"]);
+        assert!(listings.iter().all(|(_, s, _)| s == "lecture"));
+        for status in [
+            Status::Draft,
+            Status::NationalRejected,
+            Status::NationalReview,
+        ] {
+            let f = Facts {
+                status: Some(status),
+                ..approved_in_county()
+            };
+            assert!(f.listings().is_empty(), "{status:?}");
         }
     }
 

@@ -62,6 +62,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "summary files",
         steps: summary_files,
     },
+    Migration {
+        version: 9,
+        name: "public listings",
+        steps: public_listings,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -655,5 +660,29 @@ fn summary_files() -> Vec<Step> {
             ],
         ),
         index("summary_files", &["summary_id"], false),
+    ]
+}
+
+/// The public list's index (filled from the activities when a server starts on a database
+/// without it): a division's page, with or without a section, is one range of an index in
+/// the list's order.
+fn public_listings() -> Vec<Step> {
+    vec![
+        table(
+            "listings",
+            vec![
+                big("activity_id"),
+                text("code"),
+                text("section"),
+                time("end_at"),
+            ],
+        ),
+        index("listings", &["activity_id", "code"], true),
+        index("listings", &["code", "end_at", "activity_id"], false),
+        index(
+            "listings",
+            &["code", "section", "end_at", "activity_id"],
+            false,
+        ),
     ]
 }

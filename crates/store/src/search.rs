@@ -7,7 +7,10 @@
 
 use std::path::Path;
 
-use tantivy::collector::TopDocs;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
@@ -49,7 +52,12 @@ pub struct SearchIndex {
     text: Field,
     name_bigrams: Field,
     text_bigrams: Field,
+    /// Answers of the index's current generation, by words and limit.
+    answers: Mutex<Answers>,
 }
+
+/// Answers kept for one generation of the index.
+type Answers = (u64, HashMap<(String, usize), Arc<Found>>);
 
 const JIEBA: &str = "jieba";
 const BIGRAM: &str = "bigram";
@@ -109,6 +117,7 @@ impl SearchIndex {
             text,
             name_bigrams,
             text_bigrams,
+            answers: Mutex::default(),
         })
     }
 
@@ -116,6 +125,11 @@ impl SearchIndex {
     pub fn applied(&self) -> Result<i64, SearchError> {
         let metas = self.index.load_metas()?;
         Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    /// Reads what was last committed to the index, also by another writer.
+    pub fn refresh(&self) -> Result<(), SearchError> {
+        Ok(self.reader.reload()?)
     }
 
     /// Applies changes in one commit: documents to (re)index, ids to remove, and the log
@@ -211,54 +225,88 @@ impl SearchIndex {
         Ok(Box::new(BooleanQuery::new(should)))
     }
 
-    /// Ids of documents containing every word of `query` (words separated by spaces),
-    /// most relevant first, later starts first among equals; at most `limit`.
-    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
-        let words: Vec<&str> = query.split_whitespace().take(8).collect();
-        if words.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for word in words {
-            must.push((
-                Occur::Must,
-                self.word_query(&word.chars().take(50).collect::<String>())?,
-            ));
-        }
-        let query = BooleanQuery::new(must);
+    /// Documents containing every word of `query` (words separated by spaces): the ids of
+    /// the `limit` most relevant, later starts first among equals, and how many match in
+    /// all. Answers are kept until the index next changes (a few hundred queries at most),
+    /// so that a word everyone searches for is ranked once per change, not per request.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Arc<Found>, SearchError> {
+        let words: Vec<String> = query
+            .split_whitespace()
+            .take(8)
+            .map(|w| w.chars().take(50).collect())
+            .collect();
         let searcher = self.reader.searcher();
-        let start_field = "start";
-        let collector = TopDocs::with_limit(limit.max(1)).tweak_score(
-            move |segment: &tantivy::SegmentReader| {
-                let starts = segment.fast_fields().i64(start_field).ok();
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let start = starts.as_ref().and_then(|s| s.first(doc)).unwrap_or(0);
-                    // Ties in relevance go to the later start.
-                    f64::from(score) + (start as f64) * 1e-12
-                }
-            },
-        );
-        let top = searcher.search(&query, &collector)?;
-        // Ids come from the fast field, not the document store.
-        let mut columns = std::collections::HashMap::new();
-        let mut ids = Vec::with_capacity(top.len());
-        for (_, address) in top {
-            let column = match columns.entry(address.segment_ord) {
+        let generation = searcher.generation().generation_id();
+        let key = (words.join(" "), limit);
+        if let Ok(cache) = self.answers.lock()
+            && cache.0 == generation
+            && let Some(found) = cache.1.get(&key)
+        {
+            return Ok(found.clone());
+        }
+        let found = Arc::new(self.rank(&searcher, &words, limit)?);
+        if let Ok(mut cache) = self.answers.lock() {
+            if cache.0 != generation || cache.1.len() >= KEPT_ANSWERS {
+                *cache = (generation, HashMap::new());
+            }
+            cache.1.insert(key, found.clone());
+        }
+        Ok(found)
+    }
+
+    fn rank(
+        &self,
+        searcher: &tantivy::Searcher,
+        words: &[String],
+        limit: usize,
+    ) -> Result<Found, SearchError> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for word in words {
+            clauses.push((Occur::Must, self.word_query(word)?));
+        }
+        let query: Box<dyn Query> = match clauses.len() {
+            0 => return Ok(Found::default()),
+            // One word is its own query: a union of terms, which tantivy ranks without
+            // scoring every match (block-max WAND).
+            1 => clauses.remove(0).1,
+            _ => Box::new(BooleanQuery::new(clauses)),
+        };
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+        let total = searcher.search(&query, &Count)?;
+        let mut columns = HashMap::new();
+        let mut ranked = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let (ids, starts) = match columns.entry(address.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .i64("id")?,
-                ),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                    e.insert((fast.i64("id")?, fast.i64("start")?))
+                }
             };
-            if let Some(id) = column.first(address.doc_id) {
-                ids.push(id);
+            if let Some(id) = ids.first(address.doc_id) {
+                let start = starts.first(address.doc_id).unwrap_or(0);
+                ranked.push((score, start, id));
             }
         }
-        Ok(ids)
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        Ok(Found {
+            ids: ranked.into_iter().map(|(_, _, id)| id).collect(),
+            total,
+        })
     }
 }
+
+/// What a search found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    /// The most relevant ids, best first.
+    pub ids: Vec<i64>,
+    /// How many documents match in all.
+    pub total: usize,
+}
+
+/// How many answers are kept between changes of the index.
+const KEPT_ANSWERS: usize = 512;
 
 #[cfg(test)]
 mod tests {
@@ -276,6 +324,12 @@ mod tests {
         let mut b = [0u8; 2];
         getrandom::fill(&mut b).unwrap();
         u64::from(u16::from_le_bytes(b))
+    }
+
+    impl SearchIndex {
+        fn ids(&self, query: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
+            Ok(self.search(query, limit)?.ids.clone())
+        }
     }
 
     fn doc(id: i64, name: &str, text: &str, start: i64) -> SearchDoc {
@@ -302,24 +356,24 @@ mod tests {
                 7,
             )
             .unwrap();
-        assert_eq!(index.search("天文", 10).unwrap(), [1]);
-        assert_eq!(index.search("食品", 10).unwrap(), [2]);
-        assert_eq!(index.search("科普", 10).unwrap(), [3]);
-        assert_eq!(index.search("科技", 10).unwrap(), [1]);
+        assert_eq!(index.ids("天文", 10).unwrap(), [1]);
+        assert_eq!(index.ids("食品", 10).unwrap(), [2]);
+        assert_eq!(index.ids("科普", 10).unwrap(), [3]);
+        assert_eq!(index.ids("科技", 10).unwrap(), [1]);
         assert_eq!(
-            index.search("食品 社区", 10).unwrap(),
+            index.ids("食品 社区", 10).unwrap(),
             [2],
             "every word must match"
         );
-        assert!(index.search("航天", 10).unwrap().is_empty());
-        assert_eq!(index.search("天文馆", 10).unwrap(), [1]);
+        assert!(index.ids("航天", 10).unwrap().is_empty());
+        assert_eq!(index.ids("天文馆", 10).unwrap(), [1]);
         assert!(
-            index.search("馆天", 10).unwrap().is_empty(),
+            index.ids("馆天", 10).unwrap().is_empty(),
             "a longer word matches as a phrase"
         );
         assert_eq!(index.applied().unwrap(), 7);
         index.apply(&[], &[1], 8).unwrap();
-        assert!(index.search("天文", 10).unwrap().is_empty());
+        assert!(index.ids("天文", 10).unwrap().is_empty());
         std::fs::remove_dir_all(dir).ok();
     }
 
@@ -337,7 +391,7 @@ mod tests {
                 1,
             )
             .unwrap();
-        assert_eq!(index.search("天文", 10).unwrap(), [3, 2, 1]);
+        assert_eq!(index.ids("天文", 10).unwrap(), [3, 2, 1]);
         std::fs::remove_dir_all(dir).ok();
     }
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod campaign;
 pub mod job;
 pub mod link_check;
+pub mod listing;
 pub mod login_lock;
 pub mod media;
 pub mod nomination;

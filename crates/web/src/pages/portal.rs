@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
 use serde_json::Value;
 
-use super::review::beijing;
+use super::review::{beijing, beijing_time};
 use super::{Layout, PageSession, activity_id, error_page};
 
 /// A filter choice.
@@ -137,21 +137,21 @@ fn query_of(raw: &str) -> Result<PublicQuery, AppError> {
     })
 }
 
-fn card(a: &Value, sections: &[domain::campaign::Section]) -> Card {
-    let section = a["section"].as_str().unwrap_or_default();
+fn card(a: &app::public::Summary, sections: &[domain::campaign::Section]) -> Card {
+    let section = a.section.as_deref().unwrap_or_default();
     Card {
-        id: a["id"].as_i64().unwrap_or_default(),
-        name: a["name"].as_str().unwrap_or_default().to_owned(),
-        when: beijing(&a["start"]),
-        place: a["address"].as_str().unwrap_or("线上活动").to_owned(),
+        id: a.id,
+        name: a.name.clone(),
+        when: a.start.map(beijing_time).unwrap_or_default(),
+        place: a.address.clone().unwrap_or_else(|| "线上活动".to_owned()),
         section: sections
             .iter()
             .find(|s| s.key == section)
             .map(|s| s.name.clone())
             .unwrap_or_default(),
-        distance: a["distance_km"].as_f64(),
-        lon: a["lon"].as_f64(),
-        lat: a["lat"].as_f64(),
+        distance: a.distance_km,
+        lon: a.lon,
+        lat: a.lat,
     }
 }
 
@@ -173,7 +173,7 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): Raw
         let raw = raw.unwrap_or_default();
         let session = PageSession::read(&app, &headers).await?;
         let query = query_of(&raw)?;
-        let paged = app.public_activities(&query).await?;
+        let listed = app.public_listed(&query).await?;
         let rules = app.current_campaign().await?.rules;
         let provinces = app
             .regions_under(None)
@@ -184,16 +184,17 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): Raw
             .region
             .as_deref()
             .map(|r| format!("{}0000", r.get(..2).unwrap_or_default()));
-        let last = paged.total.div_ceil(paged.per_page.max(1));
+        let (total, page) = (listed.total, listed.page.page);
+        let last = total.div_ceil(listed.page.per_page.max(1));
         Ok::<_, AppError>(
             ListPage {
                 layout: session.layout(&app).await?,
-                cards: paged
-                    .items
+                cards: listed
+                    .summaries()
                     .iter()
                     .map(|a| card(a, &rules.sections))
                     .collect(),
-                total: paged.total,
+                total,
                 q: query.q.clone().unwrap_or_default(),
                 sections: choices(
                     rules
@@ -221,8 +222,8 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): Raw
                 ),
                 from: query.from.clone().unwrap_or_default(),
                 to: query.to.clone().unwrap_or_default(),
-                prev: (paged.page > 1).then(|| with_page(&raw, paged.page - 1)),
-                next: (paged.page < last).then(|| with_page(&raw, paged.page + 1)),
+                prev: (page > 1).then(|| with_page(&raw, page - 1)),
+                next: (page < last).then(|| with_page(&raw, page + 1)),
                 ics: format!("/api/v1/activities.ics?{raw}"),
             }
             .into_response(),
@@ -254,15 +255,18 @@ pub async fn item(
             obj.remove("review_reason");
         }
         let rules = app
-            .campaign(a["campaign_id"].as_i64().unwrap_or_default())
-            .await?
-            .rules;
+            .campaign_rules(a["campaign_id"].as_i64().unwrap_or_default())
+            .await?;
         let ids = |key: &str| {
             a[key]
                 .as_array()
                 .map(|v| v.iter().filter_map(Value::as_i64).collect::<Vec<_>>())
                 .unwrap_or_default()
         };
+        let (hosts, co_hosts) = (ids("hosts"), ids("co_hosts"));
+        let names = app
+            .org_names(&[hosts.as_slice(), co_hosts.as_slice()].concat())
+            .await?;
         let sessions = a["sessions"]
             .as_array()
             .map(|list| {
@@ -298,8 +302,15 @@ pub async fn item(
                     .as_f64()
                     .zip(a["lat"].as_f64())
                     .map(|(lon, lat)| format!("/map?near={lon},{lat}&within_km=30")),
-                hosts: app.org_names(&ids("hosts")).await?,
-                co_hosts: app.org_names(&ids("co_hosts")).await?,
+                hosts: names
+                    .iter()
+                    .filter(|(id, _)| hosts.contains(id))
+                    .cloned()
+                    .collect(),
+                co_hosts: names
+                    .into_iter()
+                    .filter(|(id, _)| co_hosts.contains(id))
+                    .collect(),
                 a,
             }
             .into_response(),
@@ -363,10 +374,10 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
             query.within_km = Some("30".to_owned());
         }
         query.per_page = Some(100);
-        let (paged, error) = match app.public_activities(&query).await {
+        let (listed, error) = match app.public_listed(&query).await {
             Ok(p) => (p, None),
             Err(AppError::Malformed(m)) => (
-                app.public_activities(&PublicQuery {
+                app.public_listed(&PublicQuery {
                     per_page: Some(100),
                     ..Default::default()
                 })
@@ -376,8 +387,8 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
             Err(e) => return Err(e),
         };
         let rules = app.current_campaign().await?.rules;
-        let cards: Vec<Card> = paged
-            .items
+        let cards: Vec<Card> = listed
+            .summaries()
             .iter()
             .map(|a| card(a, &rules.sections))
             .collect();

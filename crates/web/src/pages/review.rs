@@ -48,12 +48,15 @@ struct HistoryLine {
 pub fn beijing(raw: &Value) -> String {
     raw.as_str()
         .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
-        .map(|t| {
-            (t.to_utc() + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(|t| beijing_time(t.to_utc()))
         .unwrap_or_default()
+}
+
+/// A moment in Beijing time, to the minute.
+pub fn beijing_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&domain::campaign::BEIJING)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn label(status: Option<&str>) -> String {

@@ -352,6 +352,28 @@ async fn totals_come_from_the_rollups_and_match_the_items(backend: Backend) {
     assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
     assert_eq!(list("region=411203").await["total"], 0);
     assert_eq!(list("").await["total"], 1);
+    // The list's index kept by each write equals a rebuild from the activities, and a
+    // database from before the index is filled when a server starts on it.
+    let kept = listings(&w).await;
+    assert_eq!(
+        kept.len(),
+        4,
+        "the nation, 河南省, 三门峡市, 湖滨区: {kept:?}"
+    );
+    app::stats::rebuild(&w.t.app.db).await.unwrap();
+    assert_eq!(listings(&w).await, kept);
+    use store::sea_orm::EntityTrait;
+    store::entities::listing::Entity::delete_many()
+        .exec(&w.t.app.db)
+        .await
+        .unwrap();
+    let upgraded = w.t.restart().await;
+    assert_eq!(listings(&w).await, kept);
+    let page = upgraded
+        .get("/api/v1/activities?region=411202")
+        .await
+        .json();
+    assert_eq!(page["items"][0]["name"], "暑期科普营", "{page}");
     // The home page's counters read the same rollups.
     let home = w.t.get("/").await.text;
     for counter in [
@@ -363,24 +385,46 @@ async fn totals_come_from_the_rollups_and_match_the_items(backend: Backend) {
     }
 }
 
+/// The rows of the public list's index, in order.
+async fn listings(w: &World) -> Vec<(i64, String, String)> {
+    use store::sea_orm::EntityTrait;
+    let mut rows: Vec<(i64, String, String)> = store::entities::listing::Entity::find()
+        .all(&w.t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.activity_id, l.code, l.section))
+        .collect();
+    rows.sort();
+    rows
+}
+
 async fn both_region_strategies_list_the_same_activities(backend: Backend) {
     let w = world(backend).await;
     publish(&w, json!({})).await;
     publish(
         &w,
-        json!({"name": "西安科普", "region_code": "610102", "sessions": []}),
+        json!({"name": "西安科技节", "region_code": "610102", "sessions": []}),
     )
     .await;
     let probe = w.t.restart_with(|c| c.region_probe_above = 0).await;
+    // The strategies filter searches and near-me queries (lists read their index).
     for q in [
-        "region=411203",
-        "region=410000&section=exhibition",
-        "region=610000",
-        "region=110000",
+        "q=科技&region=411203",
+        "q=科技&region=410000&section=exhibition",
+        "q=科技&region=610000",
+        "q=科技&region=110000",
+        "near=111.2,34.77&within_km=50&region=411200",
     ] {
         let listed = w.t.get(&format!("/api/v1/activities?{q}")).await.json();
         let probed = probe.get(&format!("/api/v1/activities?{q}")).await.json();
         assert_eq!(listed["items"], probed["items"], "{q}");
         assert_eq!(listed["total"], probed["total"], "{q}");
     }
+    let xian =
+        w.t.get("/api/v1/activities?q=科技&region=610000")
+            .await
+            .json();
+    assert_eq!(xian["items"][0]["name"], "西安科技节", "{xian}");
+    assert_eq!(xian["total"], 1);
 }
