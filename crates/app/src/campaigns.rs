@@ -145,6 +145,7 @@ impl App {
         )
         .await?;
         txn.commit().await?;
+        self.forget_reference();
         view(row)
     }
 }

@@ -35,6 +35,9 @@ pub struct Config {
     /// A division with more public activities than this is filtered by a probe per row
     /// rather than by the list of its ids (a query-planning threshold, not a rule).
     pub region_probe_above: u64,
+    /// Seconds the public pages' reference data (current campaign, provinces) is kept
+    /// before it is read again; changes through the same instance are seen at once.
+    pub reference_seconds: u64,
 }
 
 /// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
@@ -202,6 +205,7 @@ impl Default for Config {
             map_tile_url: String::new(),
             jobs_every_seconds: 30,
             region_probe_above: 5000,
+            reference_seconds: 5,
         }
     }
 }

@@ -21,6 +21,7 @@ pub mod orgs;
 pub mod paging;
 pub mod public;
 pub mod quotas;
+pub mod reference;
 pub mod regions;
 pub mod review;
 pub mod search;
@@ -62,6 +63,8 @@ pub struct App {
     /// Campaign rules by id: a campaign's rules never change once made.
     rules_cache:
         Arc<std::sync::RwLock<std::collections::HashMap<i64, domain::campaign::CampaignRules>>>,
+    /// The public pages' reference data, as last read.
+    reference: reference::Kept,
 }
 
 impl App {
@@ -92,6 +95,7 @@ impl App {
             search_turn: Arc::default(),
             search_position: Arc::default(),
             rules_cache: Arc::default(),
+            reference: Arc::default(),
         };
         app.ensure_current_campaign().await?;
         stats::rebuild_if_missing(&app.db).await?;

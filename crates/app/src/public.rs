@@ -11,8 +11,8 @@ use store::entities::{
 };
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 
 use crate::activities::{Standing, parse_time};
@@ -383,33 +383,33 @@ impl App {
     }
 
     /// Upcoming and ongoing (ending soonest first), then past (latest first), read from the
-    /// list's index of the division (the nation by default) and section: two ranges of an
-    /// index in the list's order rather than a sort of every match.
+    /// list's index of the division (the nation by default) and section: the page's ids are
+    /// two ranges of an index in the list's order (the other filters probe each activity met
+    /// on the way), and only the page's rows are loaded.
     async fn in_order(&self, q: &PublicQuery, f: &Filters, page: Page) -> Result<Listed, AppError> {
         let now: DateTime<Utc> = self.clock.now();
         let code = f.region.as_deref().unwrap_or(domain::region::NATIONAL);
-        let mut select = entity::Entity::find()
-            .join(
-                JoinType::InnerJoin,
-                entity::Entity::belongs_to(listing::Entity)
-                    .from(entity::Column::Id)
-                    .to(listing::Column::ActivityId)
-                    .into(),
-            )
-            .filter(listing::Column::Code.eq(code))
-            .filter(f.cond.clone());
+        let mut listed = listing::Entity::find().filter(listing::Column::Code.eq(code));
         if let Some(section) = &f.section {
-            select = select.filter(listing::Column::Section.eq(section.as_str()));
+            listed = listed.filter(listing::Column::Section.eq(section.as_str()));
         }
-        let upcoming = select.clone().filter(listing::Column::EndAt.gte(now));
-        let past = select.filter(listing::Column::EndAt.lt(now));
-        let mut rows = upcoming
-            .clone()
-            .order_by(listing::Column::EndAt, Order::Asc)
-            .order_by(listing::Column::ActivityId, Order::Asc)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
+        if !f.cond.is_empty() {
+            listed = listed.filter(Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(entity::Entity)
+                    .and_where(
+                        Expr::col((entity::Entity, entity::Column::Id))
+                            .equals((listing::Entity, listing::Column::ActivityId)),
+                    )
+                    .cond_where(f.cond.clone())
+                    .to_owned(),
+            ));
+        }
+        let upcoming = listed.clone().filter(listing::Column::EndAt.gte(now));
+        let past = listed.filter(listing::Column::EndAt.lt(now));
+        let mut rows = self
+            .rows_in_order(upcoming.clone(), Order::Asc, page.offset(), page.per_page)
             .await?;
         let wanted = page.per_page.saturating_sub(rows.len() as u64);
         if wanted > 0 {
@@ -420,13 +420,9 @@ impl App {
             } else {
                 page.offset() + rows.len() as u64
             };
+            let skip = page.offset().saturating_sub(ahead);
             rows.extend(
-                past.clone()
-                    .order_by(listing::Column::EndAt, Order::Desc)
-                    .order_by(listing::Column::ActivityId, Order::Desc)
-                    .offset(page.offset().saturating_sub(ahead))
-                    .limit(wanted)
-                    .all(&self.db)
+                self.rows_in_order(past.clone(), Order::Desc, skip, wanted)
                     .await?,
             );
         }
@@ -440,6 +436,33 @@ impl App {
             page,
             distances: None,
         })
+    }
+
+    /// The activities of a range of listings, in order of their end (then id).
+    async fn rows_in_order(
+        &self,
+        listed: store::sea_orm::Select<listing::Entity>,
+        order: Order,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<entity::Model>, AppError> {
+        let ids = listed
+            .select_only()
+            .column(listing::Column::ActivityId)
+            .order_by(listing::Column::EndAt, order.clone())
+            .order_by(listing::Column::ActivityId, order.clone())
+            .offset(offset)
+            .limit(limit)
+            .into_query();
+        let mut rows = entity::Entity::find()
+            .filter(entity::Column::Id.in_subquery(ids))
+            .all(&self.db)
+            .await?;
+        rows.sort_by_key(|r| (r.end_at, r.id));
+        if matches!(order, Order::Desc) {
+            rows.reverse();
+        }
+        Ok(rows)
     }
 
     /// "Listed under this division": for a division with many activities, a probe of

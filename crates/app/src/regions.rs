@@ -231,6 +231,7 @@ impl App {
             serde_json::json!({"name": row.name}),
         )
         .await?;
+        self.forget_reference();
         Ok(row.into())
     }
 }

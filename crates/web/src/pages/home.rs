@@ -34,8 +34,9 @@ pub async fn home(State(app): State<App>, headers: HeaderMap) -> Response {
 
 async fn render(app: &App, headers: &HeaderMap) -> Result<Response, AppError> {
     let session = PageSession::read(app, headers).await?;
-    let campaign = app.current_campaign().await?;
-    let rules = &campaign.rules;
+    let reference = app.reference().await?;
+    let campaign = reference.campaign.clone();
+    let rules = &reference.campaign.rules;
     let page = HomePage {
         layout: session.layout(app).await?,
         focus: span(rules.focus_from, rules.focus_to),

@@ -174,12 +174,12 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): Raw
         let session = PageSession::read(&app, &headers).await?;
         let query = query_of(&raw)?;
         let listed = app.public_listed(&query).await?;
-        let rules = app.current_campaign().await?.rules;
-        let provinces = app
-            .regions_under(None)
-            .await?
-            .into_iter()
-            .map(|r| (r.code, r.name));
+        let reference = app.reference().await?;
+        let rules = &reference.campaign.rules;
+        let provinces = reference
+            .provinces
+            .iter()
+            .map(|r| (r.code.clone(), r.name.clone()));
         let current_province = query
             .region
             .as_deref()
@@ -335,7 +335,8 @@ pub async fn org(
         if org.status == "rejected" {
             return Err(AppError::NotFound("未找到该单位".to_owned()));
         }
-        let rules = app.current_campaign().await?.rules;
+        let reference = app.reference().await?;
+        let rules = &reference.campaign.rules;
         let cards = app
             .org_activities(id)
             .await?
@@ -386,7 +387,8 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
             ),
             Err(e) => return Err(e),
         };
-        let rules = app.current_campaign().await?.rules;
+        let reference = app.reference().await?;
+        let rules = &reference.campaign.rules;
         let cards: Vec<Card> = listed
             .summaries()
             .iter()
