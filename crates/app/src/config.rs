@@ -38,6 +38,8 @@ pub struct Config {
     /// Seconds the public pages' reference data (current campaign, provinces) is kept
     /// before it is read again; changes through the same instance are seen at once.
     pub reference_seconds: u64,
+    /// Public list answers kept until the next change to what is public (0: none).
+    pub kept_public_answers: usize,
 }
 
 /// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
@@ -206,6 +208,7 @@ impl Default for Config {
             jobs_every_seconds: 30,
             region_probe_above: 5000,
             reference_seconds: 5,
+            kept_public_answers: 1024,
         }
     }
 }

@@ -65,6 +65,8 @@ pub struct App {
         Arc<std::sync::RwLock<std::collections::HashMap<i64, domain::campaign::CampaignRules>>>,
     /// The public pages' reference data, as last read.
     reference: reference::Kept,
+    /// Public list answers, kept until the search log moves.
+    public_answers: Arc<store::kept::Kept<String, public::Listed>>,
 }
 
 impl App {
@@ -85,6 +87,7 @@ impl App {
         let files = files::Files::open(&config.storage, &config.data_dir)?;
         let search = store::search::SearchIndex::open(&config.data_dir.join("search"))
             .map_err(AppError::internal)?;
+        let public_answers = Arc::new(store::kept::Kept::new(config.kept_public_answers));
         let app = App {
             db,
             clock,
@@ -96,6 +99,7 @@ impl App {
             search_position: Arc::default(),
             rules_cache: Arc::default(),
             reference: Arc::default(),
+            public_answers,
         };
         app.ensure_current_campaign().await?;
         stats::rebuild_if_missing(&app.db).await?;

@@ -1,6 +1,8 @@
 //! What the public sees: approved activities only, filtered and paged, and as calendar
 //! events. Nothing personal (phone numbers, reviewers' reasons) ever leaves here.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use domain::activity::audience_bit;
 use domain::review::Status;
@@ -90,6 +92,7 @@ struct Filters {
 }
 
 /// A page of public activities as stored rows, in the list's order, before their views.
+#[derive(Debug)]
 pub struct Listed {
     /// The page's activities.
     pub rows: Vec<entity::Model>,
@@ -270,31 +273,47 @@ impl App {
     /// with `q`.
     pub async fn public_activities(&self, q: &PublicQuery) -> Result<Paged<Value>, AppError> {
         let listed = self.public_listed(q).await?;
-        self.public_page(listed).await
+        self.public_page(&listed).await
     }
 
     /// The page of a public query as stored rows (pages draw their cards from these).
-    pub async fn public_listed(&self, q: &PublicQuery) -> Result<Listed, AppError> {
+    /// Answers are kept until the search log moves (every change to what is public moves
+    /// it) and for the minute (upcoming activities become past ones as time passes).
+    pub async fn public_listed(&self, q: &PublicQuery) -> Result<Arc<Listed>, AppError> {
         let page = Page::parse(q.page, q.per_page)?;
+        let position = self.log_position().await?;
+        let minute = self.clock.now().timestamp().div_euclid(60);
+        let key = format!("{minute} {q:?}");
+        if let Some(kept) = self.public_answers.get(position, &key) {
+            return Ok(kept);
+        }
         let filters = self.public_filters(q).await?;
-        if let Some(text) = nonempty(&q.q) {
-            return self.searched(text, &filters, page).await;
-        }
-        if filters.near.is_some() {
-            return self.nearest(&filters, page).await;
-        }
-        self.in_order(q, &filters, page).await
+        let listed = Arc::new(if let Some(text) = nonempty(&q.q) {
+            self.searched(text, &filters, page, position).await?
+        } else if filters.near.is_some() {
+            self.nearest(&filters, page).await?
+        } else {
+            self.in_order(q, &filters, page).await?
+        });
+        self.public_answers.put(position, key, listed.clone());
+        Ok(listed)
     }
 
     /// Relevance order. Alone, a search pages through the index's ranking; with other
     /// filters, they narrow the [`SEARCH_LIMIT`] best ids (ids only). Only the page's rows
     /// are loaded, and only approved ones are shown even while the index catches up.
-    async fn searched(&self, text: &str, f: &Filters, page: Page) -> Result<Listed, AppError> {
+    async fn searched(
+        &self,
+        text: &str,
+        f: &Filters,
+        page: Page,
+        position: i64,
+    ) -> Result<Listed, AppError> {
         let narrowed = f.region.is_some() || f.section.is_some() || !f.cond.is_empty();
         let wanted =
             usize::try_from(page.offset().saturating_add(page.per_page)).unwrap_or(usize::MAX);
         let (ordered, total) = if narrowed {
-            let found = self.search_ids(text, SEARCH_LIMIT).await?;
+            let found = self.search_ids(text, SEARCH_LIMIT, position).await?;
             let allowed: std::collections::HashSet<i64> = entity::Entity::find()
                 .filter(self.public_condition(f, true).await?)
                 .filter(entity::Column::Id.is_in(found.ids.clone()))
@@ -314,7 +333,9 @@ impl App {
             let total = ordered.len() as u64;
             (ordered, total)
         } else {
-            let found = self.search_ids(text, wanted.min(SEARCH_LIMIT)).await?;
+            let found = self
+                .search_ids(text, wanted.min(SEARCH_LIMIT), position)
+                .await?;
             (found.ids.clone(), found.total as u64)
         };
         let slice = page_of(&ordered, page).to_vec();
@@ -542,7 +563,7 @@ impl App {
     }
 
     /// The public views of a page's rows.
-    async fn public_page(&self, listed: Listed) -> Result<Paged<Value>, AppError> {
+    async fn public_page(&self, listed: &Listed) -> Result<Paged<Value>, AppError> {
         let Listed {
             rows,
             total,
@@ -558,7 +579,7 @@ impl App {
                 .map(|s| (s.activity_id, s))
                 .collect();
         let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
+        for row in rows {
             let mut v = self
                 .view_given(row, Standing::Public, supplements.get(&row.id))
                 .await?;
@@ -569,7 +590,7 @@ impl App {
         }
         Ok(Paged {
             items,
-            total,
+            total: *total,
             page: page.page,
             per_page: page.per_page,
         })

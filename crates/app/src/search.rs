@@ -91,23 +91,29 @@ impl App {
         }
     }
 
-    /// Approved activities matching `text`: the `limit` most relevant ids and how many
-    /// match. The index first takes in what the log holds beyond it (only when it does: the
-    /// check is one read of the log's last id), so that a change is searchable at once.
-    pub async fn search_ids(
-        &self,
-        text: &str,
-        limit: usize,
-    ) -> Result<Arc<store::search::Found>, AppError> {
-        let latest = search_log::Entity::find()
+    /// The position of the search log: it moves with every change to what is public, so
+    /// that answers about public activities can be kept until it moves.
+    pub(crate) async fn log_position(&self) -> Result<i64, AppError> {
+        Ok(search_log::Entity::find()
             .select_only()
             .column(search_log::Column::Id)
             .order_by_desc(search_log::Column::Id)
             .into_tuple::<i64>()
             .one(&self.db)
             .await?
-            .unwrap_or(0);
-        if latest > self.search_position.load(Ordering::Acquire) {
+            .unwrap_or(0))
+    }
+
+    /// Approved activities matching `text`: the `limit` most relevant ids and how many
+    /// match. The index first takes in what the log holds up to `position` (only when it
+    /// is behind), so that a change is searchable at once.
+    pub(crate) async fn search_ids(
+        &self,
+        text: &str,
+        limit: usize,
+        position: i64,
+    ) -> Result<Arc<store::search::Found>, AppError> {
+        if position > self.search_position.load(Ordering::Acquire) {
             self.catch_up_search().await?;
         }
         let (search, text) = (self.search.clone(), text.to_owned());

@@ -8,7 +8,9 @@
 use std::path::Path;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use crate::kept::Kept;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -53,11 +55,8 @@ pub struct SearchIndex {
     name_bigrams: Field,
     text_bigrams: Field,
     /// Answers of the index's current generation, by words and limit.
-    answers: Mutex<Answers>,
+    answers: Kept<(String, usize), Found>,
 }
-
-/// Answers kept for one generation of the index.
-type Answers = (u64, HashMap<(String, usize), Arc<Found>>);
 
 const JIEBA: &str = "jieba";
 const BIGRAM: &str = "bigram";
@@ -117,7 +116,7 @@ impl SearchIndex {
             text,
             name_bigrams,
             text_bigrams,
-            answers: Mutex::default(),
+            answers: Kept::new(KEPT_ANSWERS),
         })
     }
 
@@ -236,21 +235,13 @@ impl SearchIndex {
             .map(|w| w.chars().take(50).collect())
             .collect();
         let searcher = self.reader.searcher();
-        let generation = searcher.generation().generation_id();
+        let generation = i64::try_from(searcher.generation().generation_id()).unwrap_or(0);
         let key = (words.join(" "), limit);
-        if let Ok(cache) = self.answers.lock()
-            && cache.0 == generation
-            && let Some(found) = cache.1.get(&key)
-        {
-            return Ok(found.clone());
+        if let Some(found) = self.answers.get(generation, &key) {
+            return Ok(found);
         }
         let found = Arc::new(self.rank(&searcher, &words, limit)?);
-        if let Ok(mut cache) = self.answers.lock() {
-            if cache.0 != generation || cache.1.len() >= KEPT_ANSWERS {
-                *cache = (generation, HashMap::new());
-            }
-            cache.1.insert(key, found.clone());
-        }
+        self.answers.put(generation, key, found.clone());
         Ok(found)
     }
 
