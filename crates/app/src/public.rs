@@ -284,19 +284,18 @@ impl App {
         let position = self.log_position().await?;
         let minute = self.clock.now().timestamp().div_euclid(60);
         let key = format!("{minute} {q:?}");
-        if let Some(kept) = self.public_answers.get(position, &key) {
-            return Ok(kept);
-        }
-        let filters = self.public_filters(q).await?;
-        let listed = Arc::new(if let Some(text) = nonempty(&q.q) {
-            self.searched(text, &filters, page, position).await?
-        } else if filters.near.is_some() {
-            self.nearest(&filters, page).await?
-        } else {
-            self.in_order(q, &filters, page).await?
-        });
-        self.public_answers.put(position, key, listed.clone());
-        Ok(listed)
+        self.public_answers
+            .get_or_compute(position, key, async {
+                let filters = self.public_filters(q).await?;
+                if let Some(text) = nonempty(&q.q) {
+                    self.searched(text, &filters, page, position).await
+                } else if filters.near.is_some() {
+                    self.nearest(&filters, page).await
+                } else {
+                    self.in_order(q, &filters, page).await
+                }
+            })
+            .await
     }
 
     /// Relevance order. Alone, a search pages through the index's ranking; with other
