@@ -13,7 +13,7 @@ use store::entities::{
 };
 use store::sea_orm::sea_query::{Expr, ExprTrait};
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
@@ -331,13 +331,25 @@ impl App {
     /// The activity as the caller may see it: approved ones by anyone; others by their
     /// host and the administrators of their area; 404 for everyone else.
     pub async fn activity(&self, actor: Option<&Actor>, id: i64) -> Result<Value, AppError> {
-        let row = self.find_activity(id).await?;
+        // The activity and its supplement in one read.
+        let (row, stored) = entity::Entity::find_by_id(id)
+            .select_also(store::entities::supplement::Entity)
+            .join(
+                JoinType::LeftJoin,
+                entity::Entity::belongs_to(store::entities::supplement::Entity)
+                    .from(entity::Column::Id)
+                    .to(store::entities::supplement::Column::ActivityId)
+                    .into(),
+            )
+            .one(&self.db)
+            .await?
+            .ok_or_else(not_found)?;
         let standing = standing(actor, &row);
         let status = status_of(&row)?;
         if standing == Standing::Public && status != Status::Approved {
             return Err(not_found());
         }
-        self.view(&row, standing).await
+        self.view_given(&row, standing, stored.as_ref()).await
     }
 
     /// Why the activity cannot be put forward as excellent; empty when it can.
