@@ -38,6 +38,9 @@ impl<K: Eq + Hash, V> Kept<K, V> {
     where
         F: Future<Output = Result<V, E>>,
     {
+        if self.most == 0 {
+            return Ok(Arc::new(compute.await?));
+        }
         if let Some(kept) = self.get(stamp, &key) {
             return Ok(kept);
         }
