@@ -85,6 +85,8 @@ struct Near {
 struct Filters {
     /// The division (`None`: the nation).
     region: Option<String>,
+    /// Ending on or after this moment (also a bound of the list's index range).
+    from: Option<DateTime<Utc>>,
     section: Option<String>,
     /// The other filters.
     cond: Condition,
@@ -177,8 +179,9 @@ impl App {
                 region = Some(code);
             }
         }
-        if let Some(from) = nonempty(&q.from) {
-            cond = cond.add(entity::Column::EndAt.gte(parse_time(from)?));
+        let from = nonempty(&q.from).map(parse_time).transpose()?;
+        if let Some(from) = from {
+            cond = cond.add(entity::Column::EndAt.gte(from));
         }
         if let Some(to) = nonempty(&q.to) {
             cond =
@@ -217,6 +220,7 @@ impl App {
         };
         Ok(Filters {
             region,
+            from,
             section,
             cond,
             near,
@@ -412,6 +416,9 @@ impl App {
         let mut listed = listing::Entity::find().filter(listing::Column::Code.eq(code));
         if let Some(section) = &f.section {
             listed = listed.filter(listing::Column::Section.eq(section.as_str()));
+        }
+        if let Some(from) = f.from {
+            listed = listed.filter(listing::Column::EndAt.gte(from));
         }
         if !f.cond.is_empty() {
             listed = listed.filter(Expr::exists(

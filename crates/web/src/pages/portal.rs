@@ -38,14 +38,14 @@ fn choices(
 
 /// One activity as a card in a list.
 pub struct Card {
-    id: i64,
-    name: String,
-    when: String,
-    place: String,
-    section: String,
-    distance: Option<f64>,
-    lon: Option<f64>,
-    lat: Option<f64>,
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) when: String,
+    pub(super) place: String,
+    pub(super) section: String,
+    pub(super) distance: Option<f64>,
+    pub(super) lon: Option<f64>,
+    pub(super) lat: Option<f64>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -137,7 +137,7 @@ fn query_of(raw: &str) -> Result<PublicQuery, AppError> {
     })
 }
 
-fn card(a: &app::public::Summary, sections: &[domain::campaign::Section]) -> Card {
+pub(super) fn card(a: &app::public::Summary, sections: &[domain::campaign::Section]) -> Card {
     let section = a.section.as_deref().unwrap_or_default();
     Card {
         id: a.id,

@@ -15,6 +15,7 @@ on_both_backends!(
     search_finds_exactly_the_activities_containing_a_word,
     totals_come_from_the_rollups_and_match_the_items,
     both_region_strategies_list_the_same_activities,
+    the_home_page_shows_what_is_on_this_week,
     the_calendar_parses
 );
 
@@ -427,4 +428,26 @@ async fn both_region_strategies_list_the_same_activities(backend: Backend) {
             .json();
     assert_eq!(xian["items"][0]["name"], "西安科技节", "{xian}");
     assert_eq!(xian["total"], 1);
+}
+
+async fn the_home_page_shows_what_is_on_this_week(backend: Backend) {
+    let w = world(backend).await;
+    // Held on 15 September (Beijing), with a session on the 16th.
+    let id = publish(&w, json!({})).await;
+    let card = format!(r#"href="/activities/{id}""#);
+    let july = w.t.get("/").await.text;
+    assert!(
+        july.contains(r#"id="week-none""#),
+        "July: nothing this week"
+    );
+    assert!(!july.contains(&card));
+    w.t.clock.advance(chrono::Duration::days(71));
+    let september = w.t.get("/").await.text;
+    assert!(september.contains(&card), "10 September: on this week");
+    for bound in ["from=2026-09-10", "to=2026-09-16"] {
+        assert!(september.contains(bound), "the week's list: {bound}");
+    }
+    w.t.clock.advance(chrono::Duration::days(10));
+    let later = w.t.get("/").await.text;
+    assert!(later.contains(r#"id="week-none""#), "20 September: over");
 }
