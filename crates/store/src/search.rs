@@ -5,12 +5,9 @@
 //! Text is indexed twice: segmented by jieba (for relevance) and as character bigrams, so
 //! that any two-character word a text contains is found, whatever jieba made of it.
 
-use std::path::Path;
-
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
-
-use crate::kept::Kept;
 
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -19,6 +16,8 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, TokenStream};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
+
+use crate::kept::Kept;
 
 /// One activity as the index sees it.
 #[derive(Debug, Clone, Default)]

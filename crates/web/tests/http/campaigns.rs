@@ -90,10 +90,14 @@ async fn national_admin_configures_a_campaign(backend: Backend) {
     national_edition["region_code"] = json!("000000");
     national_edition["current"] = json!(true);
     national_edition["thresholds"] = json!({"offline": 80, "online": 200});
+    // The home page keeps the current campaign for a few seconds; a new one made through
+    // the same instance shows at once.
+    assert!(!t.get("/").await.text.contains("科学点亮生活"));
     let replaced = t
         .post("/api/v1/campaigns", Some(&national), national_edition)
         .await;
     assert_eq!(replaced.status, StatusCode::CREATED, "{}", replaced.text);
+    assert!(t.get("/").await.text.contains("科学点亮生活"));
     let current = t.get("/api/v1/campaigns/current").await.json();
     assert_eq!(current["id"], replaced.json()["id"]);
     assert_eq!(current["thresholds"], json!({"offline": 80, "online": 200}));

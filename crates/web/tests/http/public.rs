@@ -16,6 +16,7 @@ on_both_backends!(
     totals_come_from_the_rollups_and_match_the_items,
     both_region_strategies_list_the_same_activities,
     the_home_page_shows_what_is_on_this_week,
+    kept_answers_follow_changes_made_through_another_instance,
     the_calendar_parses
 );
 
@@ -450,4 +451,25 @@ async fn the_home_page_shows_what_is_on_this_week(backend: Backend) {
     w.t.clock.advance(chrono::Duration::days(10));
     let later = w.t.get("/").await.text;
     assert!(later.contains(r#"id="week-none""#), "20 September: over");
+}
+
+async fn kept_answers_follow_changes_made_through_another_instance(backend: Backend) {
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let other = w.t.restart().await;
+    let listed = |q: &'static str| {
+        let t = &other;
+        async move { t.get(&format!("/api/v1/activities?{q}")).await.json() }
+    };
+    for q in ["", "region=411200", "q=天文"] {
+        assert_eq!(listed(q).await["total"], 1, "{q}");
+    }
+    // Withdrawn through the first instance: the second one's kept answers are dropped.
+    let withdrawn = act(&w, &w.host, id, "withdraw", json!({})).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.text);
+    for q in ["", "region=411200", "q=天文"] {
+        let page = listed(q).await;
+        assert_eq!(page["total"], 0, "{q}: {page}");
+        assert_eq!(page["items"], json!([]), "{q}");
+    }
 }
