@@ -27,9 +27,8 @@ pub struct Config {
     pub media: MediaLimits,
     /// Where uploads are stored.
     pub storage: StorageConfig,
-    /// Map tiles for the science map (e.g. 天地图 with a key, `{z}/{x}/{y}`); empty: points
-    /// on a plain ground.
-    pub map_tile_url: String,
+    /// The science map's tiles.
+    pub map: MapConfig,
     /// Seconds between two runs of the background jobs (reminders, link checks).
     pub jobs_every_seconds: u64,
     /// A division with more public activities than this is filtered by a probe per row
@@ -40,6 +39,43 @@ pub struct Config {
     pub reference_seconds: u64,
     /// Public list answers kept until the next change to what is public (0: none).
     pub kept_public_answers: usize,
+}
+
+/// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
+/// ground, which needs no provider.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct MapConfig {
+    /// An XYZ (Web Mercator) tile URL with `{z}`, `{x}` and `{y}`, e.g. 天地图's
+    /// `https://t0.tianditu.gov.cn/vec_w/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY`.
+    pub tile_url: String,
+    /// The datum the tiles are drawn in: `wgs84` (天地图, OpenStreetMap) or `gcj02` (高德,
+    /// 腾讯). Points, stored as WGS-84, are converted to it before they are drawn.
+    pub tile_datum: String,
+    /// The provider's notice shown under the map (e.g. its name and 审图号).
+    pub attribution: String,
+}
+
+impl MapConfig {
+    /// The tiles' datum. 百度's tiles are not XYZ Web Mercator tiles and are refused.
+    pub fn datum(&self) -> Result<domain::geo::Datum, String> {
+        match domain::geo::Datum::parse(&self.tile_datum)? {
+            domain::geo::Datum::Bd09 => {
+                Err("map.tile_datum：百度瓦片不是标准 XYZ 瓦片，请选用 wgs84 或 gcj02".to_owned())
+            }
+            datum => Ok(datum),
+        }
+    }
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            tile_url: String::new(),
+            tile_datum: "wgs84".to_owned(),
+            attribution: String::new(),
+        }
+    }
 }
 
 /// Where uploads are stored: `local` (the data folder) or `s3` (with the `s3` feature).
@@ -204,7 +240,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
             storage: StorageConfig::default(),
-            map_tile_url: String::new(),
+            map: MapConfig::default(),
             jobs_every_seconds: 30,
             region_probe_above: 5000,
             reference_seconds: 5,

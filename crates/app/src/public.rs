@@ -75,9 +75,11 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 /// The near-me circle of a query.
-struct Near {
-    point: (f64, f64),
-    km: f64,
+pub struct Near {
+    /// WGS-84 (longitude, latitude).
+    pub point: (f64, f64),
+    /// The distance asked for.
+    pub km: f64,
 }
 
 /// A query's filters, checked: the division and section apart (the list's index serves
@@ -620,7 +622,7 @@ fn page_of<T>(items: &[T], page: Page) -> &[T] {
 }
 
 /// `near` (`LON,LAT`) and `within_km`, checked.
-fn parse_near(near: &str, km: &str) -> Result<Near, AppError> {
+pub fn parse_near(near: &str, km: &str) -> Result<Near, AppError> {
     let parts: Vec<f64> = near
         .split(',')
         .map(|p| p.trim().parse::<f64>())

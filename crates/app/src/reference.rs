@@ -1,13 +1,17 @@
 //! What every public page shows beside its own data: the current campaign (theme, sections)
-//! and the provinces of the region filter. Read once and kept for `reference_seconds`, so
-//! that a list page costs the queries of its list only; a change made through this instance
-//! is seen at once, one made through another instance within those seconds.
+//! and the divisions (the list's region drill-down, the map's places by name). Read once and
+//! kept for `reference_seconds`, so that a list page costs the queries of its list only; a
+//! change made through this instance is seen at once, one made through another instance
+//! within those seconds.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use domain::region::RegionLevel;
+use store::entities::region as entity;
+use store::sea_orm::{EntityTrait, QueryOrder};
+
 use crate::campaigns::CampaignView;
-use crate::regions::RegionView;
 use crate::{App, AppError};
 
 /// The reference data of the public pages.
@@ -15,8 +19,71 @@ use crate::{App, AppError};
 pub struct Reference {
     /// The current national campaign.
     pub campaign: CampaignView,
-    /// The provinces, in code order.
-    pub provinces: Vec<RegionView>,
+    /// Every division, in code order.
+    pub divisions: Vec<Division>,
+}
+
+/// A division as the public pages use it.
+#[derive(Debug, Clone)]
+pub struct Division {
+    /// Six-digit code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The division one level up; none for a province.
+    pub parent: Option<String>,
+    /// Province, city or county.
+    pub level: RegionLevel,
+    /// WGS-84 (longitude, latitude) of a representative point.
+    pub point: (f64, f64),
+}
+
+impl Reference {
+    /// The divisions directly under `parent` (the provinces for none), in code order.
+    pub fn children<'a>(&'a self, parent: Option<&'a str>) -> impl Iterator<Item = &'a Division> {
+        self.divisions
+            .iter()
+            .filter(move |d| d.parent.as_deref() == parent)
+    }
+
+    /// Whether `code` lies directly under `parent`.
+    pub fn is_child(&self, parent: &str, code: &str) -> bool {
+        self.children(Some(parent)).any(|d| d.code == code)
+    }
+
+    /// The division of `code` and those above it, the province first; empty when unknown.
+    pub fn ancestry(&self, code: &str) -> Vec<&Division> {
+        let mut chain = Vec::new();
+        let mut next = Some(code);
+        while let Some(code) = next {
+            let Some(d) = self.divisions.iter().find(|d| d.code == code) else {
+                break;
+            };
+            if chain.len() > 3 {
+                break;
+            }
+            chain.push(d);
+            next = d.parent.as_deref();
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The division a person means by `name`: its full name (杭州市), or the name it starts
+    /// with (杭州); the coarser division first when several share it.
+    pub fn named(&self, name: &str) -> Option<&Division> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let pick = |matches: &dyn Fn(&Division) -> bool| {
+            self.divisions
+                .iter()
+                .filter(|d| matches(d))
+                .min_by_key(|d| d.level)
+        };
+        pick(&|d| d.name == name).or_else(|| pick(&|d| d.name.starts_with(name)))
+    }
 }
 
 /// The reference data last read, and when.
@@ -32,9 +99,22 @@ impl App {
         {
             return Ok(reference.clone());
         }
+        let divisions = entity::Entity::find()
+            .order_by_asc(entity::Column::Code)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| Division {
+                level: RegionLevel::parse(&r.level).unwrap_or(RegionLevel::County),
+                point: (r.longitude, r.latitude),
+                code: r.code,
+                name: r.name,
+                parent: r.parent_code,
+            })
+            .collect();
         let reference = Arc::new(Reference {
             campaign: self.current_campaign().await?,
-            provinces: self.regions_under(None).await?,
+            divisions,
         });
         if let Ok(mut kept) = self.reference.write() {
             *kept = Some((Instant::now(), reference.clone()));

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod campaign;
 pub mod credit_code;
 pub mod errors;
+pub mod geo;
 pub mod nomination;
 pub mod org;
 pub mod phone;

@@ -114,6 +114,10 @@ fn load_config(file: Option<&PathBuf>) -> anyhow::Result<Config> {
     if let Ok(bind) = std::env::var("KEPU_BIND") {
         config.bind = bind;
     }
+    config
+        .map
+        .datum()
+        .map_err(|e| anyhow::anyhow!("配置有误：{e}"))?;
     Ok(config)
 }
 

@@ -301,6 +301,18 @@ async fn configuration_layers(backend: Backend) {
             .all(|l| l.starts_with("13800138000 ") && l.len() == 18)
     );
 
+    let baidu = env
+        .command(&["migrate"])
+        .env("KEPU__MAP__TILE_DATUM", "bd09")
+        .output()
+        .unwrap();
+    assert!(!baidu.status.success());
+    assert!(
+        stderr(&baidu).contains("百度瓦片不是标准 XYZ 瓦片"),
+        "{}",
+        stderr(&baidu)
+    );
+
     let missing = env.run(&["--config", "/nonexistent/kepu.toml", "migrate"]);
     assert!(!missing.status.success());
     assert!(stderr(&missing).contains("配置文件不存在"));

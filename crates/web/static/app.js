@@ -211,21 +211,64 @@
   }
 })();
 
-// The science map: "use my location" fills the place from the browser and shows what is near.
+// "Use my location" (the map and the home page): fills the place from the browser. On the
+// map the form is sent; on the home page the nearest activities are shown in place.
 (function () {
   "use strict";
-  var locate = document.getElementById("locate");
-  if (!locate || !navigator.geolocation) return;
-  locate.hidden = false;
-  locate.addEventListener("click", function () {
-    locate.disabled = true;
-    locate.textContent = "正在定位…";
-    navigator.geolocation.getCurrentPosition(function (position) {
-      document.getElementById("near").value = position.coords.longitude.toFixed(5) + "," + position.coords.latitude.toFixed(5);
-      document.getElementById("map-form").submit();
-    }, function () {
-      locate.disabled = false;
-      locate.textContent = "无法获取位置，请手动输入";
-    }, { timeout: 10000 });
+  if (!navigator.geolocation) return;
+  document.querySelectorAll("button[data-locate]").forEach(function (locate) {
+    var input = document.getElementById(locate.getAttribute("data-locate"));
+    var results = document.getElementById(locate.getAttribute("data-results") || "");
+    var label = locate.textContent;
+    locate.hidden = false;
+    var show = function (near, activities) {
+      var status = document.getElementById(locate.getAttribute("data-status"));
+      results.innerHTML = "";
+      status.textContent = activities.length ? "" : "30公里内暂无已发布的活动，可在科普地图上扩大范围。";
+      activities.forEach(function (a) {
+        var li = document.createElement("li");
+        li.className = "activity-card";
+        var link = document.createElement("a");
+        link.href = "/activities/" + a.id;
+        var strong = document.createElement("strong");
+        strong.textContent = a.name;
+        link.appendChild(strong);
+        var hint = document.createElement("p");
+        hint.className = "hint";
+        hint.textContent = "约" + a.distance_km + "公里 · " + (a.address || "线上活动");
+        li.appendChild(link);
+        li.appendChild(hint);
+        results.appendChild(li);
+      });
+      var more = document.getElementById(locate.getAttribute("data-more"));
+      more.href = "/map?within_km=30&near=" + encodeURIComponent(near);
+      more.hidden = false;
+      results.hidden = false;
+    };
+    locate.addEventListener("click", function () {
+      locate.disabled = true;
+      locate.textContent = "正在定位…";
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var near = position.coords.longitude.toFixed(5) + "," + position.coords.latitude.toFixed(5);
+        input.value = near;
+        if (!results) {
+          input.form.submit();
+          return;
+        }
+        fetch("/api/v1/activities?per_page=5&within_km=30&near=" + encodeURIComponent(near)).then(function (r) {
+          return r.ok ? r.json() : { items: [] };
+        }).then(function (page) {
+          show(near, page.items);
+          locate.disabled = false;
+          locate.textContent = label;
+        }).catch(function () {
+          input.form.submit();
+        });
+      }, function () {
+        locate.disabled = false;
+        locate.textContent = "无法获取位置，请输入地名";
+        input.focus();
+      }, { timeout: 10000 });
+    });
   });
 })();

@@ -4,6 +4,7 @@ mod account;
 mod activities;
 mod after;
 mod charts;
+mod ground;
 mod home;
 mod portal;
 mod review;

@@ -2,6 +2,7 @@
 //! the science map. They work without JavaScript; the map's "near me" enhances.
 
 use app::public::PublicQuery;
+use app::reference::Reference;
 use app::{App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
 use serde_json::Value;
 
+use super::ground::{self, Ground};
 use super::review::{beijing, beijing_time};
 use super::{Layout, PageSession, activity_id, error_page};
 
@@ -56,7 +58,8 @@ struct ListPage {
     total: u64,
     q: String,
     sections: Vec<Choice>,
-    provinces: Vec<Choice>,
+    regions: RegionChoices,
+    reservable: String,
     audiences: Vec<Choice>,
     venues: Vec<Choice>,
     modes: Vec<Choice>,
@@ -79,6 +82,9 @@ struct ItemPage {
     co_hosts: Vec<(i64, String)>,
     audiences: String,
     map_link: Option<String>,
+    /// The place on a small map, and links to it in the providers' maps.
+    ground: Option<Ground>,
+    links: Option<ground::Links>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -96,18 +102,24 @@ struct OrgPage {
 struct MapPage {
     layout: Layout,
     cards: Vec<Card>,
-    points: Vec<(f64, f64, i64, String)>,
+    ground: Ground,
+    /// The place as typed.
     near: String,
     within_km: String,
-    centre: Option<(f64, f64)>,
-    tile_url: String,
     error: Option<String>,
 }
 
-/// The query of a page: the API's filters, with the region picked at the finest level.
-fn query_of(raw: &str) -> Result<PublicQuery, AppError> {
+/// The query of a page: the API's filters, with the region picked at the finest level
+/// the form's selects agree on (a city left over from another province is ignored).
+fn query_of(raw: &str, reference: &Reference) -> Result<PublicQuery, AppError> {
     let p = super::query_pairs(raw);
-    let get = |k: &str| p.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let get = |k: &str| {
+        p.iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .filter(|v| !v.is_empty())
+    };
     let number = |k: &str| {
         get(k)
             .map(|v| {
@@ -116,14 +128,17 @@ fn query_of(raw: &str) -> Result<PublicQuery, AppError> {
             })
             .transpose()
     };
-    let region = get("county")
-        .or_else(|| get("city"))
-        .or_else(|| get("province"))
-        .or_else(|| get("region"));
+    let province = get("province");
+    let city = get("city").filter(|c| province.as_deref().is_none_or(|p| reference.is_child(p, c)));
+    let county = get("county").filter(|c| match (&city, &province) {
+        (Some(city), _) => reference.is_child(city, c),
+        (None, Some(_)) => false,
+        (None, None) => true,
+    });
     Ok(PublicQuery {
         q: get("q"),
         section: get("section"),
-        region,
+        region: county.or(city).or(province).or_else(|| get("region")),
         from: get("from"),
         to: get("to"),
         mode: get("mode"),
@@ -135,6 +150,34 @@ fn query_of(raw: &str) -> Result<PublicQuery, AppError> {
         page: number("page")?,
         per_page: number("per_page")?,
     })
+}
+
+/// The region selects of the list: each level's choices under the one chosen above it.
+struct RegionChoices {
+    provinces: Vec<Choice>,
+    cities: Vec<Choice>,
+    counties: Vec<Choice>,
+}
+
+fn region_choices(reference: &Reference, region: Option<&str>) -> RegionChoices {
+    let chain = region.map(|r| reference.ancestry(r)).unwrap_or_default();
+    let level = |parent: Option<&str>, depth: usize| {
+        choices(
+            reference
+                .children(parent)
+                .map(|d| (d.code.clone(), d.name.clone())),
+            chain.get(depth).map(|d| d.code.as_str()),
+        )
+    };
+    let below = |depth: usize| match chain.get(depth) {
+        Some(d) => level(Some(d.code.as_str()), depth + 1),
+        None => Vec::new(),
+    };
+    RegionChoices {
+        provinces: level(None, 0),
+        cities: below(0),
+        counties: below(1),
+    }
 }
 
 pub(super) fn card(a: &app::public::Summary, sections: &[domain::campaign::Section]) -> Card {
@@ -172,18 +215,10 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): Raw
     let result = async {
         let raw = raw.unwrap_or_default();
         let session = PageSession::read(&app, &headers).await?;
-        let query = query_of(&raw)?;
-        let listed = app.public_listed(&query).await?;
         let reference = app.reference().await?;
+        let query = query_of(&raw, &reference)?;
+        let listed = app.public_listed(&query).await?;
         let rules = &reference.campaign.rules;
-        let provinces = reference
-            .provinces
-            .iter()
-            .map(|r| (r.code.clone(), r.name.clone()));
-        let current_province = query
-            .region
-            .as_deref()
-            .map(|r| format!("{}0000", r.get(..2).unwrap_or_default()));
         let (total, page) = (listed.total, listed.page.page);
         let last = total.div_ceil(listed.page.per_page.max(1));
         Ok::<_, AppError>(
@@ -203,7 +238,8 @@ pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): Raw
                         .map(|s| (s.key.clone(), s.name.clone())),
                     query.section.as_deref(),
                 ),
-                provinces: choices(provinces, current_province.as_deref()),
+                regions: region_choices(&reference, query.region.as_deref()),
+                reservable: query.reservable.clone().unwrap_or_default(),
                 audiences: choices(
                     AUDIENCES.iter().map(|a| ((*a).to_owned(), (*a).to_owned())),
                     query.audience.as_deref(),
@@ -280,9 +316,20 @@ pub async fn item(
                     .collect()
             })
             .unwrap_or_default();
+        let point = a["lon"].as_f64().zip(a["lat"].as_f64());
+        let name = a["name"].as_str().unwrap_or_default().to_owned();
         Ok::<_, AppError>(
             ItemPage {
                 layout: session.layout(&app).await?,
+                ground: point.map(|p| {
+                    ground::draw(
+                        &app.config.map,
+                        &[(p, id, name.clone())],
+                        Some((p, 2.0)),
+                        false,
+                    )
+                }),
+                links: point.map(|p| ground::links(p, &name)),
                 when: format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"])),
                 section: rules
                     .section(a["section"].as_str().unwrap_or_default())
@@ -298,10 +345,7 @@ pub async fn item(
                             .join("、")
                     })
                     .unwrap_or_default(),
-                map_link: a["lon"]
-                    .as_f64()
-                    .zip(a["lat"].as_f64())
-                    .map(|(lon, lat)| format!("/map?near={lon},{lat}&within_km=30")),
+                map_link: point.map(|(lon, lat)| format!("/map?near={lon},{lat}&within_km=30")),
                 hosts: names
                     .iter()
                     .filter(|(id, _)| hosts.contains(id))
@@ -364,54 +408,54 @@ pub async fn org(
     result.unwrap_or_else(|e| error_page(&e))
 }
 
-/// `GET /map?near=LON,LAT&within_km=N`: the science map. Without a place it shows the
-/// latest activities nationwide; points are drawn on a plain ground (tiles when configured).
+/// `GET /map?near=PLACE&within_km=N`: the science map. The place is `经度,纬度` (WGS-84,
+/// as a browser gives it) or a division's name; without one it shows the latest activities
+/// nationwide.
 pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
     let result = async {
         let raw = raw.unwrap_or_default();
         let session = PageSession::read(&app, &headers).await?;
-        let mut query = query_of(&raw)?;
-        if query.near.is_some() && query.within_km.is_none() {
+        let reference = app.reference().await?;
+        let mut query = query_of(&raw, &reference)?;
+        let typed = query.near.take().unwrap_or_default();
+        let (near, place_error) = match place(&reference, &typed) {
+            Ok(near) => (near, None),
+            Err(message) => (None, Some(message)),
+        };
+        query.near = near;
+        if query.near.is_none() {
+            query.within_km = None;
+        } else if query.within_km.is_none() {
             query.within_km = Some("30".to_owned());
         }
         query.per_page = Some(100);
         let (listed, error) = match app.public_listed(&query).await {
-            Ok(p) => (p, None),
-            Err(AppError::Malformed(m)) => (
-                app.public_listed(&PublicQuery {
-                    per_page: Some(100),
-                    ..Default::default()
-                })
-                .await?,
-                Some(m),
-            ),
+            Ok(p) => (p, place_error),
+            Err(AppError::Malformed(m)) => (nationwide(&app).await?, Some(m)),
             Err(e) => return Err(e),
         };
-        let reference = app.reference().await?;
         let rules = &reference.campaign.rules;
         let cards: Vec<Card> = listed
             .summaries()
             .iter()
             .map(|a| card(a, &rules.sections))
             .collect();
-        let centre = query
-            .near
-            .as_deref()
-            .and_then(|n| n.split_once(','))
-            .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
-        let km = query
-            .within_km
-            .as_deref()
-            .and_then(|k| k.parse::<f64>().ok());
-        let points = project(&cards, centre.zip(km));
+        let around = if error.is_none() {
+            app::public::parse_near(
+                query.near.as_deref().unwrap_or_default(),
+                query.within_km.as_deref().unwrap_or_default(),
+            )
+            .ok()
+            .map(|n| (n.point, n.km))
+        } else {
+            None
+        };
         Ok::<_, AppError>(
             MapPage {
                 layout: session.layout(&app).await?,
-                points,
-                near: query.near.clone().unwrap_or_default(),
+                ground: ground::draw(&app.config.map, &places(&cards), around, true),
+                near: typed,
                 within_km: query.within_km.clone().unwrap_or_default(),
-                centre,
-                tile_url: app.config.map_tile_url.clone(),
                 error,
                 cards,
             }
@@ -422,43 +466,35 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
     result.unwrap_or_else(|e| error_page(&e))
 }
 
-/// Positions on a 1000×600 ground: around the chosen place, the circle of `km` filling
-/// the ground; otherwise the points' bounding box, padded.
-fn project(cards: &[Card], around: Option<((f64, f64), f64)>) -> Vec<(f64, f64, i64, String)> {
-    let located: Vec<(f64, f64, &Card)> = cards
+/// The map's place as typed: coordinates as they are (checked with the other filters), a
+/// division's name as its point.
+fn place(reference: &Reference, typed: &str) -> Result<Option<String>, String> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Ok(None);
+    }
+    if typed.contains(|c: char| c.is_ascii_digit()) {
+        return Ok(Some(typed.to_owned()));
+    }
+    reference
+        .named(typed)
+        .map(|d| Some(format!("{},{}", d.point.0, d.point.1)))
+        .ok_or_else(|| format!("未找到地点“{typed}”：请输入地名（如“杭州”）或“经度,纬度”"))
+}
+
+/// The latest activities nationwide, for a map whose place could not be used.
+async fn nationwide(app: &App) -> Result<std::sync::Arc<app::public::Listed>, AppError> {
+    app.public_listed(&PublicQuery {
+        per_page: Some(100),
+        ..Default::default()
+    })
+    .await
+}
+
+/// The cards that have a point, as places to draw.
+fn places(cards: &[Card]) -> Vec<ground::Place> {
+    cards
         .iter()
-        .filter_map(|c| Some((c.lon?, c.lat?, c)))
-        .collect();
-    let ((min_lon, max_lon), (min_lat, max_lat)) = match around {
-        Some(((lon, lat), km)) => {
-            let dlat = km / 111.0;
-            let dlon = km / (111.0 * lat.to_radians().cos().max(0.01));
-            ((lon - dlon, lon + dlon), (lat - dlat, lat + dlat))
-        }
-        None => (
-            located
-                .iter()
-                .map(|p| p.0)
-                .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v))),
-            located
-                .iter()
-                .map(|p| p.1)
-                .fold((f64::MAX, f64::MIN), |(a, b), v| (a.min(v), b.max(v))),
-        ),
-    };
-    let span_lon = (max_lon - min_lon).max(0.05);
-    let span_lat = (max_lat - min_lat).max(0.05);
-    located
-        .iter()
-        .map(|(lon, lat, c)| {
-            let x = 50.0 + (lon - min_lon) / span_lon * 900.0;
-            let y = 550.0 - (lat - min_lat) / span_lat * 500.0;
-            (
-                (x * 10.0).round() / 10.0,
-                (y * 10.0).round() / 10.0,
-                c.id,
-                c.name.clone(),
-            )
-        })
+        .filter_map(|c| Some(((c.lon?, c.lat?), c.id, c.name.clone())))
         .collect()
 }

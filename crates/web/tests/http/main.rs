@@ -13,6 +13,7 @@ mod auth;
 mod campaigns;
 mod orgs;
 mod pages;
+mod portal;
 mod public;
 mod regions;
 mod s3;

@@ -1,0 +1,320 @@
+//! The maps' picture: points projected in Web Mercator onto a 1000×600 ground, over the
+//! configured tiles or, without a tile provider, a plain ground. Points are stored as
+//! WGS-84; they are converted to the tiles' datum here, at the edge, and nowhere else.
+
+use app::config::MapConfig;
+use domain::geo::{self, Datum, Point};
+
+/// The picture's size, in its own units.
+const WIDTH: f64 = 1000.0;
+const HEIGHT: f64 = 600.0;
+/// The margin kept around what must be seen.
+const MARGIN: f64 = 50.0;
+/// A tile's side, in the picture's units.
+const TILE: f64 = 256.0;
+/// The closest and farthest tile zoom levels used.
+const ZOOMS: (i32, i32) = (3, 17);
+/// The smallest span shown, in world units (about 4 km): a single point is not a blur.
+const SPAN: f64 = 0.0001;
+/// The equator's length, in kilometres.
+const EQUATOR_KM: f64 = 40_075.017;
+/// Mainland China's extent, shown when there is nothing to frame.
+const CHINA: [Point; 2] = [(73.5, 18.0), (135.0, 53.6)];
+
+/// A drawn map.
+pub struct Ground {
+    /// Tiles, when a provider is configured.
+    pub tiles: Vec<Tile>,
+    /// The activities' points.
+    pub points: Vec<Dot>,
+    /// The chosen place and the circle of the distance asked for.
+    pub me: Option<Circle>,
+    /// The provider's notice.
+    pub attribution: String,
+}
+
+/// One tile placed on the ground.
+pub struct Tile {
+    pub x: f64,
+    pub y: f64,
+    pub href: String,
+}
+
+/// An activity's point.
+pub struct Dot {
+    pub x: f64,
+    pub y: f64,
+    pub id: i64,
+    pub name: String,
+}
+
+/// The chosen place, with the radius of the distance asked for.
+pub struct Circle {
+    pub x: f64,
+    pub y: f64,
+    pub r: f64,
+}
+
+/// A place to draw: an activity's WGS-84 point, its id and name.
+pub type Place = (Point, i64, String);
+
+/// Draws `places`: framed on the circle of `km` around a point when given (the point marked
+/// when `mark`), otherwise on the places themselves.
+pub fn draw(
+    config: &MapConfig,
+    places: &[Place],
+    around: Option<(Point, f64)>,
+    mark: bool,
+) -> Ground {
+    let tiled = !config.tile_url.trim().is_empty();
+    let datum = if tiled {
+        config.datum().unwrap_or_default()
+    } else {
+        Datum::Wgs84
+    };
+    let world = |p: Point| mercator(geo::from_wgs84(p, datum));
+    let located: Vec<(Point, &Place)> = places.iter().map(|p| (world(p.0), p)).collect();
+    let (low, high) = match around {
+        Some((centre, km)) => {
+            let c = world(centre);
+            let r = radius(centre, km);
+            ((c.0 - r, c.1 - r), (c.0 + r, c.1 + r))
+        }
+        None if located.is_empty() => (world(CHINA[0]), world(CHINA[1])),
+        None => located.iter().fold(
+            ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN)),
+            |(lo, hi), (p, _)| {
+                (
+                    (lo.0.min(p.0), lo.1.min(p.1)),
+                    (hi.0.max(p.0), hi.1.max(p.1)),
+                )
+            },
+        ),
+    };
+    // World y grows southwards; China's corners give low/high swapped in y.
+    let (low, high) = (
+        (low.0.min(high.0), low.1.min(high.1)),
+        (low.0.max(high.0), low.1.max(high.1)),
+    );
+    let mut scale = ((WIDTH - 2.0 * MARGIN) / (high.0 - low.0).max(SPAN))
+        .min((HEIGHT - 2.0 * MARGIN) / (high.1 - low.1).max(SPAN));
+    let mut zoom = 0;
+    if tiled {
+        zoom = ((scale / TILE).log2().floor() as i32).clamp(ZOOMS.0, ZOOMS.1);
+        scale = TILE * f64::from(1_u32 << zoom);
+    }
+    let centre = ((low.0 + high.0) / 2.0, (low.1 + high.1) / 2.0);
+    let origin = (
+        centre.0 * scale - WIDTH / 2.0,
+        centre.1 * scale - HEIGHT / 2.0,
+    );
+    let at = |p: Point| (tenth(p.0 * scale - origin.0), tenth(p.1 * scale - origin.1));
+    Ground {
+        tiles: if tiled {
+            tiles(&config.tile_url, zoom, origin)
+        } else {
+            Vec::new()
+        },
+        points: located
+            .iter()
+            .map(|(p, (_, id, name))| {
+                let (x, y) = at(*p);
+                Dot {
+                    x,
+                    y,
+                    id: *id,
+                    name: name.clone(),
+                }
+            })
+            .collect(),
+        me: around.filter(|_| mark).map(|(centre, km)| {
+            let (x, y) = at(world(centre));
+            Circle {
+                x,
+                y,
+                r: tenth(radius(centre, km) * scale),
+            }
+        }),
+        attribution: if tiled {
+            config.attribution.clone()
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// Links that open a point in the providers' own maps, each in its datum.
+pub struct Links {
+    /// 高德地图 (GCJ-02).
+    pub amap: String,
+    /// 百度地图 (BD-09).
+    pub baidu: String,
+}
+
+/// The providers' links to a WGS-84 point named `name`.
+pub fn links(p: Point, name: &str) -> Links {
+    let name = urlencoding::encode(name);
+    let gcj = geo::from_wgs84(p, Datum::Gcj02);
+    let bd = geo::from_wgs84(p, Datum::Bd09);
+    Links {
+        amap: format!(
+            "https://uri.amap.com/marker?position={:.6},{:.6}&name={name}&coordinate=gaode&src=kepu",
+            gcj.0, gcj.1
+        ),
+        baidu: format!(
+            "https://api.map.baidu.com/marker?location={:.6},{:.6}&title={name}&content={name}&output=html&src=kepu",
+            bd.1, bd.0
+        ),
+    }
+}
+
+/// A point in Web Mercator world units: both axes 0..1, y growing southwards.
+fn mercator(p: Point) -> Point {
+    let lat = p.1.clamp(-85.0, 85.0).to_radians();
+    (
+        (p.0 + 180.0) / 360.0,
+        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0,
+    )
+}
+
+/// `km` around `centre`, in world units (Mercator keeps small circles round).
+fn radius(centre: Point, km: f64) -> f64 {
+    km / (EQUATOR_KM * centre.1.to_radians().cos().max(0.01))
+}
+
+/// The tiles covering the ground whose top left corner is `origin`, in pixels at `zoom`.
+fn tiles(url: &str, zoom: i32, origin: Point) -> Vec<Tile> {
+    let n = 1_i64 << zoom;
+    let cells = |from: f64, length: f64| {
+        (from / TILE).floor() as i64..=((from + length) / TILE).floor() as i64
+    };
+    let mut out = Vec::new();
+    for ty in cells(origin.1, HEIGHT).filter(|y| (0..n).contains(y)) {
+        for tx in cells(origin.0, WIDTH) {
+            out.push(Tile {
+                x: tenth(tx as f64 * TILE - origin.0),
+                y: tenth(ty as f64 * TILE - origin.1),
+                href: url
+                    .replace("{z}", &zoom.to_string())
+                    .replace("{x}", &tx.rem_euclid(n).to_string())
+                    .replace("{y}", &ty.to_string()),
+            });
+        }
+    }
+    out
+}
+
+fn tenth(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(url: &str, datum: &str) -> MapConfig {
+        MapConfig {
+            tile_url: url.to_owned(),
+            tile_datum: datum.to_owned(),
+            attribution: "审图号：GS(2024)0001号".to_owned(),
+        }
+    }
+
+    const BEIJING: Point = (116.404, 39.915);
+
+    #[test]
+    fn the_chosen_place_is_in_the_middle_with_its_circle_inside_the_ground() {
+        let near = (116.45, 39.95);
+        let g = draw(
+            &config("", "wgs84"),
+            &[(near, 1, "A".into())],
+            Some((BEIJING, 30.0)),
+            true,
+        );
+        let me = g.me.expect("marked");
+        assert_eq!((me.x, me.y), (500.0, 300.0));
+        assert!(me.r <= 250.0 && me.r > 200.0, "radius {}", me.r);
+        let dot = &g.points[0];
+        assert!(
+            dot.x > 500.0 && dot.y < 300.0,
+            "north-east of the centre: {}, {}",
+            dot.x,
+            dot.y
+        );
+        assert!(g.tiles.is_empty() && g.attribution.is_empty());
+    }
+
+    #[test]
+    fn tiles_cover_the_ground_and_points_move_to_the_tiles_datum() {
+        let url = "https://t.example/{z}/{x}/{y}.png";
+        let place = [(BEIJING, 7, "天安门".to_owned())];
+        let plain = draw(&config(url, "wgs84"), &place, Some((BEIJING, 3.0)), false);
+        let shifted = draw(&config(url, "gcj02"), &place, Some((BEIJING, 3.0)), false);
+        // At the same zoom, the GCJ-02 point sits a few hundred metres north-east of the
+        // framing centre's WGS-84 position, which is where 高德's tiles draw it.
+        assert!(plain.tiles[0].href.starts_with("https://t.example/"));
+        let zoom: i32 = plain.tiles[0]
+            .href
+            .split('/')
+            .nth(3)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((12..=17).contains(&zoom), "zoom {zoom}");
+        assert!(plain.me.is_none());
+        for g in [&plain, &shifted] {
+            let covers = |x: f64, y: f64| {
+                g.tiles
+                    .iter()
+                    .any(|t| (t.x..t.x + TILE).contains(&x) && (t.y..t.y + TILE).contains(&y))
+            };
+            assert!(covers(0.0, 0.0) && covers(999.0, 599.0) && covers(500.0, 300.0));
+        }
+        assert_eq!(g_point(&plain), (500.0, 300.0));
+        assert_eq!(
+            g_point(&shifted),
+            (500.0, 300.0),
+            "the frame moves with the point"
+        );
+        assert_ne!(plain.tiles[0].x, shifted.tiles[0].x);
+        assert_eq!(shifted.attribution, "审图号：GS(2024)0001号");
+    }
+
+    fn g_point(g: &Ground) -> (f64, f64) {
+        (g.points[0].x, g.points[0].y)
+    }
+
+    #[test]
+    fn provider_links_carry_the_point_in_each_providers_datum() {
+        let l = links(BEIJING, "科普 & 天文");
+        assert!(
+            l.amap.contains("position=116.410244,39.916404"),
+            "{}",
+            l.amap
+        );
+        assert!(
+            l.baidu.contains("location=39.922700,116.416627"),
+            "{}",
+            l.baidu
+        );
+        assert!(l.amap.contains("name=%E7%A7%91%E6%99%AE%20%26%20"));
+    }
+
+    #[test]
+    fn with_nothing_to_frame_the_ground_shows_china() {
+        let g = draw(
+            &config("https://t.example/{z}/{x}/{y}", "wgs84"),
+            &[],
+            None,
+            false,
+        );
+        assert!(!g.tiles.is_empty());
+        let zoom = &g.tiles[0].href["https://t.example/".len()..][..1];
+        assert!(zoom == "3" || zoom == "4", "China at zoom {zoom}");
+        assert!(
+            g.tiles
+                .iter()
+                .all(|t| t.href.starts_with(&format!("https://t.example/{zoom}/")))
+        );
+    }
+}
