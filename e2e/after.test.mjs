@@ -139,6 +139,17 @@ test("a host completes the supplement with photos (phone)", async () => {
   assert.equal(await host.locator("#eligible").innerText(), "符合推优条件");
   assert.equal(await host.isChecked("#excellence_intent"), true);
   await screenshot(host, "phone-supplement-complete");
+
+  // The public activity page now looks back on the event: photos and the report, decoded
+  // by the browser; the turnout evidence stays private.
+  const visitor = await (await browser.newContext({ ...phone, locale: "zh-CN" })).newPage();
+  await visitor.goto(`${server.baseUrl}/activities/${activityId}`);
+  await visitor.waitForSelector("#after-photos img");
+  assert.equal(await visitor.locator("#after-photos img").count(), 3);
+  await visitor.waitForFunction(() => [...document.querySelectorAll("#after-photos img")].every((img) => img.complete && img.naturalWidth > 0));
+  assert.match(await visitor.locator("#after-links").innerText(), /news\.example\.cn\/kepu\/1/);
+  assert.doesNotMatch(await visitor.content(), /到场青少年150人/);
+  await screenshot(visitor, "phone-activity-after");
 });
 
 test("a county administrator recommends it and the province passes it up (desktop)", async () => {

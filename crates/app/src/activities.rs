@@ -405,6 +405,9 @@ impl App {
             if standing == Standing::Public {
                 obj.remove("contact_name");
                 obj.remove("contact_phone");
+                if let Some(after) = public_after(stored)? {
+                    obj.insert("after".to_owned(), after);
+                }
             } else {
                 obj.insert("excellence_intent".to_owned(), json!(row.excellence_intent));
                 obj.insert(
@@ -721,6 +724,26 @@ impl App {
     ) -> Result<Value, AppError> {
         self.view(row, standing(Some(actor), row)).await
     }
+}
+
+/// What the public sees of a supplement: the photos, videos and media reports of the event
+/// (never the evidence of turnout, the figures or the summary); none when there are none.
+fn public_after(
+    stored: Option<&store::entities::supplement::Model>,
+) -> Result<Option<Value>, AppError> {
+    let Some(stored) = stored else {
+        return Ok(None);
+    };
+    let s: domain::supplement::Supplement =
+        serde_json::from_str(&stored.data).map_err(AppError::internal)?;
+    if s.photos.is_empty() && s.videos.is_empty() && s.media_links.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(json!({
+        "photos": s.photos,
+        "videos": s.videos,
+        "media_links": s.media_links,
+    })))
 }
 
 /// Why an activity with this stored supplement cannot be put forward as excellent.

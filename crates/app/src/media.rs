@@ -258,8 +258,13 @@ impl App {
             .await?
             .ok_or_else(not_found)?;
         let activity = self.find_activity(row.activity_id).await?;
-        let visible =
-            activity.status == "approved" || standing(actor, &activity) != Standing::Public;
+        // The public sees the media of approved activities, but never the evidence of
+        // turnout (a sign-in sheet may carry names and phone numbers).
+        let visible = if standing(actor, &activity) == Standing::Public {
+            activity.status == "approved" && row.kind != "evidence"
+        } else {
+            true
+        };
         if !visible {
             return Err(not_found());
         }

@@ -85,6 +85,10 @@ struct ItemPage {
     /// The place on a small map, and links to it in the providers' maps.
     ground: Option<Ground>,
     links: Option<ground::Links>,
+    /// After the event: photos and videos (media ids) and media reports.
+    photos: Vec<i64>,
+    videos: Vec<i64>,
+    media_links: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -318,6 +322,23 @@ pub async fn item(
             .unwrap_or_default();
         let point = a["lon"].as_f64().zip(a["lat"].as_f64());
         let name = a["name"].as_str().unwrap_or_default().to_owned();
+        let after = &a["after"];
+        let media = |key: &str| {
+            after[key]
+                .as_array()
+                .map(|v| v.iter().filter_map(Value::as_i64).collect::<Vec<_>>())
+                .unwrap_or_default()
+        };
+        let (photos, videos) = (media("photos"), media("videos"));
+        let media_links = after["media_links"]
+            .as_array()
+            .map(|v| {
+                v.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok::<_, AppError>(
             ItemPage {
                 layout: session.layout(&app).await?,
@@ -330,6 +351,9 @@ pub async fn item(
                     )
                 }),
                 links: point.map(|p| ground::links(p, &name)),
+                photos,
+                videos,
+                media_links,
                 when: format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"])),
                 section: rules
                     .section(a["section"].as_str().unwrap_or_default())

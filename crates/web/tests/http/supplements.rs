@@ -11,7 +11,8 @@ use crate::support::{TestResponse, jpeg};
 store::on_both_backends!(
     a_supplement_is_saved_incomplete_and_completed,
     broken_rules_are_refused,
-    eligibility_follows_time_and_thresholds
+    eligibility_follows_time_and_thresholds,
+    the_public_sees_photos_and_reports_after_the_event_but_no_evidence
 );
 
 pub(crate) async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
@@ -185,5 +186,70 @@ async fn eligibility_follows_time_and_thresholds(backend: Backend) {
     assert_eq!(
         r["eligibility_reasons"],
         json!(["活动补充信息未在活动结束后10日内填报完整"])
+    );
+}
+
+async fn the_public_sees_photos_and_reports_after_the_event_but_no_evidence(backend: Backend) {
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let before = w.t.get(&format!("/activities/{id}")).await.text;
+    assert!(!before.contains("活动回顾"), "nothing to look back on yet");
+    let body = full(&w, &w.host, id, 120).await;
+    let evidence = body["evidence_photo"].as_i64().unwrap();
+    let photos: Vec<i64> = body["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .collect();
+    assert_eq!(put(&w, &w.host, id, body).await.status, StatusCode::OK);
+
+    let public = w.t.get(&format!("/api/v1/activities/{id}")).await.json();
+    assert_eq!(public["after"]["photos"], json!(photos));
+    assert_eq!(
+        public["after"]["media_links"],
+        json!(["https://news.example.cn/kepu/1"])
+    );
+    let text = public.to_string();
+    for private in [
+        r#""evidence_photo""#,
+        r#""participants""#,
+        "天文望远镜观测",
+        "到场青少年",
+    ] {
+        assert!(!text.contains(private), "{private} is not public: {text}");
+    }
+    let listed = w.t.get("/api/v1/activities").await.json();
+    assert_eq!(listed["items"][0]["after"]["photos"], json!(photos));
+
+    let page = w.t.get(&format!("/activities/{id}")).await.text;
+    assert!(page.contains("活动回顾"));
+    for p in &photos {
+        assert!(page.contains(&format!(r#"src="/api/v1/media/{p}?size=thumb""#)));
+    }
+    assert!(
+        page.contains(r#"<a href="https://news.example.cn/kepu/1" rel="noopener nofollow ugc">"#)
+    );
+    assert!(!page.contains(&format!("/api/v1/media/{evidence}\"")));
+
+    let thumb =
+        w.t.get(&format!("/api/v1/media/{}?size=thumb", photos[0]))
+            .await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.headers["content-type"], "image/jpeg");
+    let hidden = w.t.get(&format!("/api/v1/media/{evidence}")).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.message(), "未找到该文件");
+    let own =
+        w.t.get_as(&w.host, &format!("/api/v1/media/{evidence}"))
+            .await;
+    assert_eq!(own.status, StatusCode::OK, "the host sees their evidence");
+    let admin =
+        w.t.get_as(&w.city, &format!("/api/v1/media/{evidence}"))
+            .await;
+    assert_eq!(
+        admin.status,
+        StatusCode::OK,
+        "so does an administrator of its area"
     );
 }
