@@ -9,7 +9,7 @@ use domain::review::Status;
 use serde::Deserialize;
 use serde_json::Value;
 use store::entities::{
-    activity as entity, activity_region, activity_session, listing, stat_count, supplement,
+    activity as entity, activity_region, activity_session, listing, org, stat_count, supplement,
 };
 use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
 use store::sea_orm::{
@@ -153,6 +153,17 @@ impl Summary {
     }
 }
 
+/// A science venue (科技馆、博物馆、科普基地) as the map shows it.
+#[derive(Debug, Clone)]
+pub struct Venue {
+    /// The organisation's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// WGS-84 (longitude, latitude): where it holds an activity in its own division.
+    pub point: (f64, f64),
+}
+
 impl Listed {
     /// The page's cards.
     pub fn summaries(&self) -> Vec<Summary> {
@@ -167,6 +178,54 @@ impl Listed {
 }
 
 impl App {
+    /// The science venues hosting the listed activities (organisations of the venue kind,
+    /// not refused), each at the first of those activities held in its own division: an
+    /// organisation's record has no point of its own, and a venue that hosts an activity
+    /// elsewhere is not placed there.
+    pub async fn venues_of(&self, listed: &Listed) -> Result<Vec<Venue>, AppError> {
+        #[derive(Deserialize)]
+        struct Hosts {
+            #[serde(default)]
+            hosts: Vec<i64>,
+        }
+        let hosted: Vec<(&entity::Model, Vec<i64>)> = listed
+            .rows
+            .iter()
+            .filter_map(|r| Some((r, serde_json::from_str::<Hosts>(&r.data).ok()?.hosts)))
+            .collect();
+        let mut ids: Vec<i64> = hosted.iter().flat_map(|(_, h)| h.iter().copied()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let venues = org::Entity::find()
+            .filter(org::Column::Id.is_in(ids))
+            .filter(org::Column::Kind.eq(domain::org::OrgKind::Venue.as_str()))
+            .filter(org::Column::Status.ne(domain::org::OrgStatus::Rejected.as_str()))
+            .order_by_asc(org::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(venues
+            .into_iter()
+            .filter_map(|v| {
+                let (row, _) = hosted.iter().find(|(row, hosts)| {
+                    hosts.contains(&v.id)
+                        && row.lon.is_some()
+                        && row.lat.is_some()
+                        && [&row.county_code, &row.city_code, &row.province_code]
+                            .iter()
+                            .any(|code| code.as_deref() == Some(v.region_code.as_str()))
+                })?;
+                Some(Venue {
+                    id: v.id,
+                    name: v.name,
+                    point: (row.lon?, row.lat?),
+                })
+            })
+            .collect())
+    }
+
     /// The query's filters, checked; a malformed or unknown value is a 400 with its reason.
     async fn public_filters(&self, q: &PublicQuery) -> Result<Filters, AppError> {
         let mut cond = Condition::all();

@@ -33,6 +33,13 @@ pub struct Ground {
     pub attribution: String,
 }
 
+impl Ground {
+    /// Whether any venue is drawn (the legend names it then).
+    pub fn has_venues(&self) -> bool {
+        self.points.iter().any(|p| p.venue)
+    }
+}
+
 /// One tile placed on the ground.
 pub struct Tile {
     pub x: f64,
@@ -40,12 +47,14 @@ pub struct Tile {
     pub href: String,
 }
 
-/// An activity's point.
+/// A place's mark on the ground.
 pub struct Dot {
     pub x: f64,
     pub y: f64,
-    pub id: i64,
+    pub href: String,
     pub name: String,
+    /// A venue (a square) rather than an activity (a dot).
+    pub venue: bool,
 }
 
 /// The chosen place, with the radius of the distance asked for.
@@ -55,8 +64,37 @@ pub struct Circle {
     pub r: f64,
 }
 
-/// A place to draw: an activity's WGS-84 point, its id and name.
-pub type Place = (Point, i64, String);
+/// A place to draw: an activity or a venue.
+pub struct Place {
+    /// WGS-84.
+    pub point: Point,
+    /// Its page.
+    pub href: String,
+    pub name: String,
+    pub venue: bool,
+}
+
+impl Place {
+    /// An activity's place.
+    pub fn activity(point: Point, id: i64, name: &str) -> Place {
+        Place {
+            point,
+            href: format!("/activities/{id}"),
+            name: name.to_owned(),
+            venue: false,
+        }
+    }
+
+    /// A venue's place.
+    pub fn venue(v: &app::public::Venue) -> Place {
+        Place {
+            point: v.point,
+            href: format!("/orgs/{}", v.id),
+            name: v.name.clone(),
+            venue: true,
+        }
+    }
+}
 
 /// Draws `places`: framed on the circle of `km` around a point when given (the point marked
 /// when `mark`), otherwise on the places themselves.
@@ -73,7 +111,7 @@ pub fn draw(
         Datum::Wgs84
     };
     let world = |p: Point| mercator(geo::from_wgs84(p, datum));
-    let located: Vec<(Point, &Place)> = places.iter().map(|p| (world(p.0), p)).collect();
+    let located: Vec<(Point, &Place)> = places.iter().map(|p| (world(p.point), p)).collect();
     let (low, high) = match around {
         Some((centre, km)) => {
             let c = world(centre);
@@ -117,13 +155,14 @@ pub fn draw(
         },
         points: located
             .iter()
-            .map(|(p, (_, id, name))| {
+            .map(|(p, place)| {
                 let (x, y) = at(*p);
                 Dot {
                     x,
                     y,
-                    id: *id,
-                    name: name.clone(),
+                    href: place.href.clone(),
+                    name: place.name.clone(),
+                    venue: place.venue,
                 }
             })
             .collect(),
@@ -227,7 +266,7 @@ mod tests {
         let near = (116.45, 39.95);
         let g = draw(
             &config("", "wgs84"),
-            &[(near, 1, "A".into())],
+            &[Place::activity(near, 1, "A")],
             Some((BEIJING, 30.0)),
             true,
         );
@@ -247,7 +286,7 @@ mod tests {
     #[test]
     fn tiles_cover_the_ground_and_points_move_to_the_tiles_datum() {
         let url = "https://t.example/{z}/{x}/{y}.png";
-        let place = [(BEIJING, 7, "天安门".to_owned())];
+        let place = [Place::activity(BEIJING, 7, "天安门")];
         let plain = draw(&config(url, "wgs84"), &place, Some((BEIJING, 3.0)), false);
         let shifted = draw(&config(url, "gcj02"), &place, Some((BEIJING, 3.0)), false);
         // At the same zoom, the GCJ-02 point sits a few hundred metres north-east of the

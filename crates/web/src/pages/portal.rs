@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
 use serde_json::Value;
 
-use super::ground::{self, Ground};
+use super::ground::{self, Ground, Place};
 use super::review::{beijing, beijing_time};
 use super::{Layout, PageSession, activity_id, error_page};
 
@@ -106,6 +106,7 @@ struct OrgPage {
 struct MapPage {
     layout: Layout,
     cards: Vec<Card>,
+    venues: Vec<app::public::Venue>,
     ground: Ground,
     /// The place as typed.
     near: String,
@@ -345,7 +346,7 @@ pub async fn item(
                 ground: point.map(|p| {
                     ground::draw(
                         &app.config.map,
-                        &[(p, id, name.clone())],
+                        &[Place::activity(p, id, &name)],
                         Some((p, 2.0)),
                         false,
                     )
@@ -464,6 +465,7 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
             .iter()
             .map(|a| card(a, &rules.sections))
             .collect();
+        let venues = app.venues_of(&listed).await?;
         let around = if error.is_none() {
             app::public::parse_near(
                 query.near.as_deref().unwrap_or_default(),
@@ -477,7 +479,8 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
         Ok::<_, AppError>(
             MapPage {
                 layout: session.layout(&app).await?,
-                ground: ground::draw(&app.config.map, &places(&cards), around, true),
+                ground: ground::draw(&app.config.map, &places(&cards, &venues), around, true),
+                venues,
                 near: typed,
                 within_km: query.within_km.clone().unwrap_or_default(),
                 error,
@@ -515,10 +518,15 @@ async fn nationwide(app: &App) -> Result<std::sync::Arc<app::public::Listed>, Ap
     .await
 }
 
-/// The cards that have a point, as places to draw.
-fn places(cards: &[Card]) -> Vec<ground::Place> {
-    cards
+/// The venues, then the cards that have a point, as places to draw (activities on top).
+fn places(cards: &[Card], venues: &[app::public::Venue]) -> Vec<Place> {
+    venues
         .iter()
-        .filter_map(|c| Some(((c.lon?, c.lat?), c.id, c.name.clone())))
+        .map(Place::venue)
+        .chain(
+            cards
+                .iter()
+                .filter_map(|c| Some(Place::activity((c.lon?, c.lat?), c.id, &c.name))),
+        )
         .collect()
 }

@@ -135,8 +135,17 @@ async fn the_map_finds_a_place_by_name_or_coordinates(backend: Backend) {
         "no tiles without a provider"
     );
 
+    // 三门峡市科技馆 hosts both; it is drawn where it holds one in its own district only.
+    let venue = format!(r#"href="/orgs/{}""#, w.org);
+    assert!(by_name.text.contains(&venue) && by_name.text.contains(r#"class="venue""#));
+    assert!(by_name.text.contains("科普场馆"));
+
     let by_point = w.t.get("/map?near=113.62,34.75").await.text;
     assert!(by_point.contains(&link(zhengzhou)) && !by_point.contains(&link(sanmenxia)));
+    assert!(
+        !by_point.contains(&venue),
+        "not placed at its activity in 郑州"
+    );
     assert!(by_point.contains("公里 · "), "distances shown");
 
     let unknown =
