@@ -68,14 +68,14 @@ fn wgs84_to_gcj02(p: Point) -> Point {
         return p;
     }
     let (x, y) = (p.0 - 105.0, p.1 - 35.0);
-    let waves = |a: f64, b: f64| (20.0 * (6.0 * a * PI).sin() + 20.0 * (2.0 * a * PI).sin()) * b;
+    let waves = (20.0 * (6.0 * x * PI).sin() + 20.0 * (2.0 * x * PI).sin()) * 2.0 / 3.0;
     let dlat = -100.0
         + 2.0 * x
         + 3.0 * y
         + 0.2 * y * y
         + 0.1 * x * y
         + 0.2 * x.abs().sqrt()
-        + waves(x, 2.0 / 3.0)
+        + waves
         + (20.0 * (y * PI).sin() + 40.0 * (y / 3.0 * PI).sin()) * 2.0 / 3.0
         + (160.0 * (y / 12.0 * PI).sin() + 320.0 * (y * PI / 30.0).sin()) * 2.0 / 3.0;
     let dlon = 300.0
@@ -84,7 +84,7 @@ fn wgs84_to_gcj02(p: Point) -> Point {
         + 0.1 * x * x
         + 0.1 * x * y
         + 0.1 * x.abs().sqrt()
-        + waves(x, 2.0 / 3.0)
+        + waves
         + (20.0 * (x * PI).sin() + 40.0 * (x / 3.0 * PI).sin()) * 2.0 / 3.0
         + (150.0 * (x / 12.0 * PI).sin() + 300.0 * (x / 30.0 * PI).sin()) * 2.0 / 3.0;
     let rad = p.1.to_radians();

@@ -298,13 +298,7 @@ pub async fn item(
         let rules = app
             .campaign_rules(a["campaign_id"].as_i64().unwrap_or_default())
             .await?;
-        let ids = |key: &str| {
-            a[key]
-                .as_array()
-                .map(|v| v.iter().filter_map(Value::as_i64).collect::<Vec<_>>())
-                .unwrap_or_default()
-        };
-        let (hosts, co_hosts) = (ids("hosts"), ids("co_hosts"));
+        let (hosts, co_hosts) = (id_list(&a["hosts"]), id_list(&a["co_hosts"]));
         let names = app
             .org_names(&[hosts.as_slice(), co_hosts.as_slice()].concat())
             .await?;
@@ -324,13 +318,7 @@ pub async fn item(
         let point = a["lon"].as_f64().zip(a["lat"].as_f64());
         let name = a["name"].as_str().unwrap_or_default().to_owned();
         let after = &a["after"];
-        let media = |key: &str| {
-            after[key]
-                .as_array()
-                .map(|v| v.iter().filter_map(Value::as_i64).collect::<Vec<_>>())
-                .unwrap_or_default()
-        };
-        let (photos, videos) = (media("photos"), media("videos"));
+        let (photos, videos) = (id_list(&after["photos"]), id_list(&after["videos"]));
         let media_links = after["media_links"]
             .as_array()
             .map(|v| {
@@ -387,6 +375,13 @@ pub async fn item(
     }
     .await;
     result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// The ids in a JSON array; none when it is absent.
+fn id_list(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .map(|v| v.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
 }
 
 /// `GET /orgs/{id}`.
