@@ -64,7 +64,7 @@ pub struct App {
     rules_cache:
         Arc<std::sync::RwLock<std::collections::HashMap<i64, domain::campaign::CampaignRules>>>,
     /// The public pages' reference data, as last read.
-    reference: reference::Kept,
+    reference: Arc<reference::Kept>,
     /// Public list answers, kept until the search log moves.
     public_answers: Arc<store::kept::Kept<String, public::Listed>>,
 }

@@ -86,18 +86,42 @@ impl Reference {
     }
 }
 
-/// The reference data last read, and when.
-pub(crate) type Kept = Arc<std::sync::RwLock<Option<(Instant, Arc<Reference>)>>>;
+/// The reference data last read, and when; and the turn of the one request that reads it
+/// again once it is old (the others go on with the old copy meanwhile, so that 32 requests
+/// arriving at expiry do not all read every division at once).
+#[derive(Default)]
+pub(crate) struct Kept {
+    last: std::sync::RwLock<Option<(Instant, Arc<Reference>)>>,
+    reading: tokio::sync::Mutex<()>,
+}
+
+impl Kept {
+    fn last(&self) -> Option<(Instant, Arc<Reference>)> {
+        self.last.read().ok().and_then(|k| k.clone())
+    }
+}
 
 impl App {
     /// The reference data, read again when older than `reference_seconds`.
     pub async fn reference(&self) -> Result<Arc<Reference>, AppError> {
         let fresh = Duration::from_secs(self.config.reference_seconds);
-        if let Ok(kept) = self.reference.read()
-            && let Some((at, reference)) = kept.as_ref()
+        let kept = &self.reference;
+        let last = kept.last();
+        if let Some((at, reference)) = &last
             && at.elapsed() < fresh
         {
             return Ok(reference.clone());
+        }
+        let _turn = match (kept.reading.try_lock(), &last) {
+            (Ok(turn), _) => turn,
+            (Err(_), Some((_, old))) => return Ok(old.clone()),
+            (Err(_), None) => kept.reading.lock().await,
+        };
+        // Another request may have read it while this one waited for its turn.
+        if let Some((at, reference)) = kept.last()
+            && at.elapsed() < fresh
+        {
+            return Ok(reference);
         }
         let divisions = entity::Entity::find()
             .order_by_asc(entity::Column::Code)
@@ -116,16 +140,16 @@ impl App {
             campaign: self.current_campaign().await?,
             divisions,
         });
-        if let Ok(mut kept) = self.reference.write() {
-            *kept = Some((Instant::now(), reference.clone()));
+        if let Ok(mut last) = kept.last.write() {
+            *last = Some((Instant::now(), reference.clone()));
         }
         Ok(reference)
     }
 
     /// Drops the kept reference data (after a change to campaigns or divisions).
     pub(crate) fn forget_reference(&self) {
-        if let Ok(mut kept) = self.reference.write() {
-            *kept = None;
+        if let Ok(mut last) = self.reference.last.write() {
+            *last = None;
         }
     }
 }
