@@ -36,7 +36,7 @@ pub struct Ground {
 impl Ground {
     /// Whether any venue is drawn (the legend names it then).
     pub fn has_venues(&self) -> bool {
-        self.points.iter().any(|p| p.venue)
+        self.points.iter().any(|p| p.place.venue)
     }
 }
 
@@ -51,10 +51,7 @@ pub struct Tile {
 pub struct Dot {
     pub x: f64,
     pub y: f64,
-    pub href: String,
-    pub name: String,
-    /// A venue (a square) rather than an activity (a dot).
-    pub venue: bool,
+    pub place: Place,
 }
 
 /// The chosen place, with the radius of the distance asked for.
@@ -65,12 +62,14 @@ pub struct Circle {
 }
 
 /// A place to draw: an activity or a venue.
+#[derive(Clone)]
 pub struct Place {
     /// WGS-84.
     pub point: Point,
     /// Its page.
     pub href: String,
     pub name: String,
+    /// A venue (a square) rather than an activity (a dot).
     pub venue: bool,
 }
 
@@ -160,9 +159,7 @@ pub fn draw(
                 Dot {
                     x,
                     y,
-                    href: place.href.clone(),
-                    name: place.name.clone(),
-                    venue: place.venue,
+                    place: (*place).clone(),
                 }
             })
             .collect(),
