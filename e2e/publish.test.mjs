@@ -73,6 +73,7 @@ viewports.forEach((size, i) => {
     await host.fill("#contact_name", "李老师");
     await host.fill("#contact_phone", "0398-2812345");
     await host.fill("#hosts", `三门峡市科技馆${i}`);
+    await host.check("#register_new");
     await shot(host, "02-filled");
     await host.click("#submit-activity");
     await host.waitForSelector("#list-notice");

@@ -9,7 +9,8 @@ use domain::region::RegionPath;
 use domain::review::Status;
 use serde_json::{Value, json};
 use store::entities::{
-    activity as entity, activity_region, activity_session, media, org, search_log, transition,
+    activity as entity, activity_region, activity_session, host_confirmation, media, org,
+    org_member, search_log, transition,
 };
 use store::sea_orm::sea_query::{Expr, ExprTrait};
 use store::sea_orm::{
@@ -67,14 +68,15 @@ fn stale() -> AppError {
     AppError::conflict("活动已被修改（版本号不一致），请刷新后再操作")
 }
 
-/// Trims text fields and sanitises the details, so that what is stored is what is shown.
+/// Brings text fields to NFC and trims them, and sanitises the details, so that what is
+/// stored is what is shown.
 fn normalise(mut d: ActivityDraft) -> ActivityDraft {
     let trim = |v: &mut Option<String>| {
         *v = v
             .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned);
+            .map(domain::text::nfc)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
     };
     for field in [
         &mut d.name,
@@ -107,8 +109,48 @@ fn normalise(mut d: ActivityDraft) -> ActivityDraft {
     d
 }
 
-/// Parses a body as a draft: unknown fields and wrong types are malformed (400).
-fn parse_draft(body: Value) -> Result<ActivityDraft, AppError> {
+/// Reads the amounts and times a client sent as text with the same parsers, and the same
+/// messages, as the form and the import: a bad one is a field error (422), never nothing.
+fn read_typed_text(
+    obj: &mut serde_json::Map<String, Value>,
+    prefix: &str,
+    errors: &mut FieldErrors,
+) {
+    if let Some(v) = obj.get_mut("funding_yuan")
+        && let Value::String(raw) = v
+    {
+        match activity::parse_yuan(raw) {
+            Ok(yuan) => *v = json!(yuan),
+            Err(m) => errors.add("funding_yuan", m),
+        }
+    }
+    for key in ["start", "end"] {
+        if let Some(v) = obj.get_mut(key)
+            && let Value::String(raw) = v
+        {
+            match activity::parse_time(raw) {
+                Ok(t) => *v = json!(t.to_rfc3339()),
+                Err(m) => errors.add(if prefix.is_empty() { key } else { prefix }, m),
+            }
+        }
+    }
+}
+
+/// Parses a body as a draft: unknown fields and wrong types are malformed (400); amounts
+/// and times sent as text that do not read are field errors (422).
+fn parse_draft(mut body: Value) -> Result<ActivityDraft, AppError> {
+    let mut errors = FieldErrors::new();
+    if let Some(obj) = body.as_object_mut() {
+        read_typed_text(obj, "", &mut errors);
+        if let Some(Value::Array(sessions)) = obj.get_mut("sessions") {
+            for (i, session) in sessions.iter_mut().enumerate() {
+                if let Some(s) = session.as_object_mut() {
+                    read_typed_text(s, &format!("sessions[{i}]"), &mut errors);
+                }
+            }
+        }
+    }
+    errors.into_result()?;
     serde_json::from_value(body)
         .map(normalise)
         .map_err(|e| AppError::Malformed(format!("活动字段不正确：{e}")))
@@ -138,6 +180,7 @@ impl App {
         &self,
         d: &ActivityDraft,
         activity_id: Option<i64>,
+        owner: i64,
         errors: &mut FieldErrors,
     ) -> Result<(), AppError> {
         if let Some(code) = &d.region_code
@@ -167,6 +210,17 @@ impl App {
             if found != ids.len() as u64 {
                 errors.add(field, "所选单位不存在，请从单位库中选择或先登记该单位");
             }
+        }
+        // The first host speaks for the activity (and decides who reviews it): it must be one
+        // of the publisher's own organisations.
+        if let Some(first) = d.hosts.first()
+            && errors.get("hosts").is_none()
+            && org_member::Entity::find_by_id((*first, owner))
+                .one(&self.db)
+                .await?
+                .is_none()
+        {
+            errors.add("hosts", "第一主办单位须为您所在的单位");
         }
         if let Some(poster) = d.poster {
             let owned = match activity_id {
@@ -290,7 +344,8 @@ impl App {
         let draft = parse_draft(body)?;
         let rules = self.campaign_rules(campaign_id).await?;
         let mut errors = activity::format_problems(&draft, &rules);
-        self.reference_problems(&draft, None, &mut errors).await?;
+        self.reference_problems(&draft, None, actor.user_id, &mut errors)
+            .await?;
         errors.into_result()?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
@@ -400,9 +455,17 @@ impl App {
             "updated_at": row.updated_at,
             "submitted_at": row.submitted_at,
         });
+        let unconfirmed = self.unconfirmed_hosts(row, &draft).await?;
         if let (Some(obj), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
             obj.extend(extra.clone());
+            obj.insert("unconfirmed_hosts".to_owned(), json!(unconfirmed));
             if standing == Standing::Public {
+                // The public sees only the hosts that have taken part by their own word.
+                for key in ["hosts", "co_hosts"] {
+                    if let Some(Value::Array(ids)) = obj.get_mut(key) {
+                        ids.retain(|id| id.as_i64().is_none_or(|id| !unconfirmed.contains(&id)));
+                    }
+                }
                 obj.remove("contact_name");
                 obj.remove("contact_phone");
                 if let Some(after) = public_after(stored)? {
@@ -417,6 +480,122 @@ impl App {
             }
         }
         Ok(v)
+    }
+
+    /// The hosts and co-hosts after the first that the publisher is not a member of and that
+    /// none of their members has confirmed. Most activities have one host: no query then.
+    async fn unconfirmed_hosts(
+        &self,
+        row: &entity::Model,
+        draft: &ActivityDraft,
+    ) -> Result<Vec<i64>, AppError> {
+        let named: Vec<i64> = draft
+            .hosts
+            .iter()
+            .skip(1)
+            .chain(&draft.co_hosts)
+            .copied()
+            .filter(|id| draft.hosts.first() != Some(id))
+            .collect();
+        if named.is_empty() {
+            return Ok(named);
+        }
+        let own: std::collections::HashSet<i64> = org_member::Entity::find()
+            .filter(org_member::Column::UserId.eq(row.owner_id))
+            .filter(org_member::Column::OrgId.is_in(named.clone()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.org_id)
+            .collect();
+        let confirmed: std::collections::HashSet<i64> = host_confirmation::Entity::find()
+            .filter(host_confirmation::Column::ActivityId.eq(row.id))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|c| c.org_id)
+            .collect();
+        let mut out = Vec::new();
+        for id in named {
+            if !own.contains(&id) && !confirmed.contains(&id) && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// `POST /api/v1/activities/{id}/hosts/{org_id}/confirmation`: a member of an
+    /// organisation named as host or co-host confirms that it takes part.
+    pub async fn confirm_host(
+        &self,
+        actor: &Actor,
+        id: i64,
+        org_id: i64,
+    ) -> Result<Value, AppError> {
+        let row = self.find_activity(id).await?;
+        let draft = draft_of(&row)?;
+        let named = draft.hosts.contains(&org_id) || draft.co_hosts.contains(&org_id);
+        let member = org_member::Entity::find_by_id((org_id, actor.user_id))
+            .one(&self.db)
+            .await?
+            .is_some();
+        if !named {
+            // Nothing to confirm; an outsider learns nothing about a draft.
+            return Err(
+                if member || standing(Some(actor), &row) != Standing::Public {
+                    AppError::NotFound("该单位不是本活动的主办或承办单位".to_owned())
+                } else {
+                    not_found()
+                },
+            );
+        }
+        if !member {
+            return Err(AppError::Forbidden(
+                "只有该单位的成员可以确认本单位参与主办或承办".to_owned(),
+            ));
+        }
+        let txn = self.db.begin().await?;
+        host_confirmation::Entity::insert(host_confirmation::ActiveModel {
+            activity_id: Set(id),
+            org_id: Set(org_id),
+            user_id: Set(actor.user_id),
+            confirmed_at: Set(self.clock.now()),
+        })
+        .on_conflict(
+            store::sea_orm::sea_query::OnConflict::columns([
+                host_confirmation::Column::ActivityId,
+                host_confirmation::Column::OrgId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        crate::audit::record(
+            &txn,
+            self.clock.now(),
+            Some(actor.user_id),
+            "activity.host_confirm",
+            "activity",
+            &id.to_string(),
+            &RegionPath {
+                province: row.province_code.clone(),
+                city: row.city_code.clone(),
+                county: row.county_code.clone(),
+            },
+            serde_json::json!({"org_id": org_id}),
+        )
+        .await?;
+        txn.commit().await?;
+        // The confirming member sees what the public sees, plus the hosts still unconfirmed.
+        let mut view = self.view(&row, standing(Some(actor), &row)).await?;
+        if let Some(obj) = view.as_object_mut() {
+            obj.insert(
+                "unconfirmed_hosts".to_owned(),
+                json!(self.unconfirmed_hosts(&row, &draft).await?),
+            );
+        }
+        Ok(view)
     }
 
     async fn last_reason(&self, id: i64) -> Result<Option<String>, AppError> {
@@ -485,7 +664,7 @@ impl App {
         let draft = parse_draft(merged)?;
         let rules = self.campaign_rules(row.campaign_id).await?;
         let mut errors = activity::format_problems(&draft, &rules);
-        self.reference_problems(&draft, Some(id), &mut errors)
+        self.reference_problems(&draft, Some(id), row.owner_id, &mut errors)
             .await?;
         errors.into_result()?;
         let txn = self.db.begin().await?;
@@ -600,7 +779,7 @@ impl App {
             )));
         }
         let mut errors = activity::submit_problems(&draft, &rules);
-        self.reference_problems(&draft, Some(id), &mut errors)
+        self.reference_problems(&draft, Some(id), row.owner_id, &mut errors)
             .await?;
         errors.into_result()?;
         let national_direct = match draft.hosts.first() {

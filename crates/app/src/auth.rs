@@ -123,6 +123,30 @@ fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     std::cmp::max((at - now).num_seconds(), 1)
 }
 
+/// Takes PostgreSQL transaction-scoped advisory locks on `keys` (in a fixed order, so two
+/// transactions never wait on each other crosswise); released at commit or rollback. On
+/// SQLite a write transaction holds the database alone already.
+pub(crate) async fn serialise(
+    txn: &store::sea_orm::DatabaseTransaction,
+    keys: &[&str],
+) -> Result<(), AppError> {
+    use store::sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut keys = keys.to_vec();
+    keys.sort_unstable();
+    for key in keys {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 fn parse_phone(raw: &str) -> Result<Phone, AppError> {
     Phone::parse(raw).map_err(|m| AppError::invalid_field("phone", m))
 }
@@ -135,6 +159,17 @@ impl App {
         let limits = &self.config.login;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
+        // The counts and the new code are one step: on SQLite the write transaction is
+        // already exclusive; on PostgreSQL a transaction lock on the phone and on the
+        // address makes concurrent requests for either wait their turn.
+        serialise(
+            &txn,
+            &[
+                &format!("sms-phone:{}", phone.as_str()),
+                &format!("sms-ip:{ip}"),
+            ],
+        )
+        .await?;
         refuse_if_locked(&lock_row(&txn, &phone, now).await?, now)?;
         let windows = [
             (

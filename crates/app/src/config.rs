@@ -39,6 +39,14 @@ pub struct Config {
     pub reference_seconds: u64,
     /// Public list answers kept until the next change to what is public (0: none).
     pub kept_public_answers: usize,
+    /// The site's public address (`https://kepu.example.cn`), the only source of the absolute
+    /// links kepu writes (calendar feeds); never taken from a request's Host header. Empty:
+    /// `http://` and the bind address.
+    pub base_url: String,
+    /// `Strict-Transport-Security` max-age in seconds, behind TLS (0: not sent).
+    pub hsts_seconds: u64,
+    /// Organisations one account may apply for in 24 hours.
+    pub org_applications_per_day: u64,
 }
 
 /// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
@@ -123,6 +131,20 @@ pub struct MediaLimits {
     pub photo_max_bytes: u64,
     /// Largest video, in bytes.
     pub video_max_bytes: u64,
+    /// A photo's longest side, read from its header before any decoding.
+    pub photo_max_side: u32,
+    /// A photo's largest area in megapixels (a phone's full-resolution photo passes).
+    pub photo_max_megapixels: u32,
+    /// Accepted photos are stored re-encoded with at most this many pixels a side.
+    pub stored_max_side: u32,
+    /// The most memory one image decode may allocate, in MiB.
+    pub decode_max_mib: u64,
+    /// Images decoded at the same time in this instance; the others wait their turn.
+    pub decodes_at_once: usize,
+    /// Files one activity may hold.
+    pub activity_max_files: u64,
+    /// Bytes one activity's files may take together.
+    pub activity_max_bytes: u64,
 }
 
 impl Default for MediaLimits {
@@ -133,6 +155,13 @@ impl Default for MediaLimits {
             poster_height: 350,
             photo_max_bytes: 10 * 1024 * 1024,
             video_max_bytes: 300 * 1024 * 1024,
+            photo_max_side: 12_000,
+            photo_max_megapixels: 50,
+            stored_max_side: 4096,
+            decode_max_mib: 192,
+            decodes_at_once: 2,
+            activity_max_files: 200,
+            activity_max_bytes: 2 * 1024 * 1024 * 1024,
         }
     }
 }
@@ -245,11 +274,24 @@ impl Default for Config {
             region_probe_above: 5000,
             reference_seconds: 5,
             kept_public_answers: 1024,
+            base_url: String::new(),
+            hsts_seconds: 0,
+            org_applications_per_day: 10,
         }
     }
 }
 
 impl Config {
+    /// The site's public address, without a trailing slash.
+    pub fn site_url(&self) -> String {
+        let url = self.base_url.trim().trim_end_matches('/');
+        if url.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            url.to_owned()
+        }
+    }
+
     /// The database URL, defaulting to `kepu.db` in the data folder.
     pub fn database_url(&self) -> String {
         self.database_url.clone().unwrap_or_else(|| {

@@ -46,6 +46,10 @@ pub struct ExportQuery {
     pub status: Option<String>,
     /// One section.
     pub section: Option<String>,
+    /// Activities starting on or after this date or time (as in the public list).
+    pub from: Option<String>,
+    /// Activities starting before the end of this date, or before this time.
+    pub to: Option<String>,
 }
 
 /// A finished export: a temporary file (already unlinked) and its length.
@@ -116,6 +120,25 @@ impl App {
         };
         if let Some(section) = q.section.as_deref().filter(|s| !s.is_empty()) {
             query = query.filter(activity::Column::Section.eq(section));
+        }
+        // A date that is not one (2024-02-30) is refused, never ignored.
+        let bound = |raw: &Option<String>| {
+            raw.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| crate::activities::parse_time(s).map(|t| (t, s.len() == 10)))
+                .transpose()
+        };
+        if let Some((from, _)) = bound(&q.from)? {
+            query = query.filter(activity::Column::StartAt.gte(from));
+        }
+        if let Some((to, whole_day)) = bound(&q.to)? {
+            let to = if whole_day {
+                to + chrono::Duration::days(1)
+            } else {
+                to
+            };
+            query = query.filter(activity::Column::StartAt.lt(to));
         }
         let tmp_dir = self.config.data_dir.join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(AppError::internal)?;

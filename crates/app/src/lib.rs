@@ -33,8 +33,6 @@ pub mod users;
 
 use std::sync::Arc;
 
-use store::sea_orm::DatabaseConnection;
-
 pub use auth::{Actor, Grant};
 pub use clock::{Clock, SystemClock, TestClock};
 pub use config::Config;
@@ -44,8 +42,8 @@ pub use error::AppError;
 /// Cheap to clone; holds no per-user state (sessions, limits and locks are in the database).
 #[derive(Clone)]
 pub struct App {
-    /// The database pool.
-    pub db: DatabaseConnection,
+    /// The database: readers and the writer (see `store::Db`).
+    pub db: store::Db,
     /// The source of time.
     pub clock: Arc<dyn Clock>,
     /// Where login codes go.
@@ -67,6 +65,8 @@ pub struct App {
     reference: Arc<reference::Kept>,
     /// Public list answers, kept until the search log moves.
     public_answers: Arc<store::kept::Kept<String, public::Listed>>,
+    /// Image decodes allowed at once in this instance.
+    decodes: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
@@ -80,15 +80,19 @@ impl App {
         let db = store::connect(&config.database_url())
             .await
             .map_err(AppError::internal)?;
-        store::migrations::migrate(&db).await?;
-        store::regions::load_if_empty(&db)
+        store::migrations::migrate(db.writer()).await?;
+        store::regions::load_if_empty(db.writer())
             .await
             .map_err(AppError::internal)?;
         let files = files::Files::open(&config.storage, &config.data_dir)?;
         let search = store::search::SearchIndex::open(&config.data_dir.join("search"))
             .map_err(AppError::internal)?;
         let public_answers = Arc::new(store::kept::Kept::new(config.kept_public_answers));
+        let decodes = Arc::new(tokio::sync::Semaphore::new(
+            config.media.decodes_at_once.max(1),
+        ));
         let app = App {
+            decodes,
             db,
             clock,
             sms,
@@ -103,6 +107,7 @@ impl App {
         };
         app.ensure_current_campaign().await?;
         stats::rebuild_if_missing(&app.db).await?;
+        orgs::fill_name_keys(&app.db).await?;
         Ok(app)
     }
 }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use image::{ImageFormat, ImageReader, Limits};
 use serde::Serialize;
 use store::entities::media;
-use store::sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use store::sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use crate::activities::{Standing, standing};
 use crate::{Actor, App, AppError};
@@ -148,6 +150,36 @@ impl App {
             Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
         }
         let limits = &self.config.media;
+        let (files, stored): (Option<i64>, Option<i64>) = media::Entity::find()
+            .select_only()
+            .column_as(media::Column::Id.count(), "files")
+            // SUM of a bigint is numeric on PostgreSQL: cast back.
+            .column_as(
+                store::sea_orm::sea_query::Expr::from(store::sea_orm::sea_query::Func::cast_as(
+                    store::sea_orm::sea_query::Func::sum(store::sea_orm::sea_query::Expr::col(
+                        media::Column::Bytes,
+                    )),
+                    store::sea_orm::sea_query::Alias::new("BIGINT"),
+                )),
+                "stored",
+            )
+            .filter(media::Column::ActivityId.eq(activity_id))
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .unwrap_or_default();
+        if u64::try_from(files.unwrap_or(0)).unwrap_or(0) >= limits.activity_max_files {
+            return Err(AppError::invalid_field(
+                "file",
+                format!("每个活动最多上传{}个文件", limits.activity_max_files),
+            ));
+        }
+        if u64::try_from(stored.unwrap_or(0)).unwrap_or(0) >= limits.activity_max_bytes {
+            return Err(AppError::TooLarge(format!(
+                "本活动的文件已达{}MB上限，请删除不用的文件后再上传",
+                limits.activity_max_bytes / 1024 / 1024
+            )));
+        }
         let max_bytes = match kind {
             MediaKind::Poster => limits.poster_max_bytes,
             MediaKind::Photo | MediaKind::Evidence => limits.photo_max_bytes,
@@ -197,10 +229,18 @@ impl App {
         let path = slot.temp_path.clone();
         let (kind, limits, max_seconds) =
             (slot.kind, self.config.media.clone(), slot.max_video_seconds);
-        let inspected =
+        let inspected = {
+            // Decodes wait their turn: a burst of large images never multiplies the memory.
+            let _turn = self.decodes.acquire().await.map_err(AppError::internal)?;
             tokio::task::spawn_blocking(move || inspect(&path, kind, &limits, max_seconds))
                 .await
-                .map_err(AppError::internal)??;
+                .map_err(AppError::internal)??
+        };
+        // What is stored is the re-encoded file.
+        let bytes = tokio::fs::metadata(&slot.temp_path)
+            .await
+            .map_err(AppError::internal)?
+            .len();
         let key = format!(
             "{}/{}.{}",
             slot.activity_id,
@@ -211,6 +251,7 @@ impl App {
             let source = slot.temp_path.clone();
             let thumb = slot.temp_path.with_extension("thumb.jpg");
             let made = thumb.clone();
+            let _turn = self.decodes.acquire().await.map_err(AppError::internal)?;
             tokio::task::spawn_blocking(move || make_thumbnail(&source, &made))
                 .await
                 .map_err(AppError::internal)??;
@@ -296,25 +337,44 @@ pub(crate) fn inspect(
     if kind == MediaKind::Video {
         return inspect_video(path, max_seconds);
     }
-    let mut reader = ImageReader::open(path)
-        .map_err(AppError::internal)?
-        .with_guessed_format()
-        .map_err(AppError::internal)?;
-    let (content_type, extension) = match reader.format() {
+    clean_image(path, kind, limits)
+}
+
+fn broken() -> AppError {
+    AppError::invalid_field("file", "图片已损坏或无法识别，请重新导出后上传")
+}
+
+/// Checks an image by its header, decodes it strictly under a memory limit, applies its
+/// EXIF orientation and writes it back re-encoded, in place: the stored file carries no
+/// EXIF (no GPS), no text chunks and nothing appended after the image. Photos larger than
+/// `stored_max_side` are scaled down.
+fn clean_image(
+    path: &Path,
+    kind: MediaKind,
+    limits: &crate::config::MediaLimits,
+) -> Result<Inspected, AppError> {
+    use image::ImageDecoder;
+    let open = || -> Result<ImageReader<BufReader<std::fs::File>>, AppError> {
+        ImageReader::open(path)
+            .map_err(AppError::internal)?
+            .with_guessed_format()
+            .map_err(AppError::internal)
+    };
+    let format = open()?.format();
+    let (content_type, extension) = match format {
         Some(ImageFormat::Jpeg) => ("image/jpeg", "jpg"),
         Some(ImageFormat::Png) => ("image/png", "png"),
         _ => return Err(unsupported("仅支持 jpg、jpeg、png 格式的图片")),
     };
-    let mut decode_limits = Limits::default();
-    decode_limits.max_image_width = Some(12_000);
-    decode_limits.max_image_height = Some(12_000);
-    decode_limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(decode_limits);
-    let image = reader
-        .decode()
-        .map_err(|_| AppError::invalid_field("file", "图片已损坏或无法识别，请重新导出后上传"))?;
-    let (width, height) = (image.width(), image.height());
-    if kind == MediaKind::Poster && (width, height) != (limits.poster_width, limits.poster_height) {
+    // The size from the header alone, before a single pixel is decoded.
+    let (width, height) = open()?.into_dimensions().map_err(|_| broken())?;
+    let field = if kind == MediaKind::Poster {
+        "poster"
+    } else {
+        "file"
+    };
+    let poster = (limits.poster_width, limits.poster_height);
+    if kind == MediaKind::Poster && (width, height) != poster && (height, width) != poster {
         return Err(AppError::invalid_field(
             "poster",
             format!(
@@ -323,13 +383,99 @@ pub(crate) fn inspect(
             ),
         ));
     }
+    let area = u64::from(width) * u64::from(height);
+    if width.max(height) > limits.photo_max_side
+        || area > u64::from(limits.photo_max_megapixels) * 1_000_000
+    {
+        return Err(AppError::invalid_field(
+            field,
+            format!(
+                "图片过大：{width}×{height}像素；每边不超过{}像素、总像素不超过{}万",
+                limits.photo_max_side,
+                limits.photo_max_megapixels * 100
+            ),
+        ));
+    }
+    if format == Some(ImageFormat::Jpeg) && !ends_with_eoi(path)? {
+        return Err(AppError::invalid_field(
+            field,
+            "图片不完整（缺少结束标记），请重新导出后上传",
+        ));
+    }
+    let mut reader = open()?;
+    let mut decode_limits = Limits::default();
+    decode_limits.max_image_width = Some(limits.photo_max_side);
+    decode_limits.max_image_height = Some(limits.photo_max_side);
+    decode_limits.max_alloc = Some(limits.decode_max_mib * 1024 * 1024);
+    reader.limits(decode_limits);
+    let mut decoder = reader.into_decoder().map_err(|_| broken())?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = image::DynamicImage::from_decoder(decoder).map_err(|_| broken())?;
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
+    if kind == MediaKind::Poster && (width, height) != poster {
+        return Err(AppError::invalid_field(
+            "poster",
+            format!(
+                "海报尺寸须为{}×{}像素（当前为{width}×{height}像素）",
+                limits.poster_width, limits.poster_height
+            ),
+        ));
+    }
+    if kind != MediaKind::Poster && width.max(height) > limits.stored_max_side {
+        image = image.resize(
+            limits.stored_max_side,
+            limits.stored_max_side,
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    let clean = path.with_extension("clean");
+    let written = (|| -> Result<(), AppError> {
+        let file = std::fs::File::create(&clean).map_err(AppError::internal)?;
+        let mut out = std::io::BufWriter::new(file);
+        if format == Some(ImageFormat::Jpeg) {
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+                .encode_image(&image.to_rgb8())
+                .map_err(AppError::internal)?;
+        } else {
+            image
+                .write_to(&mut out, ImageFormat::Png)
+                .map_err(AppError::internal)?;
+        }
+        use std::io::Write;
+        out.flush().map_err(AppError::internal)?;
+        drop(out);
+        std::fs::rename(&clean, path).map_err(AppError::internal)
+    })();
+    if written.is_err() {
+        std::fs::remove_file(&clean).ok();
+    }
+    written?;
     Ok(Inspected {
         content_type,
         extension,
-        width: Some(dim(width)),
-        height: Some(dim(height)),
+        width: Some(dim(image.width())),
+        height: Some(dim(image.height())),
         seconds: None,
     })
+}
+
+/// Whether a JPEG file ends with its end-of-image marker (zero padding after it allowed):
+/// a file cut short does not, however much of it a lenient decoder would show.
+fn ends_with_eoi(path: &Path) -> Result<bool, AppError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
+    let len = file.seek(SeekFrom::End(0)).map_err(AppError::internal)?;
+    file.seek(SeekFrom::Start(len.saturating_sub(4096)))
+        .map_err(AppError::internal)?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(AppError::internal)?;
+    while tail.last() == Some(&0) {
+        tail.pop();
+    }
+    Ok(tail.ends_with(&[0xFF, 0xD9]))
 }
 
 /// A summary's attachment: slides (PDF, or PPTX read as the zip it is), an MP4 video, or a

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use store::entities::{org as entity, org_member};
 use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 
 use crate::{Actor, App, AppError};
@@ -110,6 +110,45 @@ pub(crate) fn path_of(o: &entity::Model) -> domain::region::RegionPath {
     }
 }
 
+/// Ids in their first order, each once.
+fn dedup(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
+    let mut out = Vec::new();
+    for id in ids {
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Gives organisations registered before name keys existed (or bulk-loaded) their key.
+pub(crate) async fn fill_name_keys(db: &store::Db) -> Result<u64, AppError> {
+    let mut filled = 0;
+    loop {
+        let rows = entity::Entity::find()
+            .filter(entity::Column::NameKey.is_null())
+            .limit(1000)
+            .all(db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let txn = db.begin().await?;
+        for row in rows {
+            entity::Entity::update_many()
+                .col_expr(
+                    entity::Column::NameKey,
+                    Expr::value(domain::text::name_key(&row.name)),
+                )
+                .filter(entity::Column::Id.eq(row.id))
+                .exec(&txn)
+                .await?;
+            filled += 1;
+        }
+        txn.commit().await?;
+    }
+}
+
 impl App {
     /// `POST /api/v1/orgs`: applies for a registry entry; the caller becomes its first member.
     pub async fn apply_org(&self, actor: &Actor, input: OrgInput) -> Result<OrgView, AppError> {
@@ -159,20 +198,6 @@ impl App {
         else {
             return Err(AppError::internal("validated input incomplete"));
         };
-        if let Some(same) = entity::Entity::find()
-            .filter(entity::Column::Name.eq(name.clone()))
-            .filter(entity::Column::RegionCode.eq(region_code.clone()))
-            .one(&self.db)
-            .await?
-        {
-            return Err(AppError::Conflict {
-                message: format!(
-                    "“{}”已在该地区登记（单位编号 {}），请联系该单位管理员将您加为成员",
-                    same.name, same.id
-                ),
-                existing_id: Some(same.id),
-            });
-        }
         if let Some(code) = &credit_code
             && let Some(same) = entity::Entity::find()
                 .filter(entity::Column::CreditCode.eq(code.clone()))
@@ -188,8 +213,44 @@ impl App {
             });
         }
         let now = self.clock.now();
+        let key = domain::text::name_key(&name);
         let txn = self.db.begin().await?;
+        crate::auth::serialise(
+            &txn,
+            &[
+                &format!("org-apply:{}", actor.user_id),
+                &format!("org-name:{key}"),
+            ],
+        )
+        .await?;
+        let today = entity::Entity::find()
+            .filter(entity::Column::CreatedBy.eq(actor.user_id))
+            .filter(entity::Column::CreatedAt.gt(now - chrono::Duration::days(1)))
+            .count(&txn)
+            .await?;
+        if today >= self.config.org_applications_per_day {
+            return Err(AppError::TooMany {
+                message: "今日登记单位的次数已达上限，请明天再试".to_owned(),
+                retry_after: 3600,
+            });
+        }
+        // Twins (a zero-width space, full-width letters, an ideographic space) are the same name.
+        if let Some(same) = entity::Entity::find()
+            .filter(entity::Column::NameKey.eq(key.clone()))
+            .filter(entity::Column::RegionCode.eq(region_code.clone()))
+            .one(&txn)
+            .await?
+        {
+            return Err(AppError::Conflict {
+                message: format!(
+                    "“{}”已在该地区登记（单位编号 {}），请联系该单位管理员将您加为成员",
+                    same.name, same.id
+                ),
+                existing_id: Some(same.id),
+            });
+        }
         let made = entity::ActiveModel {
+            name_key: Set(Some(key)),
             name: Set(name),
             kind: Set(kind.as_str().to_owned()),
             level: Set(level.as_str().to_owned()),
@@ -408,52 +469,68 @@ impl App {
             .collect())
     }
 
-    /// Organisations named by a host typing: each name found in the registry (certified
-    /// first) is used; a name not found becomes an uncertified entry in `region_code`.
+    /// Organisation ids for names typed in the activity form, by their name key (twins find
+    /// the same organisation). A name the registry does not know is refused, unless the
+    /// person asked for new names to be registered (`register`): then it is applied for in
+    /// the form's division, as `POST /api/v1/orgs` would, within the daily limit.
     pub async fn resolve_org_names(
         &self,
         actor: &Actor,
         names: &[String],
         region_code: Option<&str>,
+        register: bool,
     ) -> Result<Vec<i64>, String> {
-        let mut ids = Vec::with_capacity(names.len());
+        // In the order typed: the first host stays first whether found or registered.
+        let mut slots: Vec<Result<i64, String>> = Vec::with_capacity(names.len());
         for name in names {
             let name = org::parse_name(name)?;
             let found = entity::Entity::find()
-                .filter(entity::Column::Name.eq(name.clone()))
+                .filter(entity::Column::NameKey.eq(domain::text::name_key(&name)))
                 .filter(entity::Column::Status.ne(OrgStatus::Rejected.as_str()))
                 .order_by_asc(Expr::col(entity::Column::Status).ne(OrgStatus::Certified.as_str()))
                 .one(&self.db)
                 .await
                 .map_err(|e| e.to_string())?;
-            let id = match found {
-                Some(o) => o.id,
-                None => {
-                    let Some(region) = region_code else {
-                        return Err(format!(
-                            "单位库中没有“{name}”；请先选择所在地区，系统将以该地区登记此单位"
-                        ));
-                    };
-                    let input = OrgInput {
-                        name: Some(name.clone()),
-                        kind: Some("other".to_owned()),
-                        region_code: Some(region.to_owned()),
-                        ..Default::default()
-                    };
-                    match self.apply_org(actor, input).await {
-                        Ok(o) => o.id,
-                        Err(AppError::Conflict {
-                            existing_id: Some(id),
-                            ..
-                        }) => id,
-                        Err(e) => return Err(format!("无法登记“{name}”：{e}")),
-                    }
-                }
-            };
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+            slots.push(found.map(|o| o.id).ok_or(name));
         }
-        Ok(ids)
+        let Some(first) = slots.iter().find_map(|s| s.as_ref().err()) else {
+            return Ok(dedup(slots.into_iter().flatten()));
+        };
+        if !register {
+            return Err(format!(
+                "单位库中没有“{first}”；请核对名称、从单位库中选择，或勾选“登记为新单位”后保存"
+            ));
+        }
+        let Some(region) = region_code else {
+            return Err(format!(
+                "单位库中没有“{first}”；请先选择所在地区，系统将以该地区登记此单位"
+            ));
+        };
+        let mut ids = Vec::with_capacity(slots.len());
+        for slot in slots {
+            let name = match slot {
+                Ok(id) => {
+                    ids.push(id);
+                    continue;
+                }
+                Err(name) => name,
+            };
+            let input = OrgInput {
+                name: Some(name.clone()),
+                kind: Some("other".to_owned()),
+                region_code: Some(region.to_owned()),
+                ..Default::default()
+            };
+            let id = match self.apply_org(actor, input).await {
+                Ok(o) => o.id,
+                Err(AppError::Conflict {
+                    existing_id: Some(id),
+                    ..
+                }) => id,
+                Err(e) => return Err(format!("无法登记“{name}”：{e}")),
+            };
+            ids.push(id);
+        }
+        Ok(dedup(ids))
     }
 }

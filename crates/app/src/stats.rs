@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use store::entities::{activity, activity_region, listing, stat_count, supplement};
 use store::sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use store::sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::audit::area_condition;
@@ -159,7 +159,7 @@ async fn add(
 /// Recomputes every rollup from the activities, for data loaded around the use cases (the
 /// benchmark's bulk insert) or as a repair, in one transaction (two instances rebuilding at
 /// once end with one correct count). Reads in pages of a thousand.
-pub async fn rebuild(pool: &DatabaseConnection) -> Result<u64, AppError> {
+pub async fn rebuild(pool: &store::Db) -> Result<u64, AppError> {
     let txn = pool.begin().await?;
     let db = &txn;
     stat_count::Entity::delete_many().exec(db).await?;
@@ -219,7 +219,7 @@ pub async fn rebuild(pool: &DatabaseConnection) -> Result<u64, AppError> {
 /// Counts the rollups and fills the public list's index of a database upgraded from before
 /// they existed (activities but no rollups, or approved ones but no listings). Cheap when
 /// there is nothing to do.
-pub async fn rebuild_if_missing(db: &DatabaseConnection) -> Result<(), AppError> {
+pub async fn rebuild_if_missing(db: &store::Db) -> Result<(), AppError> {
     let counted = stat_count::Entity::find().one(db).await?.is_some();
     let activities = activity::Entity::find().one(db).await?.is_some();
     let listed = listing::Entity::find().one(db).await?.is_some();

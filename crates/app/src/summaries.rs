@@ -293,6 +293,7 @@ impl App {
         let path = slot.temp_path.clone();
         let limits = self.config.media.clone();
         let max_seconds = self.current_campaign().await?.rules.videos.max_seconds;
+        let _turn = self.decodes.acquire().await.map_err(AppError::internal)?;
         let inspected = tokio::task::spawn_blocking(move || {
             crate::media::inspect_attachment(&path, &limits, max_seconds)
         })

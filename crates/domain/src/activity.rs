@@ -176,6 +176,58 @@ pub fn phone_like(raw: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | ' ' | '+' | '(' | ')' | '转'))
 }
 
+/// Organisations one list (组织架构, 主办单位, 承办单位) may name.
+pub const MAX_ORGS: usize = 20;
+
+/// The problem with a list of `count` organisations for `field`, if it names too many.
+pub fn org_list_problem(field: &str, count: usize) -> Option<String> {
+    (count > MAX_ORGS).then(|| format!("{}最多{MAX_ORGS}个", field_label(field)))
+}
+
+/// The one message for an amount that is not a number (the form, the API and the import).
+pub const YUAN_FORMAT: &str = "活动经费须为金额，如 3500 或 3500.50";
+
+/// The one message for a time that cannot be read.
+pub const TIME_FORMAT: &str = "时间格式应为 年-月-日 时:分";
+
+/// An amount in yuan as typed: digits with an optional decimal part (`3500`, `3500.50`,
+/// `3,500`). `NaN`, `inf`, exponents and anything else are refused, never read as nothing.
+pub fn parse_yuan(raw: &str) -> Result<f64, String> {
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
+    let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 12 || !digits(whole) || !digits(fraction) {
+        return Err(YUAN_FORMAT.to_owned());
+    }
+    let value: f64 = cleaned.parse().map_err(|_| YUAN_FORMAT.to_owned())?;
+    funding_fen(value)?;
+    Ok(value)
+}
+
+/// A time as typed in a form or sent by a client: RFC 3339 (`2026-09-15T19:00:00+08:00`),
+/// or a Beijing wall-clock time `2026-09-15T19:00` / `2026-09-15 19:00[:ss]`.
+pub fn parse_time(raw: &str) -> Result<DateTime<FixedOffset>, String> {
+    let raw = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(t);
+    }
+    let beijing = FixedOffset::east_opt(8 * 3600).ok_or_else(|| TIME_FORMAT.to_owned())?;
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+    ]
+    .iter()
+    .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw, f).ok())
+    .and_then(|t| t.and_local_timezone(beijing).single())
+    .ok_or_else(|| TIME_FORMAT.to_owned())
+}
+
 /// Funding in yuan as whole fen (分), refusing negatives and more than two decimals.
 pub fn funding_fen(yuan: f64) -> Result<i64, String> {
     let fen = (yuan * 100.0).round();
@@ -289,13 +341,14 @@ pub fn format_problems(d: &ActivityDraft, campaign: &CampaignRules) -> FieldErro
             e.add(&field, "职称不能超过50个字，单位不能超过100个字");
         }
     }
-    for (field, ids, label) in [
-        ("org_chain", &d.org_chain, "组织架构"),
-        ("hosts", &d.hosts, "主办单位"),
-        ("co_hosts", &d.co_hosts, "承办单位"),
+    for (field, ids) in [
+        ("org_chain", &d.org_chain),
+        ("hosts", &d.hosts),
+        ("co_hosts", &d.co_hosts),
     ] {
-        if ids.len() > 20 {
-            e.add(field, format!("{label}最多20个"));
+        let label = field_label(field);
+        if let Some(problem) = org_list_problem(field, ids.len()) {
+            e.add(field, problem);
         } else if ids
             .iter()
             .enumerate()
@@ -549,6 +602,32 @@ mod tests {
             contact_phone: Some("0398-2812345".to_owned()),
             hosts: vec![1],
             ..Default::default()
+        }
+    }
+
+    #[test]
+    fn amounts_are_digits_or_refused() {
+        assert_eq!(parse_yuan("3500"), Ok(3500.0));
+        assert_eq!(parse_yuan(" 3,500.50 "), Ok(3500.5));
+        for bad in [
+            "NaN", "nan", "inf", "-inf", "1e400", "1e3", "-5", "", "3.5.0", "三千",
+        ] {
+            assert_eq!(parse_yuan(bad), Err(YUAN_FORMAT.to_owned()), "{bad}");
+        }
+        assert_eq!(
+            parse_yuan("1.005"),
+            Err("活动经费最多保留两位小数".to_owned())
+        );
+    }
+
+    #[test]
+    fn times_are_read_in_beijing_time() {
+        let t = parse_time("2026-09-15T19:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-09-15T19:00:00+08:00");
+        assert_eq!(parse_time("2026-09-15 19:00").unwrap(), t);
+        assert_eq!(parse_time("2026-09-15T11:00:00Z").unwrap(), t);
+        for bad in ["2026-02-30T10:00", "202609-15T10:00", "明天", ""] {
+            assert_eq!(parse_time(bad), Err(TIME_FORMAT.to_owned()), "{bad}");
         }
     }
 

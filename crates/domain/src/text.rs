@@ -1,9 +1,61 @@
-//! Free text typed by people: trimmed, and measured in characters, not bytes.
+//! Free text typed by people: normalised to NFC, trimmed, and measured in characters, not
+//! bytes. Control characters never enter; single-line fields refuse the invisible
+//! characters that make one name look like another or reverse how a line reads.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A control character no text may carry: C0 (tab, line feed and carriage return
+/// excepted), DEL and C1.
+pub fn forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// A character that changes how a line reads without being seen: bidi embeddings,
+/// overrides, isolates and marks, zero-width spaces and joiners, the byte-order mark.
+pub fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{FEFF}'
+            | '\u{2060}'
+    )
+}
+
+/// Text as stored: Unicode NFC.
+pub fn nfc(raw: &str) -> String {
+    raw.nfc().collect()
+}
+
+/// The message for a single-line field holding a control or invisible character, if any.
+pub fn single_line_problem(value: &str, label: &str) -> Option<String> {
+    if value.chars().any(char::is_control) {
+        return Some(format!("{label}含有不可见的控制字符"));
+    }
+    if value.chars().any(invisible) {
+        return Some(format!(
+            "{label}含有不可见的格式字符（如零宽字符或文字方向控制符），请删除后重试"
+        ));
+    }
+    None
+}
+
+/// The key two organisation names are compared by: compatibility forms folded (NFKC:
+/// full-width letters, ideographic spaces), invisible characters and soft hyphens dropped,
+/// white space removed, letters in lower case. Twins of a name share its key.
+pub fn name_key(raw: &str) -> String {
+    raw.nfkc()
+        .filter(|c| !invisible(*c) && *c != '\u{00AD}' && !c.is_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
 
 /// Trims `raw` and checks that it has `min..=max` characters; `label` names the field in
 /// the Chinese message.
 pub fn bounded(raw: &str, label: &str, min: usize, max: usize) -> Result<String, String> {
-    let value = raw.trim();
+    let value = nfc(raw);
+    let value = value.trim();
     let chars = value.chars().count();
     if chars == 0 && min > 0 {
         return Err(format!("请填写{label}"));
@@ -14,8 +66,8 @@ pub fn bounded(raw: &str, label: &str, min: usize, max: usize) -> Result<String,
     if chars > max {
         return Err(format!("{label}不能超过{max}个字"));
     }
-    if value.chars().any(|c| c.is_control()) {
-        return Err(format!("{label}含有不可见的控制字符"));
+    if let Some(problem) = single_line_problem(value, label) {
+        return Err(problem);
     }
     Ok(value.to_owned())
 }
@@ -38,6 +90,30 @@ mod tests {
         );
         assert_eq!(bounded("科", "名称", 2, 3), Err("名称至少2个字".to_owned()));
         assert_eq!(bounded("   ", "名称", 2, 3), Err("请填写名称".to_owned()));
+    }
+
+    #[test]
+    fn look_alike_names_share_a_key() {
+        let key = name_key("ABC科技馆");
+        for twin in [
+            "ABC\u{200B}科技馆",
+            "ＡＢＣ科技馆",
+            "\u{FEFF}ABC科技馆",
+            "ABC\u{3000}科技馆",
+            "AB\u{00AD}C科技馆",
+            "abc 科技馆",
+        ] {
+            assert_eq!(name_key(twin), key, "{twin:?}");
+        }
+        assert_ne!(name_key("ABD科技馆"), key);
+    }
+
+    #[test]
+    fn single_lines_refuse_invisible_characters() {
+        assert!(person_name("张\u{202E}三").is_err());
+        assert!(person_name("张\u{200D}三").is_err());
+        assert!(person_name("\u{FEFF}张三").is_err());
+        assert_eq!(person_name("e\u{301}"), Ok("\u{e9}".to_owned()), "NFC");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! kepu's persistence. One body of query code serves SQLite (the embedded default) and
 //! PostgreSQL (production): the backend is picked at run time from the database URL.
 
+pub mod db;
 pub mod entities;
 pub mod migrations;
 pub mod regions;
@@ -8,8 +9,9 @@ pub mod testing;
 
 use std::time::Duration;
 
+pub use db::Db;
 pub use sea_orm;
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, Database, DbErr};
 
 /// Errors of opening or preparing a database.
 #[derive(Debug, thiserror::Error)]
@@ -28,14 +30,11 @@ pub enum StoreError {
     Regions(String),
 }
 
-/// Opens a pool on `url`. SQLite gets WAL, `synchronous=NORMAL`, a busy timeout and
-/// foreign keys; its parent folder is created if missing.
-pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
-    let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30));
+/// Opens the database at `url`: a pool of readers and a pool of writers (see [`Db`]).
+/// SQLite gets WAL, `synchronous=NORMAL`, a busy timeout (for other processes on the same
+/// file, such as `kepu` commands beside a server) and foreign keys, one writer connection,
+/// and its parent folder created if missing.
+pub async fn connect(url: &str) -> Result<Db, StoreError> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -46,19 +45,41 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         {
             std::fs::create_dir_all(parent)?;
         }
-        use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-        options.max_connections(8).map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
-                .foreign_keys(true)
-        });
+        // The writer first: it creates the file and switches it to WAL before readers open.
+        let write = Database::connect(sqlite_options(url, 1)).await?;
+        let read = Database::connect(sqlite_options(url, 8)).await?;
+        Ok(Db::new(read, write))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        options.max_connections(16);
+        let write = Database::connect(pool_options(url, 16)).await?;
+        let read = Database::connect(pool_options(url, 16)).await?;
+        Ok(Db::new(read, write))
     } else {
-        return Err(StoreError::UnsupportedUrl);
+        Err(StoreError::UnsupportedUrl)
     }
-    Ok(Database::connect(options).await?)
+}
+
+fn pool_options(url: &str, connections: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(url.to_owned());
+    // A write waits its turn for the writer connection: in a burst the queue, not a
+    // timeout, decides how long; the timeout is only a guard against a stuck connection.
+    options
+        .sqlx_logging(false)
+        .max_connections(connections)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(60));
+    options
+}
+
+fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
+    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+    let mut options = pool_options(url, connections);
+    options.map_sqlx_sqlite_opts(|o| {
+        o.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true)
+    });
+    options
 }
 
 /// Whether an error is a unique-constraint violation, on either backend; the one place

@@ -67,6 +67,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "public listings",
         steps: public_listings,
     },
+    Migration {
+        version: 10,
+        name: "co-host confirmations and organisation name keys",
+        steps: hardening,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -684,5 +689,30 @@ fn public_listings() -> Vec<Step> {
             &["code", "section", "end_at", "activity_id"],
             false,
         ),
+    ]
+}
+
+/// A co-host named by someone who is not its member counts once a member confirms it; an
+/// organisation's name is compared by its key (NFKC, invisible characters and white space
+/// dropped), filled in by the application for rows made before.
+fn hardening() -> Vec<Step> {
+    vec![
+        table(
+            "host_confirmations",
+            vec![
+                big("activity_id"),
+                big("org_id"),
+                big("user_id"),
+                time("confirmed_at"),
+            ],
+        ),
+        index("host_confirmations", &["activity_id", "org_id"], true),
+        Step::Alter(Box::new(
+            Table::alter()
+                .table(Alias::new("orgs"))
+                .add_column(opt_text("name_key"))
+                .to_owned(),
+        )),
+        index("orgs", &["name_key"], false),
     ]
 }

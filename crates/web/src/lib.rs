@@ -3,6 +3,7 @@
 
 mod api;
 mod caller;
+mod edge;
 mod error;
 mod openapi;
 mod pages;
@@ -30,7 +31,12 @@ pub fn router(app: App) -> Router {
         .merge(api::routes(upload_limit))
         .merge(pages::routes(upload_limit))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(edge::refuse_control_characters))
         .layer(axum::middleware::from_fn(security::cross_site_check))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(security::Protections::new(&app.config)),
+            security::protect,
+        ))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {

@@ -35,6 +35,7 @@ use crate::api;
         api::activities::submit,
         api::activities::withdraw,
         api::activities::copy,
+        api::activities::confirm_host,
         api::activities::decide,
         api::activities::history,
         api::activities::changes,

@@ -7,6 +7,7 @@ pub mod activity_session;
 pub mod api_token;
 pub mod audit;
 pub mod campaign;
+pub mod host_confirmation;
 pub mod job;
 pub mod link_check;
 pub mod listing;

@@ -11,6 +11,8 @@ pub struct Model {
     pub id: i64,
     /// Full name as on the official seal.
     pub name: String,
+    /// The key names are compared by (`domain::text::name_key`): twins share it.
+    pub name_key: Option<String>,
     /// Wire name of its kind.
     pub kind: String,
     /// Wire name of its level.

@@ -251,3 +251,15 @@ pub async fn supplement(
     let Path(id) = id?;
     Ok(Json(app.supplement(Some(&actor), id).await?))
 }
+
+/// `POST /api/v1/activities/{id}/hosts/{org_id}/confirmation`: a member of a named host or
+/// co-host confirms that it takes part.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/hosts/{org_id}/confirmation", params(("id" = i64, Path), ("org_id" = i64, Path)), responses((status = 200, description = "活动（unconfirmed_hosts 为仍待确认的单位）"), (status = 403, description = "不是该单位的成员"), (status = 404, description = "活动不存在或该单位不是其主办、承办单位")))]
+pub async fn confirm_host(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    ids: Result<Path<(i64, i64)>, PathRejection>,
+) -> Answer {
+    let Path((id, org_id)) = ids?;
+    Ok(Json(app.confirm_host(&actor, id, org_id).await?))
+}

@@ -362,10 +362,17 @@ pub async fn summary_file(
 ) -> Result<Response, ApiError> {
     let Path(id) = id?;
     let (stream, content_type) = app.summary_file(&actor, id).await?;
+    // Slides download; photos and videos show inline, always as their recorded type.
+    let disposition = if content_type.starts_with("image/") || content_type == "video/mp4" {
+        format!("inline; filename=\"summary-file-{id}\"")
+    } else {
+        format!("attachment; filename=\"summary-file-{id}\"")
+    };
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         Body::from_stream(stream),
     )

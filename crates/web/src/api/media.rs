@@ -140,10 +140,23 @@ pub async fn download(
     let thumb = query.size.as_deref() == Some("thumb");
     let (stream, content_type) = app.media_file(actor.as_ref(), id, thumb).await?;
     let body = Body::from_stream(stream);
+    // A stored file is only ever what its recorded type says: shown inline as such, with a
+    // name of our making (the global layer adds `nosniff`).
+    let extension = match content_type.as_str() {
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        "video/mp4" => "mp4",
+        _ => "bin",
+    };
+    let suffix = if thumb { "-thumb" } else { "" };
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"media-{id}{suffix}.{extension}\""),
+            ),
         ],
         body,
     )

@@ -50,6 +50,10 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         )
         .route("/api/v1/activities/{id}/copy", post(activities::copy))
         .route(
+            "/api/v1/activities/{id}/hosts/{org_id}/confirmation",
+            post(activities::confirm_host),
+        )
+        .route(
             "/api/v1/activities/{id}/supplement",
             get(activities::supplement).put(activities::put_supplement),
         )

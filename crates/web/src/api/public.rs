@@ -5,26 +5,11 @@ use app::public::PublicQuery;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-
-/// The site's address as the caller reached it.
-pub fn base_url(headers: &HeaderMap) -> (String, String) {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1:8080")
-        .to_owned();
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "https")
-        .unwrap_or("http");
-    (format!("{scheme}://{host}"), host)
-}
 
 /// `GET /api/v1/activities`: approved activities, filtered and paged.
 #[utoipa::path(get, path = "/api/v1/activities", responses((status = 200, description = "{items, total, page, per_page}（仅已通过的活动）"), (status = 400, description = "参数无法解析或超出范围")))]
@@ -40,14 +25,15 @@ pub async fn list(
 #[utoipa::path(get, path = "/api/v1/activities.ics", responses((status = 200, description = "text/calendar")))]
 pub async fn calendar(
     State(app): State<App>,
-    headers: HeaderMap,
     query: Result<Query<PublicQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(mut query) = query?;
     query.per_page = Some(query.per_page.unwrap_or(100));
     let page = app.public_activities(&query).await?;
-    let (base, host) = base_url(&headers);
-    let body = app::ical::calendar(&page.items, &base, app.clock.now(), &host);
+    // Absolute links come from the configured address, never from the Host header.
+    let base = app.config.site_url();
+    let host = base.split_once("://").map_or(base.as_str(), |(_, h)| h);
+    let body = app::ical::calendar(&page.items, &base, app.clock.now(), host);
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         body,

@@ -10,7 +10,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset};
 use domain::FieldErrors;
 use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
 use serde_json::{Map, Value, json};
@@ -62,6 +62,8 @@ pub struct Values {
     org_chain: String,
     hosts: String,
     co_hosts: String,
+    /// Register the names the registry does not know (asked for, never a side effect).
+    register_new: bool,
     poster: String,
     scientists: Vec<[String; 3]>,
     sessions: Vec<[String; 4]>,
@@ -169,6 +171,7 @@ impl Values {
             org_chain: lines(&app.org_names(&d.org_chain).await?),
             hosts: lines(&app.org_names(&d.hosts).await?),
             co_hosts: lines(&app.org_names(&d.co_hosts).await?),
+            register_new: false,
             poster: d.poster.map(|p| p.to_string()).unwrap_or_default(),
             scientists: d
                 .scientists
@@ -241,6 +244,7 @@ impl Values {
             org_chain: get("org_chain"),
             hosts: get("hosts"),
             co_hosts: get("co_hosts"),
+            register_new: !get("register_new").is_empty(),
             poster: get("poster"),
             scientists: rows(&["scientist_name", "scientist_title", "scientist_unit"])
                 .into_iter()
@@ -276,10 +280,10 @@ impl Values {
             if s.trim().is_empty() {
                 return Value::Null;
             }
-            match NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M") {
-                Ok(t) => json!(format!("{}:00+08:00", t.format("%Y-%m-%dT%H:%M"))),
-                Err(_) => {
-                    e.add(field, "时间格式应为 年-月-日 时:分");
+            match domain::activity::parse_time(s) {
+                Ok(t) => json!(t.to_rfc3339()),
+                Err(m) => {
+                    e.add(field, m);
                     Value::Null
                 }
             }
@@ -327,10 +331,10 @@ impl Values {
         p.insert("details".into(), text(&self.details));
         let funding = match self.funding_yuan.trim() {
             "" => Value::Null,
-            s => match s.parse::<f64>() {
+            s => match domain::activity::parse_yuan(s) {
                 Ok(f) => json!(f),
-                Err(_) => {
-                    e.add("funding_yuan", "活动经费须为金额，如 3500 或 3500.50");
+                Err(m) => {
+                    e.add("funding_yuan", m);
                     Value::Null
                 }
             },
@@ -382,8 +386,15 @@ impl Values {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect();
+            // Counted before anything is looked up: a refused form registers nothing.
+            if let Some(problem) = domain::activity::org_list_problem(field, names.len()) {
+                e.add(field, problem);
+                continue;
+            }
+            // New organisations only when asked, and only when the rest of the form reads.
+            let register = self.register_new && e.is_empty();
             match app
-                .resolve_org_names(actor, &names, region.as_deref())
+                .resolve_org_names(actor, &names, region.as_deref(), register)
                 .await
             {
                 Ok(ids) => {

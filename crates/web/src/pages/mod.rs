@@ -78,6 +78,15 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             }),
         )
         .route(
+            "/static/print.css",
+            get(|| async {
+                asset(
+                    "text/css; charset=utf-8",
+                    include_str!("../../static/print.css"),
+                )
+            }),
+        )
+        .route(
             "/static/app.css",
             get(|| async {
                 asset(

@@ -191,6 +191,21 @@ async fn a_draft_saves_anything_and_is_private(backend: Backend) {
             json!({"start": "明天上午"}),
         )
         .await;
+    // A time that does not read is the form's field error, with the form's words.
+    assert_eq!(malformed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        malformed.field("start"),
+        "时间格式应为 年-月-日 时:分",
+        "{}",
+        malformed.text
+    );
+    let malformed =
+        w.t.post(
+            "/api/v1/activities",
+            Some(&w.host),
+            json!({"audiences": "青少年"}),
+        )
+        .await;
     assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
     assert!(
         malformed.message().starts_with("活动字段不正确"),

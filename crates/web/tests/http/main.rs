@@ -11,6 +11,7 @@ mod activities;
 mod after;
 mod auth;
 mod campaigns;
+mod hardening;
 mod orgs;
 mod pages;
 mod portal;
