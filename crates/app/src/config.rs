@@ -47,6 +47,8 @@ pub struct Config {
     pub hsts_seconds: u64,
     /// Organisations one account may apply for in 24 hours.
     pub org_applications_per_day: u64,
+    /// Seconds a request body may pause between two parts before the request is given up.
+    pub body_idle_seconds: u64,
 }
 
 /// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
@@ -277,6 +279,7 @@ impl Default for Config {
             base_url: String::new(),
             hsts_seconds: 0,
             org_applications_per_day: 10,
+            body_idle_seconds: 30,
         }
     }
 }

@@ -41,14 +41,34 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
     if !json && !form {
         return next.run(request).await;
     }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, TEXT_BODY_LIMIT).await else {
-        return ApiError::Http(
+    let too_large = || {
+        ApiError::Http(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             "请求内容过大".to_owned(),
         )
-        .into_response();
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > TEXT_BODY_LIMIT) {
+        return too_large().into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, TEXT_BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(e) if e.to_string().contains("length limit") => return too_large().into_response(),
+        // The body stopped arriving (the idle timeout) or the client went away.
+        Err(_) => {
+            return ApiError::Http(
+                StatusCode::REQUEST_TIMEOUT,
+                "timeout",
+                "请求内容未能完整接收（传输中断或超时），请重试".to_owned(),
+            )
+            .into_response();
+        }
     };
     let bad = if json {
         escaped_control(&bytes).then(String::new)
@@ -65,6 +85,25 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// Middleware: a body that declares more than the largest upload any route takes is refused
+/// at once, before a byte of it is read.
+pub async fn refuse_declared_oversize(limit: usize, request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return ApiError::Http(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("请求内容过大：最多{}MB", limit / 1024 / 1024),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 fn refuse(api: bool, message: String) -> Response {

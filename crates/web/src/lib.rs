@@ -32,6 +32,13 @@ pub fn router(app: App) -> Router {
         .merge(pages::routes(upload_limit))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(edge::refuse_control_characters))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            edge::refuse_declared_oversize(upload_limit, request, next)
+        }))
+        // A body that stops arriving is given up, not waited for with a connection held.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            std::time::Duration::from_secs(app.config.body_idle_seconds.max(1)),
+        ))
         .layer(axum::middleware::from_fn(security::cross_site_check))
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(security::Protections::new(&app.config)),

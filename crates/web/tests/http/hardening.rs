@@ -23,6 +23,7 @@ on_both_backends!(
     image_bombs_are_refused_from_the_header,
     look_alike_names_are_the_same_name,
     pages_hold_no_inline_code,
+    bodies_are_bounded_in_size_and_time,
 );
 
 /// Finding 1: 32 concurrent creates and edits by one host, with anonymous readers beside
@@ -841,4 +842,67 @@ async fn pages_hold_no_inline_code(backend: Backend) {
     assert!(inline_code("<p>x</p><script>alert(1)</script>").is_some());
     assert!(inline_code("<p style=\"color:red\">x</p>").is_some());
     assert!(inline_code("<script src=\"/static/app.js\" defer></script>").is_none());
+}
+
+/// Finding 11: connections declaring huge bodies stayed open, and a body that stopped
+/// arriving was waited for without end.
+async fn bodies_are_bounded_in_size_and_time(backend: Backend) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let w: World = world(backend).await;
+    let made =
+        w.t.post("/api/v1/activities", Some(&w.host), json!({"name": "上传"}))
+            .await;
+    let id = made.json()["id"].as_i64().unwrap();
+    let huge = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/activities/{id}/media"))
+        .header(header::AUTHORIZATION, format!("Bearer {}", w.host))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+        .header(header::CONTENT_LENGTH, "3000000000")
+        .body(Body::empty())
+        .unwrap();
+    let refused = w.t.send("127.0.0.1", huge).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "{}",
+        refused.text
+    );
+    assert!(
+        refused.message().starts_with("请求内容过大"),
+        "{}",
+        refused.text
+    );
+    // A JSON body that sends a little and then stalls is given up after the idle time.
+    let t = w.t.restart_with(|c| c.body_idle_seconds = 1).await;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(1);
+    tx.send(Ok(axum::body::Bytes::from_static(b"{\"name\": \"")))
+        .await
+        .unwrap();
+    let stalled = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/activities")
+        .header(header::AUTHORIZATION, format!("Bearer {}", w.host))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(tokio_stream_of(rx)))
+        .unwrap();
+    let answer = t.send("127.0.0.1", stalled).await;
+    drop(tx);
+    assert_eq!(
+        answer.status,
+        StatusCode::REQUEST_TIMEOUT,
+        "{}",
+        answer.text
+    );
+    assert!(answer.message().contains("未能完整接收"), "{}", answer.text);
+    let mine = t.get_as(&w.host, "/api/v1/my/activities").await;
+    assert_eq!(mine.json()["total"], 1, "nothing written");
+}
+
+/// A stream of what a channel receives.
+fn tokio_stream_of<T: Send + 'static>(
+    mut rx: tokio::sync::mpsc::Receiver<T>,
+) -> impl futures::Stream<Item = T> + Send + 'static {
+    futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
 }
