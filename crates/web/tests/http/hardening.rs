@@ -195,24 +195,7 @@ async fn the_first_host_is_the_callers_own_organisation(backend: Backend) {
         made.text
     );
     let id = made.json()["id"].as_i64().unwrap();
-    let poster =
-        w.t.upload(
-            &w.host,
-            id,
-            "poster",
-            "p.png",
-            crate::support::png(600, 350),
-        )
-        .await
-        .json()["id"]
-            .clone();
-    w.t.patch(
-        &w.host,
-        &format!("/api/v1/activities/{id}"),
-        Some(1),
-        json!({"poster": poster}),
-    )
-    .await;
+    crate::public::attach_poster(&w, id).await;
     let submitted = crate::activities::act(&w, &w.host, id, "submit", json!({})).await;
     assert_eq!(
         submitted.json()["status"],
@@ -253,58 +236,38 @@ async fn a_refused_form_registers_nothing(backend: Backend) {
     let edit = made.header("location");
     assert!(edit.ends_with("/edit"), "{edit}");
     let shown = page(&w.t, &edit, &cookie).await;
+    let save = |hosts: String| {
+        let body = format!(
+            "_csrf={}&version=1&action=save&name={}&hosts={}",
+            csrf_of(&shown),
+            urlencoding::encode("观星夜"),
+            urlencoding::encode(&hosts)
+        );
+        let (t, cookie, edit) = (&w.t, &cookie, &edit);
+        async move { form(t, edit, cookie, &body).await }
+    };
+    let registered = || async {
+        let query = urlencoding::encode("不存在的单位");
+        w.t.get(&format!("/api/v1/orgs?q={query}")).await.json()
+    };
     let names: Vec<String> = (0..5000).map(|i| format!("不存在的单位{i}")).collect();
-    let body = format!(
-        "_csrf={}&version=1&action=save&name={}&hosts={}",
-        csrf_of(&shown),
-        urlencoding::encode("观星夜"),
-        urlencoding::encode(&names.join("\n"))
-    );
-    let refused = form(&w.t, &edit, &cookie, &body).await;
-    assert_eq!(
-        refused.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        refused.text
-    );
+    let refused = save(names.join("\n")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.text.contains("主办单位最多20个"),
         "{}",
         refused.text
     );
-    let hits =
-        w.t.get(&format!(
-            "/api/v1/orgs?q={}",
-            urlencoding::encode("不存在的单位")
-        ))
-        .await;
-    assert_eq!(hits.json(), json!([]), "{}", hits.text);
+    assert_eq!(registered().await, json!([]));
     // Three unknown names, otherwise fine: still nothing is registered without asking.
-    let body = format!(
-        "_csrf={}&version=1&action=save&name={}&hosts={}",
-        csrf_of(&shown),
-        urlencoding::encode("观星夜"),
-        urlencoding::encode("三门峡市科技馆\n不存在的单位甲\n不存在的单位乙")
-    );
-    let refused = form(&w.t, &edit, &cookie, &body).await;
-    assert_eq!(
-        refused.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        refused.text
-    );
+    let refused = save("三门峡市科技馆\n不存在的单位甲\n不存在的单位乙".to_owned()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         refused.text.contains("单位库中没有“不存在的单位甲”"),
         "{}",
         refused.text
     );
-    let hits =
-        w.t.get(&format!(
-            "/api/v1/orgs?q={}",
-            urlencoding::encode("不存在的单位")
-        ))
-        .await;
-    assert_eq!(hits.json(), json!([]), "{}", hits.text);
+    assert_eq!(registered().await, json!([]));
 }
 
 /// Finding 9: absolute URLs in the calendar came from the Host header.

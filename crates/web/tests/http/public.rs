@@ -20,17 +20,8 @@ on_both_backends!(
     the_calendar_parses
 );
 
-/// Publishes an activity all the way to approved; answers its id.
-pub(crate) async fn publish(w: &World, changes: Value) -> i64 {
-    let mut body = complete(w.org);
-    if let (Some(b), Some(c)) = (body.as_object_mut(), changes.as_object()) {
-        for (k, v) in c {
-            b.insert(k.clone(), v.clone());
-        }
-    }
-    let made = w.t.post("/api/v1/activities", Some(&w.host), body).await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
-    let id = made.json()["id"].as_i64().unwrap();
+/// Uploads a poster to a draft at version 1 and names it.
+pub(crate) async fn attach_poster(w: &World, id: i64) {
     let poster =
         w.t.upload(&w.host, id, "poster", "p.png", png(600, 350))
             .await
@@ -43,6 +34,20 @@ pub(crate) async fn publish(w: &World, changes: Value) -> i64 {
         json!({"poster": poster}),
     )
     .await;
+}
+
+/// Publishes an activity all the way to approved; answers its id.
+pub(crate) async fn publish(w: &World, changes: Value) -> i64 {
+    let mut body = complete(w.org);
+    if let (Some(b), Some(c)) = (body.as_object_mut(), changes.as_object()) {
+        for (k, v) in c {
+            b.insert(k.clone(), v.clone());
+        }
+    }
+    let made = w.t.post("/api/v1/activities", Some(&w.host), body).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["id"].as_i64().unwrap();
+    attach_poster(w, id).await;
     let submitted = act(w, &w.host, id, "submit", json!({})).await;
     assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
     let reviewer = if submitted.json()["region_code"]
