@@ -540,14 +540,8 @@ impl App {
             .await?
             .is_some();
         if !named {
-            // Nothing to confirm; an outsider learns nothing about a draft.
-            return Err(
-                if member || standing(Some(actor), &row) != Standing::Public {
-                    AppError::NotFound("该单位不是本活动的主办或承办单位".to_owned())
-                } else {
-                    not_found()
-                },
-            );
+            // Nothing to confirm here; nobody learns more than that.
+            return Err(not_found());
         }
         if !member {
             return Err(AppError::Forbidden(

@@ -24,6 +24,7 @@ on_both_backends!(
     look_alike_names_are_the_same_name,
     pages_hold_no_inline_code,
     bodies_are_bounded_in_size_and_time,
+    the_new_limits_are_settings_and_each_refuses,
 );
 
 /// Finding 1: 32 concurrent creates and edits by one host, with anonymous readers beside
@@ -208,6 +209,14 @@ async fn the_first_host_is_the_callers_own_organisation(backend: Backend) {
     let outsider = w.t.post(&path, Some(&other), json!({})).await;
     assert_eq!(outsider.status, StatusCode::FORBIDDEN, "{}", outsider.text);
     assert!(outsider.message().contains("成员"), "{}", outsider.text);
+    let unnamed =
+        w.t.post(
+            &format!("/api/v1/activities/{id}/hosts/{county}/confirmation"),
+            Some(&other),
+            json!({}),
+        )
+        .await;
+    assert_eq!(unnamed.status, StatusCode::NOT_FOUND, "{}", unnamed.text);
     let confirmed = w.t.post(&path, Some(&member), json!({})).await;
     assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.text);
     assert_eq!(
@@ -868,4 +877,90 @@ fn tokio_stream_of<T: Send + 'static>(
     mut rx: tokio::sync::mpsc::Receiver<T>,
 ) -> impl futures::Stream<Item = T> + Send + 'static {
     futures::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+/// The limits added for issue 11 are settings, and each refuses with its message.
+async fn the_new_limits_are_settings_and_each_refuses(backend: Backend) {
+    let w: World = world(backend).await;
+    let t =
+        w.t.restart_with(|c| {
+            c.org_applications_per_day = 2;
+            c.media.activity_max_bytes = 1;
+            c.media.stored_max_side = 100;
+            c.hsts_seconds = 3600;
+        })
+        .await;
+    // Organisations one account may apply for in a day.
+    let person = t.log_in("13800138444").await;
+    for name in ["甲科普中心", "乙科普中心"] {
+        let applied = t
+            .post(
+                "/api/v1/orgs",
+                Some(&person),
+                json!({"name": name, "kind": "venue", "region_code": "411202"}),
+            )
+            .await;
+        assert_eq!(applied.status, StatusCode::CREATED, "{}", applied.text);
+    }
+    let third = t
+        .post(
+            "/api/v1/orgs",
+            Some(&person),
+            json!({"name": "丙科普中心", "kind": "venue", "region_code": "411202"}),
+        )
+        .await;
+    assert_eq!(
+        third.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        third.text
+    );
+    assert_eq!(third.message(), "今日登记单位的次数已达上限，请明天再试");
+    // Photos are stored scaled to the longest side allowed, and an activity's bytes are capped.
+    let id = t
+        .post("/api/v1/activities", Some(&w.host), json!({"name": "限额"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let up = t
+        .upload(
+            &w.host,
+            id,
+            "photo",
+            "wide.png",
+            crate::support::png(400, 200),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.text);
+    assert_eq!(
+        (up.json()["width"].clone(), up.json()["height"].clone()),
+        (json!(100), json!(50))
+    );
+    let stored = t
+        .get_as(&w.host, &format!("/api/v1/media/{}", up.json()["id"]))
+        .await;
+    let decoded = image::load_from_memory(&stored.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (100, 50));
+    let full = t
+        .upload(
+            &w.host,
+            id,
+            "photo",
+            "more.png",
+            crate::support::png(40, 30),
+        )
+        .await;
+    assert_eq!(full.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", full.text);
+    assert!(
+        full.message().starts_with("本活动的文件已达"),
+        "{}",
+        full.text
+    );
+    // HSTS only when configured.
+    assert_eq!(
+        t.get("/").await.header("strict-transport-security"),
+        "max-age=3600; includeSubDomains"
+    );
+    assert_eq!(w.t.get("/").await.header("strict-transport-security"), "");
 }
