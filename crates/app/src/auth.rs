@@ -7,11 +7,11 @@ use chrono::{DateTime, Duration, Utc};
 use domain::phone::Phone;
 use domain::region::RegionPath;
 use domain::role::Role;
-use store::entities::{api_token, login_lock, sms_code, user, user_role, web_session};
+use store::entities::{api_token, login_lock, sms_alarm, sms_code, user, user_role, web_session};
 use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use subtle::ConstantTimeEq;
 
@@ -204,6 +204,24 @@ impl App {
                 });
             }
         }
+        let day_start = beijing_day_start(now);
+        let sent_today = sms_code::Entity::find()
+            .filter(sms_code::Column::CreatedAt.gte(day_start))
+            .count(&txn)
+            .await?;
+        if sent_today >= limits.sms_daily_budget {
+            tracing::warn!(
+                sent_today,
+                budget = limits.sms_daily_budget,
+                "SMS daily budget spent"
+            );
+            return Err(AppError::TooMany {
+                message:
+                    "今日平台短信发送量已达上限，请明天再试；急需登录请联系所在地区的科协管理员"
+                        .to_owned(),
+                retry_after: seconds_until(day_start + Duration::days(1), now),
+            });
+        }
         let code = new_code()?;
         sms_code::ActiveModel {
             phone: Set(phone.as_str().to_owned()),
@@ -217,6 +235,9 @@ impl App {
         .insert(&txn)
         .await?;
         txn.commit().await?;
+        if let Err(e) = self.watch_for_pumping(&phone, now).await {
+            tracing::warn!(error = %e, "SMS pumping watch");
+        }
         if let Err(cause) = self.sms.send_code(&phone, &code).await {
             tracing::error!(phone = %phone, %cause, "SMS not sent");
             return Err(AppError::Unavailable("短信发送失败，请稍后重试".to_owned()));
@@ -266,22 +287,32 @@ impl App {
                 txn.commit().await?;
                 tracing::warn!(phone = %phone, "phone locked after wrong codes");
                 return Err(AppError::TooMany {
-                    message: "验证码错误次数过多，手机号已锁定15分钟".to_owned(),
+                    message: format!(
+                        "验证码错误次数过多，手机号已锁定{}分钟",
+                        (limits.lock_secs + 59) / 60
+                    ),
                     retry_after: seconds_until(until, now),
                 });
             }
             txn.commit().await?;
             return Err(AppError::Unauthenticated("验证码错误或已过期".to_owned()));
         };
+        let user = find_or_create_user(&txn, &phone, now).await?;
+        if user.disabled_at.is_some() {
+            // Dropped uncommitted: the code stays unused, nothing is recorded.
+            return Err(AppError::Forbidden(
+                "该账号已停用，如有疑问请联系所在地区的科协管理员".to_owned(),
+            ));
+        }
         let mut used: sms_code::ActiveModel = row.into();
         used.used_at = Set(Some(now));
+        used.verified_at = Set(Some(now));
         used.update(&txn).await?;
         login_lock::Entity::update_many()
             .col_expr(login_lock::Column::Failures, Expr::value(0))
             .filter(login_lock::Column::Phone.eq(phone.as_str()))
             .exec(&txn)
             .await?;
-        let user = find_or_create_user(&txn, &phone, now).await?;
         txn.commit().await?;
         Ok(LoggedIn {
             user_id: user.id,
@@ -289,7 +320,8 @@ impl App {
         })
     }
 
-    /// Issues a bearer token for a user; only its hash is kept.
+    /// Issues a bearer token for a user; only its hash is kept. Without `ttl` it lasts
+    /// `token_ttl_days`: no token lasts for ever.
     pub async fn issue_token(
         &self,
         user_id: i64,
@@ -303,7 +335,9 @@ impl App {
             token_hash: Set(sha256_hex(&token)),
             label: Set(label.to_owned()),
             created_at: Set(now),
-            expires_at: Set(ttl.map(|ttl| now + ttl)),
+            expires_at: Set(Some(
+                now + ttl.unwrap_or_else(|| Duration::days(self.config.login.token_ttl_days)),
+            )),
             last_used_at: Set(None),
             revoked_at: Set(None),
             ..Default::default()
@@ -316,8 +350,7 @@ impl App {
     /// `POST /api/v1/auth/sessions`: a code for a bearer token.
     pub async fn log_in_for_token(&self, phone_raw: &str, code: &str) -> Result<String, AppError> {
         let logged_in = self.verify_code(phone_raw, code).await?;
-        let ttl = Duration::days(self.config.login.login_token_ttl_days);
-        self.issue_token(logged_in.user_id, "登录", Some(ttl)).await
+        self.issue_token(logged_in.user_id, "登录", None).await
     }
 
     /// The person a bearer token belongs to; `None` for an unknown, expired or revoked token.
@@ -384,9 +417,14 @@ impl App {
         Ok(())
     }
 
-    /// Loads a user's name and roles.
+    /// Loads a user's name and roles; `None` for an unknown or disabled account, so that
+    /// disabling one ends its sessions and tokens at their next request.
     pub async fn actor(&self, user_id: i64) -> Result<Option<Actor>, AppError> {
-        let Some(user) = user::Entity::find_by_id(user_id).one(&self.db).await? else {
+        let Some(user) = user::Entity::find_by_id(user_id)
+            .filter(user::Column::DisabledAt.is_null())
+            .one(&self.db)
+            .await?
+        else {
             return Ok(None);
         };
         let grants = user_role::Entity::find()
@@ -424,22 +462,45 @@ impl App {
             user_id: Set(user_id),
             csrf_token: Set(csrf.clone()),
             created_at: Set(now),
-            expires_at: Set(now + Duration::hours(self.config.login.session_ttl_hours)),
+            expires_at: Set(now + Duration::hours(self.config.login.session_max_hours)),
+            last_seen_at: Set(Some(now)),
         }
         .insert(&self.db)
         .await?;
         Ok((cookie, csrf))
     }
 
-    /// The live session a cookie names, if any.
+    /// The live session a cookie names, if any: one seen within `session_idle_minutes` and
+    /// begun within `session_max_hours` (both read now, so a changed setting applies to
+    /// sessions already open). Being read counts as being seen.
     pub async fn session(&self, cookie: &str) -> Result<Option<WebSession>, AppError> {
+        let now = self.clock.now();
+        let limits = &self.config.login;
+        let idle = Duration::minutes(limits.session_idle_minutes);
         let row = web_session::Entity::find_by_id(sha256_hex(cookie))
-            .filter(web_session::Column::ExpiresAt.gt(self.clock.now()))
+            .filter(
+                web_session::Column::CreatedAt.gt(now - Duration::hours(limits.session_max_hours)),
+            )
+            .filter(web_session::Column::LastSeenAt.gt(now - idle))
             .one(&self.db)
             .await?;
-        Ok(row.map(|s| WebSession {
-            user_id: s.user_id,
-            csrf_token: s.csrf_token,
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        // Written at most once a minute, so that reads do not all become writes.
+        if row
+            .last_seen_at
+            .is_none_or(|at| now - at > Duration::minutes(1))
+        {
+            web_session::Entity::update_many()
+                .col_expr(web_session::Column::LastSeenAt, Expr::value(Some(now)))
+                .filter(web_session::Column::IdHash.eq(row.id_hash.clone()))
+                .exec(&self.db)
+                .await?;
+        }
+        Ok(Some(WebSession {
+            user_id: row.user_id,
+            csrf_token: row.csrf_token,
         }))
     }
 
@@ -449,6 +510,179 @@ impl App {
             .exec(&self.db)
             .await?;
         Ok(())
+    }
+
+    /// Ends every browser session and revokes every bearer token a user holds; answers how
+    /// many were ended. Used at logout everywhere, when an account is disabled, and by a
+    /// national administrator's "end this user's sessions".
+    pub(crate) async fn end_all_sessions(
+        &self,
+        db: &impl ConnectionTrait,
+        user_id: i64,
+    ) -> Result<u64, AppError> {
+        let sessions = web_session::Entity::delete_many()
+            .filter(web_session::Column::UserId.eq(user_id))
+            .exec(db)
+            .await?;
+        let tokens = api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::RevokedAt,
+                Expr::value(Some(self.clock.now())),
+            )
+            .filter(api_token::Column::UserId.eq(user_id))
+            .filter(api_token::Column::RevokedAt.is_null())
+            .exec(db)
+            .await?;
+        Ok(sessions.rows_affected + tokens.rows_affected)
+    }
+}
+
+/// Midnight in Beijing that begins `now`'s day, as an instant.
+fn beijing_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    let day = domain::campaign::beijing_date(now);
+    day.and_time(chrono::NaiveTime::MIN).and_utc() - Duration::hours(8)
+}
+
+/// An SMS alarm as the admin page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SmsAlarm {
+    /// `low_completion` or `prefix_burst`.
+    pub kind: String,
+    /// `all`, or the number prefix.
+    pub subject: String,
+    /// What was measured.
+    pub detail: String,
+    /// When.
+    pub raised_at: DateTime<Utc>,
+}
+
+/// The SMS watch: today's codes against the budget, the last hour, and the alarms.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SmsWatch {
+    /// Codes sent since midnight, Beijing time.
+    pub sent_today: u64,
+    /// The daily budget.
+    pub daily_budget: u64,
+    /// Codes sent in the last hour.
+    pub sent_last_hour: u64,
+    /// Logins completed with a code in the last hour.
+    pub logins_last_hour: u64,
+    /// Alarms, newest first (at most 200).
+    pub alarms: Vec<SmsAlarm>,
+}
+
+impl App {
+    /// After a code is sent: raises an alarm (a WARN log event and a row for the admin
+    /// page) when logins completed in the last hour fall under `alarm_completion_percent`
+    /// of codes sent, or one number prefix asked for more than `alarm_prefix_codes_per_hour`.
+    /// One alarm per kind and subject an hour.
+    async fn watch_for_pumping(&self, phone: &Phone, now: DateTime<Utc>) -> Result<(), AppError> {
+        let limits = &self.config.login;
+        let hour_ago = now - Duration::hours(1);
+        let sent = sms_code::Entity::find()
+            .filter(sms_code::Column::CreatedAt.gt(hour_ago))
+            .count(&self.db)
+            .await?;
+        if sent >= limits.alarm_min_codes {
+            let completed = sms_code::Entity::find()
+                .filter(sms_code::Column::VerifiedAt.gt(hour_ago))
+                .count(&self.db)
+                .await?;
+            if completed * 100 < sent * limits.alarm_completion_percent {
+                let detail = format!(
+                    "最近一小时发送验证码{sent}条，完成登录{completed}次（{}%），低于{}%",
+                    completed * 100 / std::cmp::Ord::max(sent, 1),
+                    limits.alarm_completion_percent
+                );
+                self.raise_sms_alarm("low_completion", "all", &detail, now)
+                    .await?;
+            }
+        }
+        let digits = limits.alarm_prefix_digits.clamp(3, 11);
+        let prefix: String = phone.as_str().chars().take(digits).collect();
+        let to_prefix = sms_code::Entity::find()
+            .filter(sms_code::Column::Phone.gte(prefix.as_str()))
+            .filter(sms_code::Column::Phone.lt(format!("{prefix}:")))
+            .filter(sms_code::Column::CreatedAt.gt(hour_ago))
+            .count(&self.db)
+            .await?;
+        if to_prefix > limits.alarm_prefix_codes_per_hour {
+            let detail = format!(
+                "号段 {prefix} 最近一小时获取验证码{to_prefix}条，超过{}条",
+                limits.alarm_prefix_codes_per_hour
+            );
+            self.raise_sms_alarm("prefix_burst", &prefix, &detail, now)
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn raise_sms_alarm(
+        &self,
+        kind: &str,
+        subject: &str,
+        detail: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let recent = sms_alarm::Entity::find()
+            .filter(sms_alarm::Column::Kind.eq(kind))
+            .filter(sms_alarm::Column::Subject.eq(subject))
+            .filter(sms_alarm::Column::RaisedAt.gt(now - Duration::hours(1)))
+            .count(&self.db)
+            .await?;
+        if recent > 0 {
+            return Ok(());
+        }
+        tracing::warn!(alarm = kind, subject, detail, "SMS pumping alarm");
+        sms_alarm::ActiveModel {
+            kind: Set(kind.to_owned()),
+            subject: Set(subject.to_owned()),
+            detail: Set(detail.to_owned()),
+            raised_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// `GET /api/v1/sms/watch`: the national administrator's view of SMS sending.
+    pub async fn sms_watch(&self, actor: &Actor) -> Result<SmsWatch, AppError> {
+        actor.require_national_admin()?;
+        let now = self.clock.now();
+        let hour_ago = now - Duration::hours(1);
+        let sent_today = sms_code::Entity::find()
+            .filter(sms_code::Column::CreatedAt.gte(beijing_day_start(now)))
+            .count(&self.db)
+            .await?;
+        let sent_last_hour = sms_code::Entity::find()
+            .filter(sms_code::Column::CreatedAt.gt(hour_ago))
+            .count(&self.db)
+            .await?;
+        let logins_last_hour = sms_code::Entity::find()
+            .filter(sms_code::Column::VerifiedAt.gt(hour_ago))
+            .count(&self.db)
+            .await?;
+        let alarms = sms_alarm::Entity::find()
+            .order_by_desc(sms_alarm::Column::Id)
+            .limit(200)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|a| SmsAlarm {
+                kind: a.kind,
+                subject: a.subject,
+                detail: a.detail,
+                raised_at: a.raised_at,
+            })
+            .collect();
+        Ok(SmsWatch {
+            sent_today,
+            daily_budget: self.config.login.sms_daily_budget,
+            sent_last_hour,
+            logins_last_hour,
+            alarms,
+        })
     }
 }
 

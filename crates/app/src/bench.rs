@@ -395,6 +395,7 @@ impl App {
                     height: Set(Some(350)),
                     seconds: Set(None),
                     created_at: Set(now),
+                    settled: Set(true),
                     ..Default::default()
                 })
                 .collect();

@@ -49,6 +49,12 @@ pub struct Config {
     pub org_applications_per_day: u64,
     /// Seconds a request body may pause between two parts before the request is given up.
     pub body_idle_seconds: u64,
+    /// Seconds a connection may take to send a request's head, and may stay idle between
+    /// two requests, before it is closed.
+    pub header_read_seconds: u64,
+    /// Proxies (CIDRs such as `10.0.0.0/8`) whose `X-Forwarded-For` or `Forwarded` header
+    /// names the client; none by default, so the client is the socket's peer.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
@@ -147,6 +153,8 @@ pub struct MediaLimits {
     pub activity_max_files: u64,
     /// Bytes one activity's files may take together.
     pub activity_max_bytes: u64,
+    /// An upload its activity or supplement does not name this many hours later is deleted.
+    pub unattached_upload_hours: i64,
 }
 
 impl Default for MediaLimits {
@@ -164,6 +172,7 @@ impl Default for MediaLimits {
             decodes_at_once: 2,
             activity_max_files: 200,
             activity_max_bytes: 2 * 1024 * 1024 * 1024,
+            unattached_upload_hours: 24,
         }
     }
 }
@@ -186,10 +195,22 @@ pub struct LoginLimits {
     pub max_failures: i32,
     /// How long a lock lasts.
     pub lock_secs: i64,
-    /// How long a browser session lasts.
-    pub session_ttl_hours: i64,
-    /// How long a token from `POST /api/v1/auth/sessions` lasts.
-    pub login_token_ttl_days: i64,
+    /// A browser session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+    /// A browser session ends this many hours after login, however busy.
+    pub session_max_hours: i64,
+    /// How long a bearer token lasts (from the API, the web UI or the command line).
+    pub token_ttl_days: i64,
+    /// Codes the whole platform sends in one day (Beijing time); then none until midnight.
+    pub sms_daily_budget: u64,
+    /// The pumping watch looks at the last hour only once this many codes were sent in it.
+    pub alarm_min_codes: u64,
+    /// Alarm when logins completed fall under this percentage of codes sent in an hour.
+    pub alarm_completion_percent: u64,
+    /// Digits of a number that make its prefix (号段 and area block).
+    pub alarm_prefix_digits: usize,
+    /// Alarm when one prefix asks for more than this many codes in an hour.
+    pub alarm_prefix_codes_per_hour: u64,
 }
 
 impl Default for LoginLimits {
@@ -202,8 +223,14 @@ impl Default for LoginLimits {
             codes_per_ip_per_hour: 20,
             max_failures: 5,
             lock_secs: 900,
-            session_ttl_hours: 24 * 7,
-            login_token_ttl_days: 30,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            token_ttl_days: 90,
+            sms_daily_budget: 200_000,
+            alarm_min_codes: 50,
+            alarm_completion_percent: 20,
+            alarm_prefix_digits: 7,
+            alarm_prefix_codes_per_hour: 20,
         }
     }
 }
@@ -280,6 +307,8 @@ impl Default for Config {
             hsts_seconds: 0,
             org_applications_per_day: 10,
             body_idle_seconds: 30,
+            trusted_proxies: Vec::new(),
+            header_read_seconds: 15,
         }
     }
 }

@@ -7,7 +7,7 @@
 use std::io::{Cursor, Seek, SeekFrom};
 
 use calamine::{Data, Reader, Xlsx};
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use domain::activity::ActivityDraft;
 use domain::campaign::BEIJING;
 use domain::review::Status;
@@ -579,17 +579,8 @@ fn parse_range(raw: &str) -> Result<(Option<String>, Option<String>), String> {
         return Ok((None, None));
     }
     let parts: Vec<&str> = raw.split(['至', '~', '～']).map(str::trim).collect();
-    let parse = |s: &str| {
-        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M")
-            .map_err(|_| format!("“{s}”不是“2026-09-20 09:00”这样的时间"))
-            .and_then(|t| {
-                BEIJING
-                    .from_local_datetime(&t)
-                    .single()
-                    .map(|t| t.to_rfc3339())
-                    .ok_or_else(|| format!("“{s}”不是有效时间"))
-            })
-    };
+    // The one parser and message of the form and the API.
+    let parse = |s: &str| domain::activity::parse_time(s).map(|t| t.to_rfc3339());
     match parts.as_slice() {
         [start, end] => Ok((Some(parse(start)?), Some(parse(end)?))),
         _ => {
@@ -612,11 +603,17 @@ mod tests {
                 .unwrap_err()
                 .contains("开始时间 至 结束时间")
         );
-        assert!(
-            parse_range("2026-09-20 至 2026-09-21")
-                .unwrap_err()
-                .contains("2026-09-20")
-        );
+        // The form's and the API's message, word for word.
+        for bad in [
+            "2026-09-20 至 2026-09-21",
+            "2026-02-30 09:00 至 2026-03-01 09:00",
+        ] {
+            assert_eq!(
+                parse_range(bad).unwrap_err(),
+                domain::activity::TIME_FORMAT,
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -120,4 +120,12 @@ impl Files {
         })?;
         Ok(result.into_stream().map_err(std::io::Error::other).boxed())
     }
+
+    /// Deletes `key`; a key already gone is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), AppError> {
+        match self.store.delete(&Key::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(other) => Err(AppError::internal(other)),
+        }
+    }
 }

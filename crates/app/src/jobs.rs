@@ -400,6 +400,9 @@ impl App {
                 if let Err(e) = app.run_due_jobs().await {
                     tracing::warn!(error = %e, "job worker");
                 }
+                if let Err(e) = app.sweep_unattached_uploads().await {
+                    tracing::warn!(error = %e, "sweeping unattached uploads");
+                }
             }
         });
     }

@@ -16,6 +16,7 @@ pub mod fixtures;
 pub mod ical;
 pub mod jobs;
 pub mod media;
+pub mod net;
 pub mod nominations;
 pub mod orgs;
 pub mod paging;
@@ -67,6 +68,8 @@ pub struct App {
     public_answers: Arc<store::kept::Kept<String, public::Listed>>,
     /// Image decodes allowed at once in this instance.
     decodes: Arc<tokio::sync::Semaphore>,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: Arc<net::TrustedProxies>,
 }
 
 impl App {
@@ -91,7 +94,9 @@ impl App {
         let decodes = Arc::new(tokio::sync::Semaphore::new(
             config.media.decodes_at_once.max(1),
         ));
+        let trusted_proxies = Arc::new(net::TrustedProxies::parse(&config.trusted_proxies)?);
         let app = App {
+            trusted_proxies,
             decodes,
             db,
             clock,

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use image::{ImageFormat, ImageReader, Limits};
 use serde::Serialize;
 use store::entities::media;
+use store::sea_orm::sea_query::Expr;
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::activities::{Standing, standing};
@@ -316,6 +318,80 @@ impl App {
             ));
         }
         Ok((self.files.get(&row.storage_key).await?, row.content_type))
+    }
+}
+
+impl App {
+    /// Deletes uploads that nothing names `unattached_upload_hours` after they were made (a
+    /// poster replaced before saving, photos of a supplement never saved), files first and
+    /// then rows; an upload found named is marked settled and never looked at again.
+    /// Answers how many were deleted. Runs with the background jobs.
+    pub async fn sweep_unattached_uploads(&self) -> Result<usize, AppError> {
+        let cutoff =
+            self.clock.now() - chrono::Duration::hours(self.config.media.unattached_upload_hours);
+        let mut deleted = 0;
+        loop {
+            let batch = media::Entity::find()
+                .filter(media::Column::Settled.eq(false))
+                .filter(media::Column::CreatedAt.lt(cutoff))
+                .order_by_asc(media::Column::Id)
+                .limit(200)
+                .all(&self.db)
+                .await?;
+            if batch.is_empty() {
+                return Ok(deleted);
+            }
+            for row in batch {
+                if self.media_is_named(&row).await? {
+                    media::Entity::update_many()
+                        .col_expr(media::Column::Settled, Expr::value(true))
+                        .filter(media::Column::Id.eq(row.id))
+                        .exec(&self.db)
+                        .await?;
+                    continue;
+                }
+                if matches!(row.kind.as_str(), "photo" | "evidence") {
+                    self.files.delete(&thumbnail_key(&row.storage_key)).await?;
+                }
+                self.files.delete(&row.storage_key).await?;
+                // A save naming a day-old upload in the instant between the check above and
+                // this delete would name a missing file; the window is accepted as negligible.
+                media::Entity::delete_many()
+                    .filter(media::Column::Id.eq(row.id))
+                    .filter(media::Column::Settled.eq(false))
+                    .exec(&self.db)
+                    .await?;
+                tracing::info!(media_id = row.id, activity_id = row.activity_id, kind = %row.kind, "unattached upload deleted");
+                deleted += 1;
+            }
+        }
+    }
+
+    /// Whether the activity (its poster) or its supplement (photos, videos, evidence) names
+    /// this upload.
+    async fn media_is_named(&self, row: &media::Model) -> Result<bool, AppError> {
+        let Some(activity) = store::entities::activity::Entity::find_by_id(row.activity_id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let draft: domain::activity::ActivityDraft =
+            serde_json::from_str(&activity.data).map_err(AppError::internal)?;
+        if draft.poster == Some(row.id) {
+            return Ok(true);
+        }
+        let Some(kept) = store::entities::supplement::Entity::find_by_id(row.activity_id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let s: domain::supplement::Supplement =
+            serde_json::from_str(&kept.data).map_err(AppError::internal)?;
+        Ok(s.photos.contains(&row.id)
+            || s.videos.contains(&row.id)
+            || s.evidence_photo == Some(row.id))
     }
 }
 

@@ -213,3 +213,77 @@ impl App {
             .map(|u| u.id))
     }
 }
+
+/// What an administrator's account action did.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountAction {
+    /// The account.
+    pub user_id: i64,
+    /// Whether it is now disabled.
+    pub disabled: bool,
+    /// Browser sessions and bearer tokens ended by this action.
+    pub sessions_ended: u64,
+}
+
+impl App {
+    /// A national administrator (or, with `actor` none, the command line) ends every
+    /// session and token of an account (they take effect at the next request), and
+    /// optionally disables it or enables it again. Recorded in the audit log. An
+    /// administrator cannot disable their own account.
+    pub async fn act_on_account(
+        &self,
+        actor: Option<&Actor>,
+        user_id: i64,
+        disable: Option<bool>,
+    ) -> Result<AccountAction, AppError> {
+        if let Some(actor) = actor {
+            actor.require_national_admin()?;
+            if disable == Some(true) && user_id == actor.user_id {
+                return Err(AppError::conflict("不能停用自己的账号"));
+            }
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let found = user::Entity::find_by_id(user_id)
+            .one(&txn)
+            .await?
+            .ok_or_else(|| AppError::NotFound("未找到该用户".to_owned()))?;
+        let mut disabled = found.disabled_at.is_some();
+        if let Some(want) = disable
+            && want != disabled
+        {
+            let mut row: user::ActiveModel = found.into();
+            row.disabled_at = Set(want.then_some(now));
+            row.update(&txn).await?;
+            disabled = want;
+        }
+        let sessions_ended = if disable == Some(false) {
+            0
+        } else {
+            self.end_all_sessions(&txn, user_id).await?
+        };
+        let action = match disable {
+            Some(true) => "user.disable",
+            Some(false) => "user.enable",
+            None => "user.end_sessions",
+        };
+        crate::audit::record(
+            &txn,
+            now,
+            actor.map(|a| a.user_id),
+            action,
+            "user",
+            &user_id.to_string(),
+            &domain::region::RegionPath::default(),
+            serde_json::json!({"sessions_ended": sessions_ended}),
+        )
+        .await?;
+        txn.commit().await?;
+        tracing::info!(user_id, action, sessions_ended, "account action");
+        Ok(AccountAction {
+            user_id,
+            disabled,
+            sessions_ended,
+        })
+    }
+}

@@ -80,6 +80,24 @@ enum UserCommand {
         #[arg(long)]
         org: Option<i64>,
     },
+    /// Disable an account: its sessions and tokens end at once and it cannot log in.
+    Disable {
+        /// The user's phone.
+        #[arg(long)]
+        phone: String,
+    },
+    /// Enable a disabled account.
+    Enable {
+        /// The user's phone.
+        #[arg(long)]
+        phone: String,
+    },
+    /// End every browser session and revoke every token of an account.
+    EndSessions {
+        /// The user's phone.
+        #[arg(long)]
+        phone: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -260,6 +278,33 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(describe)?;
             println!("{id}");
+            Ok(())
+        }
+        Command::User {
+            command:
+                command @ (UserCommand::Disable { .. }
+                | UserCommand::Enable { .. }
+                | UserCommand::EndSessions { .. }),
+        } => {
+            let (phone, disable, done) = match command {
+                UserCommand::Disable { phone } => (phone, Some(true), "已停用"),
+                UserCommand::Enable { phone } => (phone, Some(false), "已启用"),
+                UserCommand::EndSessions { phone } | UserCommand::Add { phone, .. } => {
+                    (phone, None, "已结束全部登录")
+                }
+            };
+            let app = start(config).await?;
+            let Some(user_id) = app.user_id_by_phone(&phone).await.map_err(describe)? else {
+                bail!("没有手机号为 {} 的用户", domain::phone::mask(&phone));
+            };
+            let action = app
+                .act_on_account(None, user_id, disable)
+                .await
+                .map_err(describe)?;
+            eprintln!(
+                "{done}：用户 {user_id}（结束会话和令牌 {} 个）",
+                action.sessions_ended
+            );
             Ok(())
         }
         Command::Token {

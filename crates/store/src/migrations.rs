@@ -72,6 +72,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "co-host confirmations and organisation name keys",
         steps: hardening,
     },
+    Migration {
+        version: 11,
+        name: "idle sessions, disabled accounts, SMS alarms, settled uploads",
+        steps: sessions_and_alarms,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -714,5 +719,51 @@ fn hardening() -> Vec<Step> {
                 .to_owned(),
         )),
         index("orgs", &["name_key"], false),
+    ]
+}
+
+fn add_column(table_name: &str, column: ColumnDef) -> Step {
+    let mut column = column;
+    Step::Alter(Box::new(
+        Table::alter()
+            .table(Alias::new(table_name))
+            .add_column(&mut column)
+            .to_owned(),
+    ))
+}
+
+fn sessions_and_alarms() -> Vec<Step> {
+    vec![
+        // A session ends after a spell of idleness as well as at its hard end.
+        add_column("web_sessions", opt_time("last_seen_at")),
+        Step::Sql("UPDATE web_sessions SET last_seen_at = created_at"),
+        index("web_sessions", &["user_id"], false),
+        // A disabled account can neither log in nor use a session or token it holds.
+        add_column("users", opt_time("disabled_at")),
+        // The code that completed a login, for the sent-against-completed alarm.
+        add_column("sms_codes", opt_time("verified_at")),
+        index("sms_codes", &["created_at"], false),
+        index("sms_codes", &["verified_at"], false),
+        table(
+            "sms_alarms",
+            vec![
+                id(),
+                text("kind"),
+                text("subject"),
+                long_text("detail"),
+                time("raised_at"),
+            ],
+        ),
+        index("sms_alarms", &["kind", "subject", "raised_at"], false),
+        // An upload found attached (or deleted) after its grace period is settled.
+        add_column(
+            "media",
+            col("settled")
+                .boolean()
+                .not_null()
+                .default(false)
+                .to_owned(),
+        ),
+        index("media", &["settled", "created_at"], false),
     ]
 }

@@ -45,21 +45,30 @@ pub fn session_set_cookie(app: &App, value: Option<&str>) -> String {
     match value {
         Some(v) => format!(
             "{SESSION_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            app.config.login.session_ttl_hours * 3600
+            app.config.login.session_max_hours * 3600
         ),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
 }
 
-/// The client's address, for per-address limits.
-pub fn client_ip(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(
-            || "unknown".to_owned(),
-            |ConnectInfo(addr)| addr.ip().to_string(),
-        )
+/// The client's address, for per-address limits: the socket's peer, or behind a configured
+/// trusted proxy the address its `Forwarded` / `X-Forwarded-For` headers name (see
+/// `app::net`).
+pub fn client_ip(parts: &Parts, app: &App) -> String {
+    let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".to_owned();
+    };
+    let values = |name: &str| -> Vec<&str> {
+        parts
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    };
+    app.trusted_proxies
+        .client(peer.ip(), &values("forwarded"), &values("x-forwarded-for"))
+        .to_string()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<Result<String, ApiError>> {

@@ -55,16 +55,71 @@ pub fn router(app: App) -> Router {
 }
 
 /// Serves the application on `listener` until `shutdown` completes, with each request's
-/// peer address available for per-address limits.
+/// peer address available for per-address limits. A connection that does not send a whole
+/// request head within `header_read_seconds` — a slow sender, or a kept-alive connection
+/// left idle — is closed, so that idle sockets cannot pile up. On shutdown, requests in
+/// flight are finished and then the connections closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+
+    let head_timeout = std::time::Duration::from_secs(app.config.header_read_seconds.max(1));
+    let router = router(app);
+    // Tasks watch `stop` to begin a graceful close, and each holds a `done` receiver: when
+    // all are dropped, every connection has ended.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(());
+    let (done_tx, done_rx) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a little, keep serving.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        stream.set_nodelay(true).ok();
+        let router = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                router.clone().oneshot(request)
+            });
+        let mut stop = stop_rx.clone();
+        let done = done_rx.clone();
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(head_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                result = connection.as_mut() => {
+                    if let Err(e) = result {
+                        tracing::debug!(error = %e, %peer, "connection ended");
+                    }
+                }
+                _ = stop.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    connection.await.ok();
+                }
+            }
+            drop(done);
+        });
+    }
+    drop(listener);
+    drop(stop_rx);
+    stop_tx.send(()).ok();
+    drop(done_rx);
+    done_tx.closed().await;
+    Ok(())
 }

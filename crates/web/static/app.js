@@ -278,3 +278,18 @@
     });
   });
 })();
+
+// A person filling a long form is not idle: while they type, the session is kept alive
+// (at most one light request every five minutes), so a form typed over more than the
+// idle limit is not lost to an ended session.
+(function () {
+  "use strict";
+  var last = Date.now();
+  document.querySelectorAll("form input[name=_csrf]").forEach(function (input) {
+    input.form.addEventListener("input", function () {
+      if (Date.now() - last < 5 * 60 * 1000) return;
+      last = Date.now();
+      fetch("/api/v1/me", { credentials: "same-origin", cache: "no-store" }).catch(function () {});
+    });
+  });
+})();

@@ -29,6 +29,8 @@ pub struct Model {
     pub seconds: Option<f64>,
     /// Uploaded.
     pub created_at: DateTimeUtc,
+    /// Found attached after the grace period, so never checked again.
+    pub settled: bool,
 }
 
 /// No relations are declared; joins are written where they are needed.

@@ -21,6 +21,7 @@ pub mod org_member;
 pub mod quota;
 pub mod region;
 pub mod search_log;
+pub mod sms_alarm;
 pub mod sms_code;
 pub mod stat_count;
 pub mod summary;

@@ -21,6 +21,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     /// Used (or voided) at.
     pub used_at: Option<DateTimeUtc>,
+    /// When this code completed a login (a used code may also have been voided).
+    pub verified_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared; joins are written where they are needed.

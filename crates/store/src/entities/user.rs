@@ -16,6 +16,8 @@ pub struct Model {
     pub name: Option<String>,
     /// When the account was made.
     pub created_at: DateTimeUtc,
+    /// When a national administrator disabled the account; none while it is usable.
+    pub disabled_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared; joins are written where they are needed.

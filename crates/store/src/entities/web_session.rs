@@ -17,6 +17,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Ends.
     pub expires_at: DateTimeUtc,
+    /// Last seen: the session ends after `session_idle_minutes` without a request.
+    pub last_seen_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared; joins are written where they are needed.

@@ -1,8 +1,8 @@
 //! Login by SMS code, the caller's account and tokens.
 
 use app::App;
-use app::auth::TokenInfo;
-use app::users::Me;
+use app::auth::{SmsWatch, TokenInfo};
+use app::users::{AccountAction, Me};
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequestParts, Path, State};
@@ -17,11 +17,11 @@ use crate::error::ApiError;
 /// The client's address as an extractor.
 pub struct ClientIp(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<App> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, app)))
     }
 }
 
@@ -92,4 +92,53 @@ pub async fn revoke_token(
     let Path(id) = id?;
     app.revoke_token(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/v1/users/{id}/sessions`: a national administrator ends every browser
+/// session and revokes every token of an account, at once.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}"), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
+pub async fn end_user_sessions(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<AccountAction>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.act_on_account(Some(&actor), id, None).await?))
+}
+
+/// `POST /api/v1/users/{id}/disable`: a national administrator disables an account; its
+/// sessions and tokens end at once and it cannot log in until enabled.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}"), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户"), (status = 409, description = "不能停用自己的账号")))]
+pub async fn disable_user(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<AccountAction>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(
+        app.act_on_account(Some(&actor), id, Some(true)).await?,
+    ))
+}
+
+/// `POST /api/v1/users/{id}/enable`: a national administrator enables a disabled account.
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}"), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
+pub async fn enable_user(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<AccountAction>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(
+        app.act_on_account(Some(&actor), id, Some(false)).await?,
+    ))
+}
+
+/// `GET /api/v1/sms/watch`: codes sent today against the budget, the last hour's logins,
+/// and the pumping alarms (national administrators).
+#[utoipa::path(get, path = "/api/v1/sms/watch", responses((status = 200, description = "{sent_today, daily_budget, sent_last_hour, logins_last_hour, alarms}"), (status = 403, description = "仅全国管理员")))]
+pub async fn sms_watch(
+    State(app): State<App>,
+    Authed(actor): Authed,
+) -> Result<Json<SmsWatch>, ApiError> {
+    Ok(Json(app.sms_watch(&actor).await?))
 }

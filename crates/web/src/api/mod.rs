@@ -29,6 +29,13 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/api/v1/me", get(auth::me))
         .route("/api/v1/me/tokens", get(auth::tokens))
         .route("/api/v1/me/tokens/{id}", delete(auth::revoke_token))
+        .route(
+            "/api/v1/users/{id}/sessions",
+            delete(auth::end_user_sessions),
+        )
+        .route("/api/v1/users/{id}/disable", post(auth::disable_user))
+        .route("/api/v1/users/{id}/enable", post(auth::enable_user))
+        .route("/api/v1/sms/watch", get(auth::sms_watch))
         .route("/api/v1/orgs", get(orgs::search).post(orgs::apply))
         .route("/api/v1/orgs/{id}", get(orgs::one))
         .route("/api/v1/orgs/{id}/certification", post(orgs::certify))

@@ -288,3 +288,46 @@ pub async fn log_out(
     .await;
     result.unwrap_or_else(|e| error_page(&e))
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sms_watch.html")]
+struct SmsWatchPage {
+    layout: Layout,
+    watch: app::auth::SmsWatch,
+}
+
+impl SmsWatchPage {
+    fn when(at: &chrono::DateTime<chrono::Utc>) -> String {
+        at.with_timezone(&domain::campaign::BEIJING)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    fn kind_name(kind: &str) -> &'static str {
+        match kind {
+            "low_completion" => "登录完成率过低",
+            "prefix_burst" => "号段集中获取",
+            _ => "其他",
+        }
+    }
+}
+
+/// `/admin/sms`: the national administrators' SMS watch — today's codes against the
+/// budget, the last hour, and the pumping alarms.
+pub async fn sms_watch(State(app): State<App>, headers: HeaderMap) -> Response {
+    let result = async {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let watch = app.sms_watch(&actor).await?;
+        Ok::<_, AppError>(
+            SmsWatchPage {
+                layout: session.layout(&app).await?,
+                watch,
+            }
+            .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}

@@ -64,6 +64,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/review/decisions", post(review::decide_many))
         .route("/review/{id}", get(review::item).post(review::decide))
         .route("/notifications", get(review::notifications))
+        .route("/admin/sms", get(account::sms_watch))
         .route("/activities", get(portal::list))
         .route("/activities/{id}", get(portal::item))
         .route("/orgs/{id}", get(portal::org))
@@ -151,6 +152,8 @@ pub struct Layout {
     pub csrf: String,
     /// Whether to show the reviewers' link.
     pub is_admin: bool,
+    /// Whether to show the national administrators' links.
+    pub is_national: bool,
     /// Unread notifications.
     pub unread: u64,
 }
@@ -250,6 +253,7 @@ impl PageSession {
             ),
             csrf: self.csrf.clone(),
             is_admin: actor.is_admin(),
+            is_national: actor.is_national_admin(),
             unread,
         })
     }

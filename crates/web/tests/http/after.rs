@@ -810,7 +810,7 @@ async fn exports_hold_exactly_the_scope(backend: Backend) {
     assert_eq!(host.status, StatusCode::FORBIDDEN);
 }
 
-fn table(rows: &[[&str; 8]]) -> Vec<u8> {
+pub(crate) fn table(rows: &[[&str; 8]]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let head = [

@@ -25,6 +25,7 @@ on_both_backends!(
     pages_hold_no_inline_code,
     bodies_are_bounded_in_size_and_time,
     the_new_limits_are_settings_and_each_refuses,
+    slow_and_idle_connections_are_closed,
 );
 
 /// Finding 1: 32 concurrent creates and edits by one host, with anonymous readers beside
@@ -404,6 +405,56 @@ async fn bad_numbers_and_dates_are_refused_alike(backend: Backend) {
             "{bad}"
         );
     }
+    // An impossible date: the same message from the form, the API and the import.
+    let time_format = "时间格式应为 年-月-日 时:分";
+    let shown = page(&w.t, &edit, &cookie).await;
+    let version =
+        w.t.get_as(&w.host, &format!("/api/v1/activities/{id}"))
+            .await
+            .json()["version"]
+            .as_i64()
+            .unwrap();
+    let body = format!(
+        "_csrf={}&version={version}&action=save&name={}&start=2026-02-30T09:00",
+        csrf_of(&shown),
+        urlencoding::encode("经费测试")
+    );
+    let refused = form(&w.t, &edit, &cookie, &body).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains(time_format), "the form");
+    let api =
+        w.t.patch(
+            &w.host,
+            &format!("/api/v1/activities/{id}"),
+            Some(version),
+            json!({"start": "2026-02-30 09:00"}),
+        )
+        .await;
+    assert_eq!(api.field("start"), time_format, "the API: {}", api.text);
+    let row = [
+        "1",
+        "经费测试",
+        "三门峡市科技馆",
+        "2026-02-30 09:00 至 2026-03-01 09:00",
+        "",
+        "",
+        "",
+        "",
+    ];
+    let import =
+        w.t.post_bytes(
+            &w.host,
+            "/api/v1/imports/activities.xlsx",
+            crate::after::table(&[row]),
+        )
+        .await;
+    assert_eq!(
+        import.field("row 2"),
+        format!("第2行：活动时间：{time_format}"),
+        "the import: {}",
+        import.text
+    );
+
     let export =
         w.t.get_as(&w.henan, "/api/v1/exports/activities.xlsx?from=2024-02-30")
             .await;
@@ -963,4 +1014,61 @@ async fn the_new_limits_are_settings_and_each_refuses(backend: Backend) {
         "max-age=3600; includeSubDomains"
     );
     assert_eq!(w.t.get("/").await.header("strict-transport-security"), "");
+}
+
+/// Finding 11: connections that never finish a request head (or sit idle after one) were
+/// held open indefinitely. Over a real socket: a slow sender and an idle kept-alive
+/// connection are both closed after `header_read_seconds`; a prompt request is served.
+async fn slow_and_idle_connections_are_closed(backend: Backend) {
+    use std::io::{Read, Write};
+    let t = crate::support::TestApp::with_config(backend, |c| c.header_read_seconds = 1).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(web::serve(listener, t.app.clone(), async {
+        stopped.await.ok();
+    }));
+    let outcome = tokio::task::spawn_blocking(move || {
+        let closed_within = |stream: &mut std::net::TcpStream| -> Option<Vec<u8>> {
+            // Everything the server sends, until it closes (None: still open after 10 s).
+            stream
+                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                .unwrap();
+            let mut got = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                match stream.read(&mut buf) {
+                    Ok(0) => return Some(got),
+                    Ok(n) => got.extend_from_slice(&buf[..n]),
+                    Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return Some(got),
+                    Err(_) => return None,
+                }
+            }
+        };
+        let mut slow = std::net::TcpStream::connect(addr).unwrap();
+        slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: kepu\r\n")
+            .unwrap();
+        let slow_answer = closed_within(&mut slow);
+        let mut idle = std::net::TcpStream::connect(addr).unwrap();
+        idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: kepu\r\n\r\n")
+            .unwrap();
+        let idle_answer = closed_within(&mut idle);
+        (slow_answer, idle_answer)
+    })
+    .await
+    .unwrap();
+    let (slow_answer, idle_answer) = outcome;
+    let slow_answer = slow_answer.expect("a half-sent head is not waited for");
+    assert!(
+        !String::from_utf8_lossy(&slow_answer).contains("200 OK"),
+        "nothing is served from half a head"
+    );
+    let idle_answer = idle_answer.expect("an idle kept-alive connection is closed");
+    assert!(
+        String::from_utf8_lossy(&idle_answer).starts_with("HTTP/1.1 200 OK"),
+        "the prompt request was served before the idle close: {}",
+        String::from_utf8_lossy(&idle_answer)
+    );
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
 }

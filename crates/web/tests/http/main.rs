@@ -7,6 +7,7 @@
 
 mod support;
 
+mod accounts;
 mod activities;
 mod after;
 mod auth;
