@@ -48,6 +48,17 @@ impl Actor {
         self.grants.iter().any(|g| g.role.governs().is_some())
     }
 
+    /// Whether one of this person's administrator roles covers the division `code` (at
+    /// `path`) from above: its own division is not below it.
+    pub fn governs_below(&self, path: &RegionPath, code: &str) -> bool {
+        self.grants.iter().any(|g| {
+            g.region_code != code
+                && g.role
+                    .governs()
+                    .is_some_and(|level| path.is_within(&g.region_code, level))
+        })
+    }
+
     /// Whether one of this person's administrator roles covers a record at `path`.
     pub fn governs(&self, path: &RegionPath) -> bool {
         self.grants.iter().any(|g| {
@@ -259,6 +270,7 @@ impl App {
             .filter(sms_code::Column::UsedAt.is_null())
             .filter(sms_code::Column::ExpiresAt.gt(now))
             .order_by_desc(sms_code::Column::CreatedAt)
+            .order_by_desc(sms_code::Column::Id)
             .one(&txn)
             .await?;
         let candidate = code_hash(&phone, code.trim());

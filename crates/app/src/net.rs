@@ -130,7 +130,6 @@ fn parse_hop(raw: &str) -> Option<IpAddr> {
 
 #[cfg(test)]
 mod tests {
-    #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
     use super::*;
 
     fn ip(s: &str) -> IpAddr {

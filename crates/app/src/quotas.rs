@@ -77,9 +77,15 @@ impl App {
                 ));
             }
         };
-        if !actor.governs(&path) {
+        // An association sets targets for the areas and organisations below it, never for
+        // its own division (that target is set by the level above).
+        let allowed = match input.target_kind.as_str() {
+            "region" => actor.governs_below(&path, &target_ref),
+            _ => actor.governs(&path),
+        };
+        if !allowed {
             return Err(AppError::Forbidden(
-                "只能为本辖区内的地区或单位设置任务指标".to_owned(),
+                "只能为本辖区内的下级地区或单位设置任务指标".to_owned(),
             ));
         }
         let model = quota::ActiveModel {

@@ -212,6 +212,11 @@ impl App {
         actor: &Actor,
         input: BulkDecisionInput,
     ) -> Result<Vec<Value>, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden(
+                "只有各级科协管理员可以审核活动".to_owned(),
+            ));
+        }
         if input.ids.is_empty() || input.ids.len() > 100 {
             return Err(AppError::invalid_field("ids", "请选择1至100个活动"));
         }

@@ -132,21 +132,32 @@ impl App {
         kind: &str,
         reference: &str,
     ) -> Result<(String, RegionPath), AppError> {
+        let (name, path) = self.summary_subject(kind, reference).await?;
+        if !self.writes_summary(actor, kind, reference).await? {
+            return Err(AppError::Forbidden(
+                if matches!(kind, "unit" | "society") {
+                    "只有本单位的成员可以填报本单位的工作总结"
+                } else {
+                    "只有本级科协管理员可以填报本地区的工作总结"
+                }
+                .to_owned(),
+            ));
+        }
+        Ok((name, path))
+    }
+
+    /// The division or organisation a summary is about, with its place.
+    async fn summary_subject(
+        &self,
+        kind: &str,
+        reference: &str,
+    ) -> Result<(String, RegionPath), AppError> {
         match kind {
             "county" | "city" | "province" => {
                 let located = locate(&self.db, reference)
                     .await?
                     .filter(|l| l.level.map(kind_of) == Some(kind))
                     .ok_or_else(|| AppError::NotFound("未找到该地区".to_owned()))?;
-                let writes = actor.grants.iter().any(|g| {
-                    g.region_code == reference
-                        && g.role.governs().flatten().map(kind_of) == Some(kind)
-                });
-                if !writes {
-                    return Err(AppError::Forbidden(
-                        "只有本级科协管理员可以填报本地区的工作总结".to_owned(),
-                    ));
-                }
                 let name = self.region_name(reference).await?;
                 Ok((name, located.path))
             }
@@ -158,11 +169,6 @@ impl App {
                     .one(&self.db)
                     .await?
                     .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))?;
-                if !self.is_member(actor.user_id, id).await? {
-                    return Err(AppError::Forbidden(
-                        "只有本单位的成员可以填报本单位的工作总结".to_owned(),
-                    ));
-                }
                 let path = org_path(&o);
                 Ok((o.name, path))
             }
@@ -170,6 +176,24 @@ impl App {
                 "总结范围须为 unit、county、city、society 或 province".to_owned(),
             )),
         }
+    }
+
+    /// Whether the actor writes this summary.
+    async fn writes_summary(
+        &self,
+        actor: &Actor,
+        kind: &str,
+        reference: &str,
+    ) -> Result<bool, AppError> {
+        Ok(match kind {
+            "unit" | "society" => match reference.parse::<i64>() {
+                Ok(id) => self.is_member(actor.user_id, id).await?,
+                Err(_) => false,
+            },
+            _ => actor.grants.iter().any(|g| {
+                g.region_code == reference && g.role.governs().flatten().map(kind_of) == Some(kind)
+            }),
+        })
     }
 
     /// `PUT /api/v1/summaries/{kind}/{ref}`: saves (and with `submit`, submits) a summary.
@@ -393,14 +417,20 @@ impl App {
         Ok(())
     }
 
-    /// `GET /api/v1/summaries/{kind}/{ref}`: the writer's own summary with its deadline.
+    /// `GET /api/v1/summaries/{kind}/{ref}`: a summary with its deadline, for its writers
+    /// and, to read, the administrators whose area holds it; to anyone else it does not
+    /// exist (404). `may_edit` says which.
     pub async fn summary(
         &self,
         actor: &Actor,
         kind: &str,
         reference: &str,
     ) -> Result<Value, AppError> {
-        let (name, _) = self.summary_scope(actor, kind, reference).await?;
+        let (name, path) = self.summary_subject(kind, reference).await?;
+        let may_edit = self.writes_summary(actor, kind, reference).await?;
+        if !may_edit && !actor.governs(&path) {
+            return Err(AppError::NotFound("未找到该总结".to_owned()));
+        }
         let campaign = self.current_campaign().await?;
         let row = self.find_summary(campaign.id, kind, reference).await?;
         let data: SummaryInput = match &row {
@@ -432,6 +462,7 @@ impl App {
             "deadline": due,
             "submitted_at": row.as_ref().and_then(|r| r.submitted_at),
             "status": status(row.as_ref(), due),
+            "may_edit": may_edit,
         }))
     }
 

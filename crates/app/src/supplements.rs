@@ -23,32 +23,65 @@ impl App {
             .await?)
     }
 
-    /// `PUT /api/v1/activities/{id}/supplement`.
+    /// `PUT /api/v1/activities/{id}/supplement`: replaces the supplement.
     pub async fn put_supplement(
         &self,
         actor: &Actor,
         id: i64,
         body: Value,
     ) -> Result<Value, AppError> {
-        let row = self.find_activity(id).await?;
-        match standing(Some(actor), &row) {
-            Standing::Owner => {}
-            Standing::Admin => {
-                return Err(AppError::Forbidden(
-                    "只有活动的发布者可以填报补充信息".to_owned(),
-                ));
-            }
-            Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
-        }
-        if row.status != "approved" {
-            return Err(AppError::conflict("活动通过审核后才能填报补充信息"));
-        }
         let input: Supplement = serde_json::from_value(body)
             .map_err(|e| AppError::Malformed(format!("补充信息字段不正确：{e}")))?;
+        self.save_supplement(actor, id, move |_| input).await
+    }
+
+    /// Adds an uploaded photo or video to the supplement's list, or sets the evidence photo,
+    /// leaving everything else as it is at that moment (never as it was when the upload
+    /// began): two tabs, or an edit and an upload, do not overwrite each other.
+    pub async fn add_supplement_media(
+        &self,
+        actor: &Actor,
+        id: i64,
+        media_id: i64,
+        kind: crate::media::MediaKind,
+    ) -> Result<Value, AppError> {
+        use crate::media::MediaKind;
+        self.save_supplement(actor, id, move |mut s| {
+            match kind {
+                MediaKind::Photo if !s.photos.contains(&media_id) => s.photos.push(media_id),
+                MediaKind::Video if !s.videos.contains(&media_id) => s.videos.push(media_id),
+                MediaKind::Evidence => s.evidence_photo = Some(media_id),
+                _ => {}
+            }
+            s
+        })
+        .await
+    }
+
+    /// The one write path of a supplement: who may write, the activity's state, the
+    /// change applied to the supplement as stored inside the transaction (serialised per
+    /// activity), the rules, the rollups and the link checks — all in one transaction.
+    async fn save_supplement(
+        &self,
+        actor: &Actor,
+        id: i64,
+        change: impl FnOnce(Supplement) -> Supplement,
+    ) -> Result<Value, AppError> {
+        let row = self.find_activity(id).await?;
+        may_write(actor, &row)?;
         let rules = self.campaign(row.campaign_id).await?.rules;
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        crate::auth::serialise(&txn, &[&format!("supplement:{id}")]).await?;
+        let previous = entity::Entity::find_by_id(id).one(&txn).await?;
+        let stored: Supplement = match &previous {
+            Some(p) => serde_json::from_str(&p.data).map_err(AppError::internal)?,
+            None => Supplement::default(),
+        };
+        let input = change(stored);
         let facts: Vec<MediaFact> = media::Entity::find()
             .filter(media::Column::ActivityId.eq(id))
-            .all(&self.db)
+            .all(&txn)
             .await?
             .into_iter()
             .map(|m| MediaFact {
@@ -59,8 +92,6 @@ impl App {
             .collect();
         supplement::problems(&input, &rules, &facts).into_result()?;
         let complete = supplement::missing(&input, &rules).is_empty();
-        let now = self.clock.now();
-        let previous = self.find_supplement(id).await?;
         let completed_at = match (complete, previous.and_then(|p| p.completed_at)) {
             (false, _) => None,
             (true, Some(first)) => Some(first),
@@ -73,7 +104,6 @@ impl App {
             completed_at: Set(completed_at),
             updated_at: Set(now),
         };
-        let txn = self.db.begin().await?;
         let before = crate::stats::facts(&txn, &row).await?;
         entity::Entity::insert(model)
             .on_conflict(
@@ -92,6 +122,13 @@ impl App {
         crate::stats::shift(&txn, &row, Some(&before), Some(&after)).await?;
         crate::jobs::schedule_link_checks(&txn, id, &input.media_links, now).await?;
         txn.commit().await?;
+        self.supplement(Some(actor), id).await
+    }
+
+    /// The supplement as its form shows it, for the one person who may fill it in, once
+    /// the activity is approved (the same refusals as saving it).
+    pub async fn supplement_to_fill(&self, actor: &Actor, id: i64) -> Result<Value, AppError> {
+        may_write(actor, &self.find_activity(id).await?)?;
         self.supplement(Some(actor), id).await
     }
 
@@ -136,4 +173,21 @@ impl App {
         }
         Ok(v)
     }
+}
+
+/// Only the publisher fills in a supplement, and only once the activity is approved.
+fn may_write(actor: &Actor, row: &store::entities::activity::Model) -> Result<(), AppError> {
+    match standing(Some(actor), row) {
+        Standing::Owner => {}
+        Standing::Admin => {
+            return Err(AppError::Forbidden(
+                "只有活动的发布者可以填报补充信息".to_owned(),
+            ));
+        }
+        Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
+    }
+    if row.status != domain::review::Status::Approved.as_str() {
+        return Err(AppError::conflict("活动通过审核后才能填报补充信息"));
+    }
+    Ok(())
 }

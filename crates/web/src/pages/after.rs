@@ -91,10 +91,7 @@ async fn supplement_page(
     saved: bool,
 ) -> Result<Response, AppError> {
     let a = app.activity(Some(actor), id).await?;
-    if a["status"] != "approved" {
-        return Err(AppError::conflict("活动通过审核后才能填报补充信息"));
-    }
-    let stored = app.supplement(Some(actor), id).await?;
+    let stored = app.supplement_to_fill(actor, id).await?;
     let s = typed.unwrap_or_else(|| stored.clone());
     let links = s["media_links"]
         .as_array()
@@ -285,36 +282,17 @@ pub async fn supplement_media(
         let media =
             crate::api::media::receive(&app, &actor, id, &mut multipart, Some(&session.csrf))
                 .await?;
-        let mut body = app.supplement(Some(&actor), id).await?;
-        let kind = media.kind.as_str();
-        match kind {
-            "evidence" => body["evidence_photo"] = json!(media.id),
-            "photo" | "video" => {
-                let key = if kind == "photo" { "photos" } else { "videos" };
-                if let Some(list) = body[key].as_array_mut() {
-                    list.push(json!(media.id));
-                }
-            }
-            _ => {}
-        }
-        let keep = [
-            "participants",
-            "media_links",
-            "photos",
-            "videos",
-            "evidence_photo",
-            "summary",
-        ];
-        let body: serde_json::Map<String, Value> = keep
-            .iter()
-            .map(|k| ((*k).to_owned(), body[*k].clone()))
-            .collect();
-        app.put_supplement(&actor, id, Value::Object(body)).await?;
+        let kind = app::media::MediaKind::parse(&media.kind)?;
+        app.add_supplement_media(&actor, id, media.id, kind).await?;
         Ok(back(id, None))
     }
     .await;
     match result {
         Ok(r) => r,
+        // Someone who may not fill this supplement gets the refusal itself, not the form.
+        Err(ApiError::App(
+            e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthenticated(_)),
+        )) => error_page(&e),
         Err(ApiError::App(e)) => back(id, Some(format!("文件未上传：{}", sentence(&e)))),
         Err(ApiError::Http(_, _, message)) => back(id, Some(format!("文件未上传：{message}"))),
     }

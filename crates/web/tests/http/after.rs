@@ -542,7 +542,27 @@ async fn quotas_count_approved_activities_in_their_scope(backend: Backend) {
     )
     .await;
     assert_eq!(outside.status, StatusCode::FORBIDDEN);
-    assert_eq!(outside.message(), "只能为本辖区内的地区或单位设置任务指标");
+    assert_eq!(
+        outside.message(),
+        "只能为本辖区内的下级地区或单位设置任务指标"
+    );
+    // Nor for one's own division: its target comes from the level above.
+    let own = set(
+        w.city.clone(),
+        json!({"target_kind": "region", "target_ref": "411200", "target": 99}),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert_eq!(own.message(), "只能为本辖区内的下级地区或单位设置任务指标");
+    let kept = stats(&w, &w.henan, "").await;
+    assert!(
+        kept["quotas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["target"] != 99),
+        "the refused target changed nothing: {kept}"
+    );
     let zero = set(
         w.henan.clone(),
         json!({"target_kind": "region", "target_ref": "411200", "target": 0}),

@@ -12,7 +12,8 @@ store::on_both_backends!(
     a_supplement_is_saved_incomplete_and_completed,
     broken_rules_are_refused,
     eligibility_follows_time_and_thresholds,
-    the_public_sees_photos_and_reports_after_the_event_but_no_evidence
+    the_public_sees_photos_and_reports_after_the_event_but_no_evidence,
+    a_photo_upload_never_undoes_an_edit_made_meanwhile,
 );
 
 pub(crate) async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
@@ -252,4 +253,102 @@ async fn the_public_sees_photos_and_reports_after_the_event_but_no_evidence(back
         StatusCode::OK,
         "so does an administrator of its area"
     );
+}
+
+/// A photo uploaded through the supplement page is added to the supplement as it stands when
+/// the upload finishes: an edit saved while the file was on its way is kept. (The page used
+/// to read the supplement, upload, then write back what it had read plus the photo.)
+async fn a_photo_upload_never_undoes_an_edit_made_meanwhile(backend: Backend) {
+    use crate::pages::{csrf_of, page, sign_in};
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let cookie = sign_in(&w.t, "13800138000").await;
+    let form = format!("/my/activities/{id}/supplement");
+    let csrf = csrf_of(&page(&w.t, &form, &cookie).await);
+    let page_upload = |n: u32| {
+        let (w, cookie, csrf) = (&w, cookie.clone(), csrf.clone());
+        async move {
+            let boundary = "kepu-supplement-boundary";
+            let mut body = format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nphoto\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p{n}.jpg\"\r\n\
+                 Content-Type: image/jpeg\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(&jpeg(800 + n, 600));
+            body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+            let request = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri(format!("/my/activities/{id}/supplement/media"))
+                .header("cookie", format!("kepu_session={cookie}"))
+                .header(
+                    "content-type",
+                    format!("multipart/form-data; boundary={boundary}"),
+                )
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            w.t.send("127.0.0.1", request).await
+        }
+    };
+    // How long an upload takes here; the edit then starts 1 ms later each round, from 30 ms
+    // before the upload ends to 10 ms after, so that it lands in the upload's last steps
+    // (where the page used to write back what it had read).
+    let started = std::time::Instant::now();
+    page_upload(1000).await;
+    let took = u32::try_from(started.elapsed().as_millis()).unwrap_or(u32::MAX);
+    let delayed_put = |delay: u32, edit: Value| {
+        let w = &w;
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(u64::from(delay))).await;
+            put(w, &w.host, id, edit).await
+        }
+    };
+    for round in 0..40_u32 {
+        let participants = 100 + i64::from(round);
+        let edit = json!({
+            "participants": participants,
+            "media_links": [],
+            "photos": [],
+            "videos": [],
+            "evidence_photo": null,
+            "summary": {"basic": format!("第{round}次修改")},
+        });
+        let (uploaded, edited) = futures::future::join(
+            page_upload(round),
+            delayed_put((took + round).saturating_sub(30), edit),
+        )
+        .await;
+        assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.text);
+        assert!(
+            !uploaded.header("location").contains("error"),
+            "{}",
+            uploaded.header("location")
+        );
+        assert_eq!(edited.status, StatusCode::OK, "{}", edited.text);
+        let after =
+            w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
+                .await
+                .json();
+        assert_eq!(
+            after["participants"], participants,
+            "round {round}: the upload undid the edit: {after}"
+        );
+        assert_eq!(after["summary"]["basic"], format!("第{round}次修改"));
+    }
+    // And an upload alone adds its photo to what is there.
+    let before =
+        w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
+            .await
+            .json();
+    page_upload(99).await;
+    let after =
+        w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
+            .await
+            .json();
+    assert_eq!(
+        after["photos"].as_array().unwrap().len(),
+        before["photos"].as_array().unwrap().len() + 1
+    );
+    assert_eq!(after["participants"], before["participants"]);
 }
