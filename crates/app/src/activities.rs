@@ -407,6 +407,19 @@ impl App {
         self.view_given(&row, standing, stored.as_ref()).await
     }
 
+    /// The activity as its public page shows it: what the public sees, whoever looks (its
+    /// host and the administrators of its area may look before approval, but even they see
+    /// no contacts and no review remarks there).
+    pub async fn activity_page(&self, actor: Option<&Actor>, id: i64) -> Result<Value, AppError> {
+        let row = self.find_activity(id).await?;
+        if standing(actor, &row) == Standing::Public && status_of(&row)? != Status::Approved {
+            return Err(not_found());
+        }
+        let stored = self.find_supplement(id).await?;
+        self.view_given(&row, Standing::Public, stored.as_ref())
+            .await
+    }
+
     /// Why the activity cannot be put forward as excellent; empty when it can.
     pub(crate) async fn eligibility(
         &self,
@@ -472,6 +485,13 @@ impl App {
                     obj.insert("after".to_owned(), after);
                 }
             } else {
+                // What the host may do now, decided by the state machine (never by a page).
+                obj.insert("may_edit".to_owned(), json!(status.editable()));
+                obj.insert("may_withdraw".to_owned(), json!(status.withdraw().is_ok()));
+                obj.insert(
+                    "may_supplement".to_owned(),
+                    json!(status == Status::Approved),
+                );
                 obj.insert("excellence_intent".to_owned(), json!(row.excellence_intent));
                 obj.insert(
                     "review_reason".to_owned(),

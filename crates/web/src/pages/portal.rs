@@ -285,16 +285,7 @@ pub async fn item(
         let id = activity_id(id)?;
         let session = PageSession::read(&app, &headers).await?;
         let actor = session.actor(&app).await?;
-        let mut a = app.activity(None, id).await.or(match &actor {
-            Some(actor) => app.activity(Some(actor), id).await,
-            None => Err(AppError::NotFound("未找到该活动".to_owned())),
-        })?;
-        // The public page never shows contacts, even to those who may see them elsewhere.
-        if let Some(obj) = a.as_object_mut() {
-            obj.remove("contact_phone");
-            obj.remove("contact_name");
-            obj.remove("review_reason");
-        }
+        let a = app.activity_page(actor.as_ref(), id).await?;
         let rules = app
             .campaign_rules(a["campaign_id"].as_i64().unwrap_or_default())
             .await?;

@@ -14,7 +14,8 @@ use store::on_both_backends;
 on_both_backends!(
     the_list_drills_down_from_province_to_county,
     the_map_finds_a_place_by_name_or_coordinates,
-    tiles_and_provider_links_use_the_providers_datum
+    tiles_and_provider_links_use_the_providers_datum,
+    the_public_page_shows_no_contacts_even_to_the_host,
 );
 
 fn count(page: &str) -> String {
@@ -211,4 +212,89 @@ async fn tiles_and_provider_links_use_the_providers_datum(backend: Backend) {
         "百度: BD-09"
     );
     assert!(page.contains(r#"id="place-ground""#) && page.contains("<image class=\"tile\""));
+}
+
+/// The public page of an activity never shows its contacts or review remarks, even to the
+/// host and administrators who may open it before approval; the host's list offers exactly
+/// what the state allows.
+async fn the_public_page_shows_no_contacts_even_to_the_host(backend: Backend) {
+    use crate::activities::{act, complete};
+    use crate::pages::{page, sign_in};
+    let w = world(backend).await;
+    let approved = publish(&w, json!({})).await;
+    let made =
+        w.t.post("/api/v1/activities", Some(&w.host), complete(w.org))
+            .await;
+    let rejected = made.json()["id"].as_i64().unwrap();
+    crate::public::attach_poster(&w, rejected).await;
+    act(&w, &w.host, rejected, "submit", json!({})).await;
+    let refused = act(
+        &w,
+        &w.henan,
+        rejected,
+        "decisions",
+        json!({"decision": "reject", "reason": "请补充活动地址的门牌号"}),
+    )
+    .await;
+    assert_eq!(
+        refused.json()["status"],
+        "province_rejected",
+        "{}",
+        refused.text
+    );
+
+    let cookie = sign_in(&w.t, "13800138000").await;
+    for id in [approved, rejected] {
+        let shown = page(&w.t, &format!("/activities/{id}"), &cookie).await;
+        assert_eq!(shown.status, StatusCode::OK, "{id}");
+        assert!(shown.text.contains("走进天文馆"), "{id}");
+        assert!(
+            !shown.text.contains("0398-2812345"),
+            "{id}: no contact phone"
+        );
+        assert!(
+            !shown.text.contains("请补充活动地址的门牌号"),
+            "{id}: no remark"
+        );
+    }
+    assert_eq!(
+        w.t.get(&format!("/activities/{rejected}")).await.status,
+        StatusCode::NOT_FOUND,
+        "the public does not see a rejected activity"
+    );
+    let anonymous = w.t.get(&format!("/activities/{approved}")).await;
+    assert!(!anonymous.text.contains("0398-2812345"));
+
+    // The host's list: edit and submit for the rejected one, supplement and withdraw for
+    // the approved one, and the remark where the host can read it.
+    let mine = page(&w.t, "/my/activities", &cookie).await.text;
+    let item = |id: i64| {
+        let start = mine.find(&format!(r#"data-id="{id}""#)).expect("listed");
+        let end = mine[start..].find("</li>").unwrap() + start;
+        mine[start..end].to_owned()
+    };
+    let r = item(rejected);
+    assert!(
+        r.contains(&format!("/my/activities/{rejected}/edit")),
+        "{r}"
+    );
+    assert!(
+        r.contains(&format!("/my/activities/{rejected}/submit")),
+        "{r}"
+    );
+    assert!(
+        !r.contains("/withdraw") && !r.contains("/supplement"),
+        "{r}"
+    );
+    assert!(r.contains("审核意见：请补充活动地址的门牌号"), "{r}");
+    let a = item(approved);
+    assert!(
+        a.contains(&format!("/my/activities/{approved}/supplement")),
+        "{a}"
+    );
+    assert!(
+        a.contains(&format!("/my/activities/{approved}/withdraw")),
+        "{a}"
+    );
+    assert!(!a.contains("/edit") && !a.contains("/submit"), "{a}");
 }
