@@ -188,7 +188,7 @@ impl App {
         {
             errors.add("region_code", m);
         }
-        for (i, s) in d.sessions.iter().enumerate() {
+        for (i, s) in d.sessions.iter().enumerate().take(100) {
             if let Some(code) = &s.region_code
                 && let Err(m) = self.locate_for("sessions", code).await
             {
@@ -200,7 +200,8 @@ impl App {
             ("hosts", &d.hosts),
             ("co_hosts", &d.co_hosts),
         ] {
-            if ids.is_empty() {
+            // Too many is the format rule's to report; nothing is looked up for it.
+            if ids.is_empty() || ids.len() > domain::activity::MAX_ORGS {
                 continue;
             }
             let found = org::Entity::find()

@@ -498,22 +498,85 @@ fn write_table(
 
 /// The rows of the first sheet under a heading that names the table's columns, with their
 /// spreadsheet row numbers; blank rows skipped.
+/// The most a workbook may hold once inflated: a zip bomb is refused before it is parsed.
+pub const IMPORT_MAX_INFLATED: u64 = 64 * 1024 * 1024;
+
+/// Inflates every part of the workbook into nothing, counting, and refuses it past
+/// `IMPORT_MAX_INFLATED` (the sizes a zip declares are not trusted).
+fn refuse_zip_bomb(bytes: &[u8]) -> Result<(), AppError> {
+    let unreadable =
+        || AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index(i).map_err(|_| unreadable())?;
+        let room = IMPORT_MAX_INFLATED - total;
+        total += std::io::copy(
+            &mut std::io::Read::take(entry, room + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|_| unreadable())?;
+        if total > IMPORT_MAX_INFLATED {
+            return Err(AppError::TooLarge(format!(
+                "导入文件解压后超过{}MB，请检查文件或分批导入",
+                IMPORT_MAX_INFLATED / 1024 / 1024
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
     let unreadable =
         |_| AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned());
+    refuse_zip_bomb(&bytes)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| AppError::Malformed("文件中没有工作表".to_owned()))?
-        .map_err(unreadable)?;
-    let mut rows = range.rows();
-    let head: Vec<String> = rows
-        .next()
-        .unwrap_or_default()
-        .iter()
-        .map(text_of)
-        .collect();
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| AppError::Malformed("文件中没有工作表".to_owned()))?;
+    // Cells are read one at a time and placed in a table no wider than the columns and no
+    // longer than the most rows, so that a sparse sheet naming a far corner allocates nothing.
+    let width = COLUMNS.len();
+    let last_row = IMPORT_MAX_ROWS + 1;
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut too_many_rows = 0_usize;
+    {
+        let mut cells = book.worksheet_cells_reader(&first).map_err(unreadable)?;
+        while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+            let (row, col) = cell.get_position();
+            let (row, col) = (row as usize, col as usize);
+            if col >= width {
+                continue;
+            }
+            let value = text_of(&Data::from(cell.get_value().clone()));
+            if row >= last_row {
+                if !value.trim().is_empty() {
+                    too_many_rows = too_many_rows.max(row);
+                }
+                continue;
+            }
+            if table.len() <= row {
+                table.resize(row + 1, vec![String::new(); width]);
+            }
+            if let Some(slot) = table.get_mut(row).and_then(|r| r.get_mut(col)) {
+                *slot = value;
+            }
+        }
+    }
+    if too_many_rows > 0 {
+        return Err(AppError::invalid_field(
+            "file",
+            format!(
+                "一次最多导入{IMPORT_MAX_ROWS}行（本表至少{}行），请分批导入",
+                too_many_rows
+            ),
+        ));
+    }
+    let mut rows = table.into_iter();
+    let head: Vec<String> = rows.next().unwrap_or_default();
     for (i, (name, _)) in COLUMNS.iter().enumerate() {
         if head.get(i).map(|h| h.trim()) != Some(*name) {
             return Err(AppError::invalid_field(
@@ -528,7 +591,7 @@ fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
     }
     let out: Vec<(usize, Vec<String>)> = rows
         .enumerate()
-        .map(|(i, r)| (i + 2, r.iter().map(text_of).collect::<Vec<_>>()))
+        .map(|(i, cells)| (i + 2, cells))
         .filter(|(_, cells)| cells.iter().skip(1).any(|c| !c.trim().is_empty()))
         .collect();
     if out.is_empty() {

@@ -367,6 +367,29 @@ impl App {
         }
     }
 
+    /// Deletes an upload its own uploader has just made and could not attach (a refused
+    /// poster or supplement change), so that a refused request leaves no file behind.
+    /// Anything else — someone else's upload, or one already settled — is left alone.
+    pub async fn discard_upload(&self, actor: &Actor, media_id: i64) -> Result<(), AppError> {
+        let Some(row) = media::Entity::find_by_id(media_id)
+            .filter(media::Column::OwnerId.eq(actor.user_id))
+            .filter(media::Column::Settled.eq(false))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(());
+        };
+        if self.media_is_named(&row).await? {
+            return Ok(());
+        }
+        media::Entity::delete_by_id(row.id).exec(&self.db).await?;
+        if matches!(row.kind.as_str(), "photo" | "evidence") {
+            self.files.delete(&thumbnail_key(&row.storage_key)).await?;
+        }
+        self.files.delete(&row.storage_key).await?;
+        Ok(())
+    }
+
     /// Whether the activity (its poster) or its supplement (photos, videos, evidence) names
     /// this upload.
     async fn media_is_named(&self, row: &media::Model) -> Result<bool, AppError> {

@@ -4,6 +4,9 @@ use serde::Serialize;
 
 use crate::AppError;
 
+/// The highest page number asked for.
+pub const MAX_PAGE: i64 = 1_000_000_000;
+
 /// A page request, checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Page {
@@ -18,8 +21,12 @@ impl Page {
     pub fn parse(page: Option<i64>, per_page: Option<i64>) -> Result<Page, AppError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(20);
-        if page < 1 {
-            return Err(AppError::Malformed("page 须为不小于1的整数".to_owned()));
+        // Far past any list's end, and small enough that the rows to skip fit the
+        // databases' OFFSET.
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(AppError::Malformed(format!(
+                "page 须为1至{MAX_PAGE}之间的整数"
+            )));
         }
         if !(1..=100).contains(&per_page) {
             return Err(AppError::Malformed("per_page 须在1至100之间".to_owned()));

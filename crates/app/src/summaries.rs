@@ -344,7 +344,8 @@ impl App {
         let name: String = name
             .trim()
             .chars()
-            .filter(|c| !c.is_control())
+            // No control, bidi-override or zero-width character: a name shows as it is.
+            .filter(|c| !c.is_control() && !domain::text::invisible(*c))
             .take(100)
             .collect();
         let row = summary_file::ActiveModel {

@@ -46,6 +46,12 @@ impl App {
         kind: crate::media::MediaKind,
     ) -> Result<Value, AppError> {
         use crate::media::MediaKind;
+        if kind == MediaKind::Poster {
+            return Err(AppError::invalid_field(
+                "kind",
+                "补充信息只能上传活动照片、活动视频或参与人数佐证照片",
+            ));
+        }
         self.save_supplement(actor, id, move |mut s| {
             match kind {
                 MediaKind::Photo if !s.photos.contains(&media_id) => s.photos.push(media_id),

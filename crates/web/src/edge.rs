@@ -155,6 +155,75 @@ fn escaped_control(bytes: &Bytes) -> bool {
     false
 }
 
+/// What a refusal made outside our handlers (by the router or an extractor) says, in
+/// Chinese, when it brought no message of its own.
+fn plain_refusal(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不支持此请求方法"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "请求内容的格式不正确（Content-Type 与内容不符）",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "malformed",
+            "提交的内容无法识别（字段重复或类型不符），请刷新页面后重试",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "提交的内容过大"),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "请求内容传输超时，请重试"),
+        StatusCode::NOT_FOUND => ("not_found", "未找到"),
+        s if s.is_server_error() => ("internal", "服务器内部错误，请稍后重试"),
+        _ => ("malformed", "请求格式不正确"),
+    }
+}
+
+/// Middleware: every refusal speaks the contract. An API answer of 4xx or 5xx always has the
+/// JSON error body; a page's is always an HTML page — whatever produced it (the router's
+/// 405, an extractor's plain-text 415 or 422, a JSON refusal from the edge checks).
+pub async fn speak_the_contract(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let is_json = kind.starts_with("application/json");
+    let is_html = kind.starts_with("text/html");
+    if (api && is_json) || (!api && is_html) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let (code, fallback) = plain_refusal(status);
+    let said: Option<String> = if is_json {
+        serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+    } else {
+        None
+    };
+    let message = said.unwrap_or_else(|| fallback.to_owned());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    let remade = if api {
+        ApiError::Http(status, code, message).into_response()
+    } else {
+        crate::pages::refusal_page(status, message)
+    };
+    let (remade_parts, remade_body) = remade.into_parts();
+    for (name, value) in &remade_parts.headers {
+        parts.headers.insert(name.clone(), value.clone());
+    }
+    Response::from_parts(parts, remade_body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

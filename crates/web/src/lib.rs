@@ -40,6 +40,7 @@ pub fn router(app: App) -> Router {
             std::time::Duration::from_secs(app.config.body_idle_seconds.max(1)),
         ))
         .layer(axum::middleware::from_fn(security::cross_site_check))
+        .layer(axum::middleware::from_fn(edge::speak_the_contract))
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(security::Protections::new(&app.config)),
             security::protect,

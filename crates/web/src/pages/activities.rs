@@ -731,10 +731,21 @@ pub async fn poster(
         let media =
             crate::api::media::receive(&app, &actor, id, &mut multipart, Some(&session.csrf))
                 .await?;
-        let row = app.activity(Some(&actor), id).await?;
-        let version = row["version"].as_i64().unwrap_or_default();
-        app.update_activity(&actor, id, version, json!({"poster": media.id}))
-            .await?;
+        let attached = async {
+            if media.kind != "poster" {
+                return Err(AppError::invalid_field("poster", "此处只能上传宣传图"));
+            }
+            let row = app.activity(Some(&actor), id).await?;
+            let version = row["version"].as_i64().unwrap_or_default();
+            app.update_activity(&actor, id, version, json!({"poster": media.id}))
+                .await
+        }
+        .await;
+        if let Err(e) = attached {
+            // A refused request leaves nothing behind.
+            app.discard_upload(&actor, media.id).await?;
+            return Err(e.into());
+        }
         Ok(see_other(&format!("/my/activities/{id}/edit")))
     }
     .await;

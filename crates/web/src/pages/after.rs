@@ -283,7 +283,11 @@ pub async fn supplement_media(
             crate::api::media::receive(&app, &actor, id, &mut multipart, Some(&session.csrf))
                 .await?;
         let kind = app::media::MediaKind::parse(&media.kind)?;
-        app.add_supplement_media(&actor, id, media.id, kind).await?;
+        if let Err(e) = app.add_supplement_media(&actor, id, media.id, kind).await {
+            // A refused request leaves nothing behind.
+            app.discard_upload(&actor, media.id).await?;
+            return Err(e.into());
+        }
         Ok(back(id, None))
     }
     .await;

@@ -301,6 +301,26 @@ pub fn error_page(err: &AppError) -> Response {
         .into_response()
 }
 
+/// A page for a refusal made before any page handler ran (a method the route does not take,
+/// a body too large, a form that does not read), with that refusal's status.
+pub fn refusal_page(status: StatusCode, text: String) -> Response {
+    let heading = match status {
+        StatusCode::NOT_FOUND => "页面不存在",
+        StatusCode::FORBIDDEN => "无权访问",
+        s if s.is_server_error() => "服务暂时不可用",
+        _ => "无法完成操作",
+    };
+    (
+        status,
+        MessagePage {
+            layout: Layout::default(),
+            heading: heading.to_owned(),
+            text,
+        },
+    )
+        .into_response()
+}
+
 /// Redirects after a form post.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

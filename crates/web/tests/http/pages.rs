@@ -219,7 +219,21 @@ async fn forms_without_the_session_token_are_refused(backend: Backend) {
         .unwrap();
     let cross = t.send("127.0.0.1", request).await;
     assert_eq!(cross.status, StatusCode::FORBIDDEN);
-    assert_eq!(cross.message(), "跨站请求已被拒绝");
+    // A page's refusal is a page (the API's is the JSON error body: security.rs tests).
+    assert!(cross.header("content-type").starts_with("text/html"));
+    assert!(cross.text.contains("跨站请求已被拒绝"), "{}", cross.text);
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/sms-codes")
+        .header(header::HOST, "kepu.example")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, format!("kepu_session={visitor}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(r#"{"phone":"13800138000"}"#))
+        .unwrap();
+    let cross_api = t.send("127.0.0.1", request).await;
+    assert_eq!(cross_api.status, StatusCode::FORBIDDEN);
+    assert_eq!(cross_api.message(), "跨站请求已被拒绝");
 }
 
 async fn cookie_api_writes_need_the_csrf_header(backend: Backend) {
