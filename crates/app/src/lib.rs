@@ -20,9 +20,9 @@ pub mod net;
 pub mod nominations;
 pub mod orgs;
 pub mod paging;
+pub mod portal_context;
 pub mod public;
 pub mod quotas;
-pub mod reference;
 pub mod regions;
 pub mod review;
 pub mod search;
@@ -63,9 +63,9 @@ pub struct App {
     rules_cache:
         Arc<std::sync::RwLock<std::collections::HashMap<i64, domain::campaign::CampaignRules>>>,
     /// The public pages' reference data, as last read.
-    reference: Arc<reference::Kept>,
+    reference: Arc<portal_context::Kept>,
     /// Public list answers, kept until the search log moves.
-    public_answers: Arc<store::kept::Kept<String, public::Listed>>,
+    public_answers: Arc<store::cache::Cache<String, public::Listed>>,
     /// Image decodes allowed at once in this instance.
     decodes: Arc<tokio::sync::Semaphore>,
     /// Proxies whose forwarding headers name the client.
@@ -90,7 +90,7 @@ impl App {
         let files = files::Files::open(&config.storage, &config.data_dir)?;
         let search = store::search::SearchIndex::open(&config.data_dir.join("search"))
             .map_err(AppError::internal)?;
-        let public_answers = Arc::new(store::kept::Kept::new(config.kept_public_answers));
+        let public_answers = Arc::new(store::cache::Cache::new(config.kept_public_answers));
         let decodes = Arc::new(tokio::sync::Semaphore::new(
             config.media.decodes_at_once.max(1),
         ));

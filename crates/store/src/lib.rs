@@ -90,5 +90,5 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
     )
 }
-pub mod kept;
+pub mod cache;
 pub mod search;

@@ -17,7 +17,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, TokenStream};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
-use crate::kept::Kept;
+use crate::cache::Cache;
 
 /// One activity as the index sees it.
 #[derive(Debug, Clone, Default)]
@@ -54,7 +54,7 @@ pub struct SearchIndex {
     name_bigrams: Field,
     text_bigrams: Field,
     /// Answers of the index's current generation, by words and limit.
-    answers: Kept<(String, usize), Found>,
+    answers: Cache<(String, usize), Found>,
 }
 
 const JIEBA: &str = "jieba";
@@ -115,7 +115,7 @@ impl SearchIndex {
             text,
             name_bigrams,
             text_bigrams,
-            answers: Kept::new(KEPT_ANSWERS),
+            answers: Cache::new(KEPT_ANSWERS),
         })
     }
 

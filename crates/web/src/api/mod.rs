@@ -1,19 +1,62 @@
 //! The JSON API (API.md). Handlers are thin: extract, call one `app` function, answer.
 
 pub(crate) mod activities;
-pub(crate) mod after;
 pub(crate) mod auth;
 pub(crate) mod campaigns;
+pub(crate) mod exports;
 pub(crate) mod media;
+pub(crate) mod nominations;
 pub(crate) mod orgs;
 pub(crate) mod public;
+pub(crate) mod quotas;
 pub(crate) mod regions;
+pub(crate) mod stats;
+pub(crate) mod summaries;
 pub(crate) mod system;
 
 use app::App;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
+
+/// A JSON answer or the contract's error.
+type Answer = Result<axum::Json<serde_json::Value>, crate::error::ApiError>;
+
+/// The workbook content type.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A workbook as a download.
+pub(crate) fn xlsx_download(name: &str, body: Body, len: Option<u64>) -> Response {
+    let disposition = format!(
+        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+        urlencoding::encode(name)
+    );
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, XLSX.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response();
+    if let Some(len) = len {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LENGTH, header::HeaderValue::from(len));
+    }
+    response
+}
+
+/// A division whose summaries or statistics are asked for.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegionQuery {
+    pub(crate) region: Option<String>,
+}
 
 /// Every API route.
 pub fn routes(upload_limit: usize) -> Router<App> {
@@ -85,44 +128,50 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/api/v1/media/{id}", get(media::download))
         .route(
             "/api/v1/activities/{id}/excellence-intent",
-            put(after::intent),
+            put(nominations::intent),
         )
         .route(
             "/api/v1/activities/{id}/nominations",
-            get(after::activity_nomination).post(after::nominate_activity),
+            get(nominations::activity_nomination).post(nominations::nominate_activity),
         )
-        .route("/api/v1/orgs/{id}/nominations", post(after::nominate_org))
-        .route("/api/v1/nominations", get(after::nominations))
-        .route("/api/v1/nominations/{id}", get(after::nomination))
+        .route(
+            "/api/v1/orgs/{id}/nominations",
+            post(nominations::nominate_org),
+        )
+        .route("/api/v1/nominations", get(nominations::nominations))
+        .route("/api/v1/nominations/{id}", get(nominations::nomination))
         .route(
             "/api/v1/nominations/{id}/form.xlsx",
-            get(after::nomination_form),
+            get(nominations::nomination_form),
         )
-        .route("/api/v1/stats", get(after::stats))
-        .route("/api/v1/stats.xlsx", get(after::stats_xlsx))
+        .route("/api/v1/stats", get(stats::stats))
+        .route("/api/v1/stats.xlsx", get(stats::stats_xlsx))
         .route(
             "/api/v1/exports/activities.xlsx",
-            get(after::export_activities),
+            get(exports::export_activities),
         )
         .route(
             "/api/v1/imports/activities.xlsx",
-            post(after::import_activities)
+            post(exports::import_activities)
                 .layer(DefaultBodyLimit::max(app::exports::IMPORT_MAX_BYTES)),
         )
-        .route("/api/v1/quotas", put(after::set_quota))
-        .route("/api/v1/quotas/{id}", delete(after::delete_quota))
-        .route("/api/v1/summaries", get(after::summaries))
-        .route("/api/v1/summaries/reminders", post(after::remind_summaries))
+        .route("/api/v1/quotas", put(quotas::set_quota))
+        .route("/api/v1/quotas/{id}", delete(quotas::delete_quota))
+        .route("/api/v1/summaries", get(summaries::summaries))
+        .route(
+            "/api/v1/summaries/reminders",
+            post(summaries::remind_summaries),
+        )
         .route(
             "/api/v1/summaries/{kind}/{ref}",
-            get(after::summary).put(after::put_summary),
+            get(summaries::summary).put(summaries::put_summary),
         )
         .route(
             "/api/v1/summaries/{kind}/{ref}/files",
-            post(after::upload_summary_file).layer(DefaultBodyLimit::max(upload_limit)),
+            post(summaries::upload_summary_file).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route(
             "/api/v1/summary-files/{id}",
-            get(after::summary_file).delete(after::delete_summary_file),
+            get(summaries::summary_file).delete(summaries::delete_summary_file),
         )
 }

@@ -2,12 +2,14 @@
 
 mod account;
 mod activities;
-mod after;
 mod charts;
-mod ground;
 mod home;
+mod map;
+mod nominations;
 mod portal;
 mod review;
+mod stats;
+mod supplements;
 
 use app::{App, AppError};
 use askama::Template;
@@ -47,19 +49,19 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/my/activities/{id}/{action}", post(activities::act))
         .route(
             "/my/activities/{id}/supplement",
-            get(after::supplement).post(after::save_supplement),
+            get(supplements::supplement).post(supplements::save_supplement),
         )
         .route(
             "/my/activities/{id}/supplement/media",
-            post(after::supplement_media).layer(DefaultBodyLimit::max(upload_limit)),
+            post(supplements::supplement_media).layer(DefaultBodyLimit::max(upload_limit)),
         )
-        .route("/nominations", get(after::nominations))
+        .route("/nominations", get(nominations::nominations))
         .route(
             "/nominations/activity/{id}",
-            get(after::nomination).post(after::nominate),
+            get(nominations::nomination).post(nominations::nominate),
         )
-        .route("/nominations/{id}/print", get(after::print))
-        .route("/dashboard", get(after::dashboard))
+        .route("/nominations/{id}/print", get(nominations::print))
+        .route("/dashboard", get(stats::dashboard))
         .route("/review", get(review::queue))
         .route("/review/decisions", post(review::decide_many))
         .route("/review/{id}", get(review::item).post(review::decide))
@@ -333,5 +335,33 @@ pub async fn not_found(State(_): State<App>, request: Request) -> Response {
         ApiError::App(AppError::NotFound("接口不存在".to_owned())).into_response()
     } else {
         error_page(&err)
+    }
+}
+
+/// The messages of a refusal, by field, for showing next to each field.
+pub(crate) fn field_errors(err: &app::AppError) -> domain::FieldErrors {
+    match err {
+        app::AppError::Validation { fields, .. } => fields.clone(),
+        other => domain::FieldErrors::single("", crate::error::classify(other).2),
+    }
+}
+
+/// A refusal in one sentence.
+pub(crate) fn sentence(err: &app::AppError) -> String {
+    field_errors(err)
+        .iter()
+        .map(|(_, m)| m)
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+/// Template filters.
+pub(crate) mod filters {
+    use serde_json::Value;
+
+    /// The items of a JSON array (none for anything else), for `{% for x in v|items %}`.
+    #[askama::filter_fn]
+    pub fn items(v: &Value, _: &dyn askama::Values) -> askama::Result<Vec<Value>> {
+        Ok(v.as_array().cloned().unwrap_or_default())
     }
 }

@@ -1,8 +1,8 @@
 //! The public portal's pages: the list with its filters, an activity, an organisation, and
 //! the science map. They work without JavaScript; the map's "near me" enhances.
 
+use app::portal_context::Reference;
 use app::public::PublicQuery;
-use app::reference::Reference;
 use app::{App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
 use serde_json::Value;
 
-use super::ground::{self, Ground, Place};
+use super::map::{self, Ground, Place};
 use super::review::{beijing, beijing_time};
 use super::{Layout, PageSession, activity_id, error_page};
 
@@ -84,7 +84,7 @@ struct ItemPage {
     map_link: Option<String>,
     /// The place on a small map, and links to it in the providers' maps.
     ground: Option<Ground>,
-    links: Option<ground::Links>,
+    links: Option<map::Links>,
     /// After the event: photos and videos (media ids) and media reports.
     photos: Vec<i64>,
     videos: Vec<i64>,
@@ -323,14 +323,14 @@ pub async fn item(
             ItemPage {
                 layout: session.layout(&app).await?,
                 ground: point.map(|p| {
-                    ground::draw(
+                    map::draw(
                         &app.config.map,
                         &[Place::activity(p, id, &name)],
                         Some((p, 2.0)),
                         false,
                     )
                 }),
-                links: point.map(|p| ground::links(p, &name)),
+                links: point.map(|p| map::links(p, &name)),
                 photos,
                 videos,
                 media_links,
@@ -465,7 +465,7 @@ pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQ
         Ok::<_, AppError>(
             MapPage {
                 layout: session.layout(&app).await?,
-                ground: ground::draw(&app.config.map, &places(&cards, &venues), around, true),
+                ground: map::draw(&app.config.map, &places(&cards, &venues), around, true),
                 venues,
                 near: typed,
                 within_km: query.within_km.clone().unwrap_or_default(),

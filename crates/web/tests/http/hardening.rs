@@ -445,7 +445,7 @@ async fn bad_numbers_and_dates_are_refused_alike(backend: Backend) {
         w.t.post_bytes(
             &w.host,
             "/api/v1/imports/activities.xlsx",
-            crate::after::table(&[row]),
+            crate::associations::table(&[row]),
         )
         .await;
     assert_eq!(

@@ -9,7 +9,7 @@ mod support;
 
 mod accounts;
 mod activities;
-mod after;
+mod associations;
 mod auth;
 mod campaigns;
 mod hardening;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 /// Answers by key, for one stamp.
 #[derive(Debug)]
-pub struct Kept<K, V> {
+pub struct Cache<K, V> {
     most: usize,
     answers: Mutex<(i64, HashMap<K, Arc<V>>)>,
     /// One computation at a time per stripe of keys.
@@ -21,10 +21,10 @@ pub struct Kept<K, V> {
 /// Stripes of keys computed one at a time (different keys rarely share one).
 const TURNS: usize = 32;
 
-impl<K: Eq + Hash, V> Kept<K, V> {
+impl<K: Eq + Hash, V> Cache<K, V> {
     /// Keeps at most `most` answers.
-    pub fn new(most: usize) -> Kept<K, V> {
-        Kept {
+    pub fn new(most: usize) -> Cache<K, V> {
+        Cache {
             most,
             answers: Mutex::new((i64::MIN, HashMap::new())),
             turns: (0..TURNS).map(|_| tokio::sync::Mutex::new(())).collect(),
@@ -83,7 +83,7 @@ mod tests {
 
     #[tokio::test]
     async fn requests_missing_the_same_key_at_once_compute_it_once() {
-        let kept: Arc<Kept<&str, i32>> = Arc::new(Kept::new(8));
+        let kept: Arc<Cache<&str, i32>> = Arc::new(Cache::new(8));
         let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut waiting = Vec::new();
         for _ in 0..8 {
@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn an_answer_is_kept_for_its_stamp_only_and_the_store_stays_bounded() {
-        let kept: Kept<&str, i32> = Kept::new(2);
+        let kept: Cache<&str, i32> = Cache::new(2);
         kept.put(1, "a", Arc::new(10));
         assert_eq!(kept.get(1, &"a").as_deref(), Some(&10));
         assert_eq!(kept.get(2, &"a"), None, "another stamp");
@@ -115,7 +115,7 @@ mod tests {
         assert_eq!(kept.get(1, &"c").as_deref(), Some(&30));
         kept.put(2, "d", Arc::new(40));
         assert_eq!(kept.get(1, &"c"), None, "dropped when the stamp moved");
-        let none: Kept<&str, i32> = Kept::new(0);
+        let none: Cache<&str, i32> = Cache::new(0);
         none.put(1, "a", Arc::new(1));
         assert_eq!(none.get(1, &"a"), None, "a store of size 0 keeps nothing");
     }

@@ -1,0 +1,137 @@
+//! 拟推优 and nominations (优秀活动, 优秀组织单位): each level's opinion, the list, the form.
+
+use app::App;
+use app::nominations::{OpinionInput, Target};
+use app::paging::Page;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{Answer, xlsx_download};
+use crate::caller::Authed;
+use crate::error::ApiError;
+
+/// `PUT /api/v1/activities/{id}/excellence-intent` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentInput {
+    intended: bool,
+}
+
+/// `PUT /api/v1/activities/{id}/excellence-intent {intended}`: the host marks it 拟推优.
+#[utoipa::path(put, path = "/api/v1/activities/{id}/excellence-intent", params(("id" = i64, Path)), responses((status = 200, description = "活动")))]
+pub async fn intent(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<IntentInput>, JsonRejection>,
+) -> Answer {
+    let (Path(id), Json(body)) = (id?, body?);
+    Ok(Json(
+        app.set_excellence_intent(&actor, id, body.intended).await?,
+    ))
+}
+
+async fn nominate(
+    app: &App,
+    actor: &app::Actor,
+    target: Target,
+    body: OpinionInput,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (created, view) = app.nominate(actor, target, body).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(view)))
+}
+
+/// `POST /api/v1/activities/{id}/nominations {opinion, decision?}`.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/nominations", params(("id" = i64, Path)), responses((status = 201, description = "推荐及各级意见"), (status = 200, description = "推荐及各级意见"), (status = 409, description = "已被终止、已列入最终名单或本级已提出意见"), (status = 422, description = "不符合推优条件、名额已满或意见为空")))]
+pub async fn nominate_activity(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<OpinionInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (Path(id), Json(body)) = (id?, body?);
+    nominate(&app, &actor, Target::Activity(id), body).await
+}
+
+/// `GET /api/v1/activities/{id}/nominations`: the activity's nomination, or null.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/nominations", params(("id" = i64, Path)), responses((status = 200, description = "推荐或 null")))]
+pub async fn activity_nomination(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    Ok(Json(json!(app.activity_nomination(&actor, id).await?)))
+}
+
+/// `POST /api/v1/orgs/{id}/nominations {opinion, decision?}`: 优秀组织单位.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/nominations", params(("id" = i64, Path)), responses((status = 201, description = "推荐及各级意见")))]
+pub async fn nominate_org(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    body: Result<Json<OpinionInput>, JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (Path(id), Json(body)) = (id?, body?);
+    nominate(&app, &actor, Target::Org(id), body).await
+}
+
+/// Filters of the nominations list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NominationsQuery {
+    status: Option<String>,
+    kind: Option<String>,
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+/// `GET /api/v1/nominations?status=open|stopped|final&kind=activity|org`.
+#[utoipa::path(get, path = "/api/v1/nominations", responses((status = 200, description = "辖区内的推荐")))]
+pub async fn nominations(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    q: Result<Query<NominationsQuery>, QueryRejection>,
+) -> Answer {
+    let Query(q) = q?;
+    let page = Page::parse(q.page, q.per_page)?;
+    let list = app
+        .nominations(&actor, q.status.as_deref(), q.kind.as_deref(), page)
+        .await?;
+    Ok(Json(json!(list)))
+}
+
+/// `GET /api/v1/nominations/{id}`.
+#[utoipa::path(get, path = "/api/v1/nominations/{id}", params(("id" = i64, Path)), responses((status = 200, description = "推荐及各级意见")))]
+pub async fn nomination(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Answer {
+    let Path(id) = id?;
+    Ok(Json(app.nomination_for(&actor, id).await?))
+}
+
+/// `GET /api/v1/nominations/{id}/form.xlsx`: the recommendation form.
+#[utoipa::path(get, path = "/api/v1/nominations/{id}/form.xlsx", params(("id" = i64, Path)), responses((status = 200, description = "推荐表 xlsx")))]
+pub async fn nomination_form(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let bytes = app.nomination_form_xlsx(&actor, id).await?;
+    let len = u64::try_from(bytes.len()).ok();
+    Ok(xlsx_download("推荐表.xlsx", Body::from(bytes), len))
+}

@@ -1,0 +1,48 @@
+//! Statistics of an area, as JSON and as a workbook.
+
+use app::App;
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{Answer, RegionQuery, xlsx_download};
+use crate::caller::Authed;
+use crate::error::ApiError;
+
+/// The statistics' parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    region: Option<String>,
+    topic: Option<String>,
+}
+
+/// `GET /api/v1/stats?region=CODE&topic=关键词`.
+#[utoipa::path(get, path = "/api/v1/stats", responses((status = 200, description = "按状态、板块、地区、对象、场所、形式的统计"), (status = 403, description = "非管理员或超出辖区")))]
+pub async fn stats(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    q: Result<Query<StatsQuery>, QueryRejection>,
+) -> Answer {
+    let Query(q) = q?;
+    Ok(Json(
+        app.stats(&actor, q.region.as_deref(), q.topic.as_deref())
+            .await?,
+    ))
+}
+
+/// `GET /api/v1/stats.xlsx?region=CODE`: the statistics' tables, one sheet each.
+#[utoipa::path(get, path = "/api/v1/stats.xlsx", responses((status = 200, description = "统计表 xlsx")))]
+pub async fn stats_xlsx(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    q: Result<Query<RegionQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) = q?;
+    let bytes = app.stats_xlsx(&actor, q.region.as_deref()).await?;
+    let len = u64::try_from(bytes.len()).ok();
+    Ok(xlsx_download("活动统计.xlsx", Body::from(bytes), len))
+}

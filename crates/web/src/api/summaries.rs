@@ -1,0 +1,141 @@
+//! Work summaries (工作总结) of units and associations, with their files and reminders.
+
+use app::summaries::SummaryInput;
+use app::{App, AppError};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::{Answer, RegionQuery};
+use crate::caller::Authed;
+use crate::error::ApiError;
+
+/// `GET /api/v1/summaries?region=CODE`: who below has submitted, late, or not.
+#[utoipa::path(get, path = "/api/v1/summaries", responses((status = 200, description = "下级工作总结提交情况")))]
+pub async fn summaries(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    q: Result<Query<RegionQuery>, QueryRejection>,
+) -> Answer {
+    let Query(q) = q?;
+    let code = q.region.unwrap_or_else(|| App::home_region(&actor));
+    Ok(Json(app.summaries_below(&actor, &code).await?))
+}
+
+/// `POST /api/v1/summaries/reminders {region}`.
+#[utoipa::path(post, path = "/api/v1/summaries/reminders", responses((status = 200, description = "{reminded}")))]
+pub async fn remind_summaries(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    body: Result<Json<RegionQuery>, JsonRejection>,
+) -> Answer {
+    let Json(body) = body?;
+    let code = body.region.unwrap_or_else(|| App::home_region(&actor));
+    Ok(Json(app.remind_summaries(&actor, &code).await?))
+}
+
+/// `GET /api/v1/summaries/{kind}/{ref}`.
+#[utoipa::path(get, path = "/api/v1/summaries/{kind}/{ref}", params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 200, description = "工作总结")))]
+pub async fn summary(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Answer {
+    let Path((kind, reference)) = path?;
+    Ok(Json(app.summary(&actor, &kind, &reference).await?))
+}
+
+/// `PUT /api/v1/summaries/{kind}/{ref}`: saved as a draft, or submitted with `submit`.
+#[utoipa::path(put, path = "/api/v1/summaries/{kind}/{ref}", params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 200, description = "工作总结"), (status = 422, description = "缺少内容或链接不正确")))]
+pub async fn put_summary(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    path: Result<Path<(String, String)>, PathRejection>,
+    body: Result<Json<SummaryInput>, JsonRejection>,
+) -> Answer {
+    let (Path((kind, reference)), Json(body)) = (path?, body?);
+    Ok(Json(
+        app.put_summary(&actor, &kind, &reference, body).await?,
+    ))
+}
+
+/// `POST /api/v1/summaries/{kind}/{ref}/files`, multipart `file`: a photo, video or slides
+/// attached to the summary, streamed to a temporary file and checked by parsing it.
+#[utoipa::path(post, path = "/api/v1/summaries/{kind}/{ref}/files", params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 201, description = "{id, kind, name, bytes, url}"), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持")))]
+pub async fn upload_summary_file(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    path: Result<Path<(String, String)>, PathRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Path((kind, reference)) = path?;
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::from(AppError::Malformed(format!(
+            "须以 multipart/form-data 上传：{}",
+            e.body_text()
+        )))
+    })?;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::Malformed(format!("上传中断：{}", e.body_text())))?
+    {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or_default().to_owned();
+        let slot = app.begin_summary_upload(&actor, &kind, &reference).await?;
+        let max = slot.max_bytes;
+        let written = crate::api::media::stream_field(&mut field, &slot.temp_path, max, || {
+            AppError::TooLarge(format!("附件不能超过{}MB", max / (1024 * 1024)))
+        })
+        .await?;
+        let view = app
+            .finish_summary_upload(&actor, slot, written, &name)
+            .await?;
+        return Ok((StatusCode::CREATED, Json(view)));
+    }
+    Err(AppError::invalid_field("file", "请选择要上传的文件").into())
+}
+
+/// `GET /api/v1/summary-files/{id}`: for the summary's writers and its area's admins.
+#[utoipa::path(get, path = "/api/v1/summary-files/{id}", params(("id" = i64, Path)), responses((status = 200, description = "文件"), (status = 404, description = "不存在或无权查看")))]
+pub async fn summary_file(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path(id) = id?;
+    let (stream, content_type) = app.summary_file(&actor, id).await?;
+    // Slides download; photos and videos show inline, always as their recorded type.
+    let disposition = if content_type.starts_with("image/") || content_type == "video/mp4" {
+        format!("inline; filename=\"summary-file-{id}\"")
+    } else {
+        format!("attachment; filename=\"summary-file-{id}\"")
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/v1/summary-files/{id}`: the summary's writers only.
+#[utoipa::path(delete, path = "/api/v1/summary-files/{id}", params(("id" = i64, Path)), responses((status = 204, description = "已删除")))]
+pub async fn delete_summary_file(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = id?;
+    app.delete_summary_file(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

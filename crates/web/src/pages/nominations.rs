@@ -1,0 +1,165 @@
+//! The recommendation chain (推优) with each level's opinion, and its printable form.
+
+use app::nominations::{OpinionInput, Target};
+use app::{Actor, App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::{Layout, PageSession, activity_id, error_page, expired, form_value, see_other};
+
+use super::{filters, sentence};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "nominations.html")]
+struct NominationsPage {
+    layout: Layout,
+    candidates: Vec<Value>,
+    items: Vec<Value>,
+}
+
+/// `GET /nominations`: eligible activities of the area and the nominations under way.
+pub async fn nominations(State(app): State<App>, headers: HeaderMap) -> Response {
+    let result = async {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let candidates = app.nomination_candidates(&actor, 100).await?;
+        let items = app
+            .nominations(
+                &actor,
+                None,
+                None,
+                app::paging::Page::parse(Some(1), Some(100))?,
+            )
+            .await?
+            .items;
+        Ok::<_, AppError>(
+            NominationsPage {
+                layout: session.layout(&app).await?,
+                candidates,
+                items,
+            }
+            .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "nomination.html")]
+struct NominationPage {
+    layout: Layout,
+    a: Value,
+    n: Option<Value>,
+    error: Option<String>,
+    done: bool,
+}
+
+async fn nomination_page(
+    app: &App,
+    session: &PageSession,
+    actor: &Actor,
+    id: i64,
+    error: Option<String>,
+    done: bool,
+) -> Result<Response, AppError> {
+    let a = app.activity(Some(actor), id).await?;
+    let n = app.activity_nomination(actor, id).await?;
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((
+        status,
+        NominationPage {
+            layout: session.layout(app).await?,
+            a,
+            n,
+            error,
+            done,
+        },
+    )
+        .into_response())
+}
+
+/// `GET /nominations/activity/{id}`: the chain so far and the form for the next level.
+pub async fn nomination(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let done = raw.as_deref().is_some_and(|q| q.contains("done=1"));
+        nomination_page(&app, &session, &actor, id, None, done).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `POST /nominations/activity/{id}`: the actor's level gives its opinion.
+pub async fn nominate(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        if !session.accepts(form_value(&form, "_csrf")) {
+            return Err(expired());
+        }
+        let input = OpinionInput {
+            opinion: form_value(&form, "opinion").to_owned(),
+            decision: Some(form_value(&form, "decision").to_owned()).filter(|d| !d.is_empty()),
+        };
+        match app.nominate(&actor, Target::Activity(id), input).await {
+            Ok(_) => Ok(see_other(&format!("/nominations/activity/{id}?done=1"))),
+            Err(e @ (AppError::Validation { .. } | AppError::Conflict { .. })) => {
+                nomination_page(&app, &session, &actor, id, Some(sentence(&e)), false).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "nomination_print.html")]
+struct PrintPage {
+    n: Value,
+}
+
+/// `GET /nominations/{id}/print`: the recommendation form (推荐表) as a clean page.
+pub async fn print(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Response {
+    let result = async {
+        let id = activity_id(id)?;
+        let Some((_, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let n = app.nomination_for(&actor, id).await?;
+        Ok::<_, AppError>(PrintPage { n }.into_response())
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}

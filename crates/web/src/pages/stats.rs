@@ -1,0 +1,200 @@
+//! The administrators' dashboard: charts, tables and the export.
+
+use app::{App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use super::charts::{self, Bar};
+use super::{Layout, PageSession, error_page, query_pairs, see_other};
+
+/// A table with its chart.
+struct Panel {
+    id: &'static str,
+    title: &'static str,
+    rows: Vec<Bar>,
+    chart: String,
+}
+
+impl Panel {
+    fn new(id: &'static str, title: &'static str, rows: Vec<Bar>) -> Panel {
+        Panel {
+            id,
+            title,
+            chart: charts::bars(title, &rows),
+            rows,
+        }
+    }
+}
+
+struct QuotaLine {
+    allocated: i64,
+    name: String,
+    section: String,
+    count: i64,
+    target: i64,
+    percent: i64,
+    bar: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    layout: Layout,
+    code: String,
+    name: String,
+    parent: Option<String>,
+    s: Value,
+    panels: Vec<Panel>,
+    regions: Vec<Value>,
+    region_chart: String,
+    quotas: Vec<QuotaLine>,
+    topic: String,
+}
+
+fn counted(map: &Value, label: impl Fn(&str) -> String) -> Vec<Bar> {
+    let mut rows: Vec<Bar> = map
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (label(k), v.as_i64().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
+/// `GET /dashboard?region=CODE&topic=关键词`.
+pub async fn dashboard(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let pairs = query_pairs(raw.as_deref().unwrap_or(""));
+        let region = pairs
+            .iter()
+            .find(|(k, _)| k == "region")
+            .map(|(_, v)| v.as_str());
+        let topic = pairs
+            .iter()
+            .find(|(k, _)| k == "topic")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        let s = app.stats(&actor, region, Some(&topic)).await?;
+        let code = s["region"]["code"].as_str().unwrap_or_default().to_owned();
+        let campaign = app.current_campaign().await?;
+        let section_name = |k: &str| {
+            campaign
+                .rules
+                .section(k)
+                .map_or_else(|| k.to_owned(), |s| s.name.clone())
+        };
+        let status_name = |k: &str| {
+            domain::review::Status::parse(k).map_or_else(|_| k.to_owned(), |s| s.label().to_owned())
+        };
+        let mode_name = |k: &str| {
+            domain::activity::MODES
+                .iter()
+                .find(|(m, _)| *m == k)
+                .map_or_else(|| k.to_owned(), |(_, l)| (*l).to_owned())
+        };
+        let panels = vec![
+            Panel::new(
+                "by-status",
+                "按审核状态",
+                counted(&s["by_status"], status_name),
+            ),
+            Panel::new(
+                "by-section",
+                "按板块（已通过）",
+                counted(&s["by_section"], section_name),
+            ),
+            Panel::new(
+                "by-audience",
+                "按面向对象（已通过）",
+                counted(&s["by_audience"], str::to_owned),
+            ),
+            Panel::new(
+                "by-venue",
+                "按场所类型（已通过）",
+                counted(&s["by_venue_type"], str::to_owned),
+            ),
+            Panel::new(
+                "by-mode",
+                "按活动形式（已通过）",
+                counted(&s["by_mode"], mode_name),
+            ),
+        ];
+        let regions: Vec<Value> = s["by_region"].as_array().cloned().unwrap_or_default();
+        let region_rows: Vec<Bar> = regions
+            .iter()
+            .map(|r| {
+                (
+                    r["name"].as_str().unwrap_or_default().to_owned(),
+                    r["count"].as_i64().unwrap_or(0),
+                )
+            })
+            .collect();
+        let quotas = s["quotas"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|q| {
+                let name = q["name"].as_str().unwrap_or_default().to_owned();
+                let count = q["count"].as_i64().unwrap_or(0);
+                let target = q["target"].as_i64().unwrap_or(0);
+                QuotaLine {
+                    allocated: q["allocated_to_children"].as_i64().unwrap_or(0),
+                    bar: charts::progress(&name, count, target),
+                    section: q["section"]
+                        .as_str()
+                        .map(section_name)
+                        .unwrap_or_else(|| "全部板块".to_owned()),
+                    percent: q["percent"].as_i64().unwrap_or(0),
+                    name,
+                    count,
+                    target,
+                }
+            })
+            .collect();
+        let located = app::regions::locate(&app.db, &code).await?;
+        let parent = located.and_then(|l| match l.level {
+            Some(domain::region::RegionLevel::County) => l.path.city,
+            Some(domain::region::RegionLevel::City) => l.path.province,
+            Some(domain::region::RegionLevel::Province) => {
+                Some(domain::region::NATIONAL.to_owned())
+            }
+            None => None,
+        });
+        let parent = parent.filter(|p| {
+            app::App::home_region(&actor) != code
+                && (actor.is_national_admin() || p != domain::region::NATIONAL)
+        });
+        let name = app.region_name(&code).await?;
+        Ok::<_, AppError>(
+            DashboardPage {
+                layout: session.layout(&app).await?,
+                region_chart: charts::bars("按下级地区（已通过）", &region_rows),
+                code,
+                name,
+                parent,
+                panels,
+                regions,
+                quotas,
+                topic,
+                s,
+            }
+            .into_response(),
+        )
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}

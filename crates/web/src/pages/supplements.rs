@@ -1,0 +1,270 @@
+//! The host's supplement form (活动补充信息), with photo uploads and the 拟推优 mark.
+
+use app::{Actor, App, AppError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::FieldErrors;
+use serde_json::{Value, json};
+
+use super::{
+    Layout, PageSession, activity_id, error_page, expired, form_value, query_pairs, see_other,
+};
+use crate::error::ApiError;
+
+use super::{field_errors, filters, sentence};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "supplement.html")]
+struct SupplementPage {
+    layout: Layout,
+    a: Value,
+    s: Value,
+    links: String,
+    errors: FieldErrors,
+    saved: bool,
+    days_left: Option<i64>,
+    nomination: Option<Value>,
+    /// The summary's parts, by key and name.
+    parts: &'static [(&'static str, &'static str)],
+    /// The campaign's reminder days, as the form says them (`7、3、1`).
+    reminder_days: String,
+}
+
+impl SupplementPage {
+    fn ids(&self, field: &str) -> Vec<i64> {
+        self.s[field]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_i64).collect())
+            .unwrap_or_default()
+    }
+
+    fn summary(&self, key: &str) -> &str {
+        self.s["summary"][key].as_str().unwrap_or("")
+    }
+}
+
+async fn supplement_page(
+    app: &App,
+    session: &PageSession,
+    actor: &Actor,
+    id: i64,
+    typed: Option<Value>,
+    errors: FieldErrors,
+    saved: bool,
+) -> Result<Response, AppError> {
+    let a = app.activity(Some(actor), id).await?;
+    let stored = app.supplement_to_fill(actor, id).await?;
+    let s = typed.unwrap_or_else(|| stored.clone());
+    let links = s["media_links"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    let today = domain::campaign::beijing_date(app.clock.now());
+    let days_left = stored["deadline"]
+        .as_str()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map(|d| (d - today).num_days());
+    let mut s = s;
+    for key in ["missing", "complete", "deadline", "link_checks"] {
+        s[key] = stored[key].clone();
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let nomination = app.activity_nomination(actor, id).await?;
+    let reminder_days = app
+        .campaign(a["campaign_id"].as_i64().unwrap_or_default())
+        .await?
+        .rules
+        .reminder_days
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join("、");
+    Ok((
+        status,
+        SupplementPage {
+            layout: session.layout(app).await?,
+            a,
+            s,
+            links,
+            errors,
+            saved,
+            days_left,
+            nomination,
+            parts: &domain::supplement::SUMMARY_PARTS,
+            reminder_days,
+        },
+    )
+        .into_response())
+}
+
+/// `GET /my/activities/{id}/supplement`.
+pub async fn supplement(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let result = async {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let saved = raw.as_deref().is_some_and(|q| q.contains("saved=1"));
+        let error = query_pairs(raw.as_deref().unwrap_or(""))
+            .into_iter()
+            .find(|(k, _)| k == "error")
+            .map(|(_, m)| FieldErrors::single("upload", m))
+            .unwrap_or_default();
+        supplement_page(&app, &session, &actor, id, None, error, saved).await
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// The supplement as the form sent it; unreadable numbers become field errors.
+fn supplement_from_form(form: &[(String, String)]) -> (Value, FieldErrors) {
+    let mut errors = FieldErrors::new();
+    let ids = |key: &str| -> Vec<i64> {
+        form.iter()
+            .filter(|(k, _)| k == key)
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect()
+    };
+    let participants = match form_value(form, "participants").trim() {
+        "" => Value::Null,
+        raw => match raw.parse::<i64>() {
+            Ok(n) => json!(n),
+            Err(_) => {
+                errors.add("participants", "实际参与人数须为不小于0的整数");
+                Value::Null
+            }
+        },
+    };
+    let links: Vec<&str> = form_value(form, "media_links")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut summary = serde_json::Map::new();
+    for (key, _) in domain::supplement::SUMMARY_PARTS {
+        summary.insert(key.to_owned(), json!(form_value(form, key)));
+    }
+    let evidence = form_value(form, "evidence_photo").parse::<i64>().ok();
+    let body = json!({
+        "participants": participants,
+        "media_links": links,
+        "photos": ids("photos"),
+        "videos": ids("videos"),
+        "evidence_photo": evidence,
+        "summary": summary,
+    });
+    (body, errors)
+}
+
+/// `POST /my/activities/{id}/supplement`: saves what was typed, complete or not; a refusal
+/// shows the form again with every message next to its field and nothing lost.
+pub async fn save_supplement(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let result = async {
+        let id = activity_id(id)?;
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        if !session.accepts(form_value(&form, "_csrf")) {
+            return Err(expired());
+        }
+        let (body, errors) = supplement_from_form(&form);
+        if !errors.is_empty() {
+            return supplement_page(&app, &session, &actor, id, Some(body), errors, false).await;
+        }
+        match app.put_supplement(&actor, id, body.clone()).await {
+            Ok(_) => {}
+            Err(e @ AppError::Validation { .. }) => {
+                return supplement_page(
+                    &app,
+                    &session,
+                    &actor,
+                    id,
+                    Some(body),
+                    field_errors(&e),
+                    false,
+                )
+                .await;
+            }
+            Err(e) => return Err(e),
+        }
+        let intended = form_value(&form, "excellence_intent") == "on";
+        app.set_excellence_intent(&actor, id, intended).await?;
+        Ok(see_other(&format!(
+            "/my/activities/{id}/supplement?saved=1"
+        )))
+    }
+    .await;
+    result.unwrap_or_else(|e| error_page(&e))
+}
+
+/// `POST /my/activities/{id}/supplement/media`: uploads a photo, video or evidence photo and
+/// attaches it to the supplement at once.
+pub async fn supplement_media(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Response {
+    let back = |id: i64, error: Option<String>| match error {
+        None => see_other(&format!("/my/activities/{id}/supplement")),
+        Some(m) => see_other(&format!(
+            "/my/activities/{id}/supplement?error={}",
+            urlencoding::encode(&m)
+        )),
+    };
+    let id = match activity_id(id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&e),
+    };
+    let result: Result<Response, ApiError> = async {
+        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
+            return Ok(see_other("/login"));
+        };
+        let mut multipart = multipart
+            .map_err(|_| ApiError::from(AppError::Malformed("上传格式不正确".to_owned())))?;
+        let media =
+            crate::api::media::receive(&app, &actor, id, &mut multipart, Some(&session.csrf))
+                .await?;
+        let kind = app::media::MediaKind::parse(&media.kind)?;
+        if let Err(e) = app.add_supplement_media(&actor, id, media.id, kind).await {
+            // A refused request leaves nothing behind.
+            app.discard_upload(&actor, media.id).await?;
+            return Err(e.into());
+        }
+        Ok(back(id, None))
+    }
+    .await;
+    match result {
+        Ok(r) => r,
+        // Someone who may not fill this supplement gets the refusal itself, not the form.
+        Err(ApiError::App(
+            e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthenticated(_)),
+        )) => error_page(&e),
+        Err(ApiError::App(e)) => back(id, Some(format!("文件未上传：{}", sentence(&e)))),
+        Err(ApiError::Http(_, _, message)) => back(id, Some(format!("文件未上传：{message}"))),
+    }
+}
