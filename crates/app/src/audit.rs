@@ -5,10 +5,9 @@ use chrono::{DateTime, Utc};
 use domain::region::RegionPath;
 use serde::Serialize;
 use store::entities::audit;
-use store::sea_orm::sea_query::{Expr, ExprTrait};
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::{Actor, App, AppError};
@@ -62,57 +61,13 @@ pub async fn record(
     Ok(())
 }
 
-/// The condition "lies within one of the areas this actor governs", applied in queries
-/// over any table with `province_code`, `city_code` and `county_code` columns.
-pub fn scope_condition<C: ColumnTrait>(
-    actor: &Actor,
-    province: C,
-    city: C,
-    county: C,
-) -> Condition {
-    use domain::region::RegionLevel;
-    let mut any = Condition::any();
-    for grant in &actor.grants {
-        match grant.role.governs() {
-            Some(None) => return Condition::all(),
-            Some(Some(RegionLevel::Province)) => {
-                any = any.add(province.eq(grant.region_code.clone()))
-            }
-            Some(Some(RegionLevel::City)) => any = any.add(city.eq(grant.region_code.clone())),
-            Some(Some(RegionLevel::County)) => any = any.add(county.eq(grant.region_code.clone())),
-            None => {}
-        }
-    }
-    if any.is_empty() {
-        // Someone who governs nowhere sees nothing.
-        return Condition::all().add(Expr::val(1).eq(0));
-    }
-    any
-}
-
-/// The condition "lies within the division at `path`" (the whole country when empty), over
-/// a table's `province_code`, `city_code` and `county_code` columns.
-pub fn area_condition<C: ColumnTrait>(
-    path: &RegionPath,
-    province: C,
-    city: C,
-    county: C,
-) -> Condition {
-    match (&path.county, &path.city, &path.province) {
-        (Some(c), _, _) => Condition::all().add(county.eq(c.clone())),
-        (None, Some(c), _) => Condition::all().add(city.eq(c.clone())),
-        (None, None, Some(c)) => Condition::all().add(province.eq(c.clone())),
-        (None, None, None) => Condition::all(),
-    }
-}
-
 impl App {
     /// The latest audit entries in the actor's areas.
     pub async fn audit_log(&self, actor: &Actor, limit: u64) -> Result<Vec<AuditEntry>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看操作记录".to_owned()));
         }
-        let scope = scope_condition(
+        let scope = crate::scope::scope_condition(
             actor,
             audit::Column::ProvinceCode,
             audit::Column::CityCode,

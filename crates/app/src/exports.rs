@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use store::entities::activity;
 use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use crate::audit::{area_condition, scope_condition};
+use crate::scope::{area_condition, scope_condition};
 use crate::{Actor, App, AppError};
 
 /// The table's columns and their widths in characters (Chinese counts double).

@@ -270,7 +270,7 @@ impl App {
         );
         if j.kind == REMIND_APP {
             let txn = self.db.begin().await.map_err(|e| e.to_string())?;
-            crate::review::notify(
+            crate::notifications::notify(
                 &txn,
                 self.clock.now(),
                 row.owner_id,

@@ -18,9 +18,9 @@ use store::sea_orm::{
 };
 
 use crate::activities::path_of;
-use crate::audit::scope_condition;
 use crate::orgs::path_of as org_path;
 use crate::paging::{Page, Paged};
+use crate::scope::scope_condition;
 use crate::{Actor, App, AppError};
 
 /// A level's opinion as sent.

@@ -12,8 +12,8 @@ use store::sea_orm::{
     sea_query::OnConflict,
 };
 
-use crate::audit::{area_condition, scope_condition};
 use crate::regions::locate;
+use crate::scope::{area_condition, scope_condition};
 use crate::{Actor, App, AppError};
 
 /// A target as an administrator sets it.

@@ -16,8 +16,8 @@ use store::sea_orm::{
     QuerySelect, TransactionTrait,
 };
 
-use crate::audit::area_condition;
 use crate::regions::locate;
+use crate::scope::area_condition;
 use crate::{Actor, App, AppError};
 
 /// The facts statistics count about a stored activity, with the real participants of its

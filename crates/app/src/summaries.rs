@@ -14,9 +14,9 @@ use store::sea_orm::{
     QueryOrder, sea_query::OnConflict,
 };
 
-use crate::audit::area_condition;
 use crate::orgs::path_of as org_path;
 use crate::regions::locate;
+use crate::scope::area_condition;
 use crate::{Actor, App, AppError};
 
 /// A summary's text, in the sections DESIGN.md §6 lists.
@@ -552,8 +552,15 @@ impl App {
                     item["deadline"].as_str().unwrap_or_default(),
                     item["name"].as_str().unwrap_or_default()
                 );
-                crate::review::notify(&self.db, now, user_id, "summary.reminder", None, text)
-                    .await?;
+                crate::notifications::notify(
+                    &self.db,
+                    now,
+                    user_id,
+                    "summary.reminder",
+                    None,
+                    text,
+                )
+                .await?;
                 reminded += 1;
             }
         }
