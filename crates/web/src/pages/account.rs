@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::PageError;
+use super::SignedIn;
 use super::{Layout, PageSession, error_page, expired, see_other};
 use crate::api::auth::ClientIp;
 use crate::caller::session_set_cookie;
@@ -69,20 +71,16 @@ fn wants_json(headers: &HeaderMap) -> bool {
 }
 
 /// `GET /login`.
-pub async fn login_page(State(app): State<App>, headers: HeaderMap) -> Response {
-    let result = async {
-        let session = PageSession::ensure(&app, &headers).await?;
-        if session.user_id.is_some() {
-            return Ok(see_other("/"));
-        }
-        let page = LoginPage {
-            layout: session.layout(&app).await?,
-            ..Default::default()
-        };
-        Ok::<_, AppError>(session.attach(&app, page.into_response()))
+pub async fn login_page(State(app): State<App>, headers: HeaderMap) -> Result<Response, PageError> {
+    let session = PageSession::ensure(&app, &headers).await?;
+    if session.user_id.is_some() {
+        return Ok(see_other("/"));
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    let page = LoginPage {
+        layout: session.layout(&app).await?,
+        ..Default::default()
+    };
+    Ok(session.attach(&app, page.into_response()))
 }
 
 /// `POST /login/code`: sends a code; answers JSON to the page's script, a page otherwise.
@@ -210,28 +208,25 @@ pub async fn log_in(
 }
 
 /// `GET /account/profile`.
-pub async fn profile_page(State(app): State<App>, headers: HeaderMap) -> Response {
-    let result = async {
-        let session = PageSession::read(&app, &headers).await?;
-        let Some(user_id) = session.user_id else {
-            return Ok(see_other("/login"));
-        };
-        let name = app
-            .actor(user_id)
-            .await?
-            .and_then(|a| a.name)
-            .unwrap_or_default();
-        Ok::<_, AppError>(
-            ProfilePage {
-                layout: session.layout(&app).await?,
-                name,
-                name_error: None,
-            }
-            .into_response(),
-        )
+pub async fn profile_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let session = PageSession::read(&app, &headers).await?;
+    let Some(user_id) = session.user_id else {
+        return Ok(see_other("/login"));
+    };
+    let name = app
+        .actor(user_id)
+        .await?
+        .and_then(|a| a.name)
+        .unwrap_or_default();
+    Ok(ProfilePage {
+        layout: session.layout(&app).await?,
+        name,
+        name_error: None,
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }
 
 /// `POST /account/profile`: saves the name.
@@ -239,30 +234,26 @@ pub async fn save_profile(
     State(app): State<App>,
     headers: HeaderMap,
     Form(form): Form<ProfileForm>,
-) -> Response {
-    let result = async {
-        let session = PageSession::read(&app, &headers).await?;
-        if !session.accepts(&form.csrf) {
-            return Err(expired());
-        }
-        let Some(actor) = session.actor(&app).await? else {
-            return Ok(see_other("/login"));
-        };
-        match app.set_name(&actor, &form.name).await {
-            Ok(()) => Ok(see_other("/")),
-            Err(e) => {
-                let message = field_message(&e, "name").unwrap_or_else(|| classify(&e).2);
-                let page = ProfilePage {
-                    layout: session.layout(&app).await?,
-                    name: form.name.clone(),
-                    name_error: Some(message),
-                };
-                Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
-            }
+) -> Result<Response, PageError> {
+    let session = PageSession::read(&app, &headers).await?;
+    if !session.accepts(&form.csrf) {
+        return Err(expired().into());
+    }
+    let Some(actor) = session.actor(&app).await? else {
+        return Ok(see_other("/login"));
+    };
+    match app.set_name(&actor, &form.name).await {
+        Ok(()) => Ok(see_other("/")),
+        Err(e) => {
+            let message = field_message(&e, "name").unwrap_or_else(|| classify(&e).2);
+            let page = ProfilePage {
+                layout: session.layout(&app).await?,
+                name: form.name.clone(),
+                name_error: Some(message),
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
 }
 
 /// `POST /logout`.
@@ -270,23 +261,19 @@ pub async fn log_out(
     State(app): State<App>,
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
-) -> Response {
-    let result = async {
-        let session = PageSession::read(&app, &headers).await?;
-        if !session.accepts(&form.csrf) {
-            return Err(expired());
-        }
-        if let Some(cookie) = &session.cookie {
-            app.end_session(cookie).await?;
-        }
-        let mut response = see_other("/");
-        if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, None)) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
-        Ok::<_, AppError>(response)
+) -> Result<Response, PageError> {
+    let session = PageSession::read(&app, &headers).await?;
+    if !session.accepts(&form.csrf) {
+        return Err(expired().into());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    if let Some(cookie) = &session.cookie {
+        app.end_session(cookie).await?;
+    }
+    let mut response = see_other("/");
+    if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, None)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
 }
 
 #[derive(Template, WebTemplate)]
@@ -314,20 +301,14 @@ impl SmsWatchPage {
 
 /// `/admin/sms`: the national administrators' SMS watch — today's codes against the
 /// budget, the last hour, and the pumping alarms.
-pub async fn sms_watch(State(app): State<App>, headers: HeaderMap) -> Response {
-    let result = async {
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let watch = app.sms_watch(&actor).await?;
-        Ok::<_, AppError>(
-            SmsWatchPage {
-                layout: session.layout(&app).await?,
-                watch,
-            }
-            .into_response(),
-        )
+pub async fn sms_watch(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+) -> Result<Response, PageError> {
+    let watch = app.sms_watch(&actor).await?;
+    Ok(SmsWatchPage {
+        layout: session.layout(&app).await?,
+        watch,
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }

@@ -303,6 +303,47 @@ pub fn error_page(err: &AppError) -> Response {
         .into_response()
 }
 
+/// A page handler's refusal, answered as the error page with its status: handlers return
+/// `Result<Response, PageError>` and use `?` on any use case.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(err: AppError) -> Self {
+        PageError(err)
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(&self.0)
+    }
+}
+
+/// The signed-in person and their browser session, as an extractor: anyone else is sent to
+/// the login page (and a failure to read the session is the error page).
+pub struct SignedIn {
+    /// The session (its CSRF token for the page's forms).
+    pub session: PageSession,
+    /// Who is signed in.
+    pub actor: app::Actor,
+}
+
+impl axum::extract::FromRequestParts<App> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        app: &App,
+    ) -> Result<Self, Self::Rejection> {
+        match PageSession::signed_in(app, &parts.headers).await {
+            Ok(Some((session, actor))) => Ok(SignedIn { session, actor }),
+            Ok(None) => Err(see_other("/login")),
+            Err(e) => Err(error_page(&e)),
+        }
+    }
+}
+
 /// A page for a refusal made before any page handler ran (a method the route does not take,
 /// a body too large, a form that does not read), with that refusal's status.
 pub fn refusal_page(status: StatusCode, text: String) -> Response {

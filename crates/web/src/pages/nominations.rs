@@ -7,11 +7,13 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{Layout, PageSession, activity_id, error_page, expired, form_value, see_other};
+use super::PageError;
+use super::SignedIn;
+use super::{Layout, PageSession, activity_id, expired, form_value, see_other};
 
 use super::{filters, sentence};
 
@@ -24,32 +26,26 @@ struct NominationsPage {
 }
 
 /// `GET /nominations`: eligible activities of the area and the nominations under way.
-pub async fn nominations(State(app): State<App>, headers: HeaderMap) -> Response {
-    let result = async {
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let candidates = app.nomination_candidates(&actor, 100).await?;
-        let items = app
-            .nominations(
-                &actor,
-                None,
-                None,
-                app::paging::Page::parse(Some(1), Some(100))?,
-            )
-            .await?
-            .items;
-        Ok::<_, AppError>(
-            NominationsPage {
-                layout: session.layout(&app).await?,
-                candidates,
-                items,
-            }
-            .into_response(),
+pub async fn nominations(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+) -> Result<Response, PageError> {
+    let candidates = app.nomination_candidates(&actor, 100).await?;
+    let items = app
+        .nominations(
+            &actor,
+            None,
+            None,
+            app::paging::Page::parse(Some(1), Some(100))?,
         )
+        .await?
+        .items;
+    Ok(NominationsPage {
+        layout: session.layout(&app).await?,
+        candidates,
+        items,
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }
 
 #[derive(Template, WebTemplate)]
@@ -93,51 +89,37 @@ async fn nomination_page(
 /// `GET /nominations/activity/{id}`: the chain so far and the form for the next level.
 pub async fn nomination(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let done = raw.as_deref().is_some_and(|q| q.contains("done=1"));
-        nomination_page(&app, &session, &actor, id, None, done).await
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    let done = raw.as_deref().is_some_and(|q| q.contains("done=1"));
+    Ok(nomination_page(&app, &session, &actor, id, None, done).await?)
 }
 
 /// `POST /nominations/activity/{id}`: the actor's level gives its opinion.
 pub async fn nominate(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        if !session.accepts(form_value(&form, "_csrf")) {
-            return Err(expired());
-        }
-        let input = OpinionInput {
-            opinion: form_value(&form, "opinion").to_owned(),
-            decision: Some(form_value(&form, "decision").to_owned()).filter(|d| !d.is_empty()),
-        };
-        match app.nominate(&actor, Target::Activity(id), input).await {
-            Ok(_) => Ok(see_other(&format!("/nominations/activity/{id}?done=1"))),
-            Err(e @ (AppError::Validation { .. } | AppError::Conflict { .. })) => {
-                nomination_page(&app, &session, &actor, id, Some(sentence(&e)), false).await
-            }
-            Err(e) => Err(e),
-        }
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    if !session.accepts(form_value(&form, "_csrf")) {
+        return Err(expired().into());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    let input = OpinionInput {
+        opinion: form_value(&form, "opinion").to_owned(),
+        decision: Some(form_value(&form, "decision").to_owned()).filter(|d| !d.is_empty()),
+    };
+    match app.nominate(&actor, Target::Activity(id), input).await {
+        Ok(_) => Ok(see_other(&format!("/nominations/activity/{id}?done=1"))),
+        Err(e @ (AppError::Validation { .. } | AppError::Conflict { .. })) => {
+            Ok(nomination_page(&app, &session, &actor, id, Some(sentence(&e)), false).await?)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -149,17 +131,10 @@ struct PrintPage {
 /// `GET /nominations/{id}/print`: the recommendation form (推荐表) as a clean page.
 pub async fn print(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { actor, .. }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((_, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let n = app.nomination_for(&actor, id).await?;
-        Ok::<_, AppError>(PrintPage { n }.into_response())
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    let n = app.nomination_for(&actor, id).await?;
+    Ok(PrintPage { n }.into_response())
 }

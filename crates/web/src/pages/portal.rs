@@ -13,9 +13,10 @@ use axum::response::{IntoResponse, Response};
 use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
 use serde_json::Value;
 
+use super::PageError;
 use super::map::{self, Ground, Place};
 use super::review::{beijing, beijing_time};
-use super::{Layout, PageSession, activity_id, error_page};
+use super::{Layout, PageSession, activity_id};
 
 /// A filter choice.
 pub struct Choice {
@@ -216,62 +217,60 @@ fn with_page(raw: &str, page: u64) -> String {
 }
 
 /// `GET /activities`.
-pub async fn list(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let raw = raw.unwrap_or_default();
-        let session = PageSession::read(&app, &headers).await?;
-        let reference = app.reference().await?;
-        let query = query_of(&raw, &reference)?;
-        let listed = app.public_listed(&query).await?;
-        let rules = &reference.campaign.rules;
-        let (total, page) = (listed.total, listed.page.page);
-        let last = total.div_ceil(listed.page.per_page.max(1));
-        Ok::<_, AppError>(
-            ListPage {
-                layout: session.layout(&app).await?,
-                cards: listed
-                    .summaries()
-                    .iter()
-                    .map(|a| card(a, &rules.sections))
-                    .collect(),
-                total,
-                q: query.q.clone().unwrap_or_default(),
-                sections: choices(
-                    rules
-                        .sections
-                        .iter()
-                        .map(|s| (s.key.clone(), s.name.clone())),
-                    query.section.as_deref(),
-                ),
-                regions: region_choices(&reference, query.region.as_deref()),
-                reservable: query.reservable.clone().unwrap_or_default(),
-                audiences: choices(
-                    AUDIENCES.iter().map(|a| ((*a).to_owned(), (*a).to_owned())),
-                    query.audience.as_deref(),
-                ),
-                venues: choices(
-                    VENUE_TYPES
-                        .iter()
-                        .map(|a| ((*a).to_owned(), (*a).to_owned())),
-                    query.venue_type.as_deref(),
-                ),
-                modes: choices(
-                    MODES
-                        .iter()
-                        .map(|(k, l)| ((*k).to_owned(), (*l).to_owned())),
-                    query.mode.as_deref(),
-                ),
-                from: query.from.clone().unwrap_or_default(),
-                to: query.to.clone().unwrap_or_default(),
-                prev: (page > 1).then(|| with_page(&raw, page - 1)),
-                next: (page < last).then(|| with_page(&raw, page + 1)),
-                ics: format!("/api/v1/activities.ics?{raw}"),
-            }
-            .into_response(),
-        )
+pub async fn list(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let raw = raw.unwrap_or_default();
+    let session = PageSession::read(&app, &headers).await?;
+    let reference = app.reference().await?;
+    let query = query_of(&raw, &reference)?;
+    let listed = app.public_listed(&query).await?;
+    let rules = &reference.campaign.rules;
+    let (total, page) = (listed.total, listed.page.page);
+    let last = total.div_ceil(listed.page.per_page.max(1));
+    Ok(ListPage {
+        layout: session.layout(&app).await?,
+        cards: listed
+            .summaries()
+            .iter()
+            .map(|a| card(a, &rules.sections))
+            .collect(),
+        total,
+        q: query.q.clone().unwrap_or_default(),
+        sections: choices(
+            rules
+                .sections
+                .iter()
+                .map(|s| (s.key.clone(), s.name.clone())),
+            query.section.as_deref(),
+        ),
+        regions: region_choices(&reference, query.region.as_deref()),
+        reservable: query.reservable.clone().unwrap_or_default(),
+        audiences: choices(
+            AUDIENCES.iter().map(|a| ((*a).to_owned(), (*a).to_owned())),
+            query.audience.as_deref(),
+        ),
+        venues: choices(
+            VENUE_TYPES
+                .iter()
+                .map(|a| ((*a).to_owned(), (*a).to_owned())),
+            query.venue_type.as_deref(),
+        ),
+        modes: choices(
+            MODES
+                .iter()
+                .map(|(k, l)| ((*k).to_owned(), (*l).to_owned())),
+            query.mode.as_deref(),
+        ),
+        from: query.from.clone().unwrap_or_default(),
+        to: query.to.clone().unwrap_or_default(),
+        prev: (page > 1).then(|| with_page(&raw, page - 1)),
+        next: (page < last).then(|| with_page(&raw, page + 1)),
+        ics: format!("/api/v1/activities.ics?{raw}"),
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }
 
 /// `GET /activities/{id}`: an approved activity (its host and admins in its area see it
@@ -280,92 +279,86 @@ pub async fn item(
     State(app): State<App>,
     headers: HeaderMap,
     id: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let session = PageSession::read(&app, &headers).await?;
-        let actor = session.actor(&app).await?;
-        let a = app.activity_page(actor.as_ref(), id).await?;
-        let rules = app
-            .campaign_rules(a["campaign_id"].as_i64().unwrap_or_default())
-            .await?;
-        let (hosts, co_hosts) = (id_list(&a["hosts"]), id_list(&a["co_hosts"]));
-        let names = app
-            .org_names(&[hosts.as_slice(), co_hosts.as_slice()].concat())
-            .await?;
-        let sessions = a["sessions"]
-            .as_array()
-            .map(|list| {
-                list.iter()
-                    .map(|s| {
-                        (
-                            format!("{} 至 {}", beijing(&s["start"]), beijing(&s["end"])),
-                            s["address"].as_str().unwrap_or_default().to_owned(),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let point = a["lon"].as_f64().zip(a["lat"].as_f64());
-        let name = a["name"].as_str().unwrap_or_default().to_owned();
-        let after = &a["after"];
-        let (photos, videos) = (id_list(&after["photos"]), id_list(&after["videos"]));
-        let media_links = after["media_links"]
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    let session = PageSession::read(&app, &headers).await?;
+    let actor = session.actor(&app).await?;
+    let a = app.activity_page(actor.as_ref(), id).await?;
+    let rules = app
+        .campaign_rules(a["campaign_id"].as_i64().unwrap_or_default())
+        .await?;
+    let (hosts, co_hosts) = (id_list(&a["hosts"]), id_list(&a["co_hosts"]));
+    let names = app
+        .org_names(&[hosts.as_slice(), co_hosts.as_slice()].concat())
+        .await?;
+    let sessions = a["sessions"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|s| {
+                    (
+                        format!("{} 至 {}", beijing(&s["start"]), beijing(&s["end"])),
+                        s["address"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let point = a["lon"].as_f64().zip(a["lat"].as_f64());
+    let name = a["name"].as_str().unwrap_or_default().to_owned();
+    let after = &a["after"];
+    let (photos, videos) = (id_list(&after["photos"]), id_list(&after["videos"]));
+    let media_links = after["media_links"]
+        .as_array()
+        .map(|v| {
+            v.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(ItemPage {
+        layout: session.layout(&app).await?,
+        ground: point.map(|p| {
+            map::draw(
+                &app.config.map,
+                &[Place::activity(p, id, &name)],
+                Some((p, 2.0)),
+                false,
+            )
+        }),
+        links: point.map(|p| map::links(p, &name)),
+        photos,
+        videos,
+        media_links,
+        when: format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"])),
+        section: rules
+            .section(a["section"].as_str().unwrap_or_default())
+            .map(|s| s.name.clone())
+            .unwrap_or_default(),
+        sessions,
+        audiences: a["audiences"]
             .as_array()
             .map(|v| {
                 v.iter()
                     .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
+                    .collect::<Vec<_>>()
+                    .join("、")
             })
-            .unwrap_or_default();
-        Ok::<_, AppError>(
-            ItemPage {
-                layout: session.layout(&app).await?,
-                ground: point.map(|p| {
-                    map::draw(
-                        &app.config.map,
-                        &[Place::activity(p, id, &name)],
-                        Some((p, 2.0)),
-                        false,
-                    )
-                }),
-                links: point.map(|p| map::links(p, &name)),
-                photos,
-                videos,
-                media_links,
-                when: format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"])),
-                section: rules
-                    .section(a["section"].as_str().unwrap_or_default())
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default(),
-                sessions,
-                audiences: a["audiences"]
-                    .as_array()
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(Value::as_str)
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    })
-                    .unwrap_or_default(),
-                map_link: point.map(|(lon, lat)| format!("/map?near={lon},{lat}&within_km=30")),
-                hosts: names
-                    .iter()
-                    .filter(|(id, _)| hosts.contains(id))
-                    .cloned()
-                    .collect(),
-                co_hosts: names
-                    .into_iter()
-                    .filter(|(id, _)| co_hosts.contains(id))
-                    .collect(),
-                a,
-            }
-            .into_response(),
-        )
+            .unwrap_or_default(),
+        map_link: point.map(|(lon, lat)| format!("/map?near={lon},{lat}&within_km=30")),
+        hosts: names
+            .iter()
+            .filter(|(id, _)| hosts.contains(id))
+            .cloned()
+            .collect(),
+        co_hosts: names
+            .into_iter()
+            .filter(|(id, _)| co_hosts.contains(id))
+            .collect(),
+        a,
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }
 
 /// The ids in a JSON array; none when it is absent.
@@ -380,103 +373,95 @@ pub async fn org(
     State(app): State<App>,
     headers: HeaderMap,
     id: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let Ok(Path(id)) = id else {
-            return Err(AppError::NotFound("未找到该单位".to_owned()));
-        };
-        let session = PageSession::read(&app, &headers).await?;
-        let org = app.org(id).await?;
-        if org.status == "rejected" {
-            return Err(AppError::NotFound("未找到该单位".to_owned()));
-        }
-        let reference = app.reference().await?;
-        let rules = &reference.campaign.rules;
-        let cards = app
-            .org_activities(id)
-            .await?
-            .iter()
-            .map(|a| card(a, &rules.sections))
-            .collect();
-        let kind = domain::org::OrgKind::parse(&org.kind)
-            .map(|k| k.label().to_owned())
-            .unwrap_or_default();
-        let status = domain::org::OrgStatus::parse(&org.status)
-            .map(|s| s.label().to_owned())
-            .unwrap_or_default();
-        Ok::<_, AppError>(
-            OrgPage {
-                layout: session.layout(&app).await?,
-                org,
-                kind,
-                status,
-                cards,
-            }
-            .into_response(),
-        )
+) -> Result<Response, PageError> {
+    let Ok(Path(id)) = id else {
+        return Err(AppError::NotFound("未找到该单位".to_owned()).into());
+    };
+    let session = PageSession::read(&app, &headers).await?;
+    let org = app.org(id).await?;
+    if org.status == "rejected" {
+        return Err(AppError::NotFound("未找到该单位".to_owned()).into());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    let reference = app.reference().await?;
+    let rules = &reference.campaign.rules;
+    let cards = app
+        .org_activities(id)
+        .await?
+        .iter()
+        .map(|a| card(a, &rules.sections))
+        .collect();
+    let kind = domain::org::OrgKind::parse(&org.kind)
+        .map(|k| k.label().to_owned())
+        .unwrap_or_default();
+    let status = domain::org::OrgStatus::parse(&org.status)
+        .map(|s| s.label().to_owned())
+        .unwrap_or_default();
+    Ok(OrgPage {
+        layout: session.layout(&app).await?,
+        org,
+        kind,
+        status,
+        cards,
+    }
+    .into_response())
 }
 
 /// `GET /map?near=PLACE&within_km=N`: the science map. The place is `经度,纬度` (WGS-84,
 /// as a browser gives it) or a division's name; without one it shows the latest activities
 /// nationwide.
-pub async fn map(State(app): State<App>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
-    let result = async {
-        let raw = raw.unwrap_or_default();
-        let session = PageSession::read(&app, &headers).await?;
-        let reference = app.reference().await?;
-        let mut query = query_of(&raw, &reference)?;
-        let typed = query.near.take().unwrap_or_default();
-        let (near, place_error) = match place(&reference, &typed) {
-            Ok(near) => (near, None),
-            Err(message) => (None, Some(message)),
-        };
-        query.near = near;
-        if query.near.is_none() {
-            query.within_km = None;
-        } else if query.within_km.is_none() {
-            query.within_km = Some("30".to_owned());
-        }
-        query.per_page = Some(100);
-        let (listed, error) = match app.public_listed(&query).await {
-            Ok(p) => (p, place_error),
-            Err(AppError::Malformed(m)) => (nationwide(&app).await?, Some(m)),
-            Err(e) => return Err(e),
-        };
-        let rules = &reference.campaign.rules;
-        let cards: Vec<Card> = listed
-            .summaries()
-            .iter()
-            .map(|a| card(a, &rules.sections))
-            .collect();
-        let venues = app.venues_of(&listed).await?;
-        let around = if error.is_none() {
-            app::public::parse_near(
-                query.near.as_deref().unwrap_or_default(),
-                query.within_km.as_deref().unwrap_or_default(),
-            )
-            .ok()
-            .map(|n| (n.point, n.km))
-        } else {
-            None
-        };
-        Ok::<_, AppError>(
-            MapPage {
-                layout: session.layout(&app).await?,
-                ground: map::draw(&app.config.map, &places(&cards, &venues), around, true),
-                venues,
-                near: typed,
-                within_km: query.within_km.clone().unwrap_or_default(),
-                error,
-                cards,
-            }
-            .into_response(),
-        )
+pub async fn map(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let raw = raw.unwrap_or_default();
+    let session = PageSession::read(&app, &headers).await?;
+    let reference = app.reference().await?;
+    let mut query = query_of(&raw, &reference)?;
+    let typed = query.near.take().unwrap_or_default();
+    let (near, place_error) = match place(&reference, &typed) {
+        Ok(near) => (near, None),
+        Err(message) => (None, Some(message)),
+    };
+    query.near = near;
+    if query.near.is_none() {
+        query.within_km = None;
+    } else if query.within_km.is_none() {
+        query.within_km = Some("30".to_owned());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    query.per_page = Some(100);
+    let (listed, error) = match app.public_listed(&query).await {
+        Ok(p) => (p, place_error),
+        Err(AppError::Malformed(m)) => (nationwide(&app).await?, Some(m)),
+        Err(e) => return Err(e.into()),
+    };
+    let rules = &reference.campaign.rules;
+    let cards: Vec<Card> = listed
+        .summaries()
+        .iter()
+        .map(|a| card(a, &rules.sections))
+        .collect();
+    let venues = app.venues_of(&listed).await?;
+    let around = if error.is_none() {
+        app::public::parse_near(
+            query.near.as_deref().unwrap_or_default(),
+            query.within_km.as_deref().unwrap_or_default(),
+        )
+        .ok()
+        .map(|n| (n.point, n.km))
+    } else {
+        None
+    };
+    Ok(MapPage {
+        layout: session.layout(&app).await?,
+        ground: map::draw(&app.config.map, &places(&cards, &venues), around, true),
+        venues,
+        near: typed,
+        within_km: query.within_km.clone().unwrap_or_default(),
+        error,
+        cards,
+    }
+    .into_response())
 }
 
 /// The map's place as typed: coordinates as they are (checked with the other filters), a

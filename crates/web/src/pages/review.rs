@@ -8,11 +8,12 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{Layout, PageSession, activity_id, error_page, expired, form_value, see_other};
+use super::PageError;
+use super::SignedIn;
+use super::{Layout, PageSession, activity_id, expired, form_value, see_other};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "review_queue.html")]
@@ -84,28 +85,19 @@ fn show(v: Option<&Value>) -> String {
 /// `GET /review`: the queue; the filters are the API's.
 pub async fn queue(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let result = async {
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let q: QueueQuery = serde_urlencoded_from(raw.as_deref().unwrap_or(""))?;
-        let paged = app.review_queue(&actor, q.clone()).await?;
-        Ok::<_, AppError>(
-            QueuePage {
-                layout: session.layout(&app).await?,
-                items: paged.items,
-                total: paged.total,
-                q,
-                results: Vec::new(),
-            }
-            .into_response(),
-        )
+) -> Result<Response, PageError> {
+    let q: QueueQuery = serde_urlencoded_from(raw.as_deref().unwrap_or(""))?;
+    let paged = app.review_queue(&actor, q.clone()).await?;
+    Ok(QueuePage {
+        layout: session.layout(&app).await?,
+        items: paged.items,
+        total: paged.total,
+        q,
+        results: Vec::new(),
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }
 
 fn serde_urlencoded_from(raw: &str) -> Result<QueueQuery, AppError> {
@@ -140,27 +132,39 @@ fn serde_urlencoded_from(raw: &str) -> Result<QueueQuery, AppError> {
 /// `POST /review/decisions`: bulk approve or reject with one reason.
 pub async fn decide_many(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else { return Ok(see_other("/login")) };
-        if !session.accepts(form_value(&form, "_csrf")) {
-            return Err(expired());
-        }
-        let ids = form.iter().filter(|(k, _)| k == "ids").filter_map(|(_, v)| v.parse().ok()).collect();
-        let input = BulkDecisionInput { ids, decision: Some(form_value(&form, "decision").to_owned()), reason: Some(form_value(&form, "reason").to_owned()) };
-        let results = match app.decide_many(&actor, input).await {
-            Ok(r) => r,
-            Err(AppError::Validation { fields, .. }) => vec![serde_json::json!({"ok": false, "message": fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")})],
-            Err(e) => return Err(e),
-        };
-        let q = QueueQuery::default();
-        let paged = app.review_queue(&actor, q.clone()).await?;
-        Ok(QueuePage { layout: session.layout(&app).await?, items: paged.items, total: paged.total, q, results }.into_response())
+) -> Result<Response, PageError> {
+    if !session.accepts(form_value(&form, "_csrf")) {
+        return Err(expired().into());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    let ids = form
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let input = BulkDecisionInput {
+        ids,
+        decision: Some(form_value(&form, "decision").to_owned()),
+        reason: Some(form_value(&form, "reason").to_owned()),
+    };
+    let results = match app.decide_many(&actor, input).await {
+        Ok(r) => r,
+        Err(AppError::Validation { fields, .. }) => vec![
+            serde_json::json!({"ok": false, "message": fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")}),
+        ],
+        Err(e) => return Err(e.into()),
+    };
+    let q = QueueQuery::default();
+    let paged = app.review_queue(&actor, q.clone()).await?;
+    Ok(QueuePage {
+        layout: session.layout(&app).await?,
+        items: paged.items,
+        total: paged.total,
+        q,
+        results,
+    }
+    .into_response())
 }
 
 async fn item_page(
@@ -210,79 +214,56 @@ async fn item_page(
 /// `GET /review/{id}`.
 pub async fn item(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        item_page(&app, &session, &actor, id, None).await
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    Ok(item_page(&app, &session, &actor, id, None).await?)
 }
 
 /// `POST /review/{id}`: one decision.
 pub async fn decide(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        if !session.accepts(form_value(&form, "_csrf")) {
-            return Err(AppError::Forbidden(
-                "页面已过期，请刷新页面后重试".to_owned(),
-            ));
-        }
-        let input = DecisionInput {
-            decision: Some(form_value(&form, "decision").to_owned()),
-            reason: Some(form_value(&form, "reason").to_owned()),
-        };
-        match app.decide_activity(&actor, id, input, None).await {
-            Ok(_) => Ok(see_other("/review")),
-            Err(AppError::Validation { fields, .. }) => {
-                let message = fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；");
-                item_page(&app, &session, &actor, id, Some(message))
-                    .await
-                    .map(|r| (axum::http::StatusCode::UNPROCESSABLE_ENTITY, r).into_response())
-            }
-            Err(e) => Err(e),
-        }
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    if !session.accepts(form_value(&form, "_csrf")) {
+        return Err(expired().into());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    let input = DecisionInput {
+        decision: Some(form_value(&form, "decision").to_owned()),
+        reason: Some(form_value(&form, "reason").to_owned()),
+    };
+    match app.decide_activity(&actor, id, input, None).await {
+        Ok(_) => Ok(see_other("/review")),
+        Err(AppError::Validation { fields, .. }) => {
+            let message = fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；");
+            let page = item_page(&app, &session, &actor, id, Some(message)).await?;
+            Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// `GET /notifications`: the person's notifications; opening them marks them read.
-pub async fn notifications(State(app): State<App>, headers: HeaderMap) -> Response {
-    let result = async {
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let (paged, unread) = app
-            .notifications(&actor, app::paging::Page::parse(Some(1), Some(50))?)
-            .await?;
-        for n in paged.items.iter().filter(|n| n["read"] == false) {
-            if let Some(id) = n["id"].as_i64() {
-                app.mark_read(&actor, id).await?;
-            }
+pub async fn notifications(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+) -> Result<Response, PageError> {
+    let (paged, unread) = app
+        .notifications(&actor, app::paging::Page::parse(Some(1), Some(50))?)
+        .await?;
+    for n in paged.items.iter().filter(|n| n["read"] == false) {
+        if let Some(id) = n["id"].as_i64() {
+            app.mark_read(&actor, id).await?;
         }
-        Ok::<_, AppError>(
-            NotesPage {
-                layout: session.layout(&app).await?,
-                items: paged.items,
-                unread,
-            }
-            .into_response(),
-        )
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    Ok(NotesPage {
+        layout: session.layout(&app).await?,
+        items: paged.items,
+        unread,
+    }
+    .into_response())
 }

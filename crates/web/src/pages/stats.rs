@@ -1,15 +1,16 @@
 //! The administrators' dashboard: charts, tables and the export.
 
-use app::{App, AppError};
+use app::App;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use super::PageError;
+use super::SignedIn;
 use super::charts::{self, Bar};
-use super::{Layout, PageSession, error_page, query_pairs, see_other};
+use super::{Layout, query_pairs};
 
 /// A table with its chart.
 struct Panel {
@@ -71,130 +72,119 @@ fn counted(map: &Value, label: impl Fn(&str) -> String) -> Vec<Bar> {
 /// `GET /dashboard?region=CODE&topic=关键词`.
 pub async fn dashboard(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let result = async {
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let pairs = query_pairs(raw.as_deref().unwrap_or(""));
-        let region = pairs
+) -> Result<Response, PageError> {
+    let pairs = query_pairs(raw.as_deref().unwrap_or(""));
+    let region = pairs
+        .iter()
+        .find(|(k, _)| k == "region")
+        .map(|(_, v)| v.as_str());
+    let topic = pairs
+        .iter()
+        .find(|(k, _)| k == "topic")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let s = app.stats(&actor, region, Some(&topic)).await?;
+    let code = s["region"]["code"].as_str().unwrap_or_default().to_owned();
+    let campaign = app.current_campaign().await?;
+    let section_name = |k: &str| {
+        campaign
+            .rules
+            .section(k)
+            .map_or_else(|| k.to_owned(), |s| s.name.clone())
+    };
+    let status_name = |k: &str| {
+        domain::review::Status::parse(k).map_or_else(|_| k.to_owned(), |s| s.label().to_owned())
+    };
+    let mode_name = |k: &str| {
+        domain::activity::MODES
             .iter()
-            .find(|(k, _)| k == "region")
-            .map(|(_, v)| v.as_str());
-        let topic = pairs
-            .iter()
-            .find(|(k, _)| k == "topic")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let s = app.stats(&actor, region, Some(&topic)).await?;
-        let code = s["region"]["code"].as_str().unwrap_or_default().to_owned();
-        let campaign = app.current_campaign().await?;
-        let section_name = |k: &str| {
-            campaign
-                .rules
-                .section(k)
-                .map_or_else(|| k.to_owned(), |s| s.name.clone())
-        };
-        let status_name = |k: &str| {
-            domain::review::Status::parse(k).map_or_else(|_| k.to_owned(), |s| s.label().to_owned())
-        };
-        let mode_name = |k: &str| {
-            domain::activity::MODES
-                .iter()
-                .find(|(m, _)| *m == k)
-                .map_or_else(|| k.to_owned(), |(_, l)| (*l).to_owned())
-        };
-        let panels = vec![
-            Panel::new(
-                "by-status",
-                "按审核状态",
-                counted(&s["by_status"], status_name),
-            ),
-            Panel::new(
-                "by-section",
-                "按板块（已通过）",
-                counted(&s["by_section"], section_name),
-            ),
-            Panel::new(
-                "by-audience",
-                "按面向对象（已通过）",
-                counted(&s["by_audience"], str::to_owned),
-            ),
-            Panel::new(
-                "by-venue",
-                "按场所类型（已通过）",
-                counted(&s["by_venue_type"], str::to_owned),
-            ),
-            Panel::new(
-                "by-mode",
-                "按活动形式（已通过）",
-                counted(&s["by_mode"], mode_name),
-            ),
-        ];
-        let regions: Vec<Value> = s["by_region"].as_array().cloned().unwrap_or_default();
-        let region_rows: Vec<Bar> = regions
-            .iter()
-            .map(|r| {
-                (
-                    r["name"].as_str().unwrap_or_default().to_owned(),
-                    r["count"].as_i64().unwrap_or(0),
-                )
-            })
-            .collect();
-        let quotas = s["quotas"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|q| {
-                let name = q["name"].as_str().unwrap_or_default().to_owned();
-                let count = q["count"].as_i64().unwrap_or(0);
-                let target = q["target"].as_i64().unwrap_or(0);
-                QuotaLine {
-                    allocated: q["allocated_to_children"].as_i64().unwrap_or(0),
-                    bar: charts::progress(&name, count, target),
-                    section: q["section"]
-                        .as_str()
-                        .map(section_name)
-                        .unwrap_or_else(|| "全部板块".to_owned()),
-                    percent: q["percent"].as_i64().unwrap_or(0),
-                    name,
-                    count,
-                    target,
-                }
-            })
-            .collect();
-        let located = app::regions::locate(&app.db, &code).await?;
-        let parent = located.and_then(|l| match l.level {
-            Some(domain::region::RegionLevel::County) => l.path.city,
-            Some(domain::region::RegionLevel::City) => l.path.province,
-            Some(domain::region::RegionLevel::Province) => {
-                Some(domain::region::NATIONAL.to_owned())
-            }
-            None => None,
-        });
-        let parent = parent.filter(|p| {
-            app::App::home_region(&actor) != code
-                && (actor.is_national_admin() || p != domain::region::NATIONAL)
-        });
-        let name = app.region_name(&code).await?;
-        Ok::<_, AppError>(
-            DashboardPage {
-                layout: session.layout(&app).await?,
-                region_chart: charts::bars("按下级地区（已通过）", &region_rows),
-                code,
+            .find(|(m, _)| *m == k)
+            .map_or_else(|| k.to_owned(), |(_, l)| (*l).to_owned())
+    };
+    let panels = vec![
+        Panel::new(
+            "by-status",
+            "按审核状态",
+            counted(&s["by_status"], status_name),
+        ),
+        Panel::new(
+            "by-section",
+            "按板块（已通过）",
+            counted(&s["by_section"], section_name),
+        ),
+        Panel::new(
+            "by-audience",
+            "按面向对象（已通过）",
+            counted(&s["by_audience"], str::to_owned),
+        ),
+        Panel::new(
+            "by-venue",
+            "按场所类型（已通过）",
+            counted(&s["by_venue_type"], str::to_owned),
+        ),
+        Panel::new(
+            "by-mode",
+            "按活动形式（已通过）",
+            counted(&s["by_mode"], mode_name),
+        ),
+    ];
+    let regions: Vec<Value> = s["by_region"].as_array().cloned().unwrap_or_default();
+    let region_rows: Vec<Bar> = regions
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap_or_default().to_owned(),
+                r["count"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let quotas = s["quotas"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|q| {
+            let name = q["name"].as_str().unwrap_or_default().to_owned();
+            let count = q["count"].as_i64().unwrap_or(0);
+            let target = q["target"].as_i64().unwrap_or(0);
+            QuotaLine {
+                allocated: q["allocated_to_children"].as_i64().unwrap_or(0),
+                bar: charts::progress(&name, count, target),
+                section: q["section"]
+                    .as_str()
+                    .map(section_name)
+                    .unwrap_or_else(|| "全部板块".to_owned()),
+                percent: q["percent"].as_i64().unwrap_or(0),
                 name,
-                parent,
-                panels,
-                regions,
-                quotas,
-                topic,
-                s,
+                count,
+                target,
             }
-            .into_response(),
-        )
+        })
+        .collect();
+    let located = app::regions::locate(&app.db, &code).await?;
+    let parent = located.and_then(|l| match l.level {
+        Some(domain::region::RegionLevel::County) => l.path.city,
+        Some(domain::region::RegionLevel::City) => l.path.province,
+        Some(domain::region::RegionLevel::Province) => Some(domain::region::NATIONAL.to_owned()),
+        None => None,
+    });
+    let parent = parent.filter(|p| {
+        app::App::home_region(&actor) != code
+            && (actor.is_national_admin() || p != domain::region::NATIONAL)
+    });
+    let name = app.region_name(&code).await?;
+    Ok(DashboardPage {
+        layout: session.layout(&app).await?,
+        region_chart: charts::bars("按下级地区（已通过）", &region_rows),
+        code,
+        name,
+        parent,
+        panels,
+        regions,
+        quotas,
+        topic,
+        s,
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    .into_response())
 }

@@ -11,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use domain::FieldErrors;
 use serde_json::{Value, json};
 
+use super::PageError;
+use super::SignedIn;
 use super::{
     Layout, PageSession, activity_id, error_page, expired, form_value, query_pairs, see_other,
 };
@@ -114,25 +116,18 @@ async fn supplement_page(
 /// `GET /my/activities/{id}/supplement`.
 pub async fn supplement(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
     RawQuery(raw): RawQuery,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        let saved = raw.as_deref().is_some_and(|q| q.contains("saved=1"));
-        let error = query_pairs(raw.as_deref().unwrap_or(""))
-            .into_iter()
-            .find(|(k, _)| k == "error")
-            .map(|(_, m)| FieldErrors::single("upload", m))
-            .unwrap_or_default();
-        supplement_page(&app, &session, &actor, id, None, error, saved).await
-    }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    let saved = raw.as_deref().is_some_and(|q| q.contains("saved=1"));
+    let error = query_pairs(raw.as_deref().unwrap_or(""))
+        .into_iter()
+        .find(|(k, _)| k == "error")
+        .map(|(_, m)| FieldErrors::single("upload", m))
+        .unwrap_or_default();
+    Ok(supplement_page(&app, &session, &actor, id, None, error, saved).await?)
 }
 
 /// The supplement as the form sent it; unreadable numbers become field errors.
@@ -179,46 +174,39 @@ fn supplement_from_form(form: &[(String, String)]) -> (Value, FieldErrors) {
 /// shows the form again with every message next to its field and nothing lost.
 pub async fn save_supplement(
     State(app): State<App>,
-    headers: HeaderMap,
+    SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
-    let result = async {
-        let id = activity_id(id)?;
-        let Some((session, actor)) = PageSession::signed_in(&app, &headers).await? else {
-            return Ok(see_other("/login"));
-        };
-        if !session.accepts(form_value(&form, "_csrf")) {
-            return Err(expired());
-        }
-        let (body, errors) = supplement_from_form(&form);
-        if !errors.is_empty() {
-            return supplement_page(&app, &session, &actor, id, Some(body), errors, false).await;
-        }
-        match app.put_supplement(&actor, id, body.clone()).await {
-            Ok(_) => {}
-            Err(e @ AppError::Validation { .. }) => {
-                return supplement_page(
-                    &app,
-                    &session,
-                    &actor,
-                    id,
-                    Some(body),
-                    field_errors(&e),
-                    false,
-                )
-                .await;
-            }
-            Err(e) => return Err(e),
-        }
-        let intended = form_value(&form, "excellence_intent") == "on";
-        app.set_excellence_intent(&actor, id, intended).await?;
-        Ok(see_other(&format!(
-            "/my/activities/{id}/supplement?saved=1"
-        )))
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    if !session.accepts(form_value(&form, "_csrf")) {
+        return Err(expired().into());
     }
-    .await;
-    result.unwrap_or_else(|e| error_page(&e))
+    let (body, errors) = supplement_from_form(&form);
+    if !errors.is_empty() {
+        return Ok(supplement_page(&app, &session, &actor, id, Some(body), errors, false).await?);
+    }
+    match app.put_supplement(&actor, id, body.clone()).await {
+        Ok(_) => {}
+        Err(e @ AppError::Validation { .. }) => {
+            return Ok(supplement_page(
+                &app,
+                &session,
+                &actor,
+                id,
+                Some(body),
+                field_errors(&e),
+                false,
+            )
+            .await?);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let intended = form_value(&form, "excellence_intent") == "on";
+    app.set_excellence_intent(&actor, id, intended).await?;
+    Ok(see_other(&format!(
+        "/my/activities/{id}/supplement?saved=1"
+    )))
 }
 
 /// `POST /my/activities/{id}/supplement/media`: uploads a photo, video or evidence photo and
