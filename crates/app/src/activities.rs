@@ -116,6 +116,22 @@ fn read_typed_text(
     prefix: &str,
     errors: &mut FieldErrors,
 ) {
+    // Text left empty (a form's blank field) is no value.
+    for key in [
+        "funding_yuan",
+        "start",
+        "end",
+        "expected_participants",
+        "scientist_count",
+        "poster",
+    ] {
+        if obj
+            .get(key)
+            .is_some_and(|v| v.as_str().is_some_and(|t| t.trim().is_empty()))
+        {
+            obj.insert(key.to_owned(), Value::Null);
+        }
+    }
     if let Some(v) = obj.get_mut("funding_yuan")
         && let Value::String(raw) = v
     {
@@ -134,22 +150,46 @@ fn read_typed_text(
             }
         }
     }
+    for key in ["expected_participants", "scientist_count", "poster"] {
+        if let Some(v) = obj.get_mut(key)
+            && let Value::String(raw) = v
+        {
+            match activity::parse_count(key, raw) {
+                Ok(n) => *v = json!(n),
+                Err(m) => errors.add(key, m),
+            }
+        }
+    }
+}
+
+/// The problems of the values a draft may carry as typed text (amounts, times, counts),
+/// with the messages the use case would answer; for a form that must know before it acts
+/// on other fields (registering organisations).
+pub fn typed_text_problems(body: &Value) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    read_all_typed_text(&mut body.clone(), &mut errors);
+    errors
+}
+
+/// Reads the typed text of a draft and of each of its sessions in place.
+fn read_all_typed_text(body: &mut Value, errors: &mut FieldErrors) {
+    if let Some(obj) = body.as_object_mut() {
+        read_typed_text(obj, "", errors);
+        if let Some(Value::Array(sessions)) = obj.get_mut("sessions") {
+            for (i, session) in sessions.iter_mut().enumerate() {
+                if let Some(s) = session.as_object_mut() {
+                    read_typed_text(s, &format!("sessions[{i}]"), errors);
+                }
+            }
+        }
+    }
 }
 
 /// Parses a body as a draft: unknown fields and wrong types are malformed (400); amounts
 /// and times sent as text that do not read are field errors (422).
 fn parse_draft(mut body: Value) -> Result<ActivityDraft, AppError> {
     let mut errors = FieldErrors::new();
-    if let Some(obj) = body.as_object_mut() {
-        read_typed_text(obj, "", &mut errors);
-        if let Some(Value::Array(sessions)) = obj.get_mut("sessions") {
-            for (i, session) in sessions.iter_mut().enumerate() {
-                if let Some(s) = session.as_object_mut() {
-                    read_typed_text(s, &format!("sessions[{i}]"), &mut errors);
-                }
-            }
-        }
-    }
+    read_all_typed_text(&mut body, &mut errors);
     errors.into_result()?;
     serde_json::from_value(body)
         .map(normalise)

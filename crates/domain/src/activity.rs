@@ -228,6 +228,14 @@ pub fn parse_time(raw: &str) -> Result<DateTime<FixedOffset>, String> {
     .ok_or_else(|| TIME_FORMAT.to_owned())
 }
 
+/// A whole number as typed (people, counts, an upload's id): the one message for a value
+/// that is not one, whichever way it came (form, API, import).
+pub fn parse_count(field: &str, raw: &str) -> Result<i64, String> {
+    raw.trim()
+        .parse::<i64>()
+        .map_err(|_| format!("{}须为整数", field_label(field)))
+}
+
 /// Funding in yuan as whole fen (分), refusing negatives and more than two decimals.
 pub fn funding_fen(yuan: f64) -> Result<i64, String> {
     let fen = (yuan * 100.0).round();

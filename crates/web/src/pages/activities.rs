@@ -276,34 +276,13 @@ impl Values {
                 json!(s.trim())
             }
         };
-        let time = |e: &mut FieldErrors, field: &str, s: &str| -> Value {
-            if s.trim().is_empty() {
-                return Value::Null;
-            }
-            match domain::activity::parse_time(s) {
-                Ok(t) => json!(t.to_rfc3339()),
-                Err(m) => {
-                    e.add(field, m);
-                    Value::Null
-                }
-            }
-        };
-        let integer = |e: &mut FieldErrors, field: &str, label: &str, s: &str| -> Value {
-            if s.trim().is_empty() {
-                return Value::Null;
-            }
-            match s.trim().parse::<i64>() {
-                Ok(n) => json!(n),
-                Err(_) => {
-                    e.add(field, format!("{label}须为整数"));
-                    Value::Null
-                }
-            }
-        };
+        // Times, amounts and counts go as typed: the use case reads them, with the same
+        // messages for the form, the API and the import.
+        let raw = |s: &str| json!(s.trim());
         p.insert("name".into(), text(&self.name));
         p.insert("section".into(), text(&self.section));
-        p.insert("start".into(), time(&mut e, "start", &self.start));
-        p.insert("end".into(), time(&mut e, "end", &self.end));
+        p.insert("start".into(), raw(&self.start));
+        p.insert("end".into(), raw(&self.end));
         let region = [&self.county, &self.city, &self.province]
             .into_iter()
             .find(|c| !c.trim().is_empty())
@@ -321,40 +300,14 @@ impl Values {
         p.insert("reservation_url".into(), text(&self.reservation_url));
         p.insert(
             "expected_participants".into(),
-            integer(
-                &mut e,
-                "expected_participants",
-                "预计参与人数",
-                &self.expected_participants,
-            ),
+            raw(&self.expected_participants),
         );
         p.insert("details".into(), text(&self.details));
-        let funding = match self.funding_yuan.trim() {
-            "" => Value::Null,
-            s => match domain::activity::parse_yuan(s) {
-                Ok(f) => json!(f),
-                Err(m) => {
-                    e.add("funding_yuan", m);
-                    Value::Null
-                }
-            },
-        };
-        p.insert("funding_yuan".into(), funding);
-        p.insert(
-            "scientist_count".into(),
-            integer(
-                &mut e,
-                "scientist_count",
-                "科技工作者参与人数",
-                &self.scientist_count,
-            ),
-        );
+        p.insert("funding_yuan".into(), raw(&self.funding_yuan));
+        p.insert("scientist_count".into(), raw(&self.scientist_count));
         p.insert("contact_name".into(), text(&self.contact_name));
         p.insert("contact_phone".into(), text(&self.contact_phone));
-        p.insert(
-            "poster".into(),
-            integer(&mut e, "poster", "宣传图", &self.poster),
-        );
+        p.insert("poster".into(), raw(&self.poster));
         p.insert(
             "scientists".into(),
             json!(
@@ -365,16 +318,22 @@ impl Values {
             ),
         );
         let mut sessions = Vec::new();
-        for (i, [start, end, region, address]) in self.sessions.iter().enumerate() {
-            let field = format!("sessions[{i}]");
+        for [start, end, region, address] in &self.sessions {
             sessions.push(json!({
-                "start": time(&mut e, &field, start),
-                "end": time(&mut e, &field, end),
+                "start": raw(start),
+                "end": raw(end),
                 "region_code": text(region),
                 "address": text(address),
             }));
         }
         p.insert("sessions".into(), json!(sessions));
+        // The values the use case reads from text, checked by its own reader first, so that
+        // their messages stand beside their fields before any name is looked up.
+        for (field, message) in
+            app::activities::typed_text_problems(&Value::Object(p.clone())).iter()
+        {
+            e.add(field, message);
+        }
         for (field, raw) in [
             ("org_chain", &self.org_chain),
             ("hosts", &self.hosts),
@@ -392,7 +351,12 @@ impl Values {
                 continue;
             }
             // New organisations only when asked, and only when the rest of the form reads.
-            let register = self.register_new && e.is_empty();
+            // Asked to register, but something else does not read yet: those problems are
+            // shown first, and the names wait (nothing is registered by a refused form).
+            if self.register_new && !e.is_empty() {
+                continue;
+            }
+            let register = self.register_new;
             match app
                 .resolve_org_names(actor, &names, region.as_deref(), register)
                 .await

@@ -278,6 +278,34 @@ async fn a_refused_form_registers_nothing(backend: Backend) {
         refused.text
     );
     assert_eq!(registered().await, json!([]));
+    // Asked to register, but another field does not read (an impossible date, a count in
+    // words): the form is refused with that field's message and registers nothing.
+    for (field, value, message) in [
+        ("start", "2026-02-30T09:00", "时间格式应为 年-月-日 时:分"),
+        ("expected_participants", "一百", "预计参与人数须为整数"),
+    ] {
+        let body = format!(
+            "_csrf={}&version=1&action=save&name={}&hosts={}&register_new=on&{field}={}",
+            csrf_of(&shown),
+            urlencoding::encode("观星夜"),
+            urlencoding::encode("三门峡市科技馆\n不存在的单位丙"),
+            urlencoding::encode(value)
+        );
+        let refused = form(&w.t, &edit, &cookie, &body).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(refused.text.contains(message), "{field}: {}", refused.text);
+        assert_eq!(registered().await, json!([]), "{field}");
+        // The API refuses the same value with the same message.
+        let api =
+            w.t.post(
+                "/api/v1/activities",
+                Some(&w.host),
+                json!({"name": "观星夜", field: value}),
+            )
+            .await;
+        assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.text);
+        assert_eq!(api.field(field), message);
+    }
 }
 
 /// Finding 9: absolute URLs in the calendar came from the Host header.
