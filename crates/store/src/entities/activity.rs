@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "activities")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// The campaign whose rules it is checked against.
@@ -24,11 +23,8 @@ pub struct Model {
     pub name: String,
     /// Section key.
     pub section: Option<String>,
-    /// Start.
     pub start_at: Option<DateTimeUtc>,
-    /// End.
     pub end_at: Option<DateTimeUtc>,
-    /// Division.
     pub region_code: Option<String>,
     /// Province of the division.
     pub province_code: Option<String>,
@@ -36,25 +32,19 @@ pub struct Model {
     pub city_code: Option<String>,
     /// County of the division.
     pub county_code: Option<String>,
-    /// Mode.
     pub mode: Option<String>,
-    /// Venue type.
     pub venue_type: Option<String>,
-    /// Reservable.
     pub reservable: bool,
-    /// Expected participants.
     pub expected_participants: Option<i64>,
     /// First host organisation.
     pub first_host_id: Option<i64>,
     /// Longitude (WGS-84).
     pub lon: Option<f64>,
-    /// Latitude.
     pub lat: Option<f64>,
     /// Last submitted.
     pub submitted_at: Option<DateTimeUtc>,
     /// Last decided.
     pub decided_at: Option<DateTimeUtc>,
-    /// Created.
     pub created_at: DateTimeUtc,
     /// Last changed.
     pub updated_at: DateTimeUtc,

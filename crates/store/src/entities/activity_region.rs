@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "activity_regions")]
 pub struct Model {
-    /// Activity.
     #[sea_orm(primary_key, auto_increment = false)]
     pub activity_id: i64,
     /// A division code (province, city or county).

@@ -6,17 +6,14 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_tokens")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Owner.
     pub user_id: i64,
     /// SHA-256 of the token, hex.
     #[sea_orm(unique)]
     pub token_hash: String,
     /// What it is for (命令行, 登录, ...).
     pub label: String,
-    /// Issued.
     pub created_at: DateTimeUtc,
     /// Stops working after this, if set.
     pub expires_at: Option<DateTimeUtc>,

@@ -6,10 +6,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "audit_log")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// When.
     pub at: DateTimeUtc,
     /// Who (none for the system or the command line).
     pub actor_id: Option<i64>,
@@ -17,7 +15,6 @@ pub struct Model {
     pub action: String,
     /// Target table.
     pub target_kind: String,
-    /// Target id.
     pub target_id: String,
     /// Province of the target (for scope).
     pub province_code: Option<String>,

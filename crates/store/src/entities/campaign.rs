@@ -6,10 +6,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "campaigns")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Year.
     pub year: i32,
     /// Scope: `000000` for national.
     pub region_code: String,
@@ -18,7 +16,6 @@ pub struct Model {
     /// The rules, serialised.
     #[sea_orm(column_type = "Text")]
     pub rules: String,
-    /// Created.
     pub created_at: DateTimeUtc,
 }
 

@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "host_confirmations")]
 pub struct Model {
-    /// Activity.
     #[sea_orm(primary_key, auto_increment = false)]
     pub activity_id: i64,
     /// The organisation named as host or co-host.
@@ -14,7 +13,6 @@ pub struct Model {
     pub org_id: i64,
     /// The member who confirmed.
     pub user_id: i64,
-    /// When.
     pub confirmed_at: DateTimeUtc,
 }
 

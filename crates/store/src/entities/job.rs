@@ -6,14 +6,11 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "jobs")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// Unique key: scheduling the same job twice is a no-op.
     pub key: String,
-    /// Kind.
     pub kind: String,
-    /// Due.
     pub run_at: DateTimeUtc,
     /// Arguments, as JSON.
     #[sea_orm(column_type = "Text")]
@@ -22,7 +19,6 @@ pub struct Model {
     pub claimed_until: Option<DateTimeUtc>,
     /// Tries so far.
     pub attempts: i64,
-    /// Finished.
     pub done_at: Option<DateTimeUtc>,
     /// What happened.
     pub outcome: Option<String>,

@@ -6,10 +6,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "link_checks")]
 pub struct Model {
-    /// Activity.
     #[sea_orm(primary_key, auto_increment = false)]
     pub activity_id: i64,
-    /// Link.
     #[sea_orm(primary_key, auto_increment = false)]
     pub url: String,
     /// Checked (none while waiting).

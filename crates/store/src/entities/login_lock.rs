@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "login_locks")]
 pub struct Model {
-    /// Phone.
     #[sea_orm(primary_key, auto_increment = false)]
     pub phone: String,
     /// Wrong codes since the last success or lock.

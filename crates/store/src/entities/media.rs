@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "media")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// The activity it was uploaded to.
@@ -27,7 +26,6 @@ pub struct Model {
     pub height: Option<i32>,
     /// Duration of a video.
     pub seconds: Option<f64>,
-    /// Uploaded.
     pub created_at: DateTimeUtc,
     /// Found attached after the grace period, so never checked again.
     pub settled: bool,

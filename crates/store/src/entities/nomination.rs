@@ -6,26 +6,20 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "nominations")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Campaign.
     pub campaign_id: i64,
     /// `activity` or `org`.
     pub target_kind: String,
     /// The activity or organisation.
     pub target_id: i64,
-    /// Province.
     pub province_code: Option<String>,
-    /// City.
     pub city_code: Option<String>,
-    /// County.
     pub county_code: Option<String>,
     /// The highest level that has given its opinion.
     pub level: String,
     /// `open` (passed up), `stopped` or `final`.
     pub status: String,
-    /// Started.
     pub created_at: DateTimeUtc,
     /// Last opinion.
     pub updated_at: DateTimeUtc,

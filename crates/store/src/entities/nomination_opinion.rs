@@ -6,23 +6,18 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "nomination_opinions")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Nomination.
     pub nomination_id: i64,
     /// Level (`unit`, `county`, `city`, `province`, `national`).
     pub level: String,
     /// The division the level acted for (none for the unit).
     pub region_code: Option<String>,
-    /// Who.
     pub actor_id: i64,
-    /// Opinion.
     #[sea_orm(column_type = "Text")]
     pub opinion: String,
     /// `pass` or `stop`.
     pub decision: String,
-    /// When.
     pub at: DateTimeUtc,
 }
 

@@ -6,12 +6,9 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "notifications")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Recipient.
     pub user_id: i64,
-    /// When.
     pub at: DateTimeUtc,
     /// Kind (`review.decision`, ...).
     pub kind: String,
@@ -20,7 +17,6 @@ pub struct Model {
     /// Text shown.
     #[sea_orm(column_type = "Text")]
     pub text: String,
-    /// Read at.
     pub read_at: Option<DateTimeUtc>,
 }
 

@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "orgs")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// Full name as on the official seal.
@@ -38,11 +37,9 @@ pub struct Model {
     pub national_certified: bool,
     /// Who decided.
     pub decided_by: Option<i64>,
-    /// When.
     pub decided_at: Option<DateTimeUtc>,
     /// Who applied.
     pub created_by: Option<i64>,
-    /// When.
     pub created_at: DateTimeUtc,
 }
 

@@ -6,13 +6,10 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "org_members")]
 pub struct Model {
-    /// Organisation.
     #[sea_orm(primary_key, auto_increment = false)]
     pub org_id: i64,
-    /// User.
     #[sea_orm(primary_key, auto_increment = false)]
     pub user_id: i64,
-    /// Added.
     pub added_at: DateTimeUtc,
 }
 

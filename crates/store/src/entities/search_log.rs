@@ -11,7 +11,6 @@ pub struct Model {
     pub id: i64,
     /// The activity to (re)index or remove.
     pub activity_id: i64,
-    /// When.
     pub at: DateTimeUtc,
 }
 

@@ -7,7 +7,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "sms_alarms")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// `low_completion` or `prefix_burst`.
@@ -16,7 +15,6 @@ pub struct Model {
     pub subject: String,
     /// What was measured, in Chinese, for the admin page.
     pub detail: String,
-    /// When.
     pub raised_at: DateTimeUtc,
 }
 

@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "sms_codes")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// Phone it was sent to.
@@ -15,7 +14,6 @@ pub struct Model {
     pub code_hash: String,
     /// Client address that asked for it.
     pub ip: String,
-    /// Sent.
     pub created_at: DateTimeUtc,
     /// Stops working.
     pub expires_at: DateTimeUtc,

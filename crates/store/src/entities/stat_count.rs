@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "stat_counts")]
 pub struct Model {
-    /// Campaign.
     #[sea_orm(primary_key, auto_increment = false)]
     pub campaign_id: i64,
     /// Division code (`000000`: the nation).

@@ -6,10 +6,8 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "summaries")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Campaign.
     pub campaign_id: i64,
     /// Scope kind (`unit`, `county`, `city`, `society`, `province`).
     pub scope_kind: String,
@@ -24,7 +22,6 @@ pub struct Model {
     /// The summary, as JSON.
     #[sea_orm(column_type = "Text")]
     pub data: String,
-    /// Author.
     pub author_id: i64,
     /// Submitted (none while a draft).
     pub submitted_at: Option<DateTimeUtc>,

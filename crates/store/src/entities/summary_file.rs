@@ -6,7 +6,6 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "summary_files")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
     /// The summary.
@@ -21,9 +20,7 @@ pub struct Model {
     pub storage_key: String,
     /// MIME type found by inspection.
     pub content_type: String,
-    /// Size.
     pub bytes: i64,
-    /// Uploaded.
     pub created_at: DateTimeUtc,
 }
 

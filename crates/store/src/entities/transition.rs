@@ -6,14 +6,10 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "activity_transitions")]
 pub struct Model {
-    /// Id.
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// Activity.
     pub activity_id: i64,
-    /// When.
     pub at: DateTimeUtc,
-    /// Who.
     pub actor_id: Option<i64>,
     /// From state.
     pub from_status: String,

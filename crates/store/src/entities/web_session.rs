@@ -13,9 +13,7 @@ pub struct Model {
     pub user_id: Option<i64>,
     /// CSRF token for this session's forms.
     pub csrf_token: String,
-    /// Created.
     pub created_at: DateTimeUtc,
-    /// Ends.
     pub expires_at: DateTimeUtc,
     /// Last seen: the session ends after `session_idle_minutes` without a request.
     pub last_seen_at: Option<DateTimeUtc>,
