@@ -842,7 +842,9 @@ impl App {
                 .one(&self.db)
                 .await?
                 .is_some_and(|o| {
-                    o.level == "national" && o.national_certified && o.status == "certified"
+                    o.level == domain::org::OrgLevel::National.as_str()
+                        && o.national_certified
+                        && o.status == domain::org::OrgStatus::Certified.as_str()
                 }),
             None => false,
         };

@@ -171,7 +171,7 @@ impl App {
                 county_code: Set(None),
                 parent_id: Set(None),
                 credit_code: Set(None),
-                status: Set("certified".to_owned()),
+                status: Set(domain::org::OrgStatus::Certified.as_str().to_owned()),
                 status_reason: Set(None),
                 national_certified: Set(false),
                 decided_by: Set(None),

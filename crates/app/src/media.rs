@@ -304,7 +304,7 @@ impl App {
         // The public sees the media of approved activities, but never the evidence of
         // turnout (a sign-in sheet may carry names and phone numbers).
         let visible = if standing(actor, &activity) == Standing::Public {
-            activity.status == "approved" && row.kind != "evidence"
+            activity.status == domain::review::Status::Approved.as_str() && row.kind != "evidence"
         } else {
             true
         };

@@ -100,7 +100,7 @@ impl App {
                 let row = self.find_activity(id).await?;
                 let rules = self.campaign_rules(row.campaign_id).await?;
                 let path = path_of(&row);
-                let visible = row.status == "approved"
+                let visible = row.status == domain::review::Status::Approved.as_str()
                     || row.owner_id == actor.user_id
                     || actor.governs(&path);
                 Ok(Subject {
@@ -118,7 +118,7 @@ impl App {
                     .await?
                     .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))?;
                 let campaign = self.current_campaign().await?;
-                let ineligible = if o.status == "certified" {
+                let ineligible = if o.status == domain::org::OrgStatus::Certified.as_str() {
                     Vec::new()
                 } else {
                     vec!["单位尚未通过认证".to_owned()]
@@ -506,7 +506,7 @@ impl App {
             .and_where(Expr::col(supplement::Column::CompletedAt).is_not_null())
             .to_owned();
         let rows = activity::Entity::find()
-            .filter(activity::Column::Status.eq("approved"))
+            .filter(activity::Column::Status.eq(domain::review::Status::Approved.as_str()))
             .filter(scope_condition(
                 actor,
                 activity::Column::ProvinceCode,

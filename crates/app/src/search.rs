@@ -76,7 +76,7 @@ impl App {
                 .filter(|id| !rows.iter().any(|r| r.id == *id))
                 .collect();
             for row in &rows {
-                if row.status == "approved" {
+                if row.status == domain::review::Status::Approved.as_str() {
                     upserts.push(self.search_doc(row).await?);
                 } else {
                     removals.push(row.id);
@@ -141,7 +141,7 @@ impl App {
         let mut count = 0;
         loop {
             let rows = entity::Entity::find()
-                .filter(entity::Column::Status.eq("approved"))
+                .filter(entity::Column::Status.eq(domain::review::Status::Approved.as_str()))
                 .filter(entity::Column::Id.gt(after))
                 .order_by_asc(entity::Column::Id)
                 .limit(5000)
