@@ -377,13 +377,18 @@ impl App {
         Ok(Some(format!("checked: {detail}")))
     }
 
-    /// Schedules texts for an activity put forward (marked 拟推优 or nominated).
-    pub(crate) async fn schedule_texts(&self, row: &activity::Model) -> Result<(), AppError> {
+    /// Schedules texts for an activity put forward (marked 拟推优 or nominated), through
+    /// the caller's transaction, so that the reminders commit with what put it forward.
+    pub(crate) async fn schedule_texts(
+        &self,
+        db: &impl ConnectionTrait,
+        row: &activity::Model,
+    ) -> Result<(), AppError> {
         if row.status == Status::Approved.as_str() {
             let rules = self.campaign_rules(row.campaign_id).await?;
             let mut marked = row.clone();
             marked.excellence_intent = true;
-            schedule_reminders(&self.db, &marked, &rules).await?;
+            schedule_reminders(db, &marked, &rules).await?;
         }
         Ok(())
     }

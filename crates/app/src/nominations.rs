@@ -297,10 +297,12 @@ impl App {
             json!({"level": level.as_str(), "decision": decision.as_str()}),
         )
         .await?;
-        txn.commit().await?;
-        if let Target::Activity(id) = target {
-            self.schedule_texts(&self.find_activity(id).await?).await?;
+        if let Target::Activity(id) = target
+            && let Some(row) = activity::Entity::find_by_id(id).one(&txn).await?
+        {
+            self.schedule_texts(&txn, &row).await?;
         }
+        txn.commit().await?;
         let view = self.nomination_view(nomination_id).await?;
         Ok((existing.is_none(), view))
     }
@@ -549,15 +551,17 @@ impl App {
                 AppError::NotFound("未找到该活动".to_owned())
             });
         }
+        // The mark and its reminders commit together.
+        let txn = self.db.begin().await?;
         activity::Entity::update_many()
             .col_expr(activity::Column::ExcellenceIntent, Expr::value(intended))
             .filter(activity::Column::Id.eq(id))
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
-        let row = self.find_activity(id).await?;
-        if intended {
-            self.schedule_texts(&row).await?;
+        if intended && let Some(row) = activity::Entity::find_by_id(id).one(&txn).await? {
+            self.schedule_texts(&txn, &row).await?;
         }
+        txn.commit().await?;
         self.activity(Some(actor), id).await
     }
 }
