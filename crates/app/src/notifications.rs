@@ -1,7 +1,8 @@
 //! Notifications: left for a person by a decision, a nomination or a reminder, in the same
 //! transaction; read and marked read by that person only.
 
-use serde_json::{Value, json};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use store::entities::notification;
 use store::sea_orm::sea_query::Expr;
 use store::sea_orm::{
@@ -35,13 +36,30 @@ pub(crate) async fn notify(
     Ok(())
 }
 
+/// A notification as its reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Notification {
+    /// Its id, to mark it read.
+    pub id: i64,
+    /// When it was left.
+    pub at: DateTime<Utc>,
+    /// What it is about (`decision`, `nomination`, `supplement.reminder`, …).
+    pub kind: String,
+    /// The activity it concerns, if any.
+    pub activity_id: Option<i64>,
+    /// The sentence shown.
+    pub text: String,
+    /// Whether it has been read.
+    pub read: bool,
+}
+
 impl App {
     /// The caller's notifications, newest first, with the unread count.
     pub async fn notifications(
         &self,
         actor: &Actor,
         page: Page,
-    ) -> Result<(Paged<Value>, u64), AppError> {
+    ) -> Result<(Paged<Notification>, u64), AppError> {
         let mine =
             notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id));
         let total = mine.clone().count(&self.db).await?;
@@ -58,7 +76,14 @@ impl App {
             .await?;
         let items = rows
             .into_iter()
-            .map(|n| json!({"id": n.id, "at": n.at, "kind": n.kind, "activity_id": n.activity_id, "text": n.text, "read": n.read_at.is_some()}))
+            .map(|n| Notification {
+                id: n.id,
+                at: n.at,
+                kind: n.kind,
+                activity_id: n.activity_id,
+                text: n.text,
+                read: n.read_at.is_some(),
+            })
             .collect();
         Ok((
             Paged {

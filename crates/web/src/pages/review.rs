@@ -70,7 +70,7 @@ fn label(status: Option<&str>) -> String {
 #[template(path = "notifications.html")]
 struct NotesPage {
     layout: Layout,
-    items: Vec<Value>,
+    items: Vec<app::notifications::Notification>,
     unread: u64,
 }
 
@@ -255,10 +255,8 @@ pub async fn notifications(
     let (paged, unread) = app
         .notifications(&actor, app::paging::Page::parse(Some(1), Some(50))?)
         .await?;
-    for n in paged.items.iter().filter(|n| n["read"] == false) {
-        if let Some(id) = n["id"].as_i64() {
-            app.mark_read(&actor, id).await?;
-        }
+    for n in paged.items.iter().filter(|n| !n.read) {
+        app.mark_read(&actor, n.id).await?;
     }
     Ok(NotesPage {
         layout: session.layout(&app).await?,
