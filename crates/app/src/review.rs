@@ -64,6 +64,21 @@ pub struct QueueQuery {
     pub per_page: Option<i64>,
 }
 
+/// What one activity of a bulk decision came to.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BulkOutcome {
+    /// The activity.
+    pub id: i64,
+    /// Whether it was decided.
+    pub ok: bool,
+    /// Its state after the decision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Why it was not decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
 fn parse_verdict(raw: Option<&str>) -> Result<Verdict, AppError> {
     match raw {
         Some("approve") => Ok(Verdict::Approve),
@@ -188,7 +203,7 @@ impl App {
         &self,
         actor: &Actor,
         input: BulkDecisionInput,
-    ) -> Result<Vec<Value>, AppError> {
+    ) -> Result<Vec<BulkOutcome>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::Forbidden(
                 "只有各级科协管理员可以审核活动".to_owned(),
@@ -207,9 +222,19 @@ impl App {
                 reason: input.reason.clone(),
             };
             results.push(match self.decide_activity(actor, id, one, None).await {
-                Ok(activity) => json!({"id": id, "ok": true, "status": activity["status"]}),
+                Ok(activity) => BulkOutcome {
+                    id,
+                    ok: true,
+                    status: activity["status"].as_str().map(str::to_owned),
+                    message: None,
+                },
                 Err(AppError::Internal(cause)) => return Err(AppError::Internal(cause)),
-                Err(e) => json!({"id": id, "ok": false, "message": e.to_string()}),
+                Err(e) => BulkOutcome {
+                    id,
+                    ok: false,
+                    status: None,
+                    message: Some(e.to_string()),
+                },
             });
         }
         Ok(results)

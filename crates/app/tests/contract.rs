@@ -33,7 +33,6 @@ const NOT_YET_TYPED: &[&str] = &[
     "quotas.rs:set_quota",
     "review.rs:changes_since_last_decision",
     "review.rs:decide_activity",
-    "review.rs:decide_many",
     "review.rs:review_queue",
     "stats.rs:stats",
     "summaries.rs:finish_summary_upload",

@@ -195,7 +195,7 @@ pub async fn decide_many(
     State(app): State<App>,
     Authed(actor): Authed,
     body: Result<Json<BulkDecisionInput>, JsonRejection>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<app::review::BulkOutcome>>, ApiError> {
     let Json(input) = body?;
     Ok(Json(app.decide_many(&actor, input).await?))
 }

@@ -22,7 +22,8 @@ struct QueuePage {
     items: Vec<Value>,
     total: u64,
     q: QueueQuery,
-    results: Vec<Value>,
+    results: Vec<app::review::BulkOutcome>,
+    refusal: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -96,6 +97,7 @@ pub async fn queue(
         total: paged.total,
         q,
         results: Vec::new(),
+        refusal: None,
     }
     .into_response())
 }
@@ -148,11 +150,12 @@ pub async fn decide_many(
         decision: Some(form_value(&form, "decision").to_owned()),
         reason: Some(form_value(&form, "reason").to_owned()),
     };
-    let results = match app.decide_many(&actor, input).await {
-        Ok(r) => r,
-        Err(AppError::Validation { fields, .. }) => vec![
-            serde_json::json!({"ok": false, "message": fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")}),
-        ],
+    let (results, refusal) = match app.decide_many(&actor, input).await {
+        Ok(r) => (r, None),
+        Err(AppError::Validation { fields, .. }) => (
+            Vec::new(),
+            Some(fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；")),
+        ),
         Err(e) => return Err(e.into()),
     };
     let q = QueueQuery::default();
@@ -163,6 +166,7 @@ pub async fn decide_many(
         total: paged.total,
         q,
         results,
+        refusal,
     }
     .into_response())
 }

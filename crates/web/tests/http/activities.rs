@@ -18,6 +18,7 @@ on_both_backends!(
     posters_are_checked_by_decoding,
     the_queue_shows_only_the_admins_area,
     bulk_decisions_report_each_activity,
+    bulk_decisions_in_the_page_report_each_activity,
     an_activity_is_copied_into_a_new_draft,
     videos_are_parsed_for_length_and_size,
     another_province_sees_nothing_through_any_endpoint,
@@ -1132,4 +1133,46 @@ async fn another_province_sees_nothing_through_any_endpoint(backend: Backend) {
         "province_review",
         "still waiting, untouched"
     );
+}
+
+/// The queue page's bulk decision shows each activity's outcome, and a refusal of the whole
+/// request (nothing chosen) as one message.
+async fn bulk_decisions_in_the_page_report_each_activity(backend: Backend) {
+    use crate::pages::{csrf_of, form, page, sign_in};
+    let w = world(backend).await;
+    let (a, _) = ready(&w).await;
+    let (c, _) = ready(&w).await;
+    act(&w, &w.host, a, "submit", json!({})).await;
+    let cookie = sign_in(&w.t, "13900000002").await;
+    let queue = page(&w.t, "/review", &cookie).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    let csrf = csrf_of(&queue);
+    let decided = form(
+        &w.t,
+        "/review/decisions",
+        &cookie,
+        &format!("_csrf={csrf}&ids={a}&ids={c}&decision=approve&reason=%E5%90%8C%E6%84%8F"),
+    )
+    .await;
+    assert_eq!(decided.status, StatusCode::OK);
+    assert!(
+        decided.text.contains(&format!("活动 {a}：已处理")),
+        "{}",
+        decided.text
+    );
+    assert!(
+        decided
+            .text
+            .contains(&format!("活动 {c}：活动当前为“草稿”")),
+        "{}",
+        decided.text
+    );
+    let none = form(
+        &w.t,
+        "/review/decisions",
+        &cookie,
+        &format!("_csrf={csrf}&decision=approve"),
+    )
+    .await;
+    assert!(none.text.contains("请选择1至100个活动"), "{}", none.text);
 }
