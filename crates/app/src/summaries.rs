@@ -87,6 +87,40 @@ impl SummaryInput {
     }
 }
 
+/// The summaries a division's administrator follows: its own and those of the divisions and
+/// units directly below.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SummariesBelow {
+    /// The division asked about.
+    pub region: String,
+    /// Its own summary first, then the divisions below, then its units.
+    pub items: Vec<SummaryStanding>,
+}
+
+/// Where one summary stands.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SummaryStanding {
+    /// `county`, `city`, `province`, `society` or `unit`.
+    pub scope_kind: String,
+    /// The division code or organisation id.
+    pub scope_ref: String,
+    /// Whose summary.
+    pub name: String,
+    /// When it is due.
+    pub deadline: Option<NaiveDate>,
+    /// When it was submitted.
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `submitted`, `late`, `draft` or `missing`.
+    pub status: &'static str,
+}
+
+/// How many people a reminder reached.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reminded {
+    /// Notifications left.
+    pub reminded: u64,
+}
+
 /// Where a summary's attachment is streamed, and how large it may grow.
 #[derive(Debug)]
 pub struct SummarySlot {
@@ -469,7 +503,11 @@ impl App {
 
     /// `GET /api/v1/summaries?region=CODE`: the division's own summary and its children's,
     /// each `submitted`, `late`, `draft` or `missing`.
-    pub async fn summaries_below(&self, actor: &Actor, code: &str) -> Result<Value, AppError> {
+    pub async fn summaries_below(
+        &self,
+        actor: &Actor,
+        code: &str,
+    ) -> Result<SummariesBelow, AppError> {
         let located = self.govern_region(actor, code).await?;
         let campaign = self.current_campaign().await?;
         let mut scopes: Vec<(String, String, String)> = Vec::new();
@@ -500,33 +538,36 @@ impl App {
         for (kind, reference, name) in scopes {
             let row = self.find_summary(campaign.id, &kind, &reference).await?;
             let due = deadline(&kind, &campaign.rules);
-            rows.push(json!({
-                "scope_kind": kind,
-                "scope_ref": reference,
-                "name": name,
-                "deadline": due,
-                "submitted_at": row.as_ref().and_then(|r| r.submitted_at),
-                "status": status(row.as_ref(), due),
-            }));
+            rows.push(SummaryStanding {
+                status: status(row.as_ref(), due),
+                submitted_at: row.as_ref().and_then(|r| r.submitted_at),
+                scope_kind: kind,
+                scope_ref: reference,
+                name,
+                deadline: due,
+            });
         }
-        Ok(json!({"region": code, "items": rows}))
+        Ok(SummariesBelow {
+            region: code.to_owned(),
+            items: rows,
+        })
     }
 
     /// `POST /api/v1/summaries/reminders {region}`: notifies the administrators of the
     /// child divisions, and the members of the units, whose summary is not submitted.
     /// Answers how many people were reminded.
-    pub async fn remind_summaries(&self, actor: &Actor, code: &str) -> Result<Value, AppError> {
+    pub async fn remind_summaries(&self, actor: &Actor, code: &str) -> Result<Reminded, AppError> {
         let listing = self.summaries_below(actor, code).await?;
         let now = self.clock.now();
         let mut reminded = 0_u64;
-        for item in listing["items"].as_array().into_iter().flatten() {
-            let reference = item["scope_ref"].as_str().unwrap_or_default();
-            let waiting = matches!(item["status"].as_str(), Some("missing" | "draft"));
+        for item in &listing.items {
+            let reference = item.scope_ref.as_str();
+            let waiting = matches!(item.status, "missing" | "draft");
             if reference == code || !waiting {
                 continue;
             }
-            let people: Vec<i64> = match item["scope_kind"].as_str() {
-                Some("unit" | "society") => org_member::Entity::find()
+            let people: Vec<i64> = match item.scope_kind.as_str() {
+                "unit" | "society" => org_member::Entity::find()
                     .filter(org_member::Column::OrgId.eq(reference.parse::<i64>().unwrap_or(0)))
                     .all(&self.db)
                     .await?
@@ -549,8 +590,8 @@ impl App {
             for user_id in people {
                 let text = format!(
                     "请于{}前提交{}的科普日工作总结",
-                    item["deadline"].as_str().unwrap_or_default(),
-                    item["name"].as_str().unwrap_or_default()
+                    item.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    item.name
                 );
                 crate::notifications::notify(
                     &self.db,
@@ -564,7 +605,7 @@ impl App {
                 reminded += 1;
             }
         }
-        Ok(json!({"reminded": reminded}))
+        Ok(Reminded { reminded })
     }
 
     /// Submitted summaries within a division (for the statistics).

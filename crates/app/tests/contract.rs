@@ -37,8 +37,6 @@ const NOT_YET_TYPED: &[&str] = &[
     "stats.rs:stats",
     "summaries.rs:finish_summary_upload",
     "summaries.rs:put_summary",
-    "summaries.rs:remind_summaries",
-    "summaries.rs:summaries_below",
     "summaries.rs:summary",
     "supplements.rs:add_supplement_media",
     "supplements.rs:put_supplement",

@@ -20,7 +20,7 @@ pub async fn summaries(
     State(app): State<App>,
     Authed(actor): Authed,
     q: Result<Query<RegionQuery>, QueryRejection>,
-) -> Answer {
+) -> Result<Json<app::summaries::SummariesBelow>, ApiError> {
     let Query(q) = q?;
     let code = q.region.unwrap_or_else(|| App::home_region(&actor));
     Ok(Json(app.summaries_below(&actor, &code).await?))
@@ -32,7 +32,7 @@ pub async fn remind_summaries(
     State(app): State<App>,
     Authed(actor): Authed,
     body: Result<Json<RegionQuery>, JsonRejection>,
-) -> Answer {
+) -> Result<Json<app::summaries::Reminded>, ApiError> {
     let Json(body) = body?;
     let code = body.region.unwrap_or_else(|| App::home_region(&actor));
     Ok(Json(app.remind_summaries(&actor, &code).await?))
