@@ -162,6 +162,21 @@ fn read_typed_text(
     }
 }
 
+/// One step of an activity's history: a submission, a decision, a withdrawal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (none for the system).
+    pub actor: Option<String>,
+    /// The state before.
+    pub from: String,
+    /// The state after.
+    pub to: String,
+    /// The reviewer's reason, where one was given.
+    pub reason: Option<String>,
+}
+
 /// The problems of the values a draft may carry as typed text (amounts, times, counts),
 /// with the messages the use case would answer; for a form that must know before it acts
 /// on other fields (registering organisations).
@@ -899,7 +914,11 @@ impl App {
     }
 
     /// `GET /api/v1/activities/{id}/history`: every transition, oldest first.
-    pub async fn activity_history(&self, actor: &Actor, id: i64) -> Result<Vec<Value>, AppError> {
+    pub async fn activity_history(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<Vec<HistoryEntry>, AppError> {
         let row = self.find_activity(id).await?;
         if standing(Some(actor), &row) == Standing::Public {
             return Err(not_found());
@@ -926,7 +945,13 @@ impl App {
                 },
                 None => None,
             };
-            out.push(json!({"at": t.at, "actor": name, "from": t.from_status, "to": t.to_status, "reason": t.reason}));
+            out.push(HistoryEntry {
+                at: t.at,
+                actor: name.cloned(),
+                from: t.from_status,
+                to: t.to_status,
+                reason: t.reason,
+            });
         }
         Ok(out)
     }

@@ -150,7 +150,7 @@ pub async fn history(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<app::activities::HistoryEntry>>, ApiError> {
     let Path(id) = id?;
     Ok(Json(app.activity_history(&actor, id).await?))
 }

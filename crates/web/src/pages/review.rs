@@ -196,11 +196,11 @@ async fn item_page(
         .await?
         .iter()
         .map(|h| HistoryLine {
-            at: beijing(&h["at"]),
-            actor: h["actor"].as_str().unwrap_or("系统").to_owned(),
-            from: label(h["from"].as_str()),
-            to: label(h["to"].as_str()),
-            reason: h["reason"].as_str().map(str::to_owned),
+            at: beijing_time(h.at),
+            actor: h.actor.clone().unwrap_or_else(|| "系统".to_owned()),
+            from: label(Some(&h.from)),
+            to: label(Some(&h.to)),
+            reason: h.reason.clone(),
         })
         .collect();
     let when = format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"]));
