@@ -5,7 +5,7 @@
 use domain::review::Status;
 use domain::stats::{completion_percent, dim};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use store::entities::{activity, org, quota, stat_count};
 use store::sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -34,9 +34,40 @@ pub struct QuotaInput {
     pub include_system: bool,
 }
 
+/// A task target and how far it has come.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QuotaProgress {
+    /// The target's id (to delete it).
+    pub id: i64,
+    /// How much of it has been passed down to the divisions below.
+    pub allocated_to_children: i64,
+    /// `region` or `org`.
+    pub target_kind: String,
+    /// The division code or organisation id.
+    pub target_ref: String,
+    /// The division's or organisation's name.
+    pub name: String,
+    /// The section it counts (all sections when none).
+    pub section: Option<String>,
+    /// The number asked for.
+    pub target: i64,
+    /// Whether an organisation's whole system counts.
+    pub include_system: bool,
+    /// Approved activities counted so far.
+    pub count: i64,
+    /// `count` as a percentage of `target`.
+    pub percent: i64,
+    /// Whether the target is met.
+    pub met: bool,
+}
+
 impl App {
     /// `PUT /api/v1/quotas`: sets (or replaces) a target in the actor's area.
-    pub async fn set_quota(&self, actor: &Actor, input: QuotaInput) -> Result<Value, AppError> {
+    pub async fn set_quota(
+        &self,
+        actor: &Actor,
+        input: QuotaInput,
+    ) -> Result<QuotaProgress, AppError> {
         let campaign = self.current_campaign().await?;
         if input.target < 1 || input.target > 1_000_000 {
             return Err(AppError::invalid_field(
@@ -155,7 +186,7 @@ impl App {
         actor: &Actor,
         campaign_id: i64,
         code: &str,
-    ) -> Result<Vec<Value>, AppError> {
+    ) -> Result<Vec<QuotaProgress>, AppError> {
         let path = locate(&self.db, code)
             .await?
             .map(|l| l.path)
@@ -186,7 +217,7 @@ impl App {
         Ok(out)
     }
 
-    async fn progress(&self, row: &quota::Model) -> Result<Value, AppError> {
+    async fn progress(&self, row: &quota::Model) -> Result<QuotaProgress, AppError> {
         let (name, count) = match row.target_kind.as_str() {
             "region" => {
                 let name = self.region_name(&row.target_ref).await?;
@@ -249,19 +280,19 @@ impl App {
         } else {
             0
         };
-        Ok(json!({
-            "id": row.id,
-            "allocated_to_children": allocated,
-            "target_kind": row.target_kind,
-            "target_ref": row.target_ref,
-            "name": name,
-            "section": (!row.section.is_empty()).then_some(&row.section),
-            "target": row.target,
-            "include_system": row.include_system,
-            "count": count,
-            "percent": completion_percent(count, row.target),
-            "met": count >= row.target,
-        }))
+        Ok(QuotaProgress {
+            id: row.id,
+            allocated_to_children: allocated,
+            target_kind: row.target_kind.clone(),
+            target_ref: row.target_ref.clone(),
+            name,
+            section: (!row.section.is_empty()).then(|| row.section.clone()),
+            target: row.target,
+            include_system: row.include_system,
+            count,
+            percent: completion_percent(count, row.target),
+            met: count >= row.target,
+        })
     }
 
     /// An organisation and every organisation below it (系统), breadth first.

@@ -29,7 +29,6 @@ const NOT_YET_TYPED: &[&str] = &[
     "nominations.rs:nominations",
     "nominations.rs:set_excellence_intent",
     "public.rs:public_activities",
-    "quotas.rs:set_quota",
     "review.rs:changes_since_last_decision",
     "review.rs:decide_activity",
     "review.rs:review_queue",

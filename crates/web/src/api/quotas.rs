@@ -7,7 +7,6 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 
-use super::Answer;
 use crate::caller::Authed;
 use crate::error::ApiError;
 
@@ -17,7 +16,7 @@ pub async fn set_quota(
     State(app): State<App>,
     Authed(actor): Authed,
     body: Result<Json<QuotaInput>, JsonRejection>,
-) -> Answer {
+) -> Result<Json<app::quotas::QuotaProgress>, ApiError> {
     let Json(body) = body?;
     Ok(Json(app.set_quota(&actor, body).await?))
 }
