@@ -591,15 +591,9 @@ impl App {
     async fn watch_for_pumping(&self, phone: &Phone, now: DateTime<Utc>) -> Result<(), AppError> {
         let limits = &self.config.login;
         let hour_ago = now - Duration::hours(1);
-        let sent = sms_code::Entity::find()
-            .filter(sms_code::Column::CreatedAt.gt(hour_ago))
-            .count(&self.db)
-            .await?;
+        let sent = self.codes_sent_since(hour_ago).await?;
         if sent >= limits.alarm_min_codes {
-            let completed = sms_code::Entity::find()
-                .filter(sms_code::Column::VerifiedAt.gt(hour_ago))
-                .count(&self.db)
-                .await?;
+            let completed = self.logins_since(hour_ago).await?;
             if completed * 100 < sent * limits.alarm_completion_percent {
                 let detail = format!(
                     "最近一小时发送验证码{sent}条，完成登录{completed}次（{}%），低于{}%",
@@ -627,6 +621,22 @@ impl App {
                 .await?;
         }
         Ok(())
+    }
+
+    /// Codes sent since `at` (all numbers).
+    async fn codes_sent_since(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
+        Ok(sms_code::Entity::find()
+            .filter(sms_code::Column::CreatedAt.gte(at))
+            .count(&self.db)
+            .await?)
+    }
+
+    /// Logins completed with a code since `at`.
+    async fn logins_since(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
+        Ok(sms_code::Entity::find()
+            .filter(sms_code::Column::VerifiedAt.gt(at))
+            .count(&self.db)
+            .await?)
     }
 
     async fn raise_sms_alarm(
@@ -663,18 +673,9 @@ impl App {
         actor.require_national_admin()?;
         let now = self.clock.now();
         let hour_ago = now - Duration::hours(1);
-        let sent_today = sms_code::Entity::find()
-            .filter(sms_code::Column::CreatedAt.gte(beijing_day_start(now)))
-            .count(&self.db)
-            .await?;
-        let sent_last_hour = sms_code::Entity::find()
-            .filter(sms_code::Column::CreatedAt.gt(hour_ago))
-            .count(&self.db)
-            .await?;
-        let logins_last_hour = sms_code::Entity::find()
-            .filter(sms_code::Column::VerifiedAt.gt(hour_ago))
-            .count(&self.db)
-            .await?;
+        let sent_today = self.codes_sent_since(beijing_day_start(now)).await?;
+        let sent_last_hour = self.codes_sent_since(hour_ago).await?;
+        let logins_last_hour = self.logins_since(hour_ago).await?;
         let alarms = sms_alarm::Entity::find()
             .order_by_desc(sms_alarm::Column::Id)
             .limit(200)

@@ -504,18 +504,16 @@ pub const IMPORT_MAX_INFLATED: u64 = 64 * 1024 * 1024;
 /// Inflates every part of the workbook into nothing, counting, and refuses it past
 /// `IMPORT_MAX_INFLATED` (the sizes a zip declares are not trusted).
 fn refuse_zip_bomb(bytes: &[u8]) -> Result<(), AppError> {
-    let unreadable =
-        || AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned());
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index(i).map_err(|_| unreadable())?;
+        let entry = archive.by_index(i).map_err(unreadable)?;
         let room = IMPORT_MAX_INFLATED - total;
         total += std::io::copy(
             &mut std::io::Read::take(entry, room + 1),
             &mut std::io::sink(),
         )
-        .map_err(|_| unreadable())?;
+        .map_err(unreadable)?;
         if total > IMPORT_MAX_INFLATED {
             return Err(AppError::TooLarge(format!(
                 "导入文件解压后超过{}MB，请检查文件或分批导入",
@@ -526,9 +524,12 @@ fn refuse_zip_bomb(bytes: &[u8]) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A workbook that is not one, whatever the reader's complaint.
+fn unreadable<E>(_: E) -> AppError {
+    AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned())
+}
+
 fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
-    let unreadable =
-        |_| AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned());
     refuse_zip_bomb(&bytes)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;

@@ -350,10 +350,7 @@ impl App {
                         .await?;
                     continue;
                 }
-                if matches!(row.kind.as_str(), "photo" | "evidence") {
-                    self.files.delete(&thumbnail_key(&row.storage_key)).await?;
-                }
-                self.files.delete(&row.storage_key).await?;
+                self.delete_files_of(&row).await?;
                 // A save naming a day-old upload in the instant between the check above and
                 // this delete would name a missing file; the window is accepted as negligible.
                 media::Entity::delete_many()
@@ -383,11 +380,15 @@ impl App {
             return Ok(());
         }
         media::Entity::delete_by_id(row.id).exec(&self.db).await?;
+        self.delete_files_of(&row).await
+    }
+
+    /// Deletes an upload's stored file and, for a photo, its thumbnail.
+    async fn delete_files_of(&self, row: &media::Model) -> Result<(), AppError> {
         if matches!(row.kind.as_str(), "photo" | "evidence") {
             self.files.delete(&thumbnail_key(&row.storage_key)).await?;
         }
-        self.files.delete(&row.storage_key).await?;
-        Ok(())
+        self.files.delete(&row.storage_key).await
     }
 
     /// Whether the activity (its poster) or its supplement (photos, videos, evidence) names

@@ -284,23 +284,7 @@ pub struct MessagePage {
 /// Renders an error as a friendly page with the error's status.
 pub fn error_page(err: &AppError) -> Response {
     let (status, _, text) = classify(err);
-    let heading = match status {
-        StatusCode::NOT_FOUND => "页面不存在",
-        StatusCode::FORBIDDEN => "无权访问",
-        StatusCode::UNAUTHORIZED => "请先登录",
-        StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
-        s if s.is_server_error() => "服务暂时不可用",
-        _ => "无法完成操作",
-    };
-    (
-        status,
-        MessagePage {
-            layout: Layout::default(),
-            heading: heading.to_owned(),
-            text,
-        },
-    )
-        .into_response()
+    refusal_page(status, text)
 }
 
 /// A page handler's refusal, answered as the error page with its status: handlers return
@@ -344,12 +328,15 @@ impl axum::extract::FromRequestParts<App> for SignedIn {
     }
 }
 
-/// A page for a refusal made before any page handler ran (a method the route does not take,
-/// a body too large, a form that does not read), with that refusal's status.
+/// The page for a refusal with its status: an `AppError` (through `error_page`), or one made
+/// before any page handler ran (a method the route does not take, a body too large, a form
+/// that does not read).
 pub fn refusal_page(status: StatusCode, text: String) -> Response {
     let heading = match status {
         StatusCode::NOT_FOUND => "页面不存在",
         StatusCode::FORBIDDEN => "无权访问",
+        StatusCode::UNAUTHORIZED => "请先登录",
+        StatusCode::TOO_MANY_REQUESTS => "操作过于频繁",
         s if s.is_server_error() => "服务暂时不可用",
         _ => "无法完成操作",
     };
