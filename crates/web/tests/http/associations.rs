@@ -955,6 +955,20 @@ async fn summary_attachments_are_uploaded_checked_and_kept_in_scope(backend: Bac
     assert_eq!(photo.status, StatusCode::CREATED, "{}", photo.text);
     assert_eq!(photo.json()["kind"], "photo");
     assert_eq!(photo.json()["name"], "现场.png");
+    // A right-to-left override would show "exe.png" as "gnp.exe" backwards: it is dropped.
+    let disguised = send("\u{202E}gnp.exe\u{200B}.png", crate::support::png(800, 600)).await;
+    assert_eq!(disguised.status, StatusCode::CREATED, "{}", disguised.text);
+    assert_eq!(disguised.json()["name"], "gnp.exe.png");
+    let id = disguised.json()["id"].as_i64().unwrap();
+    let removed =
+        w.t.call(
+            Method::DELETE,
+            &format!("/api/v1/summary-files/{id}"),
+            Some(&w.city),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
     let pdf = send(
         "总结.pdf",
         b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec(),
