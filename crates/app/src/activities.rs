@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 use domain::FieldErrors;
-use domain::activity::{self, ActivityDraft};
+use domain::activity::{self, ActivityDraft, ActivityFields};
 use domain::campaign::CampaignRules;
 use domain::region::RegionPath;
 use domain::review::Status;
-use serde_json::{Value, json};
+use serde::Serialize;
 use store::entities::{
     activity as entity, activity_region, activity_session, host_confirmation, media, org,
     org_member, search_log, transition,
@@ -17,12 +17,10 @@ use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
+use utoipa::ToSchema;
 
 use crate::paging::{Page, Paged};
 use crate::{Actor, App, AppError};
-
-/// The fields a body may carry besides the draft's own.
-const CAMPAIGN_FIELD: &str = "campaign_id";
 
 /// What an activity row says about where it is.
 pub fn path_of(row: &entity::Model) -> RegionPath {
@@ -109,61 +107,8 @@ fn normalise(mut d: ActivityDraft) -> ActivityDraft {
     d
 }
 
-/// Reads the amounts and times a client sent as text with the same parsers, and the same
-/// messages, as the form and the import: a bad one is a field error (422), never nothing.
-fn read_typed_text(
-    obj: &mut serde_json::Map<String, Value>,
-    prefix: &str,
-    errors: &mut FieldErrors,
-) {
-    // Text left empty (a form's blank field) is no value.
-    for key in [
-        "funding_yuan",
-        "start",
-        "end",
-        "expected_participants",
-        "scientist_count",
-        "poster",
-    ] {
-        if obj
-            .get(key)
-            .is_some_and(|v| v.as_str().is_some_and(|t| t.trim().is_empty()))
-        {
-            obj.insert(key.to_owned(), Value::Null);
-        }
-    }
-    if let Some(v) = obj.get_mut("funding_yuan")
-        && let Value::String(raw) = v
-    {
-        match activity::parse_yuan(raw) {
-            Ok(yuan) => *v = json!(yuan),
-            Err(m) => errors.add("funding_yuan", m),
-        }
-    }
-    for key in ["start", "end"] {
-        if let Some(v) = obj.get_mut(key)
-            && let Value::String(raw) = v
-        {
-            match activity::parse_time(raw) {
-                Ok(t) => *v = json!(t.to_rfc3339()),
-                Err(m) => errors.add(if prefix.is_empty() { key } else { prefix }, m),
-            }
-        }
-    }
-    for key in ["expected_participants", "scientist_count", "poster"] {
-        if let Some(v) = obj.get_mut(key)
-            && let Value::String(raw) = v
-        {
-            match activity::parse_count(key, raw) {
-                Ok(n) => *v = json!(n),
-                Err(m) => errors.add(key, m),
-            }
-        }
-    }
-}
-
 /// One step of an activity's history: a submission, a decision, a withdrawal.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HistoryEntry {
     /// When.
     pub at: DateTime<Utc>,
@@ -177,38 +122,114 @@ pub struct HistoryEntry {
     pub reason: Option<String>,
 }
 
-/// The problems of the values a draft may carry as typed text (amounts, times, counts),
-/// with the messages the use case would answer; for a form that must know before it acts
-/// on other fields (registering organisations).
-pub fn typed_text_problems(body: &Value) -> FieldErrors {
-    let mut errors = FieldErrors::new();
-    read_all_typed_text(&mut body.clone(), &mut errors);
-    errors
+/// Writes a command's fields over a draft: typed text read by the domain's parsers (a bad
+/// one is a field error, 422), then normalised as stored.
+fn fields_into(
+    fields: ActivityFields,
+    mut draft: ActivityDraft,
+) -> Result<ActivityDraft, AppError> {
+    fields.apply(&mut draft).into_result()?;
+    Ok(normalise(draft))
 }
 
-/// Reads the typed text of a draft and of each of its sessions in place.
-fn read_all_typed_text(body: &mut Value, errors: &mut FieldErrors) {
-    if let Some(obj) = body.as_object_mut() {
-        read_typed_text(obj, "", errors);
-        if let Some(Value::Array(sessions)) = obj.get_mut("sessions") {
-            for (i, session) in sessions.iter_mut().enumerate() {
-                if let Some(s) = session.as_object_mut() {
-                    read_typed_text(s, &format!("sessions[{i}]"), errors);
-                }
-            }
-        }
+/// What the host may do with an activity now, decided by the state machine (never by a
+/// page); shown to its host and the administrators of its area, never to the public.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct HostSide {
+    /// 可修改
+    pub may_edit: bool,
+    /// 可撤回
+    pub may_withdraw: bool,
+    /// 可填报补充信息（已通过）
+    pub may_supplement: bool,
+    /// 已申报优秀活动意向
+    pub excellence_intent: bool,
+    /// The last reviewer's reason (审核意见), if any.
+    pub review_reason: Option<String>,
+}
+
+/// What the public sees of a supplement: the photos, videos and media reports of the event
+/// (never the evidence of turnout, the figures or the summary).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicAfter {
+    /// 活动照片 (media ids)
+    pub photos: Vec<i64>,
+    /// 活动视频 (media ids)
+    pub videos: Vec<i64>,
+    /// 媒体报道链接
+    pub media_links: Vec<String>,
+}
+
+/// An activity (活动) as its viewer may see it: the public sees no contacts, no review
+/// remarks and only the hosts that confirmed; its host and the administrators of its area
+/// see everything, with what may be done now ([`HostSide`]).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActivityView {
+    /// 活动 id
+    pub id: i64,
+    /// 活动季 id
+    pub campaign_id: i64,
+    /// 审核状态
+    pub status: Status,
+    /// 审核状态（中文）
+    pub status_label: String,
+    /// Version, for `If-Match`.
+    pub version: i64,
+    /// The fields as filled (lon/lat are where the activity is placed on the map).
+    #[serde(flatten)]
+    pub fields: ActivityDraft,
+    /// 预计参与人数达到本届门槛
+    pub expected_meets_threshold: bool,
+    /// 可申报优秀活动
+    pub eligible_for_excellence: bool,
+    /// Why not, when it cannot (empty when it can).
+    pub eligibility_reasons: Vec<String>,
+    /// 创建时间
+    pub created_at: DateTime<Utc>,
+    /// 修改时间
+    pub updated_at: DateTime<Utc>,
+    /// 提交时间
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Hosts and co-hosts that have not confirmed taking part.
+    pub unconfirmed_hosts: Vec<i64>,
+    /// What the public sees of the supplement (public view only, when there is any).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<PublicAfter>,
+    /// Distance from `near`, in km to 100 m (lists by distance only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    /// What may be done now (host and administrators only).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub host_side: Option<HostSide>,
+}
+
+impl ActivityView {
+    /// 活动名称, or the draft's placeholder.
+    pub fn title(&self) -> &str {
+        self.fields.name.as_deref().unwrap_or("（未命名草稿）")
     }
-}
-
-/// Parses a body as a draft: unknown fields and wrong types are malformed (400); amounts
-/// and times sent as text that do not read are field errors (422).
-fn parse_draft(mut body: Value) -> Result<ActivityDraft, AppError> {
-    let mut errors = FieldErrors::new();
-    read_all_typed_text(&mut body, &mut errors);
-    errors.into_result()?;
-    serde_json::from_value(body)
-        .map(normalise)
-        .map_err(|e| AppError::Malformed(format!("活动字段不正确：{e}")))
+    /// May its host edit it now.
+    pub fn may_edit(&self) -> bool {
+        self.host_side.as_ref().is_some_and(|h| h.may_edit)
+    }
+    /// May its host withdraw it now.
+    pub fn may_withdraw(&self) -> bool {
+        self.host_side.as_ref().is_some_and(|h| h.may_withdraw)
+    }
+    /// May its host fill the supplement now.
+    pub fn may_supplement(&self) -> bool {
+        self.host_side.as_ref().is_some_and(|h| h.may_supplement)
+    }
+    /// Whether its host marked it 拟推优.
+    pub fn excellence_intended(&self) -> bool {
+        self.host_side.as_ref().is_some_and(|h| h.excellence_intent)
+    }
+    /// The last reviewer's reason, for its host.
+    pub fn review_reason(&self) -> Option<&str> {
+        self.host_side
+            .as_ref()
+            .and_then(|h| h.review_reason.as_deref())
+    }
 }
 
 impl App {
@@ -384,20 +405,21 @@ impl App {
     }
 
     /// `POST /api/v1/activities`: a draft from any subset of the fields.
-    pub async fn create_activity(&self, actor: &Actor, mut body: Value) -> Result<Value, AppError> {
-        let campaign_id = match body.as_object_mut().and_then(|o| o.remove(CAMPAIGN_FIELD)) {
-            None | Some(Value::Null) => self.current_campaign().await?.id,
-            Some(v) => {
-                let id = v
-                    .as_i64()
-                    .ok_or_else(|| AppError::Malformed("campaign_id 须为整数".to_owned()))?;
+    pub async fn create_activity(
+        &self,
+        actor: &Actor,
+        mut fields: ActivityFields,
+    ) -> Result<ActivityView, AppError> {
+        let campaign_id = match fields.campaign_id.take().flatten() {
+            None => self.current_campaign().await?.id,
+            Some(id) => {
                 self.campaign(id)
                     .await
-                    .map_err(|_| AppError::invalid_field(CAMPAIGN_FIELD, "所选活动季不存在"))?
+                    .map_err(|_| AppError::invalid_field("campaign_id", "所选活动季不存在"))?
                     .id
             }
         };
-        let draft = parse_draft(body)?;
+        let draft = fields_into(fields, ActivityDraft::default())?;
         let rules = self.campaign_rules(campaign_id).await?;
         let mut errors = activity::format_problems(&draft, &rules);
         self.reference_problems(&draft, None, actor.user_id, &mut errors)
@@ -441,7 +463,7 @@ impl App {
 
     /// The activity as the caller may see it: approved ones by anyone; others by their
     /// host and the administrators of their area; 404 for everyone else.
-    pub async fn activity(&self, actor: Option<&Actor>, id: i64) -> Result<Value, AppError> {
+    pub async fn activity(&self, actor: Option<&Actor>, id: i64) -> Result<ActivityView, AppError> {
         // The activity and its supplement in one read.
         let (row, stored) = entity::Entity::find_by_id(id)
             .select_also(store::entities::supplement::Entity)
@@ -466,7 +488,11 @@ impl App {
     /// The activity as its public page shows it: what the public sees, whoever looks (its
     /// host and the administrators of its area may look before approval, but even they see
     /// no contacts and no review remarks there).
-    pub async fn activity_page(&self, actor: Option<&Actor>, id: i64) -> Result<Value, AppError> {
+    pub async fn activity_page(
+        &self,
+        actor: Option<&Actor>,
+        id: i64,
+    ) -> Result<ActivityView, AppError> {
         let row = self.find_activity(id).await?;
         if standing(actor, &row) == Standing::Public && status_of(&row)? != Status::Approved {
             return Err(not_found());
@@ -486,76 +512,72 @@ impl App {
         eligibility_given(row, stored.as_ref(), rules)
     }
 
-    /// The JSON shape of an activity for a caller with this standing.
-    async fn view(&self, row: &entity::Model, standing: Standing) -> Result<Value, AppError> {
+    /// An activity as a caller with this standing sees it.
+    async fn view(
+        &self,
+        row: &entity::Model,
+        standing: Standing,
+    ) -> Result<ActivityView, AppError> {
         let stored = self.find_supplement(row.id).await?;
         self.view_given(row, standing, stored.as_ref()).await
     }
 
-    /// The JSON shape of an activity whose supplement has been read already (lists read
-    /// them for a whole page at once).
+    /// An activity whose supplement has been read already (lists read them for a whole
+    /// page at once), as a caller with this standing sees it.
     pub(crate) async fn view_given(
         &self,
         row: &entity::Model,
         standing: Standing,
         stored: Option<&store::entities::supplement::Model>,
-    ) -> Result<Value, AppError> {
-        let draft = draft_of(row)?;
+    ) -> Result<ActivityView, AppError> {
+        let mut fields = draft_of(row)?;
         let status = status_of(row)?;
         let rules = self.campaign_rules(row.campaign_id).await?;
-        let mut v = serde_json::to_value(&draft).map_err(AppError::internal)?;
         let reasons = eligibility_given(row, stored, &rules)?;
-        let meets = draft
+        let meets = fields
             .expected_participants
-            .zip(draft.mode.as_deref())
+            .zip(fields.mode.as_deref())
             .is_some_and(|(n, mode)| activity::meets_threshold(n, mode, &rules.thresholds));
-        let extra = json!({
-            "id": row.id,
-            "campaign_id": row.campaign_id,
-            "status": status.as_str(),
-            "status_label": status.label(),
-            "version": row.version,
-            "lon": row.lon,
-            "lat": row.lat,
-            "expected_meets_threshold": meets,
-            "eligible_for_excellence": reasons.is_empty(),
-            "eligibility_reasons": reasons,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-            "submitted_at": row.submitted_at,
-        });
-        let unconfirmed = self.unconfirmed_hosts(row, &draft).await?;
-        if let (Some(obj), Some(extra)) = (v.as_object_mut(), extra.as_object()) {
-            obj.extend(extra.clone());
-            obj.insert("unconfirmed_hosts".to_owned(), json!(unconfirmed));
-            if standing == Standing::Public {
-                // The public sees only the hosts that have taken part by their own word.
-                for key in ["hosts", "co_hosts"] {
-                    if let Some(Value::Array(ids)) = obj.get_mut(key) {
-                        ids.retain(|id| id.as_i64().is_none_or(|id| !unconfirmed.contains(&id)));
-                    }
-                }
-                obj.remove("contact_name");
-                obj.remove("contact_phone");
-                if let Some(after) = public_after(stored)? {
-                    obj.insert("after".to_owned(), after);
-                }
-            } else {
-                // What the host may do now, decided by the state machine (never by a page).
-                obj.insert("may_edit".to_owned(), json!(status.editable()));
-                obj.insert("may_withdraw".to_owned(), json!(status.withdraw().is_ok()));
-                obj.insert(
-                    "may_supplement".to_owned(),
-                    json!(status == Status::Approved),
-                );
-                obj.insert("excellence_intent".to_owned(), json!(row.excellence_intent));
-                obj.insert(
-                    "review_reason".to_owned(),
-                    json!(self.last_reason(row.id).await?),
-                );
-            }
-        }
-        Ok(v)
+        let unconfirmed_hosts = self.unconfirmed_hosts(row, &fields).await?;
+        // Where it is placed on the map (the division's centre when no point was given).
+        fields.lon = row.lon;
+        fields.lat = row.lat;
+        let (after, host_side) = if standing == Standing::Public {
+            // The public sees only the hosts that have taken part by their own word, and
+            // never whom to call.
+            fields.hosts.retain(|id| !unconfirmed_hosts.contains(id));
+            fields.co_hosts.retain(|id| !unconfirmed_hosts.contains(id));
+            fields.contact_name = None;
+            fields.contact_phone = None;
+            (public_after(stored)?, None)
+        } else {
+            let side = HostSide {
+                may_edit: status.editable(),
+                may_withdraw: status.withdraw().is_ok(),
+                may_supplement: status == Status::Approved,
+                excellence_intent: row.excellence_intent,
+                review_reason: self.last_reason(row.id).await?,
+            };
+            (None, Some(side))
+        };
+        Ok(ActivityView {
+            id: row.id,
+            campaign_id: row.campaign_id,
+            status,
+            status_label: status.label().to_owned(),
+            version: row.version,
+            fields,
+            expected_meets_threshold: meets,
+            eligible_for_excellence: reasons.is_empty(),
+            eligibility_reasons: reasons,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            submitted_at: row.submitted_at,
+            unconfirmed_hosts,
+            after,
+            distance_km: None,
+            host_side,
+        })
     }
 
     /// The hosts and co-hosts after the first that the publisher is not a member of and that
@@ -607,7 +629,7 @@ impl App {
         actor: &Actor,
         id: i64,
         org_id: i64,
-    ) -> Result<Value, AppError> {
+    ) -> Result<ActivityView, AppError> {
         let row = self.find_activity(id).await?;
         let draft = draft_of(&row)?;
         let named = draft.hosts.contains(&org_id) || draft.co_hosts.contains(&org_id);
@@ -657,15 +679,8 @@ impl App {
         )
         .await?;
         txn.commit().await?;
-        // The confirming member sees what the public sees, plus the hosts still unconfirmed.
-        let mut view = self.view(&row, standing(Some(actor), &row)).await?;
-        if let Some(obj) = view.as_object_mut() {
-            obj.insert(
-                "unconfirmed_hosts".to_owned(),
-                json!(self.unconfirmed_hosts(&row, &draft).await?),
-            );
-        }
-        Ok(view)
+        // The confirming member sees what the public sees, with the hosts still unconfirmed.
+        self.view(&row, standing(Some(actor), &row)).await
     }
 
     async fn last_reason(&self, id: i64) -> Result<Option<String>, AppError> {
@@ -708,8 +723,8 @@ impl App {
         actor: &Actor,
         id: i64,
         if_match: i64,
-        patch: Value,
-    ) -> Result<Value, AppError> {
+        fields: ActivityFields,
+    ) -> Result<ActivityView, AppError> {
         let row = self.owned(actor, id, Some(if_match)).await?;
         let status = status_of(&row)?;
         if !status.editable() {
@@ -718,20 +733,13 @@ impl App {
                 status.label()
             )));
         }
-        let Value::Object(changes) = patch else {
-            return Err(AppError::Malformed("请求体须为 JSON 对象".to_owned()));
-        };
-        if changes.contains_key(CAMPAIGN_FIELD) {
+        if fields.campaign_id.is_some() {
             return Err(AppError::invalid_field(
-                CAMPAIGN_FIELD,
+                "campaign_id",
                 "活动所属的活动季创建后不能更改",
             ));
         }
-        let mut merged = serde_json::to_value(draft_of(&row)?).map_err(AppError::internal)?;
-        if let Some(obj) = merged.as_object_mut() {
-            obj.extend(changes);
-        }
-        let draft = parse_draft(merged)?;
+        let draft = fields_into(fields, draft_of(&row)?)?;
         let rules = self.campaign_rules(row.campaign_id).await?;
         let mut errors = activity::format_problems(&draft, &rules);
         self.reference_problems(&draft, Some(id), row.owner_id, &mut errors)
@@ -837,7 +845,7 @@ impl App {
         actor: &Actor,
         id: i64,
         if_match: Option<i64>,
-    ) -> Result<Value, AppError> {
+    ) -> Result<ActivityView, AppError> {
         let row = self.owned(actor, id, if_match).await?;
         let status = status_of(&row)?;
         let draft = draft_of(&row)?;
@@ -876,7 +884,7 @@ impl App {
         actor: &Actor,
         id: i64,
         if_match: Option<i64>,
-    ) -> Result<Value, AppError> {
+    ) -> Result<ActivityView, AppError> {
         let row = self.owned(actor, id, if_match).await?;
         let to = status_of(&row)?.withdraw().map_err(AppError::conflict)?;
         let txn = self.db.begin().await?;
@@ -887,7 +895,7 @@ impl App {
 
     /// `POST /api/v1/activities/{id}/copy`: a new draft with this activity's content, in the
     /// current campaign (last year's activity for this year); dates and poster left to fill.
-    pub async fn copy_activity(&self, actor: &Actor, id: i64) -> Result<Value, AppError> {
+    pub async fn copy_activity(&self, actor: &Actor, id: i64) -> Result<ActivityView, AppError> {
         let row = self.find_activity(id).await?;
         if standing(Some(actor), &row) != Standing::Owner {
             return Err(not_found());
@@ -900,17 +908,17 @@ impl App {
             s.start = None;
             s.end = None;
         }
-        let mut body = serde_json::to_value(draft).map_err(AppError::internal)?;
+        let mut fields = ActivityFields::from(draft);
         let section_known = {
             let rules = self.current_campaign().await?.rules;
             row.section
                 .as_deref()
                 .is_some_and(|s| rules.section(s).is_some())
         };
-        if !section_known && let Some(obj) = body.as_object_mut() {
-            obj.insert("section".to_owned(), Value::Null);
+        if !section_known {
+            fields.section = Some(None);
         }
-        self.create_activity(actor, body).await
+        self.create_activity(actor, fields).await
     }
 
     /// `GET /api/v1/activities/{id}/history`: every transition, oldest first.
@@ -957,7 +965,11 @@ impl App {
     }
 
     /// The caller's own activities, newest first.
-    pub async fn my_activities(&self, actor: &Actor, page: Page) -> Result<Paged<Value>, AppError> {
+    pub async fn my_activities(
+        &self,
+        actor: &Actor,
+        page: Page,
+    ) -> Result<Paged<ActivityView>, AppError> {
         let query = entity::Entity::find().filter(entity::Column::OwnerId.eq(actor.user_id));
         let total = query.clone().count(&self.db).await?;
         let rows = query
@@ -982,16 +994,15 @@ impl App {
         &self,
         actor: &Actor,
         row: &entity::Model,
-    ) -> Result<Value, AppError> {
+    ) -> Result<ActivityView, AppError> {
         self.view(row, standing(Some(actor), row)).await
     }
 }
 
-/// What the public sees of a supplement: the photos, videos and media reports of the event
-/// (never the evidence of turnout, the figures or the summary); none when there are none.
+/// The public part of a stored supplement; none when it shows nothing.
 fn public_after(
     stored: Option<&store::entities::supplement::Model>,
-) -> Result<Option<Value>, AppError> {
+) -> Result<Option<PublicAfter>, AppError> {
     let Some(stored) = stored else {
         return Ok(None);
     };
@@ -1000,11 +1011,11 @@ fn public_after(
     if s.photos.is_empty() && s.videos.is_empty() && s.media_links.is_empty() {
         return Ok(None);
     }
-    Ok(Some(json!({
-        "photos": s.photos,
-        "videos": s.videos,
-        "media_links": s.media_links,
-    })))
+    Ok(Some(PublicAfter {
+        photos: s.photos,
+        videos: s.videos,
+        media_links: s.media_links,
+    }))
 }
 
 /// Why an activity with this stored supplement cannot be put forward as excellent.

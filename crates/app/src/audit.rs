@@ -34,7 +34,7 @@ pub struct AuditEntry {
     clippy::too_many_arguments,
     reason = "one flat record, named at every call"
 )]
-pub async fn record(
+pub(crate) async fn record(
     db: &impl ConnectionTrait,
     at: DateTime<Utc>,
     actor_id: Option<i64>,

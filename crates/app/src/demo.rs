@@ -2,8 +2,9 @@
 //! administrators, a host, and activities in every review state, each made through the
 //! same use cases a person would go through.
 
+use domain::activity::{ActivityFields, Typed};
 use domain::role::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 use store::entities::activity;
 use store::sea_orm::{EntityTrait, PaginatorTrait};
 
@@ -196,15 +197,20 @@ impl App {
             if demo.mode != "offline" {
                 body["online_url"] = json!("https://live.example.cn/kepu");
             }
-            let made = self.create_activity(&host, body).await?;
-            let id = made["id"].as_i64().unwrap_or_default();
+            let fields = serde_json::from_value(body).map_err(AppError::internal)?;
+            let made = self.create_activity(&host, fields).await?;
+            let id = made.id;
             let slot = self.begin_upload(&host, id, MediaKind::Poster).await?;
             let poster = demo_poster();
             tokio::fs::write(&slot.temp_path, &poster)
                 .await
                 .map_err(AppError::internal)?;
             let media = self.finish_upload(&host, slot, poster.len() as u64).await?;
-            self.update_activity(&host, id, version(&made), json!({"poster": media.id}))
+            let poster = ActivityFields {
+                poster: Some(Some(Typed::Value(media.id))),
+                ..ActivityFields::default()
+            };
+            self.update_activity(&host, id, made.version, poster)
                 .await?;
             if plan == "draft" {
                 continue;
@@ -251,8 +257,4 @@ impl App {
         };
         Ok(self.apply_org(actor, input).await?.id)
     }
-}
-
-fn version(activity: &Value) -> i64 {
-    activity["version"].as_i64().unwrap_or(1)
 }

@@ -8,12 +8,11 @@ use std::io::{Cursor, Seek, SeekFrom};
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
-use domain::activity::ActivityDraft;
+use domain::activity::{ActivityDraft, ActivityFields};
 use domain::campaign::BEIJING;
 use domain::review::Status;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
-use serde_json::{Value, json};
 use store::entities::activity;
 use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -86,6 +85,15 @@ fn heading(sheet: &mut Worksheet, bold: &Format) -> Result<(), XlsxError> {
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
+}
+
+/// What an import created.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    /// 导入的活动数
+    pub created: usize,
+    /// The new drafts' ids, in the table's order.
+    pub ids: Vec<i64>,
 }
 
 impl App {
@@ -190,7 +198,7 @@ impl App {
         &self,
         actor: &Actor,
         bytes: Vec<u8>,
-    ) -> Result<Value, AppError> {
+    ) -> Result<Imported, AppError> {
         if bytes.len() > IMPORT_MAX_BYTES {
             return Err(AppError::TooLarge(format!(
                 "导入文件不能超过{}MB",
@@ -223,10 +231,12 @@ impl App {
         }
         let mut ids = Vec::with_capacity(drafts.len());
         for d in drafts {
-            let made = self.create_activity(actor, d).await?;
-            ids.push(made["id"].clone());
+            ids.push(self.create_activity(actor, d).await?.id);
         }
-        Ok(json!({"created": ids.len(), "ids": ids}))
+        Ok(Imported {
+            created: ids.len(),
+            ids,
+        })
     }
 
     /// A draft from one row, or its problems by column.
@@ -234,7 +244,7 @@ impl App {
         &self,
         cells: &[String],
         rules: &domain::campaign::CampaignRules,
-    ) -> Result<Value, Vec<String>> {
+    ) -> Result<ActivityFields, Vec<String>> {
         let cell = |i: usize| cells.get(i).map(|s| s.trim()).unwrap_or_default();
         let mut errors = Vec::new();
         let name = cell(1);
@@ -266,26 +276,26 @@ impl App {
                 }
             },
         };
-        let body = json!({
-            "name": name,
-            "start": start,
-            "end": end,
-            "address": Some(cell(4)).filter(|s| !s.is_empty()),
-            "contact_name": Some(cell(5)).filter(|s| !s.is_empty()),
-            "contact_phone": Some(cell(6)).filter(|s| !s.is_empty()),
-            "hosts": hosts,
-        });
-        match serde_json::from_value::<ActivityDraft>(body.clone()) {
-            Ok(draft) => {
-                for (field, message) in domain::activity::format_problems(&draft, rules).iter() {
-                    let label = domain::activity::field_label(field);
-                    errors.push(format!("{label}：{message}"));
-                }
-            }
-            Err(e) => errors.push(format!("内容无法识别：{e}")),
+        let filled = |s: &str| Some(Some(s.to_owned()).filter(|s| !s.is_empty()));
+        let fields = ActivityFields {
+            name: filled(name),
+            start: Some(start),
+            end: Some(end),
+            address: filled(cell(4)),
+            contact_name: filled(cell(5)),
+            contact_phone: filled(cell(6)),
+            hosts: Some(Some(hosts)),
+            ..ActivityFields::default()
+        };
+        let mut draft = ActivityDraft::default();
+        let problems = fields.clone().apply(&mut draft);
+        let format = domain::activity::format_problems(&draft, rules);
+        for (field, message) in problems.iter().chain(format.iter()) {
+            let label = domain::activity::field_label(field);
+            errors.push(format!("{label}：{message}"));
         }
         if errors.is_empty() {
-            Ok(body)
+            Ok(fields)
         } else {
             Err(errors)
         }
@@ -297,29 +307,19 @@ impl App {
     /// level's opinion and date.
     pub async fn nomination_form_xlsx(&self, actor: &Actor, id: i64) -> Result<Vec<u8>, AppError> {
         let view = self.nomination_for(actor, id).await?;
-        let form = &view["form"];
-        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+        let form = &view.form;
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let mut lines: Vec<(String, String)> = vec![
-            ("活动名称".to_owned(), text(&form["activity_name"])),
-            ("单位名称".to_owned(), text(&form["unit_name"])),
-            ("联系人".to_owned(), text(&form["contact_name"])),
-            ("联系电话".to_owned(), text(&form["contact_phone"])),
-            ("主要内容".to_owned(), text(&form["content"])),
+            ("活动名称".to_owned(), text(&form.activity_name)),
+            ("单位名称".to_owned(), text(&form.unit_name)),
+            ("联系人".to_owned(), text(&form.contact_name)),
+            ("联系电话".to_owned(), text(&form.contact_phone)),
+            ("主要内容".to_owned(), text(&form.content)),
         ];
-        for o in view["opinions"].as_array().into_iter().flatten() {
-            let decision = if o["decision"] == "stop" {
-                "终止"
-            } else {
-                "推荐"
-            };
+        for o in &view.opinions {
             lines.push((
-                format!("{}意见", text(&o["level_label"])),
-                format!(
-                    "{}（{}，{}）",
-                    text(&o["opinion"]),
-                    decision,
-                    text(&o["date"])
-                ),
+                format!("{}意见", o.level_label),
+                format!("{}（{}，{}）", o.opinion, o.decision.label(), o.date),
             ));
         }
         let mut workbook = Workbook::new();
@@ -353,7 +353,7 @@ impl App {
         let mut workbook = Workbook::new();
         let bold = Format::new().set_bold();
         let mut table =
-            |name: &str, head: &[&str], rows: Vec<Vec<Value>>| -> Result<(), XlsxError> {
+            |name: &str, head: &[&str], rows: Vec<Vec<Cell>>| -> Result<(), XlsxError> {
                 let sheet = workbook.add_worksheet();
                 sheet.set_name(name)?;
                 for (col, h) in (0_u16..).zip(head) {
@@ -363,22 +363,16 @@ impl App {
                 for (row, cells) in (1_u32..).zip(rows) {
                     for (col, cell) in (0_u16..).zip(cells) {
                         match cell {
-                            Value::Number(n) => {
-                                sheet.write_number(row, col, n.as_f64().unwrap_or(0.0))?
-                            }
-                            other => {
-                                sheet.write_string(row, col, other.as_str().unwrap_or_default())?
-                            }
+                            Cell::Number(n) => sheet.write_number(row, col, n as f64)?,
+                            Cell::Text(t) => sheet.write_string(row, col, t)?,
                         };
                     }
                 }
                 Ok(())
             };
-        let pairs = |v: &Value, label: &dyn Fn(&str) -> String| -> Vec<Vec<Value>> {
-            v.as_object()
-                .into_iter()
-                .flatten()
-                .map(|(k, n)| vec![json!(label(k)), n.clone()])
+        let pairs = |v: &crate::stats::Counts, label: &dyn Fn(&str) -> String| -> Vec<Vec<Cell>> {
+            v.iter()
+                .map(|(k, n)| vec![Cell::Text(label(k)), Cell::Number(*n)])
                 .collect()
         };
         let same = |k: &str| k.to_owned();
@@ -390,65 +384,76 @@ impl App {
                 .section(k)
                 .map_or_else(|| k.to_owned(), |s| s.name.clone())
         };
-        let regions = s["by_region"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let regions = s
+            .by_region
+            .iter()
             .map(|r| {
                 vec![
-                    r["name"].clone(),
-                    r["count"].clone(),
-                    r["submitted"].clone(),
+                    Cell::Text(r.name.clone()),
+                    Cell::Number(r.count),
+                    Cell::Number(r.submitted),
                 ]
             })
             .collect();
         let totals = vec![
-            vec![json!("预计参与人数"), s["participants"]["expected"].clone()],
-            vec![json!("实际参与人数"), s["participants"]["real"].clone()],
-            vec![json!("经费（元）"), s["funding_yuan"].clone()],
-            vec![json!("参与科技工作者"), s["scientists"].clone()],
-            vec![json!("已提交工作总结"), s["summaries"]["submitted"].clone()],
+            vec![
+                Cell::Text("预计参与人数".into()),
+                Cell::Number(s.participants.expected),
+            ],
+            vec![
+                Cell::Text("实际参与人数".into()),
+                Cell::Number(s.participants.real),
+            ],
+            vec![
+                Cell::Text("经费（元）".into()),
+                Cell::Number(s.funding_yuan),
+            ],
+            vec![
+                Cell::Text("参与科技工作者".into()),
+                Cell::Number(s.scientists),
+            ],
+            vec![
+                Cell::Text("已提交工作总结".into()),
+                Cell::Number(i64::try_from(s.summaries.submitted).unwrap_or(i64::MAX)),
+            ],
         ];
-        let quotas = s["quotas"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let quotas = s
+            .quotas
+            .iter()
             .map(|q| {
                 vec![
-                    q["name"].clone(),
-                    q["section"]
-                        .as_str()
-                        .map_or(json!("全部"), |k| json!(section(k))),
-                    q["target"].clone(),
-                    q["count"].clone(),
-                    q["percent"].clone(),
+                    Cell::Text(q.name.clone()),
+                    Cell::Text(
+                        q.section
+                            .as_deref()
+                            .map_or_else(|| "全部".to_owned(), section),
+                    ),
+                    Cell::Number(q.target),
+                    Cell::Number(q.count),
+                    Cell::Number(q.percent),
                 ]
             })
             .collect();
         (|| -> Result<(), XlsxError> {
             table("总计", &["项目", "数量"], totals)?;
             table("按地区", &["地区", "已通过", "已提交"], regions)?;
-            table("按状态", &["状态", "数量"], pairs(&s["by_status"], &status))?;
+            table("按状态", &["状态", "数量"], pairs(&s.by_status, &status))?;
             table(
                 "按板块",
                 &["板块", "已通过"],
-                pairs(&s["by_section"], &section),
+                pairs(&s.by_section, &section),
             )?;
             table(
                 "按对象",
                 &["面向对象", "已通过"],
-                pairs(&s["by_audience"], &same),
+                pairs(&s.by_audience, &same),
             )?;
             table(
                 "按场所",
                 &["场所类型", "已通过"],
-                pairs(&s["by_venue_type"], &same),
+                pairs(&s.by_venue_type, &same),
             )?;
-            table(
-                "按形式",
-                &["活动形式", "已通过"],
-                pairs(&s["by_mode"], &same),
-            )?;
+            table("按形式", &["活动形式", "已通过"], pairs(&s.by_mode, &same))?;
             table(
                 "任务指标",
                 &["对象", "板块", "指标", "已完成", "完成率%"],
@@ -458,6 +463,12 @@ impl App {
         .map_err(xlsx_error)?;
         workbook.save_to_buffer().map_err(xlsx_error)
     }
+}
+
+/// A cell of a statistics sheet.
+enum Cell {
+    Text(String),
+    Number(i64),
 }
 
 /// Writes the heading and every page sent, then saves the workbook to an unnamed file.

@@ -1,7 +1,8 @@
 //! Calendar feeds (RFC 5545): one VEVENT per activity, each linking to its page.
 
-use chrono::{DateTime, Utc};
-use serde_json::Value;
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::activities::ActivityView;
 
 /// Escapes a TEXT value.
 fn escape(text: &str) -> String {
@@ -28,14 +29,17 @@ fn fold(line: &str) -> String {
     out
 }
 
-fn stamp(raw: &Value) -> Option<String> {
-    raw.as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.to_utc().format("%Y%m%dT%H%M%SZ").to_string())
+fn stamp(at: Option<DateTime<FixedOffset>>) -> Option<String> {
+    at.map(|t| t.to_utc().format("%Y%m%dT%H%M%SZ").to_string())
 }
 
 /// A calendar of `activities` (as the public API shows them), linking to `base_url`.
-pub fn calendar(activities: &[Value], base_url: &str, now: DateTime<Utc>, host: &str) -> String {
+pub fn calendar(
+    activities: &[ActivityView],
+    base_url: &str,
+    now: DateTime<Utc>,
+    host: &str,
+) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -48,13 +52,13 @@ pub fn calendar(activities: &[Value], base_url: &str, now: DateTime<Utc>, host: 
     }
     let now = now.format("%Y%m%dT%H%M%SZ").to_string();
     for a in activities {
-        let id = a["id"].as_i64().unwrap_or_default();
-        let (Some(start), Some(end)) = (stamp(&a["start"]), stamp(&a["end"])) else {
+        let (id, f) = (a.id, &a.fields);
+        let (Some(start), Some(end)) = (stamp(f.start), stamp(f.end)) else {
             continue;
         };
         let url = format!("{base_url}/activities/{id}");
-        let place = a["address"].as_str().unwrap_or("线上活动");
-        let details = domain::activity::visible_text(a["details"].as_str().unwrap_or_default());
+        let place = f.address.as_deref().unwrap_or("线上活动");
+        let details = domain::activity::visible_text(f.details.as_deref().unwrap_or_default());
         let description: String =
             format!("{}\n{url}", details.chars().take(500).collect::<String>());
         for line in [
@@ -63,7 +67,7 @@ pub fn calendar(activities: &[Value], base_url: &str, now: DateTime<Utc>, host: 
             format!("DTSTAMP:{now}"),
             format!("DTSTART:{start}"),
             format!("DTEND:{end}"),
-            format!("SUMMARY:{}", escape(a["name"].as_str().unwrap_or_default())),
+            format!("SUMMARY:{}", escape(f.name.as_deref().unwrap_or_default())),
             format!("LOCATION:{}", escape(place)),
             format!("DESCRIPTION:{}", escape(&description)),
             format!("URL:{url}"),

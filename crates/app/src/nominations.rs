@@ -3,11 +3,12 @@
 //! it, each within its area and its campaign limit. The chain's rules are in
 //! `domain::nomination`; this module finds who acts at which level and stores the opinions.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::nomination::{self, Decision, Level, State};
 use domain::region::RegionPath;
 use domain::role::Role;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use store::entities::{
     activity, nomination as entity, nomination_opinion as opinion, org, supplement, user,
 };
@@ -16,6 +17,7 @@ use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
 };
+use utoipa::ToSchema;
 
 use crate::activities::path_of;
 use crate::orgs::path_of as org_path;
@@ -33,6 +35,104 @@ pub struct OpinionInput {
     /// `pass` (the default) or `stop`.
     #[serde(default)]
     pub decision: Option<String>,
+}
+
+/// One level's opinion on a nomination.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpinionView {
+    /// The level that gave it.
+    pub level: Level,
+    /// The level's Chinese name.
+    pub level_label: String,
+    /// 推荐意见
+    pub opinion: String,
+    /// Passed up or stopped.
+    pub decision: Decision,
+    /// Who gave it.
+    pub by: Option<String>,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The day, in Beijing (as the form is dated).
+    pub date: NaiveDate,
+}
+
+/// The recommendation form's fixed facts (推荐表).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct NominationForm {
+    /// 活动名称 (activities only)
+    pub activity_name: Option<String>,
+    /// 单位名称
+    pub unit_name: Option<String>,
+    /// 联系人
+    pub contact_name: Option<String>,
+    /// 联系电话
+    pub contact_phone: Option<String>,
+    /// 主要内容
+    pub content: Option<String>,
+}
+
+impl NominationForm {
+    /// What the nomination is called in a list: the activity's name, or the unit's.
+    pub fn title(&self) -> &str {
+        self.activity_name
+            .as_deref()
+            .or(self.unit_name.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// A nomination (推优) with every level's opinion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NominationView {
+    /// 推荐 id
+    pub id: i64,
+    /// 活动季 id
+    pub campaign_id: i64,
+    /// `activity` or `org`.
+    pub target_kind: String,
+    /// The activity's or organisation's id.
+    pub target_id: i64,
+    /// The highest level that has acted.
+    pub level: Level,
+    /// Its Chinese name.
+    pub level_label: String,
+    /// Where it stands.
+    pub status: State,
+    /// Its Chinese name.
+    pub status_label: String,
+    /// On the national final list.
+    #[serde(rename = "final")]
+    pub is_final: bool,
+    /// The form's fixed facts.
+    pub form: NominationForm,
+    /// Every level's opinion, lowest first.
+    pub opinions: Vec<OpinionView>,
+    /// 创建时间
+    pub created_at: DateTime<Utc>,
+    /// 修改时间
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An approved activity with a complete supplement that an association may put forward.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Candidate {
+    /// 活动 id
+    pub id: i64,
+    /// 活动名称
+    pub name: String,
+    /// Its nomination's level, if it has one.
+    pub nomination_level: Option<Level>,
+    /// Its nomination's state, if it has one.
+    pub nomination_status: Option<State>,
+}
+
+impl Candidate {
+    /// Where its nomination stands, as a person reads it; none when not nominated.
+    pub fn standing(&self) -> Option<String> {
+        self.nomination_level
+            .zip(self.nomination_status)
+            .map(|(l, s)| format!("{} · {}", l.label(), s.label()))
+    }
 }
 
 /// What is recommended.
@@ -177,7 +277,7 @@ impl App {
         actor: &Actor,
         target: Target,
         input: OpinionInput,
-    ) -> Result<(bool, Value), AppError> {
+    ) -> Result<(bool, NominationView), AppError> {
         let s = self.subject(actor, target).await?;
         let held = self.levels_held(actor, &s).await?;
         if held.is_empty() {
@@ -332,7 +432,7 @@ impl App {
     }
 
     /// A nomination with its target's name and every level's opinion.
-    pub async fn nomination_view(&self, id: i64) -> Result<Value, AppError> {
+    pub async fn nomination_view(&self, id: i64) -> Result<NominationView, AppError> {
         let n = entity::Entity::find_by_id(id)
             .one(&self.db)
             .await?
@@ -343,40 +443,44 @@ impl App {
             .all(&self.db)
             .await?;
         let mut levels = Vec::with_capacity(opinions.len());
-        for o in &opinions {
-            let who = user::Entity::find_by_id(o.actor_id)
+        for o in opinions {
+            let by = user::Entity::find_by_id(o.actor_id)
                 .one(&self.db)
                 .await?
                 .and_then(|u| u.name);
             let level = Level::parse(&o.level).map_err(AppError::internal)?;
-            levels.push(json!({
-                "level": o.level,
-                "level_label": level.label(),
-                "opinion": o.opinion,
-                "decision": o.decision,
-                "by": who,
-                "at": o.at,
-                "date": domain::campaign::beijing_date(o.at),
-            }));
+            levels.push(OpinionView {
+                level,
+                level_label: level.label().to_owned(),
+                opinion: o.opinion,
+                decision: Decision::parse(&o.decision).map_err(AppError::internal)?,
+                by,
+                at: o.at,
+                date: domain::campaign::beijing_date(o.at),
+            });
         }
         let form = self.form_facts(&n).await?;
-        Ok(json!({
-            "id": n.id,
-            "campaign_id": n.campaign_id,
-            "target_kind": n.target_kind,
-            "target_id": n.target_id,
-            "level": n.level,
-            "status": n.status,
-            "final": n.status == State::Final.as_str(),
-            "form": form,
-            "opinions": levels,
-            "created_at": n.created_at,
-            "updated_at": n.updated_at,
-        }))
+        let level = Level::parse(&n.level).map_err(AppError::internal)?;
+        let status = State::parse(&n.status).map_err(AppError::internal)?;
+        Ok(NominationView {
+            id: n.id,
+            campaign_id: n.campaign_id,
+            target_kind: n.target_kind,
+            target_id: n.target_id,
+            level,
+            level_label: level.label().to_owned(),
+            status,
+            status_label: status.label().to_owned(),
+            is_final: status == State::Final,
+            form,
+            opinions: levels,
+            created_at: n.created_at,
+            updated_at: n.updated_at,
+        })
     }
 
     /// The recommendation form's fixed facts: 活动名称, 单位名称, 联系人, 联系电话, 主要内容.
-    async fn form_facts(&self, n: &entity::Model) -> Result<Value, AppError> {
+    async fn form_facts(&self, n: &entity::Model) -> Result<NominationForm, AppError> {
         if n.target_kind == "activity" {
             let row = self.find_activity(n.target_id).await?;
             let draft: domain::activity::ActivityDraft =
@@ -395,22 +499,19 @@ impl App {
                 .as_deref()
                 .map(domain::activity::visible_text)
                 .unwrap_or_default();
-            Ok(json!({
-                "activity_name": row.name,
-                "unit_name": unit,
-                "contact_name": draft.contact_name,
-                "contact_phone": draft.contact_phone,
-                "content": content,
-            }))
+            Ok(NominationForm {
+                activity_name: Some(row.name),
+                unit_name: unit,
+                contact_name: draft.contact_name,
+                contact_phone: draft.contact_phone,
+                content: Some(content),
+            })
         } else {
             let o = org::Entity::find_by_id(n.target_id).one(&self.db).await?;
-            Ok(json!({
-                "activity_name": Value::Null,
-                "unit_name": o.map(|o| o.name),
-                "contact_name": Value::Null,
-                "contact_phone": Value::Null,
-                "content": Value::Null,
-            }))
+            Ok(NominationForm {
+                unit_name: o.map(|o| o.name),
+                ..NominationForm::default()
+            })
         }
     }
 
@@ -421,7 +522,7 @@ impl App {
         status: Option<&str>,
         kind: Option<&str>,
         page: Page,
-    ) -> Result<Paged<Value>, AppError> {
+    ) -> Result<Paged<NominationView>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看推荐名单".to_owned()));
         }
@@ -459,7 +560,7 @@ impl App {
     }
 
     /// A nomination for someone who may see it: the target's unit or an admin of its area.
-    pub async fn nomination_for(&self, actor: &Actor, id: i64) -> Result<Value, AppError> {
+    pub async fn nomination_for(&self, actor: &Actor, id: i64) -> Result<NominationView, AppError> {
         let n = entity::Entity::find_by_id(id)
             .one(&self.db)
             .await?
@@ -480,7 +581,7 @@ impl App {
         &self,
         actor: &Actor,
         activity_id: i64,
-    ) -> Result<Option<Value>, AppError> {
+    ) -> Result<Option<NominationView>, AppError> {
         let target = Target::Activity(activity_id);
         let s = self.subject(actor, target).await?;
         if self.levels_held(actor, &s).await?.is_empty() {
@@ -498,7 +599,7 @@ impl App {
         &self,
         actor: &Actor,
         limit: u64,
-    ) -> Result<Vec<Value>, AppError> {
+    ) -> Result<Vec<Candidate>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看推荐名单".to_owned()));
         }
@@ -525,12 +626,19 @@ impl App {
             let n = self
                 .find_nomination(row.campaign_id, Target::Activity(row.id))
                 .await?;
-            out.push(json!({
-                "id": row.id,
-                "name": row.name,
-                "nomination_level": n.as_ref().map(|n| n.level.clone()),
-                "nomination_status": n.as_ref().map(|n| n.status.clone()),
-            }));
+            let (level, status) = match n {
+                Some(n) => (
+                    Some(Level::parse(&n.level).map_err(AppError::internal)?),
+                    Some(State::parse(&n.status).map_err(AppError::internal)?),
+                ),
+                None => (None, None),
+            };
+            out.push(Candidate {
+                id: row.id,
+                name: row.name,
+                nomination_level: level,
+                nomination_status: status,
+            });
         }
         Ok(out)
     }
@@ -542,7 +650,7 @@ impl App {
         actor: &Actor,
         id: i64,
         intended: bool,
-    ) -> Result<Value, AppError> {
+    ) -> Result<crate::activities::ActivityView, AppError> {
         let row = self.find_activity(id).await?;
         if row.owner_id != actor.user_id {
             return Err(if actor.governs(&path_of(&row)) {

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use domain::activity::audience_bit;
 use domain::review::Status;
 use serde::Deserialize;
-use serde_json::Value;
 use store::entities::{
     activity as entity, activity_region, activity_session, listing, org, stat_count, supplement,
 };
@@ -336,7 +335,10 @@ impl App {
     /// `GET /api/v1/activities`: approved activities, upcoming and ongoing first (ending
     /// soonest first), then past ones (latest first); by distance with `near`; by relevance
     /// with `q`.
-    pub async fn public_activities(&self, q: &PublicQuery) -> Result<Paged<Value>, AppError> {
+    pub async fn public_activities(
+        &self,
+        q: &PublicQuery,
+    ) -> Result<Paged<crate::activities::ActivityView>, AppError> {
         let listed = self.public_listed(q).await?;
         self.public_page(&listed).await
     }
@@ -630,7 +632,10 @@ impl App {
     }
 
     /// The public views of a page's rows.
-    async fn public_page(&self, listed: &Listed) -> Result<Paged<Value>, AppError> {
+    async fn public_page(
+        &self,
+        listed: &Listed,
+    ) -> Result<Paged<crate::activities::ActivityView>, AppError> {
         let Listed {
             rows,
             total,
@@ -651,7 +656,7 @@ impl App {
                 .view_given(row, Standing::Public, supplements.get(&row.id))
                 .await?;
             if let Some(d) = distances.as_ref().and_then(|m| m.get(&row.id)) {
-                v["distance_km"] = serde_json::json!(tenths(*d));
+                v.distance_km = Some(tenths(*d));
             }
             items.push(v);
         }

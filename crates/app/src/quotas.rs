@@ -35,7 +35,7 @@ pub struct QuotaInput {
 }
 
 /// A task target and how far it has come.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct QuotaProgress {
     /// The target's id (to delete it).
     pub id: i64,

@@ -6,7 +6,7 @@ use domain::activity::ActivityDraft;
 use domain::region::RegionLevel;
 use domain::review::{ReviewLevel, Status, Verdict, parse_reason};
 use domain::role::Role;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use store::entities::{activity as entity, transition};
 use store::sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
@@ -14,8 +14,9 @@ use store::sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
 };
+use utoipa::ToSchema;
 
-use crate::activities::{Standing, parse_time, path_of, standing};
+use crate::activities::{ActivityView, Standing, parse_time, path_of, standing};
 use crate::paging::{Page, Paged};
 use crate::{Actor, App, AppError};
 
@@ -73,7 +74,7 @@ pub struct BulkOutcome {
     pub ok: bool,
     /// Its state after the decision.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Why it was not decided.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -115,6 +116,42 @@ fn awaiting(actor: &Actor, status: Option<Status>) -> Condition {
     any
 }
 
+/// One field that differs between the submission under review and the one decided before.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldChange {
+    /// The field's name, as in the activity's fields.
+    pub field: String,
+    /// Its value at the last decision (any of the field's types).
+    #[schema(value_type = Object)]
+    pub before: Value,
+    /// Its value now.
+    #[schema(value_type = Object)]
+    pub after: Value,
+}
+
+impl FieldChange {
+    /// The field's Chinese name.
+    pub fn label(&self) -> &str {
+        domain::activity::field_label(&self.field)
+    }
+    /// The value before, as a person reads it.
+    pub fn before_text(&self) -> String {
+        shown(&self.before)
+    }
+    /// The value now, as a person reads it.
+    pub fn after_text(&self) -> String {
+        shown(&self.after)
+    }
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::Null => "（空）".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 impl App {
     /// `POST /api/v1/activities/{id}/decisions`.
     pub async fn decide_activity(
@@ -123,7 +160,7 @@ impl App {
         id: i64,
         input: DecisionInput,
         if_match: Option<i64>,
-    ) -> Result<Value, AppError> {
+    ) -> Result<ActivityView, AppError> {
         let verdict = parse_verdict(input.decision.as_deref())?;
         let reason = parse_reason(verdict, input.reason.as_deref())
             .map_err(|m| AppError::invalid_field("reason", m))?;
@@ -225,7 +262,7 @@ impl App {
                 Ok(activity) => BulkOutcome {
                     id,
                     ok: true,
-                    status: activity["status"].as_str().map(str::to_owned),
+                    status: Some(activity.status),
                     message: None,
                 },
                 Err(AppError::Internal(cause)) => return Err(AppError::Internal(cause)),
@@ -245,7 +282,7 @@ impl App {
         &self,
         actor: &Actor,
         query: QueueQuery,
-    ) -> Result<Paged<Value>, AppError> {
+    ) -> Result<Paged<ActivityView>, AppError> {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看审核队列".to_owned()));
         }
@@ -323,7 +360,7 @@ impl App {
         &self,
         actor: &Actor,
         id: i64,
-    ) -> Result<Vec<Value>, AppError> {
+    ) -> Result<Vec<FieldChange>, AppError> {
         let row = self.find_activity(id).await?;
         if standing(Some(actor), &row) == Standing::Public {
             return Err(AppError::NotFound("未找到该活动".to_owned()));
@@ -354,7 +391,11 @@ impl App {
         Ok(after
             .iter()
             .filter(|(k, v)| before.get(*k) != Some(*v))
-            .map(|(k, v)| json!({"field": k, "before": before.get(k), "after": v}))
+            .map(|(k, v)| FieldChange {
+                field: k.clone(),
+                before: before.get(k).cloned().unwrap_or(Value::Null),
+                after: v.clone(),
+            })
             .collect())
     }
 }

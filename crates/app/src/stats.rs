@@ -8,13 +8,13 @@ use domain::region::{NATIONAL, RegionPath};
 use domain::review::Status;
 use domain::stats::{Facts, delta, dim};
 use serde::Serialize;
-use serde_json::{Value, json};
 use store::entities::{activity, activity_region, listing, stat_count, supplement};
 use store::sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
 use store::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
+use utoipa::ToSchema;
 
 use crate::regions::locate;
 use crate::scope::area_condition;
@@ -235,8 +235,80 @@ pub async fn rebuild_if_missing(db: &store::Db) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Counts by key (a state, a section key, an audience, a venue type, a mode); keys with
+/// nothing are left out.
+pub type Counts = BTreeMap<String, i64>;
+
+/// The division the statistics are for.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatsRegion {
+    /// 地区代码 (`000000` for the nation)
+    pub code: String,
+    /// `province`, `city` or `county`; none for the nation.
+    pub level: Option<String>,
+}
+
+/// Participants, expected and counted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Participants {
+    /// 预计参与人数
+    pub expected: i64,
+    /// 实际参与人数 (from supplements)
+    pub real: i64,
+}
+
+/// Summaries submitted in the area.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryCount {
+    /// 已提交工作总结
+    pub submitted: u64,
+}
+
+/// How many approved activities' names hold a keyword.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TopicCount {
+    /// 关键词
+    pub keyword: String,
+    /// 已通过活动数
+    pub count: u64,
+}
+
+/// 统计: an area's figures for the current campaign.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StatsView {
+    /// The area.
+    pub region: StatsRegion,
+    /// 活动季 id
+    pub campaign_id: i64,
+    /// Activities by review state (every state).
+    pub by_status: Counts,
+    /// Approved activities by section key.
+    pub by_section: Counts,
+    /// Approved activities by audience.
+    pub by_audience: Counts,
+    /// Approved activities by venue type.
+    pub by_venue_type: Counts,
+    /// Approved activities by mode.
+    pub by_mode: Counts,
+    /// Each child division's counts.
+    pub by_region: Vec<RegionCount>,
+    /// 参与人数
+    pub participants: Participants,
+    /// 经费（元）
+    pub funding_yuan: i64,
+    /// 参与科技工作者
+    pub scientists: i64,
+    /// 任务指标 and progress.
+    pub quotas: Vec<crate::quotas::QuotaProgress>,
+    /// 工作总结
+    pub summaries: SummaryCount,
+    /// The keyword's count, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<TopicCount>,
+}
+
 /// One child division's counts.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RegionCount {
     /// Code.
     pub code: String,
@@ -293,7 +365,7 @@ impl App {
         actor: &Actor,
         region: Option<&str>,
         topic: Option<&str>,
-    ) -> Result<Value, AppError> {
+    ) -> Result<StatsView, AppError> {
         let code = region.map_or_else(|| App::home_region(actor), str::to_owned);
         let located = self.govern_region(actor, &code).await?;
         let campaign = self.current_campaign().await?;
@@ -302,12 +374,12 @@ impl App {
             .filter(stat_count::Column::ScopeCode.eq(code.clone()))
             .all(&self.db)
             .await?;
-        let mut by: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+        let mut by: BTreeMap<&str, Counts> = BTreeMap::new();
         for r in &rows {
             if r.n != 0 {
                 by.entry(dim_name(&r.dim))
                     .or_default()
-                    .insert(r.key.clone(), json!(r.n));
+                    .insert(r.key.clone(), r.n);
             }
         }
         let sum = |k: &str| {
@@ -315,26 +387,39 @@ impl App {
                 .find(|r| r.dim == dim::SUM && r.key == k)
                 .map_or(0, |r| r.n)
         };
-        let mut out = json!({
-            "region": {"code": code, "level": located.level.map(|l| l.as_str())},
-            "campaign_id": campaign.id,
-            "by_status": by.remove("by_status").unwrap_or_default(),
-            "by_section": by.remove("by_section").unwrap_or_default(),
-            "by_audience": by.remove("by_audience").unwrap_or_default(),
-            "by_venue_type": by.remove("by_venue_type").unwrap_or_default(),
-            "by_mode": by.remove("by_mode").unwrap_or_default(),
-            "by_region": self.by_region(campaign.id, &code).await?,
-            "participants": {"expected": sum("expected"), "real": sum("real")},
-            "funding_yuan": sum("funding_yuan"),
-            "scientists": sum("scientists"),
-            "quotas": self.quota_progress(actor, campaign.id, &code).await?,
-            "summaries": self.summary_counts(campaign.id, &code).await?,
-        });
-        if let Some(topic) = topic.map(str::trim).filter(|t| !t.is_empty()) {
-            let count = self.topic_count(campaign.id, &located.path, topic).await?;
-            out["topic"] = json!({"keyword": topic, "count": count});
-        }
-        Ok(out)
+        let topic = match topic.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(keyword) => Some(TopicCount {
+                keyword: keyword.to_owned(),
+                count: self
+                    .topic_count(campaign.id, &located.path, keyword)
+                    .await?,
+            }),
+            None => None,
+        };
+        Ok(StatsView {
+            region: StatsRegion {
+                code: code.clone(),
+                level: located.level.map(|l| l.as_str().to_owned()),
+            },
+            campaign_id: campaign.id,
+            by_status: by.remove("by_status").unwrap_or_default(),
+            by_section: by.remove("by_section").unwrap_or_default(),
+            by_audience: by.remove("by_audience").unwrap_or_default(),
+            by_venue_type: by.remove("by_venue_type").unwrap_or_default(),
+            by_mode: by.remove("by_mode").unwrap_or_default(),
+            by_region: self.by_region(campaign.id, &code).await?,
+            participants: Participants {
+                expected: sum("expected"),
+                real: sum("real"),
+            },
+            funding_yuan: sum("funding_yuan"),
+            scientists: sum("scientists"),
+            quotas: self.quota_progress(actor, campaign.id, &code).await?,
+            summaries: SummaryCount {
+                submitted: self.summary_counts(campaign.id, &code).await?,
+            },
+            topic,
+        })
     }
 
     async fn by_region(&self, campaign_id: i64, code: &str) -> Result<Vec<RegionCount>, AppError> {

@@ -7,12 +7,12 @@ use domain::campaign::{CampaignRules, beijing_date};
 use domain::region::{RegionLevel, RegionPath};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 use store::entities::{org, org_member, summary, summary_file, user_role};
 use store::sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, sea_query::OnConflict,
 };
+use utoipa::ToSchema;
 
 use crate::orgs::path_of as org_path;
 use crate::regions::locate;
@@ -20,7 +20,7 @@ use crate::scope::area_condition;
 use crate::{Actor, App, AppError};
 
 /// A summary's text, in the sections DESIGN.md §6 lists.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryInput {
     /// 重点活动及成效
@@ -132,9 +132,63 @@ pub struct SummarySlot {
     pub max_bytes: u64,
 }
 
-fn file_view(f: &summary_file::Model) -> Value {
-    json!({"id": f.id, "kind": f.kind, "name": f.name, "bytes": f.bytes,
-           "content_type": f.content_type, "url": format!("/api/v1/summary-files/{}", f.id)})
+/// An attachment of a summary (photo, video or slides).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryFile {
+    /// 附件 id
+    pub id: i64,
+    /// `photo`, `video` or `slides`.
+    pub kind: String,
+    /// The file's name as uploaded (cleaned).
+    pub name: String,
+    /// Its size.
+    pub bytes: i64,
+    /// Its media type.
+    pub content_type: String,
+    /// Where to download it.
+    pub url: String,
+}
+
+fn file_view(f: &summary_file::Model) -> SummaryFile {
+    SummaryFile {
+        id: f.id,
+        kind: f.kind.clone(),
+        name: f.name.clone(),
+        bytes: f.bytes,
+        content_type: f.content_type.clone(),
+        url: format!("/api/v1/summary-files/{}", f.id),
+    }
+}
+
+/// 工作总结 of a unit or a division, with its deadline and files.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SummaryView {
+    /// `unit`, `county`, `city` or `province`.
+    pub scope_kind: String,
+    /// The organisation id or division code.
+    pub scope_ref: String,
+    /// The unit's or division's name.
+    pub name: String,
+    /// Uploaded attachments.
+    pub files: Vec<SummaryFile>,
+    /// 重点活动及成效
+    pub key_activities: String,
+    /// 动员企业、园区、高校、学会情况
+    pub mobilisation: String,
+    /// 服务科技工作者和重点人群情况
+    pub service: String,
+    /// 宣传与打卡创新
+    pub publicity: String,
+    /// Links to further material.
+    pub attachments: Vec<String>,
+    /// 截止日期
+    pub deadline: Option<NaiveDate>,
+    /// When it was submitted.
+    pub submitted_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `submitted`, `late`, `draft` or `missing`.
+    pub status: String,
+    /// Whether the caller may write it.
+    pub may_edit: bool,
 }
 
 /// The scope kinds and the deadline each answers to.
@@ -237,7 +291,7 @@ impl App {
         kind: &str,
         reference: &str,
         input: SummaryInput,
-    ) -> Result<Value, AppError> {
+    ) -> Result<SummaryView, AppError> {
         let (_, path) = self.summary_scope(actor, kind, reference).await?;
         input.problems().into_result()?;
         let campaign = self.current_campaign().await?;
@@ -332,7 +386,7 @@ impl App {
         slot: SummarySlot,
         bytes: u64,
         name: &str,
-    ) -> Result<Value, AppError> {
+    ) -> Result<SummaryFile, AppError> {
         let result = self.store_summary_file(actor, &slot, bytes, name).await;
         tokio::fs::remove_file(&slot.temp_path).await.ok();
         result
@@ -344,7 +398,7 @@ impl App {
         slot: &SummarySlot,
         bytes: u64,
         name: &str,
-    ) -> Result<Value, AppError> {
+    ) -> Result<SummaryFile, AppError> {
         if bytes == 0 {
             return Err(AppError::invalid_field("file", "请选择要上传的文件"));
         }
@@ -460,7 +514,7 @@ impl App {
         actor: &Actor,
         kind: &str,
         reference: &str,
-    ) -> Result<Value, AppError> {
+    ) -> Result<SummaryView, AppError> {
         let (name, path) = self.summary_subject(kind, reference).await?;
         let may_edit = self.writes_summary(actor, kind, reference).await?;
         if !may_edit && !actor.governs(&path) {
@@ -473,7 +527,7 @@ impl App {
             None => SummaryInput::default(),
         };
         let due = deadline(kind, &campaign.rules);
-        let files: Vec<Value> = match &row {
+        let files: Vec<SummaryFile> = match &row {
             Some(r) => summary_file::Entity::find()
                 .filter(summary_file::Column::SummaryId.eq(r.id))
                 .order_by_asc(summary_file::Column::Id)
@@ -484,21 +538,21 @@ impl App {
                 .collect(),
             None => Vec::new(),
         };
-        Ok(json!({
-            "scope_kind": kind,
-            "scope_ref": reference,
-            "name": name,
-            "files": files,
-            "key_activities": data.key_activities,
-            "mobilisation": data.mobilisation,
-            "service": data.service,
-            "publicity": data.publicity,
-            "attachments": data.attachments,
-            "deadline": due,
-            "submitted_at": row.as_ref().and_then(|r| r.submitted_at),
-            "status": status(row.as_ref(), due),
-            "may_edit": may_edit,
-        }))
+        Ok(SummaryView {
+            scope_kind: kind.to_owned(),
+            scope_ref: reference.to_owned(),
+            name,
+            files,
+            key_activities: data.key_activities,
+            mobilisation: data.mobilisation,
+            service: data.service,
+            publicity: data.publicity,
+            attachments: data.attachments,
+            deadline: due,
+            submitted_at: row.as_ref().and_then(|r| r.submitted_at),
+            status: status(row.as_ref(), due).to_owned(),
+            may_edit,
+        })
     }
 
     /// `GET /api/v1/summaries?region=CODE`: the division's own summary and its children's,
@@ -613,7 +667,7 @@ impl App {
         &self,
         campaign_id: i64,
         code: &str,
-    ) -> Result<Value, AppError> {
+    ) -> Result<u64, AppError> {
         let path = locate(&self.db, code)
             .await?
             .map(|l| l.path)
@@ -627,7 +681,7 @@ impl App {
             summary::Column::CityCode,
             summary::Column::CountyCode,
         ));
-        Ok(json!({"submitted": query.count(&self.db).await?}))
+        Ok(query.count(&self.db).await?)
     }
 }
 

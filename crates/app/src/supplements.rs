@@ -1,16 +1,58 @@
 //! 活动补充信息: saved as often as needed by the host of an approved activity; complete when
 //! nothing is missing; on time when complete within the campaign's days after the end.
 
-use domain::supplement::{self, MediaFact, Supplement};
-use serde_json::{Value, json};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::supplement::{self, MediaFact, Supplement, SupplementFields};
+use serde::Serialize;
 use store::entities::{link_check, media, supplement as entity};
 use store::sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::OnConflict,
 };
+use utoipa::ToSchema;
 
 use crate::activities::{Standing, standing};
 use crate::{Actor, App, AppError};
+
+/// Whether a media report link answered when checked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LinkCheck {
+    /// The link.
+    pub url: String,
+    /// Whether it answered; none until checked.
+    pub reachable: Option<bool>,
+    /// When it was checked.
+    pub checked_at: Option<DateTime<Utc>>,
+    /// Why it did not answer.
+    pub detail: Option<String>,
+}
+
+/// 活动补充信息 with what is still missing and its deadline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SupplementView {
+    /// 活动 id
+    pub activity_id: i64,
+    /// The supplement as saved.
+    #[serde(flatten)]
+    pub supplement: Supplement,
+    /// 已完整
+    pub complete: bool,
+    /// What is still missing, in Chinese.
+    pub missing: Vec<String>,
+    /// When it first became complete.
+    pub completed_at: Option<DateTime<Utc>>,
+    /// 媒体报道链接的检查结果
+    pub link_checks: Vec<LinkCheck>,
+    /// 截止日期 (Beijing calendar day); none until the activity has an end.
+    pub deadline: Option<NaiveDate>,
+}
+
+impl SupplementView {
+    /// Days from `today` to the deadline (negative once past).
+    pub fn days_left(&self, today: NaiveDate) -> Option<i64> {
+        self.deadline.map(|d| (d - today).num_days())
+    }
+}
 
 impl App {
     /// The stored supplement of an activity, if any.
@@ -28,10 +70,9 @@ impl App {
         &self,
         actor: &Actor,
         id: i64,
-        body: Value,
-    ) -> Result<Value, AppError> {
-        let input: Supplement = serde_json::from_value(body)
-            .map_err(|e| AppError::Malformed(format!("补充信息字段不正确：{e}")))?;
+        fields: SupplementFields,
+    ) -> Result<SupplementView, AppError> {
+        let input = fields.read()?;
         self.save_supplement(actor, id, move |_| input).await
     }
 
@@ -44,7 +85,7 @@ impl App {
         id: i64,
         media_id: i64,
         kind: crate::media::MediaKind,
-    ) -> Result<Value, AppError> {
+    ) -> Result<SupplementView, AppError> {
         use crate::media::MediaKind;
         if kind == MediaKind::Poster {
             return Err(AppError::invalid_field(
@@ -72,7 +113,7 @@ impl App {
         actor: &Actor,
         id: i64,
         change: impl FnOnce(Supplement) -> Supplement,
-    ) -> Result<Value, AppError> {
+    ) -> Result<SupplementView, AppError> {
         let row = self.find_activity(id).await?;
         may_write(actor, &row)?;
         let rules = self.campaign(row.campaign_id).await?.rules;
@@ -133,24 +174,37 @@ impl App {
 
     /// The supplement as its form shows it, for the one person who may fill it in, once
     /// the activity is approved (the same refusals as saving it).
-    pub async fn supplement_to_fill(&self, actor: &Actor, id: i64) -> Result<Value, AppError> {
+    pub async fn supplement_to_fill(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<SupplementView, AppError> {
         may_write(actor, &self.find_activity(id).await?)?;
         self.supplement(Some(actor), id).await
     }
 
     /// Whether each media report link answered when checked (`reachable` null: not yet).
-    async fn link_checks(&self, activity_id: i64) -> Result<Vec<Value>, AppError> {
+    async fn link_checks(&self, activity_id: i64) -> Result<Vec<LinkCheck>, AppError> {
         Ok(link_check::Entity::find()
             .filter(link_check::Column::ActivityId.eq(activity_id))
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|c| json!({"url": c.url, "reachable": c.reachable, "checked_at": c.checked_at, "detail": c.detail}))
+            .map(|c| LinkCheck {
+                url: c.url,
+                reachable: c.reachable,
+                checked_at: c.checked_at,
+                detail: c.detail,
+            })
             .collect())
     }
 
     /// The supplement with what is missing and its deadline.
-    pub async fn supplement(&self, actor: Option<&Actor>, id: i64) -> Result<Value, AppError> {
+    pub async fn supplement(
+        &self,
+        actor: Option<&Actor>,
+        id: i64,
+    ) -> Result<SupplementView, AppError> {
         let row = self.find_activity(id).await?;
         if standing(actor, &row) == Standing::Public {
             return Err(AppError::NotFound("未找到该活动".to_owned()));
@@ -162,22 +216,15 @@ impl App {
             None => Supplement::default(),
         };
         let missing = supplement::missing(&data, &rules);
-        let mut v = serde_json::to_value(&data).map_err(AppError::internal)?;
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert("activity_id".to_owned(), json!(id));
-            obj.insert("complete".to_owned(), json!(missing.is_empty()));
-            obj.insert("missing".to_owned(), json!(missing));
-            obj.insert(
-                "completed_at".to_owned(),
-                json!(stored.as_ref().and_then(|s| s.completed_at)),
-            );
-            obj.insert("link_checks".to_owned(), json!(self.link_checks(id).await?));
-            obj.insert(
-                "deadline".to_owned(),
-                json!(row.end_at.map(|end| supplement::deadline(end, &rules))),
-            );
-        }
-        Ok(v)
+        Ok(SupplementView {
+            activity_id: id,
+            supplement: data,
+            complete: missing.is_empty(),
+            missing,
+            completed_at: stored.as_ref().and_then(|s| s.completed_at),
+            link_checks: self.link_checks(id).await?,
+            deadline: row.end_at.map(|end| supplement::deadline(end, &rules)),
+        })
     }
 }
 

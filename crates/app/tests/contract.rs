@@ -1,61 +1,35 @@
-//! The typed contract's ratchet (issue 13): a public use case takes a typed command and
-//! returns a typed view, never `serde_json::Value`. The functions that still do are listed
-//! here; a new one fails this test, and a converted one must leave the list, so the list
-//! only shrinks until it is empty.
+//! The typed contract (issue 13): a public use case takes a typed command and returns a
+//! typed view, never `serde_json::Value`; and no page template reads JSON by key, so that a
+//! renamed field is a compile error rather than a silent blank.
 #![expect(clippy::unwrap_used, reason = "a test fails loudly")]
 
-use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
-/// `file:function` of each public function of app that still takes or returns `Value`.
-const NOT_YET_TYPED: &[&str] = &[
-    "activities.rs:activity",
-    "activities.rs:activity_page",
-    "activities.rs:confirm_host",
-    "activities.rs:copy_activity",
-    "activities.rs:create_activity",
-    "activities.rs:my_activities",
-    "activities.rs:submit_activity",
-    "activities.rs:typed_text_problems",
-    "activities.rs:update_activity",
-    "activities.rs:withdraw_activity",
-    "audit.rs:record",
-    "exports.rs:import_activities",
-    "ical.rs:calendar",
-    "nominations.rs:activity_nomination",
-    "nominations.rs:nominate",
-    "nominations.rs:nomination_candidates",
-    "nominations.rs:nomination_for",
-    "nominations.rs:nomination_view",
-    "nominations.rs:nominations",
-    "nominations.rs:set_excellence_intent",
-    "public.rs:public_activities",
-    "review.rs:changes_since_last_decision",
-    "review.rs:decide_activity",
-    "review.rs:review_queue",
-    "stats.rs:stats",
-    "summaries.rs:finish_summary_upload",
-    "summaries.rs:put_summary",
-    "summaries.rs:summary",
-    "supplements.rs:add_supplement_media",
-    "supplements.rs:put_supplement",
-    "supplements.rs:supplement",
-    "supplements.rs:supplement_to_fill",
-];
+/// Every file under `dir` whose name ends with `ext`, sorted.
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == ext) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
 
-/// The public functions whose signature names `Value`, by `file:function`.
-fn untyped() -> BTreeSet<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut found = BTreeSet::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
-    files.sort();
-    for path in files {
+/// The public functions of app whose signature names `Value`, as `file:function`.
+fn untyped() -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for path in files(&src, "rs") {
         let source = std::fs::read_to_string(&path).unwrap();
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let file = path.strip_prefix(&src).unwrap().display().to_string();
         for (at, _) in source.match_indices("pub ") {
             let rest = &source[at..];
             let Some(after_fn) = rest
@@ -71,9 +45,9 @@ fn untyped() -> BTreeSet<String> {
             let signature = &after_fn[..after_fn.find('{').unwrap_or(after_fn.len())];
             let names_value = signature
                 .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .any(|word| word == "Value");
+                .any(|word| word == "Value" || word == "serde_json");
             if names_value {
-                found.insert(format!("{file}:{name}"));
+                found.push(format!("{file}:{name}"));
             }
         }
     }
@@ -81,19 +55,51 @@ fn untyped() -> BTreeSet<String> {
 }
 
 #[test]
-fn no_new_use_case_speaks_untyped_json() {
+fn no_use_case_speaks_untyped_json() {
     let found = untyped();
-    let allowed: BTreeSet<String> = NOT_YET_TYPED.iter().map(|s| (*s).to_owned()).collect();
-    let new: Vec<&String> = found.difference(&allowed).collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "these public functions of app take or return serde_json::Value; give them a typed \
-         command or view instead: {new:?}"
+         command or view instead: {found:?}"
     );
-    let converted: Vec<&String> = allowed.difference(&found).collect();
+}
+
+#[test]
+fn the_scan_sees_an_untyped_signature() {
+    // The scan itself must notice what it forbids (a scan that finds nothing proves nothing).
+    let probe = "pub async fn probe(&self, body: Value) -> Result<(), AppError> {";
+    let signature = &probe[..probe.find('{').unwrap()];
     assert!(
-        converted.is_empty(),
-        "these are typed now: take them off NOT_YET_TYPED so the list only shrinks: {converted:?}"
+        signature
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|w| w == "Value")
     );
-    println!("{} public functions of app still untyped", found.len());
+    assert!(
+        files(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path(),
+            "rs"
+        )
+        .len()
+            > 20
+    );
+}
+
+#[test]
+fn no_template_reads_json_by_key() {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/templates");
+    let mut found = Vec::new();
+    for path in files(&templates, "html") {
+        let source = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in source.lines().enumerate() {
+            // `x["key"]` inside a template expression: a JSON lookup the compiler cannot check.
+            let in_expression = line.contains("{{") || line.contains("{%");
+            if in_expression && (line.contains("[\"") || line.contains("|items")) {
+                found.push(format!("{}:{}", path.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        templates.is_dir() && found.is_empty(),
+        "templates that index JSON by key (bind them to a view's fields): {found:?}"
+    );
 }

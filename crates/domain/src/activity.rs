@@ -8,6 +8,9 @@ use crate::FieldErrors;
 use crate::campaign::{CampaignRules, Thresholds, beijing_date};
 use crate::text::bounded;
 
+mod fields;
+pub use fields::{ActivityFields, SessionFields, Typed};
+
 /// 场地类型
 pub const VENUE_TYPES: [&str; 13] = [
     "科技馆",
@@ -45,7 +48,7 @@ pub const MODES: [(&str, &str); 3] = [
 ];
 
 /// A named science worker taking part (added one by one).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Scientist {
     /// 姓名
@@ -57,7 +60,7 @@ pub struct Scientist {
 }
 
 /// One session (场次): another place or date of the same activity.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SessionDraft {
     /// Start.
@@ -76,7 +79,7 @@ pub struct SessionDraft {
 
 /// Everything a host has typed. A draft saves whatever is there; [`submit_problems`] says
 /// what is missing or wrong before review.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ActivityDraft {
     /// 活动名称
@@ -115,9 +118,11 @@ pub struct ActivityDraft {
     pub scientist_count: Option<i64>,
     /// 主要参与科技工作者
     pub scientists: Vec<Scientist>,
-    /// 负责人
+    /// 负责人 (absent from what the public sees)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_name: Option<String>,
-    /// 联系电话
+    /// 联系电话 (absent from what the public sees)
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contact_phone: Option<String>,
     /// 活动组织架构 (org ids, top first)
     pub org_chain: Vec<i64>,

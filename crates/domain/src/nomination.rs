@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use crate::campaign::NominationLimits;
 
 /// A level of the chain, lowest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     /// 举办单位 (or the member unit or society it belongs to)
@@ -75,7 +77,7 @@ impl Level {
 }
 
 /// Where a nomination stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Passed up by its last level; waiting for the next.
@@ -96,6 +98,15 @@ impl State {
         }
     }
 
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Open => "推荐中",
+            State::Stopped => "已终止",
+            State::Final => "已列入全国最终名单",
+        }
+    }
+
     /// Parses a wire name.
     pub fn parse(raw: &str) -> Result<State, String> {
         match raw {
@@ -108,7 +119,7 @@ impl State {
 }
 
 /// A level's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// Recommend it to the level above.
@@ -119,6 +130,23 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// Parses a wire name.
+    pub fn parse(raw: &str) -> Result<Decision, String> {
+        match raw {
+            "pass" => Ok(Decision::Pass),
+            "stop" => Ok(Decision::Stop),
+            _ => Err(format!("未知推荐意见“{raw}”")),
+        }
+    }
+
+    /// The Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Decision::Pass => "推荐",
+            Decision::Stop => "终止",
+        }
+    }
+
     /// The wire name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,7 +9,7 @@ use crate::campaign::{CampaignRules, beijing_date};
 use crate::review::Status;
 
 /// The structured summary (活动总结).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Summary {
     /// 基本情况
@@ -24,8 +24,8 @@ pub struct Summary {
     pub lessons: Option<String>,
 }
 
-/// A supplement as sent (`PUT /api/v1/activities/{id}/supplement`); may be incomplete.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// A supplement as stored; may be incomplete.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Supplement {
     /// 实际参与人数
@@ -40,6 +40,81 @@ pub struct Supplement {
     pub evidence_photo: Option<i64>,
     /// 活动总结
     pub summary: Summary,
+}
+
+/// The one message for a number of participants that is not one.
+pub const PARTICIPANTS_FORMAT: &str = "实际参与人数须为不小于0的整数";
+
+/// A supplement as a client writes it (`PUT /api/v1/activities/{id}/supplement`, the
+/// supplement form): the whole supplement, with the number of participants as a number or
+/// as typed text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupplementFields {
+    /// 实际参与人数 (a whole number, or its text; blank is none)
+    #[schema(value_type = Option<crate::activity::Typed<i64>>)]
+    pub participants: Option<crate::activity::Typed<i64>>,
+    /// 媒体报道链接
+    pub media_links: Vec<String>,
+    /// 活动照片 (media ids uploaded to this activity)
+    pub photos: Vec<i64>,
+    /// 活动视频 (media ids uploaded to this activity)
+    pub videos: Vec<i64>,
+    /// 参与人数佐证照片 (media id)
+    pub evidence_photo: Option<i64>,
+    /// 活动总结
+    pub summary: Summary,
+}
+
+impl SupplementFields {
+    /// Reads a JSON body: unknown fields and wrong types are one message naming the field.
+    pub fn from_json(body: serde_json::Value) -> Result<Self, String> {
+        serde_json::from_value(body).map_err(|e| format!("补充信息字段不正确：{e}"))
+    }
+
+    /// The supplement these fields describe, or the problems of its typed text by field.
+    pub fn read(self) -> Result<Supplement, FieldErrors> {
+        use crate::activity::Typed;
+        let participants = match self.participants {
+            None => None,
+            Some(Typed::Value(n)) => Some(n),
+            Some(Typed::Text(t)) if t.trim().is_empty() => None,
+            Some(Typed::Text(t)) => match t.trim().parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => return Err(FieldErrors::single("participants", PARTICIPANTS_FORMAT)),
+            },
+        };
+        Ok(Supplement {
+            participants,
+            media_links: self.media_links,
+            photos: self.photos,
+            videos: self.videos,
+            evidence_photo: self.evidence_photo,
+            summary: self.summary,
+        })
+    }
+
+    /// The number of participants as the form shows it.
+    pub fn participants_text(&self) -> String {
+        match &self.participants {
+            None => String::new(),
+            Some(crate::activity::Typed::Value(n)) => n.to_string(),
+            Some(crate::activity::Typed::Text(t)) => t.clone(),
+        }
+    }
+}
+
+impl From<Supplement> for SupplementFields {
+    fn from(s: Supplement) -> Self {
+        SupplementFields {
+            participants: s.participants.map(crate::activity::Typed::Value),
+            media_links: s.media_links,
+            photos: s.photos,
+            videos: s.videos,
+            evidence_photo: s.evidence_photo,
+            summary: s.summary,
+        }
+    }
 }
 
 /// What the store knows of a media id named in a supplement.
@@ -82,7 +157,7 @@ pub fn problems(s: &Supplement, rules: &CampaignRules, media: &[MediaFact]) -> F
     if s.participants
         .is_some_and(|n| !(0..=100_000_000).contains(&n))
     {
-        e.add("participants", "实际参与人数须为不小于0的整数");
+        e.add("participants", PARTICIPANTS_FORMAT);
     }
     if s.media_links.len() > 20 {
         e.add("media_links", "媒体报道链接最多20条");

@@ -2,19 +2,23 @@
 
 use app::App;
 use app::AppError;
-use app::paging::Page;
-use app::review::{BulkDecisionInput, DecisionInput, QueueQuery};
+use app::activities::ActivityView;
+use app::paging::{Page, Paged};
+use app::review::{BulkDecisionInput, DecisionInput, FieldChange, QueueQuery};
+use app::supplements::SupplementView;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use domain::activity::ActivityFields;
+use domain::supplement::SupplementFields;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
-type Answer = Result<Json<Value>, ApiError>;
+type Answer = Result<Json<ActivityView>, ApiError>;
 
 /// Paging parameters.
 #[derive(Debug, Deserialize)]
@@ -42,14 +46,12 @@ pub async fn create(
     State(app): State<App>,
     Authed(actor): Authed,
     body: Result<Json<Value>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ActivityView>), ApiError> {
     let Json(body) = body?;
-    if !body.is_object() {
-        return Err(AppError::Malformed("请求体须为 JSON 对象".to_owned()).into());
-    }
+    let fields = ActivityFields::from_json(body).map_err(AppError::Malformed)?;
     Ok((
         StatusCode::CREATED,
-        Json(app.create_activity(&actor, body).await?),
+        Json(app.create_activity(&actor, fields).await?),
     ))
 }
 
@@ -82,7 +84,10 @@ pub async fn update(
         ));
     };
     let Json(body) = body?;
-    Ok(Json(app.update_activity(&actor, id, version, body).await?))
+    let fields = ActivityFields::from_json(body).map_err(AppError::Malformed)?;
+    Ok(Json(
+        app.update_activity(&actor, id, version, fields).await?,
+    ))
 }
 
 /// `POST /api/v1/activities/{id}/submit`.
@@ -120,7 +125,7 @@ pub async fn copy(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<ActivityView>), ApiError> {
     let Path(id) = id?;
     Ok((
         StatusCode::CREATED,
@@ -161,7 +166,7 @@ pub async fn changes(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<FieldChange>>, ApiError> {
     let Path(id) = id?;
     Ok(Json(app.changes_since_last_decision(&actor, id).await?))
 }
@@ -172,10 +177,10 @@ pub async fn mine(
     State(app): State<App>,
     Authed(actor): Authed,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Answer {
+) -> Result<Json<Paged<ActivityView>>, ApiError> {
     let Query(q) = query?;
     let page = Page::parse(q.page, q.per_page)?;
-    Ok(Json(json!(app.my_activities(&actor, page).await?)))
+    Ok(Json(app.my_activities(&actor, page).await?))
 }
 
 /// `GET /api/v1/review-queue`.
@@ -184,9 +189,9 @@ pub async fn queue(
     State(app): State<App>,
     Authed(actor): Authed,
     query: Result<Query<QueueQuery>, QueryRejection>,
-) -> Answer {
+) -> Result<Json<Paged<ActivityView>>, ApiError> {
     let Query(q) = query?;
-    Ok(Json(json!(app.review_queue(&actor, q).await?)))
+    Ok(Json(app.review_queue(&actor, q).await?))
 }
 
 /// `POST /api/v1/review-queue/decisions`: one decision and reason for several activities.
@@ -206,14 +211,22 @@ pub async fn notifications(
     State(app): State<App>,
     Authed(actor): Authed,
     query: Result<Query<PageQuery>, QueryRejection>,
-) -> Answer {
+) -> Result<Json<Notifications>, ApiError> {
     let Query(q) = query?;
-    let (paged, unread) = app
+    let (page, unread) = app
         .notifications(&actor, Page::parse(q.page, q.per_page)?)
         .await?;
-    let mut body = json!(paged);
-    body["unread"] = json!(unread);
-    Ok(Json(body))
+    Ok(Json(Notifications { page, unread }))
+}
+
+/// A page of notifications with how many are unread.
+#[derive(Debug, Serialize)]
+pub struct Notifications {
+    /// The page.
+    #[serde(flatten)]
+    page: Paged<app::notifications::Notification>,
+    /// 未读数
+    unread: u64,
 }
 
 /// `POST /api/v1/notifications/{id}/read`.
@@ -236,9 +249,10 @@ pub async fn put_supplement(
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<Value>, JsonRejection>,
-) -> Answer {
+) -> Result<Json<SupplementView>, ApiError> {
     let (Path(id), Json(body)) = (id?, body?);
-    Ok(Json(app.put_supplement(&actor, id, body).await?))
+    let fields = SupplementFields::from_json(body).map_err(AppError::Malformed)?;
+    Ok(Json(app.put_supplement(&actor, id, fields).await?))
 }
 
 /// `GET /api/v1/activities/{id}/supplement`.
@@ -247,7 +261,7 @@ pub async fn supplement(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-) -> Answer {
+) -> Result<Json<SupplementView>, ApiError> {
     let Path(id) = id?;
     Ok(Json(app.supplement(Some(&actor), id).await?))
 }

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 
 /// A JSON answer or the contract's error.
-type Answer = Result<axum::Json<serde_json::Value>, crate::error::ApiError>;
+type Answer<T = serde_json::Value> = Result<axum::Json<T>, crate::error::ApiError>;
 
 /// The workbook content type.
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

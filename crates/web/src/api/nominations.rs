@@ -1,8 +1,9 @@
 //! 拟推优 and nominations (优秀活动, 优秀组织单位): each level's opinion, the list, the form.
 
 use app::App;
-use app::nominations::{OpinionInput, Target};
-use app::paging::Page;
+use app::activities::ActivityView;
+use app::nominations::{NominationView, OpinionInput, Target};
+use app::paging::{Page, Paged};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -10,9 +11,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::{Answer, xlsx_download};
+use super::xlsx_download;
 use crate::caller::Authed;
 use crate::error::ApiError;
 
@@ -30,7 +30,7 @@ pub async fn intent(
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<IntentInput>, JsonRejection>,
-) -> Answer {
+) -> Result<Json<ActivityView>, ApiError> {
     let (Path(id), Json(body)) = (id?, body?);
     Ok(Json(
         app.set_excellence_intent(&actor, id, body.intended).await?,
@@ -42,7 +42,7 @@ async fn nominate(
     actor: &app::Actor,
     target: Target,
     body: OpinionInput,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<NominationView>), ApiError> {
     let (created, view) = app.nominate(actor, target, body).await?;
     let status = if created {
         StatusCode::CREATED
@@ -59,7 +59,7 @@ pub async fn nominate_activity(
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<OpinionInput>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<NominationView>), ApiError> {
     let (Path(id), Json(body)) = (id?, body?);
     nominate(&app, &actor, Target::Activity(id), body).await
 }
@@ -70,9 +70,9 @@ pub async fn activity_nomination(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-) -> Answer {
+) -> Result<Json<Option<NominationView>>, ApiError> {
     let Path(id) = id?;
-    Ok(Json(json!(app.activity_nomination(&actor, id).await?)))
+    Ok(Json(app.activity_nomination(&actor, id).await?))
 }
 
 /// `POST /api/v1/orgs/{id}/nominations {opinion, decision?}`: 优秀组织单位.
@@ -82,7 +82,7 @@ pub async fn nominate_org(
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<OpinionInput>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<NominationView>), ApiError> {
     let (Path(id), Json(body)) = (id?, body?);
     nominate(&app, &actor, Target::Org(id), body).await
 }
@@ -103,13 +103,13 @@ pub async fn nominations(
     State(app): State<App>,
     Authed(actor): Authed,
     q: Result<Query<NominationsQuery>, QueryRejection>,
-) -> Answer {
+) -> Result<Json<Paged<NominationView>>, ApiError> {
     let Query(q) = q?;
     let page = Page::parse(q.page, q.per_page)?;
     let list = app
         .nominations(&actor, q.status.as_deref(), q.kind.as_deref(), page)
         .await?;
-    Ok(Json(json!(list)))
+    Ok(Json(list))
 }
 
 /// `GET /api/v1/nominations/{id}`.
@@ -118,7 +118,7 @@ pub async fn nomination(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-) -> Answer {
+) -> Result<Json<NominationView>, ApiError> {
     let Path(id) = id?;
     Ok(Json(app.nomination_for(&actor, id).await?))
 }

@@ -1,13 +1,14 @@
 //! The public list of activities and its calendar feed.
 
 use app::App;
+use app::activities::ActivityView;
+use app::paging::Paged;
 use app::public::PublicQuery;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
 
 use crate::error::ApiError;
 
@@ -16,9 +17,9 @@ use crate::error::ApiError;
 pub async fn list(
     State(app): State<App>,
     query: Result<Query<PublicQuery>, QueryRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Paged<ActivityView>>, ApiError> {
     let Query(query) = query?;
-    Ok(Json(json!(app.public_activities(&query).await?)))
+    Ok(Json(app.public_activities(&query).await?))
 }
 
 /// `GET /api/v1/activities.ics`: the same filters as a calendar, one event per activity.

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::{Answer, RegionQuery, xlsx_download};
+use super::{RegionQuery, xlsx_download};
 use crate::caller::Authed;
 use crate::error::ApiError;
 
@@ -26,7 +26,7 @@ pub async fn stats(
     State(app): State<App>,
     Authed(actor): Authed,
     q: Result<Query<StatsQuery>, QueryRejection>,
-) -> Answer {
+) -> Result<Json<app::stats::StatsView>, ApiError> {
     let Query(q) = q?;
     Ok(Json(
         app.stats(&actor, q.region.as_deref(), q.topic.as_deref())

@@ -1,6 +1,6 @@
 //! Work summaries (工作总结) of units and associations, with their files and reminders.
 
-use app::summaries::SummaryInput;
+use app::summaries::{SummaryFile, SummaryInput, SummaryView};
 use app::{App, AppError};
 use axum::Json;
 use axum::body::Body;
@@ -8,7 +8,6 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use super::{Answer, RegionQuery};
 use crate::caller::Authed;
@@ -44,7 +43,7 @@ pub async fn summary(
     State(app): State<App>,
     Authed(actor): Authed,
     path: Result<Path<(String, String)>, PathRejection>,
-) -> Answer {
+) -> Answer<SummaryView> {
     let Path((kind, reference)) = path?;
     Ok(Json(app.summary(&actor, &kind, &reference).await?))
 }
@@ -56,7 +55,7 @@ pub async fn put_summary(
     Authed(actor): Authed,
     path: Result<Path<(String, String)>, PathRejection>,
     body: Result<Json<SummaryInput>, JsonRejection>,
-) -> Answer {
+) -> Answer<SummaryView> {
     let (Path((kind, reference)), Json(body)) = (path?, body?);
     Ok(Json(
         app.put_summary(&actor, &kind, &reference, body).await?,
@@ -71,7 +70,7 @@ pub async fn upload_summary_file(
     Authed(actor): Authed,
     path: Result<Path<(String, String)>, PathRejection>,
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<SummaryFile>), ApiError> {
     let Path((kind, reference)) = path?;
     let mut multipart = multipart.map_err(|e| {
         ApiError::from(AppError::Malformed(format!(

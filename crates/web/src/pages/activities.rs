@@ -1,6 +1,7 @@
 //! The host's side: "my activities" and the filling form (填报), with every field, every
 //! error next to its field in Chinese, and nothing typed lost when something is wrong.
 
+use app::activities::ActivityView;
 use app::regions::RegionView;
 use app::{Actor, App, AppError};
 use askama::Template;
@@ -12,8 +13,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset};
 use domain::FieldErrors;
-use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
-use serde_json::{Map, Value, json};
+use domain::activity::{
+    AUDIENCES, ActivityDraft, ActivityFields, MODES, Scientist, SessionFields, Typed, VENUE_TYPES,
+};
+use domain::review::Status;
 
 use super::{Layout, PageSession, activity_id, error_page, expired, form_value, see_other};
 use crate::error::{ApiError, classify};
@@ -75,7 +78,7 @@ struct FormPage {
     layout: Layout,
     id: i64,
     version: i64,
-    status: String,
+    status: Status,
     status_label: String,
     review_reason: Option<String>,
     v: Values,
@@ -105,7 +108,7 @@ pub struct SessionRow {
 #[template(path = "my_activities.html")]
 struct MyPage {
     layout: Layout,
-    items: Vec<Value>,
+    items: Vec<ActivityView>,
     notice: Option<String>,
 }
 
@@ -264,74 +267,72 @@ impl Values {
         }
     }
 
-    /// The draft these values describe, as a JSON patch; values that do not parse are
-    /// reported by field instead.
-    async fn to_patch(&self, app: &App, actor: &Actor) -> (Value, FieldErrors) {
+    /// The command these values describe: every field of the form, times, amounts and
+    /// counts as typed (the use case reads them, with the same messages for the form, the
+    /// API and the import). Organisation names are looked up (and registered only when
+    /// asked and everything else reads); names that cannot be are reported by field.
+    async fn to_fields(&self, app: &App, actor: &Actor) -> (ActivityFields, FieldErrors) {
         let mut e = FieldErrors::new();
-        let mut p = Map::new();
-        let text = |s: &str| {
-            if s.trim().is_empty() {
-                Value::Null
-            } else {
-                json!(s.trim())
-            }
-        };
-        // Times, amounts and counts go as typed: the use case reads them, with the same
-        // messages for the form, the API and the import.
-        let raw = |s: &str| json!(s.trim());
-        p.insert("name".into(), text(&self.name));
-        p.insert("section".into(), text(&self.section));
-        p.insert("start".into(), raw(&self.start));
-        p.insert("end".into(), raw(&self.end));
+        let text = |s: &str| Some(Some(s.trim().to_owned()).filter(|s| !s.is_empty()));
+        let typed = |s: &str| Some(Some(Typed::Text(s.trim().to_owned())));
+        let raw = |s: &str| Some(Some(s.trim().to_owned()));
         let region = [&self.county, &self.city, &self.province]
             .into_iter()
             .find(|c| !c.trim().is_empty())
-            .cloned();
-        p.insert(
-            "region_code".into(),
-            region.clone().map_or(Value::Null, Value::String),
-        );
-        p.insert("address".into(), text(&self.address));
-        p.insert("mode".into(), text(&self.mode));
-        p.insert("online_url".into(), text(&self.online_url));
-        p.insert("venue_type".into(), text(&self.venue_type));
-        p.insert("audiences".into(), json!(self.audiences));
-        p.insert("reservable".into(), json!(self.reservable));
-        p.insert("reservation_url".into(), text(&self.reservation_url));
-        p.insert(
-            "expected_participants".into(),
-            raw(&self.expected_participants),
-        );
-        p.insert("details".into(), text(&self.details));
-        p.insert("funding_yuan".into(), raw(&self.funding_yuan));
-        p.insert("scientist_count".into(), raw(&self.scientist_count));
-        p.insert("contact_name".into(), text(&self.contact_name));
-        p.insert("contact_phone".into(), text(&self.contact_phone));
-        p.insert("poster".into(), raw(&self.poster));
-        p.insert(
-            "scientists".into(),
-            json!(
+            .map(|c| c.trim().to_owned());
+        let mut fields = ActivityFields {
+            campaign_id: None,
+            name: text(&self.name),
+            section: text(&self.section),
+            start: raw(&self.start),
+            end: raw(&self.end),
+            region_code: Some(region.clone()),
+            address: text(&self.address),
+            mode: text(&self.mode),
+            online_url: text(&self.online_url),
+            venue_type: text(&self.venue_type),
+            audiences: Some(Some(self.audiences.clone())),
+            reservable: Some(Some(self.reservable)),
+            reservation_url: text(&self.reservation_url),
+            expected_participants: typed(&self.expected_participants),
+            poster: typed(&self.poster),
+            details: text(&self.details),
+            funding_yuan: Some(Some(Typed::Text(self.funding_yuan.trim().to_owned()))),
+            scientist_count: typed(&self.scientist_count),
+            scientists: Some(Some(
                 self.scientists
                     .iter()
-                    .map(|[n, t, u]| json!({"name": n.trim(), "title": t.trim(), "unit": u.trim()}))
-                    .collect::<Vec<_>>()
-            ),
-        );
-        let mut sessions = Vec::new();
-        for [start, end, region, address] in &self.sessions {
-            sessions.push(json!({
-                "start": raw(start),
-                "end": raw(end),
-                "region_code": text(region),
-                "address": text(address),
-            }));
-        }
-        p.insert("sessions".into(), json!(sessions));
+                    .map(|[n, t, u]| Scientist {
+                        name: n.trim().to_owned(),
+                        title: t.trim().to_owned(),
+                        unit: u.trim().to_owned(),
+                    })
+                    .collect(),
+            )),
+            contact_name: text(&self.contact_name),
+            contact_phone: text(&self.contact_phone),
+            org_chain: None,
+            hosts: None,
+            co_hosts: None,
+            sessions: Some(Some(
+                self.sessions
+                    .iter()
+                    .map(|[start, end, region, address]| SessionFields {
+                        start: Some(start.trim().to_owned()),
+                        end: Some(end.trim().to_owned()),
+                        region_code: text(region).flatten(),
+                        address: text(address).flatten(),
+                        lon: None,
+                        lat: None,
+                    })
+                    .collect(),
+            )),
+            lon: None,
+            lat: None,
+        };
         // The values the use case reads from text, checked by its own reader first, so that
         // their messages stand beside their fields before any name is looked up.
-        for (field, message) in
-            app::activities::typed_text_problems(&Value::Object(p.clone())).iter()
-        {
+        for (field, message) in fields.typed_text_problems().iter() {
             e.add(field, message);
         }
         for (field, raw) in [
@@ -362,12 +363,17 @@ impl Values {
                 .await
             {
                 Ok(ids) => {
-                    p.insert(field.into(), json!(ids));
+                    let slot = match field {
+                        "org_chain" => &mut fields.org_chain,
+                        "hosts" => &mut fields.hosts,
+                        _ => &mut fields.co_hosts,
+                    };
+                    *slot = Some(Some(ids));
                 }
                 Err(m) => e.add(field, m),
             }
         }
-        (Value::Object(p), e)
+        (fields, e)
     }
 }
 
@@ -375,15 +381,12 @@ impl FormPage {
     async fn build(
         app: &App,
         layout: Layout,
-        row: &Value,
+        row: &ActivityView,
         v: Values,
         errors: FieldErrors,
         notice: Option<String>,
     ) -> Result<FormPage, AppError> {
-        let rules = app
-            .campaign(row["campaign_id"].as_i64().unwrap_or_default())
-            .await?
-            .rules;
+        let rules = app.campaign(row.campaign_id).await?.rules;
         let regions = |list: Vec<RegionView>| {
             list.into_iter()
                 .map(|r| (r.code, r.name))
@@ -428,11 +431,11 @@ impl FormPage {
         let audiences: Vec<&str> = v.audiences.iter().map(String::as_str).collect();
         Ok(FormPage {
             layout,
-            id: row["id"].as_i64().unwrap_or_default(),
-            version: row["version"].as_i64().unwrap_or_default(),
-            status: row["status"].as_str().unwrap_or_default().to_owned(),
-            status_label: row["status_label"].as_str().unwrap_or_default().to_owned(),
-            review_reason: row["review_reason"].as_str().map(str::to_owned),
+            id: row.id,
+            version: row.version,
+            status: row.status,
+            status_label: row.status_label.clone(),
+            review_reason: row.review_reason().map(str::to_owned),
             sections: options(
                 rules
                     .sections
@@ -534,8 +537,10 @@ pub async fn create(
             if !session.accepts(form_value(&form, "_csrf")) {
                 return Err(expired());
             }
-            let made = app.create_activity(&actor, json!({})).await?;
-            Ok(see_other(&format!("/my/activities/{}/edit", made["id"])))
+            let made = app
+                .create_activity(&actor, ActivityFields::default())
+                .await?;
+            Ok(see_other(&format!("/my/activities/{}/edit", made.id)))
         }
         .await,
     )
@@ -555,9 +560,7 @@ pub async fn edit(
                 return Ok(see_other("/login"));
             };
             let row = app.activity(Some(&actor), id).await?;
-            let draft: ActivityDraft =
-                serde_json::from_value(strip(&row)).map_err(AppError::internal)?;
-            let values = Values::from_draft(&app, &draft).await?;
+            let values = Values::from_draft(&app, &row.fields).await?;
             let page = FormPage::build(
                 &app,
                 session.layout(&app).await?,
@@ -571,20 +574,6 @@ pub async fn edit(
         }
         .await,
     )
-}
-
-/// The draft's own fields of an activity's JSON.
-fn strip(row: &Value) -> Value {
-    let draft_fields = serde_json::to_value(ActivityDraft::default()).unwrap_or_default();
-    let mut out = Map::new();
-    if let (Some(all), Some(keep)) = (row.as_object(), draft_fields.as_object()) {
-        for key in keep.keys() {
-            if let Some(v) = all.get(key) {
-                out.insert(key.clone(), v.clone());
-            }
-        }
-    }
-    Value::Object(out)
 }
 
 /// `POST /my/activities/{id}/edit`: save (保存草稿) or save and submit (提交审核).
@@ -605,13 +594,12 @@ pub async fn save(
             let version: i64 = form_value(&form, "version").parse().map_err(|_| AppError::Malformed("缺少版本号".to_owned()))?;
             let submit = form_value(&form, "action") == "submit";
             let values = Values::from_form(&form);
-            let (patch, mut errors) = values.to_patch(&app, &actor).await;
+            let (fields, mut errors) = values.to_fields(&app, &actor).await;
             let mut notice = None;
             if errors.is_empty() {
-                match app.update_activity(&actor, id, version, patch).await {
+                match app.update_activity(&actor, id, version, fields).await {
                     Ok(saved) if submit => {
-                        let version = saved["version"].as_i64();
-                        match app.submit_activity(&actor, id, version).await {
+                        match app.submit_activity(&actor, id, Some(saved.version)).await {
                             Ok(_) => return Ok(see_other("/my/activities?submitted=1")),
                             Err(AppError::Validation { fields, .. }) => {
                                 errors = fields;
@@ -668,7 +656,7 @@ pub async fn act(
                 "copy" => app
                     .copy_activity(&actor, id)
                     .await
-                    .map(|c| see_other(&format!("/my/activities/{}/edit", c["id"]))),
+                    .map(|c| see_other(&format!("/my/activities/{}/edit", c.id))),
                 _ => Err(AppError::NotFound("未找到该操作".to_owned())),
             }
         }
@@ -700,9 +688,11 @@ pub async fn poster(
                 return Err(AppError::invalid_field("poster", "此处只能上传宣传图"));
             }
             let row = app.activity(Some(&actor), id).await?;
-            let version = row["version"].as_i64().unwrap_or_default();
-            app.update_activity(&actor, id, version, json!({"poster": media.id}))
-                .await
+            let poster = ActivityFields {
+                poster: Some(Some(Typed::Value(media.id))),
+                ..ActivityFields::default()
+            };
+            app.update_activity(&actor, id, row.version, poster).await
         }
         .await;
         if let Err(e) = attached {

@@ -382,14 +382,3 @@ pub(crate) fn sentence(err: &app::AppError) -> String {
         .collect::<Vec<_>>()
         .join("；")
 }
-
-/// Template filters.
-pub(crate) mod filters {
-    use serde_json::Value;
-
-    /// The items of a JSON array (none for anything else), for `{% for x in v|items %}`.
-    #[askama::filter_fn]
-    pub fn items(v: &Value, _: &dyn askama::Values) -> askama::Result<Vec<Value>> {
-        Ok(v.as_array().cloned().unwrap_or_default())
-    }
-}

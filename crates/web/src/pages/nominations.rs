@@ -1,6 +1,7 @@
 //! The recommendation chain (推优) with each level's opinion, and its printable form.
 
-use app::nominations::{OpinionInput, Target};
+use app::activities::ActivityView;
+use app::nominations::{Candidate, NominationView, OpinionInput, Target};
 use app::{Actor, App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,20 +10,19 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use super::PageError;
 use super::SignedIn;
 use super::{Layout, PageSession, activity_id, expired, form_value, see_other};
 
-use super::{filters, sentence};
+use super::sentence;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "nominations.html")]
 struct NominationsPage {
     layout: Layout,
-    candidates: Vec<Value>,
-    items: Vec<Value>,
+    candidates: Vec<Candidate>,
+    items: Vec<NominationView>,
 }
 
 /// `GET /nominations`: eligible activities of the area and the nominations under way.
@@ -52,8 +52,8 @@ pub async fn nominations(
 #[template(path = "nomination.html")]
 struct NominationPage {
     layout: Layout,
-    a: Value,
-    n: Option<Value>,
+    a: ActivityView,
+    n: Option<NominationView>,
     error: Option<String>,
     done: bool,
 }
@@ -125,7 +125,7 @@ pub async fn nominate(
 #[derive(Template, WebTemplate)]
 #[template(path = "nomination_print.html")]
 struct PrintPage {
-    n: Value,
+    n: NominationView,
 }
 
 /// `GET /nominations/{id}/print`: the recommendation form (推荐表) as a clean page.

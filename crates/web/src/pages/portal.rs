@@ -10,12 +10,11 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use domain::activity::{AUDIENCES, MODES, VENUE_TYPES};
-use serde_json::Value;
+use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
 
 use super::PageError;
 use super::map::{self, Ground, Place};
-use super::review::{beijing, beijing_time};
+use super::review::{beijing_at, beijing_time};
 use super::{Layout, PageSession, activity_id};
 
 /// A filter choice.
@@ -75,7 +74,8 @@ struct ListPage {
 #[template(path = "activity.html")]
 struct ItemPage {
     layout: Layout,
-    a: Value,
+    /// The activity's fields, as the public sees them.
+    a: ActivityDraft,
     when: String,
     section: String,
     sessions: Vec<(String, String)>,
@@ -284,38 +284,26 @@ pub async fn item(
     let session = PageSession::read(&app, &headers).await?;
     let actor = session.actor(&app).await?;
     let a = app.activity_page(actor.as_ref(), id).await?;
-    let rules = app
-        .campaign_rules(a["campaign_id"].as_i64().unwrap_or_default())
-        .await?;
-    let (hosts, co_hosts) = (id_list(&a["hosts"]), id_list(&a["co_hosts"]));
+    let rules = app.campaign_rules(a.campaign_id).await?;
+    let f = &a.fields;
     let names = app
-        .org_names(&[hosts.as_slice(), co_hosts.as_slice()].concat())
+        .org_names(&[f.hosts.as_slice(), f.co_hosts.as_slice()].concat())
         .await?;
-    let sessions = a["sessions"]
-        .as_array()
-        .map(|list| {
-            list.iter()
-                .map(|s| {
-                    (
-                        format!("{} 至 {}", beijing(&s["start"]), beijing(&s["end"])),
-                        s["address"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
+    let sessions = f
+        .sessions
+        .iter()
+        .map(|s| {
+            (
+                format!("{} 至 {}", beijing_at(s.start), beijing_at(s.end)),
+                s.address.clone().unwrap_or_default(),
+            )
         })
-        .unwrap_or_default();
-    let point = a["lon"].as_f64().zip(a["lat"].as_f64());
-    let name = a["name"].as_str().unwrap_or_default().to_owned();
-    let after = &a["after"];
-    let (photos, videos) = (id_list(&after["photos"]), id_list(&after["videos"]));
-    let media_links = after["media_links"]
-        .as_array()
-        .map(|v| {
-            v.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
+        .collect();
+    let point = f.lon.zip(f.lat);
+    let name = f.name.clone().unwrap_or_default();
+    let after = a.after.clone();
+    let (photos, videos, media_links) = after
+        .map(|x| (x.photos, x.videos, x.media_links))
         .unwrap_or_default();
     Ok(ItemPage {
         layout: session.layout(&app).await?,
@@ -331,41 +319,27 @@ pub async fn item(
         photos,
         videos,
         media_links,
-        when: format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"])),
+        when: format!("{} 至 {}", beijing_at(f.start), beijing_at(f.end)),
         section: rules
-            .section(a["section"].as_str().unwrap_or_default())
+            .section(f.section.as_deref().unwrap_or_default())
             .map(|s| s.name.clone())
             .unwrap_or_default(),
         sessions,
-        audiences: a["audiences"]
-            .as_array()
-            .map(|v| {
-                v.iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join("、")
-            })
-            .unwrap_or_default(),
+        audiences: f.audiences.join("、"),
         map_link: point.map(|(lon, lat)| format!("/map?near={lon},{lat}&within_km=30")),
         hosts: names
             .iter()
-            .filter(|(id, _)| hosts.contains(id))
+            .filter(|(id, _)| f.hosts.contains(id))
             .cloned()
             .collect(),
         co_hosts: names
-            .into_iter()
-            .filter(|(id, _)| co_hosts.contains(id))
+            .iter()
+            .filter(|(id, _)| f.co_hosts.contains(id))
+            .cloned()
             .collect(),
-        a,
+        a: a.fields.clone(),
     }
     .into_response())
-}
-
-/// The ids in a JSON array; none when it is absent.
-fn id_list(v: &Value) -> Vec<i64> {
-    v.as_array()
-        .map(|v| v.iter().filter_map(Value::as_i64).collect())
-        .unwrap_or_default()
 }
 
 /// `GET /orgs/{id}`.

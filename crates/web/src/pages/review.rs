@@ -1,6 +1,8 @@
 //! The reviewers' side: the queue with filters and bulk decisions, one activity with what
 //! changed since the last decision; and everyone's notifications.
 
+use app::activities::ActivityView;
+use app::review::FieldChange;
 use app::review::{BulkDecisionInput, DecisionInput, QueueQuery};
 use app::{App, AppError};
 use askama::Template;
@@ -9,7 +11,6 @@ use axum::Form;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use super::PageError;
 use super::SignedIn;
@@ -19,7 +20,7 @@ use super::{Layout, PageSession, activity_id, expired, form_value, see_other};
 #[template(path = "review_queue.html")]
 struct QueuePage {
     layout: Layout,
-    items: Vec<Value>,
+    items: Vec<ActivityView>,
     total: u64,
     q: QueueQuery,
     results: Vec<app::review::BulkOutcome>,
@@ -30,8 +31,8 @@ struct QueuePage {
 #[template(path = "review_item.html")]
 struct ItemPage {
     layout: Layout,
-    a: Value,
-    changes: Vec<(String, String, String)>,
+    a: ActivityView,
+    changes: Vec<FieldChange>,
     history: Vec<HistoryLine>,
     when: String,
     error: Option<String>,
@@ -46,10 +47,11 @@ struct HistoryLine {
     reason: Option<String>,
 }
 
-/// An RFC 3339 time shown in Beijing time (`2026-09-15 19:00`).
-pub fn beijing(raw: &Value) -> String {
-    raw.as_str()
-        .and_then(|r| chrono::DateTime::parse_from_rfc3339(r).ok())
+/// A filled-in time in Beijing time, to the minute; blank when not filled.
+pub fn beijing_at(
+    t: impl std::borrow::Borrow<Option<chrono::DateTime<chrono::FixedOffset>>>,
+) -> String {
+    t.borrow()
         .map(|t| beijing_time(t.to_utc()))
         .unwrap_or_default()
 }
@@ -73,14 +75,6 @@ struct NotesPage {
     layout: Layout,
     items: Vec<app::notifications::Notification>,
     unread: u64,
-}
-
-fn show(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "（空）".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
 }
 
 /// `GET /review`: the queue; the filters are the API's.
@@ -179,18 +173,7 @@ async fn item_page(
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let a = app.activity(Some(actor), id).await?;
-    let changes = app
-        .changes_since_last_decision(actor, id)
-        .await?
-        .into_iter()
-        .map(|c| {
-            (
-                domain::activity::field_label(c["field"].as_str().unwrap_or_default()).to_owned(),
-                show(c.get("before")),
-                show(c.get("after")),
-            )
-        })
-        .collect();
+    let changes = app.changes_since_last_decision(actor, id).await?;
     let history = app
         .activity_history(actor, id)
         .await?
@@ -203,7 +186,11 @@ async fn item_page(
             reason: h.reason.clone(),
         })
         .collect();
-    let when = format!("{} 至 {}", beijing(&a["start"]), beijing(&a["end"]));
+    let when = format!(
+        "{} 至 {}",
+        beijing_at(a.fields.start),
+        beijing_at(a.fields.end)
+    );
     Ok(ItemPage {
         layout: session.layout(app).await?,
         a,

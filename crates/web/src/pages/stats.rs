@@ -1,11 +1,11 @@
 //! The administrators' dashboard: charts, tables and the export.
 
 use app::App;
+use app::stats::{Counts, StatsView};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use super::PageError;
 use super::SignedIn;
@@ -48,23 +48,15 @@ struct DashboardPage {
     code: String,
     name: String,
     parent: Option<String>,
-    s: Value,
+    s: StatsView,
     panels: Vec<Panel>,
-    regions: Vec<Value>,
     region_chart: String,
     quotas: Vec<QuotaLine>,
     topic: String,
 }
 
-fn counted(map: &Value, label: impl Fn(&str) -> String) -> Vec<Bar> {
-    let mut rows: Vec<Bar> = map
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (label(k), v.as_i64().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default();
+fn counted(map: &Counts, label: impl Fn(&str) -> String) -> Vec<Bar> {
+    let mut rows: Vec<Bar> = map.iter().map(|(k, v)| (label(k), *v)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     rows
 }
@@ -86,7 +78,7 @@ pub async fn dashboard(
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
     let s = app.stats(&actor, region, Some(&topic)).await?;
-    let code = s["region"]["code"].as_str().unwrap_or_default().to_owned();
+    let code = s.region.code.clone();
     let campaign = app.current_campaign().await?;
     let section_name = |k: &str| {
         campaign
@@ -107,59 +99,48 @@ pub async fn dashboard(
         Panel::new(
             "by-status",
             "按审核状态",
-            counted(&s["by_status"], status_name),
+            counted(&s.by_status, status_name),
         ),
         Panel::new(
             "by-section",
             "按板块（已通过）",
-            counted(&s["by_section"], section_name),
+            counted(&s.by_section, section_name),
         ),
         Panel::new(
             "by-audience",
             "按面向对象（已通过）",
-            counted(&s["by_audience"], str::to_owned),
+            counted(&s.by_audience, str::to_owned),
         ),
         Panel::new(
             "by-venue",
             "按场所类型（已通过）",
-            counted(&s["by_venue_type"], str::to_owned),
+            counted(&s.by_venue_type, str::to_owned),
         ),
         Panel::new(
             "by-mode",
             "按活动形式（已通过）",
-            counted(&s["by_mode"], mode_name),
+            counted(&s.by_mode, mode_name),
         ),
     ];
-    let regions: Vec<Value> = s["by_region"].as_array().cloned().unwrap_or_default();
-    let region_rows: Vec<Bar> = regions
+    let region_rows: Vec<Bar> = s
+        .by_region
         .iter()
-        .map(|r| {
-            (
-                r["name"].as_str().unwrap_or_default().to_owned(),
-                r["count"].as_i64().unwrap_or(0),
-            )
-        })
+        .map(|r| (r.name.clone(), r.count))
         .collect();
-    let quotas = s["quotas"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|q| {
-            let name = q["name"].as_str().unwrap_or_default().to_owned();
-            let count = q["count"].as_i64().unwrap_or(0);
-            let target = q["target"].as_i64().unwrap_or(0);
-            QuotaLine {
-                allocated: q["allocated_to_children"].as_i64().unwrap_or(0),
-                bar: charts::progress(&name, count, target),
-                section: q["section"]
-                    .as_str()
-                    .map(section_name)
-                    .unwrap_or_else(|| "全部板块".to_owned()),
-                percent: q["percent"].as_i64().unwrap_or(0),
-                name,
-                count,
-                target,
-            }
+    let quotas = s
+        .quotas
+        .iter()
+        .map(|q| QuotaLine {
+            allocated: q.allocated_to_children,
+            bar: charts::progress(&q.name, q.count, q.target),
+            section: q
+                .section
+                .as_deref()
+                .map_or_else(|| "全部板块".to_owned(), section_name),
+            percent: q.percent,
+            name: q.name.clone(),
+            count: q.count,
+            target: q.target,
         })
         .collect();
     let located = app::regions::locate(&app.db, &code).await?;
@@ -181,7 +162,6 @@ pub async fn dashboard(
         name,
         parent,
         panels,
-        regions,
         quotas,
         topic,
         s,

@@ -1,5 +1,7 @@
 //! The host's supplement form (活动补充信息), with photo uploads and the 拟推优 mark.
 
+use app::activities::ActivityView;
+use app::supplements::SupplementView;
 use app::{Actor, App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -9,7 +11,8 @@ use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::FieldErrors;
-use serde_json::{Value, json};
+use domain::activity::Typed;
+use domain::supplement::{Summary, SupplementFields};
 
 use super::PageError;
 use super::SignedIn;
@@ -18,19 +21,22 @@ use super::{
 };
 use crate::error::ApiError;
 
-use super::{field_errors, filters, sentence};
+use super::{field_errors, sentence};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "supplement.html")]
 struct SupplementPage {
     layout: Layout,
-    a: Value,
-    s: Value,
+    a: ActivityView,
+    /// The supplement as saved: what is missing, the deadline, the link checks.
+    stored: SupplementView,
+    /// What the form shows: as saved, or as typed when it was refused.
+    s: SupplementFields,
     links: String,
     errors: FieldErrors,
     saved: bool,
     days_left: Option<i64>,
-    nomination: Option<Value>,
+    nomination: Option<app::nominations::NominationView>,
     /// The summary's parts, by key and name.
     parts: &'static [(&'static str, &'static str)],
     /// The campaign's reminder days, as the form says them (`7、3、1`).
@@ -38,15 +44,17 @@ struct SupplementPage {
 }
 
 impl SupplementPage {
-    fn ids(&self, field: &str) -> Vec<i64> {
-        self.s[field]
-            .as_array()
-            .map(|a| a.iter().filter_map(Value::as_i64).collect())
-            .unwrap_or_default()
-    }
-
     fn summary(&self, key: &str) -> &str {
-        self.s["summary"][key].as_str().unwrap_or("")
+        let s = &self.s.summary;
+        match key {
+            "basic" => &s.basic,
+            "outcomes" => &s.outcomes,
+            "highlights" => &s.highlights,
+            "resources" => &s.resources,
+            _ => &s.lessons,
+        }
+        .as_deref()
+        .unwrap_or("")
     }
 }
 
@@ -55,31 +63,15 @@ async fn supplement_page(
     session: &PageSession,
     actor: &Actor,
     id: i64,
-    typed: Option<Value>,
+    typed: Option<SupplementFields>,
     errors: FieldErrors,
     saved: bool,
 ) -> Result<Response, AppError> {
     let a = app.activity(Some(actor), id).await?;
     let stored = app.supplement_to_fill(actor, id).await?;
-    let s = typed.unwrap_or_else(|| stored.clone());
-    let links = s["media_links"]
-        .as_array()
-        .map(|l| {
-            l.iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("\n")
-        })
-        .unwrap_or_default();
-    let today = domain::campaign::beijing_date(app.clock.now());
-    let days_left = stored["deadline"]
-        .as_str()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(|d| (d - today).num_days());
-    let mut s = s;
-    for key in ["missing", "complete", "deadline", "link_checks"] {
-        s[key] = stored[key].clone();
-    }
+    let s = typed.unwrap_or_else(|| stored.supplement.clone().into());
+    let links = s.media_links.join("\n");
+    let days_left = stored.days_left(domain::campaign::beijing_date(app.clock.now()));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -87,9 +79,8 @@ async fn supplement_page(
     };
     let nomination = app.activity_nomination(actor, id).await?;
     let reminder_days = app
-        .campaign(a["campaign_id"].as_i64().unwrap_or_default())
+        .campaign_rules(a.campaign_id)
         .await?
-        .rules
         .reminder_days
         .iter()
         .map(u32::to_string)
@@ -100,6 +91,7 @@ async fn supplement_page(
         SupplementPage {
             layout: session.layout(app).await?,
             a,
+            stored,
             s,
             links,
             errors,
@@ -130,44 +122,34 @@ pub async fn supplement(
     Ok(supplement_page(&app, &session, &actor, id, None, error, saved).await?)
 }
 
-/// The supplement as the form sent it; unreadable numbers become field errors.
-fn supplement_from_form(form: &[(String, String)]) -> (Value, FieldErrors) {
-    let mut errors = FieldErrors::new();
+/// The supplement as the form sent it (the use case reads its typed text).
+fn supplement_from_form(form: &[(String, String)]) -> SupplementFields {
     let ids = |key: &str| -> Vec<i64> {
         form.iter()
             .filter(|(k, _)| k == key)
             .filter_map(|(_, v)| v.parse().ok())
             .collect()
     };
-    let participants = match form_value(form, "participants").trim() {
-        "" => Value::Null,
-        raw => match raw.parse::<i64>() {
-            Ok(n) => json!(n),
-            Err(_) => {
-                errors.add("participants", "实际参与人数须为不小于0的整数");
-                Value::Null
-            }
+    let text = |key: &str| Some(form_value(form, key).to_owned()).filter(|t| !t.is_empty());
+    SupplementFields {
+        participants: Some(Typed::Text(form_value(form, "participants").to_owned())),
+        media_links: form_value(form, "media_links")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        photos: ids("photos"),
+        videos: ids("videos"),
+        evidence_photo: form_value(form, "evidence_photo").parse::<i64>().ok(),
+        summary: Summary {
+            basic: text("basic"),
+            outcomes: text("outcomes"),
+            highlights: text("highlights"),
+            resources: text("resources"),
+            lessons: text("lessons"),
         },
-    };
-    let links: Vec<&str> = form_value(form, "media_links")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let mut summary = serde_json::Map::new();
-    for (key, _) in domain::supplement::SUMMARY_PARTS {
-        summary.insert(key.to_owned(), json!(form_value(form, key)));
     }
-    let evidence = form_value(form, "evidence_photo").parse::<i64>().ok();
-    let body = json!({
-        "participants": participants,
-        "media_links": links,
-        "photos": ids("photos"),
-        "videos": ids("videos"),
-        "evidence_photo": evidence,
-        "summary": summary,
-    });
-    (body, errors)
 }
 
 /// `POST /my/activities/{id}/supplement`: saves what was typed, complete or not; a refusal
@@ -182,10 +164,7 @@ pub async fn save_supplement(
     if !session.accepts(form_value(&form, "_csrf")) {
         return Err(expired().into());
     }
-    let (body, errors) = supplement_from_form(&form);
-    if !errors.is_empty() {
-        return Ok(supplement_page(&app, &session, &actor, id, Some(body), errors, false).await?);
-    }
+    let body = supplement_from_form(&form);
     match app.put_supplement(&actor, id, body.clone()).await {
         Ok(_) => {}
         Err(e @ AppError::Validation { .. }) => {
