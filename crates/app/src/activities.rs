@@ -133,18 +133,24 @@ fn fields_into(
 }
 
 /// What the host may do with an activity now, decided by the state machine (never by a
-/// page); shown to its host and the administrators of its area, never to the public.
+/// page); shown to its host and the administrators of its area, never to the public (so
+/// none of it is required in the schema).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HostSide {
     /// 可修改
+    #[schema(required = false)]
     pub may_edit: bool,
     /// 可撤回
+    #[schema(required = false)]
     pub may_withdraw: bool,
     /// 可填报补充信息（已通过）
+    #[schema(required = false)]
     pub may_supplement: bool,
     /// 已申报优秀活动意向
+    #[schema(required = false)]
     pub excellence_intent: bool,
     /// The last reviewer's reason (审核意见), if any.
+    #[schema(required = false)]
     pub review_reason: Option<String>,
 }
 

@@ -13,7 +13,7 @@ use store::sea_orm::{
 use crate::{Actor, App, AppError};
 
 /// An audit entry as shown to administrators.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// When.
     pub at: DateTime<Utc>,

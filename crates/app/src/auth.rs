@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 use crate::{App, AppError, random_hex, sha256_hex};
 
 /// A role held over a division.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Grant {
     /// The role.
     pub role: Role,
@@ -97,7 +97,7 @@ pub struct WebSession {
 }
 
 /// A token as listed for its owner (never the token itself).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct TokenInfo {
     /// Id.
     pub id: i64,
@@ -556,7 +556,7 @@ fn beijing_day_start(now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// An SMS alarm as the admin page shows it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SmsAlarm {
     /// `low_completion` or `prefix_burst`.
     pub kind: String,
@@ -569,7 +569,7 @@ pub struct SmsAlarm {
 }
 
 /// The SMS watch: today's codes against the budget, the last hour, and the alarms.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SmsWatch {
     /// Codes sent since midnight, Beijing time.
     pub sent_today: u64,

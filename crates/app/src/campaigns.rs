@@ -14,7 +14,7 @@ use store::sea_orm::{
 use crate::{Actor, App, AppError};
 
 /// A campaign as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CampaignView {
     /// Id.
     pub id: i64,

@@ -37,7 +37,8 @@ pub const IMPORT_MAX_BYTES: usize = 10 * 1024 * 1024;
 pub const IMPORT_MAX_ROWS: usize = 5000;
 
 /// Filters of an export, as in the query string.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// A division within the actor's area (their widest area when absent).
     pub region: Option<String>,

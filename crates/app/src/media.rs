@@ -58,7 +58,7 @@ impl MediaKind {
 }
 
 /// An accepted upload, as the API answers it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MediaView {
     /// Id, to name in the activity or supplement.
     pub id: i64,

@@ -26,7 +26,7 @@ use crate::scope::scope_condition;
 use crate::{Actor, App, AppError};
 
 /// A level's opinion as sent.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpinionInput {
     /// 推荐意见
@@ -34,6 +34,7 @@ pub struct OpinionInput {
     pub opinion: String,
     /// `pass` (the default) or `stop`.
     #[serde(default)]
+    #[schema(value_type = Option<Decision>)]
     pub decision: Option<String>,
 }
 

@@ -37,7 +37,7 @@ pub(crate) async fn notify(
 }
 
 /// A notification as its reader sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Notification {
     /// Its id, to mark it read.
     pub id: i64,

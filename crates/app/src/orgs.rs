@@ -16,7 +16,7 @@ use store::sea_orm::{
 use crate::{Actor, App, AppError};
 
 /// An application to the registry, as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgInput {
     /// Full name as on the official seal.
@@ -34,7 +34,7 @@ pub struct OrgInput {
 }
 
 /// An organisation as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgView {
     /// Id.
     pub id: i64,
@@ -79,7 +79,7 @@ impl From<entity::Model> for OrgView {
 }
 
 /// An autocomplete hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgHit {
     /// Id.
     pub id: i64,
@@ -92,7 +92,7 @@ pub struct OrgHit {
 }
 
 /// A certification decision as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CertificationInput {
     /// `approve` or `reject`.

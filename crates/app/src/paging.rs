@@ -44,7 +44,7 @@ impl Page {
 }
 
 /// A page of items, as API.md answers it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Paged<T> {
     /// The items.
     pub items: Vec<T>,

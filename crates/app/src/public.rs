@@ -25,7 +25,8 @@ use crate::{App, AppError};
 const SEARCH_LIMIT: usize = 2_000;
 
 /// The public filters of API.md (`GET /api/v1/activities`), as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PublicQuery {
     /// Chinese full-text search.

@@ -17,7 +17,7 @@ use crate::scope::{area_condition, scope_condition};
 use crate::{Actor, App, AppError};
 
 /// A target as an administrator sets it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaInput {
     /// `region` or `org`.

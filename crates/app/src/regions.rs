@@ -12,7 +12,7 @@ use store::sea_orm::{
 use crate::{Actor, App, AppError};
 
 /// A division as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RegionView {
     /// Code.
     pub code: String,
@@ -36,7 +36,7 @@ impl From<entity::Model> for RegionView {
 }
 
 /// A division a national administrator adds.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewRegion {
     /// Six-digit code, unused so far.

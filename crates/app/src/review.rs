@@ -21,30 +21,33 @@ use crate::paging::{Page, Paged};
 use crate::{Actor, App, AppError};
 
 /// A decision as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// `approve` or `reject`.
+    #[schema(value_type = Option<domain::review::Verdict>)]
     pub decision: Option<String>,
     /// Required to reject.
     pub reason: Option<String>,
 }
 
 /// A bulk decision as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BulkDecisionInput {
     /// The activities.
     #[serde(default)]
     pub ids: Vec<i64>,
     /// `approve` or `reject`.
+    #[schema(value_type = Option<domain::review::Verdict>)]
     pub decision: Option<String>,
     /// One reason for all.
     pub reason: Option<String>,
 }
 
 /// Filters of the review queue.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// `province_review` or `national_review`; default: whatever waits for this admin.
@@ -66,7 +69,7 @@ pub struct QueueQuery {
 }
 
 /// What one activity of a bulk decision came to.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct BulkOutcome {
     /// The activity.
     pub id: i64,

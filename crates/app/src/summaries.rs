@@ -89,7 +89,7 @@ impl SummaryInput {
 
 /// The summaries a division's administrator follows: its own and those of the divisions and
 /// units directly below.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SummariesBelow {
     /// The division asked about.
     pub region: String,
@@ -98,7 +98,7 @@ pub struct SummariesBelow {
 }
 
 /// Where one summary stands.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct SummaryStanding {
     /// `county`, `city`, `province`, `society` or `unit`.
     pub scope_kind: String,
@@ -115,7 +115,7 @@ pub struct SummaryStanding {
 }
 
 /// How many people a reminder reached.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Reminded {
     /// Notifications left.
     pub reminded: u64,

@@ -13,7 +13,7 @@ use store::sea_orm::{
 use crate::{Actor, App, AppError, Grant};
 
 /// `GET /api/v1/me`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Me {
     /// Id.
     pub id: i64,
@@ -28,7 +28,7 @@ pub struct Me {
 }
 
 /// An organisation named in a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgRef {
     /// Id.
     pub id: i64,
@@ -215,7 +215,7 @@ impl App {
 }
 
 /// What an administrator's account action did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AccountAction {
     /// The account.
     pub user_id: i64,

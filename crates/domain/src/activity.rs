@@ -11,6 +11,42 @@ use crate::text::bounded;
 mod fields;
 pub use fields::{ActivityFields, SessionFields, Typed};
 
+/// A vocabulary as an OpenAPI string enum, from the constant that defines it (the rule
+/// lives once: the schema is read off the same list the checks use).
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $values:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some($values))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+
+vocabulary!(
+    /// 场地类型: one of [`VENUE_TYPES`].
+    VenueType,
+    VENUE_TYPES
+);
+vocabulary!(
+    /// 面向对象: one of [`AUDIENCES`].
+    Audience,
+    AUDIENCES
+);
+vocabulary!(
+    /// 线上/线下: one of the keys of [`MODES`].
+    Mode,
+    MODES.map(|(key, _)| key)
+);
+
 /// 场地类型
 pub const VENUE_TYPES: [&str; 13] = [
     "科技馆",
@@ -95,12 +131,15 @@ pub struct ActivityDraft {
     /// 活动举办地址
     pub address: Option<String>,
     /// `offline`, `online` or `both`
+    #[schema(value_type = Option<Mode>)]
     pub mode: Option<String>,
     /// 活动网址
     pub online_url: Option<String>,
     /// 场地类型
+    #[schema(value_type = Option<VenueType>)]
     pub venue_type: Option<String>,
     /// 面向对象
+    #[schema(value_type = Vec<Audience>)]
     pub audiences: Vec<String>,
     /// 支持预约
     pub reservable: bool,

@@ -11,7 +11,7 @@ use crate::FieldErrors;
 pub const SHIPPED_RULES: &str = include_str!("../../../config/campaign-national.json");
 
 /// A section (板块).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Section {
     /// Stable key used on the wire (`exhibition`).
     pub key: String,
@@ -20,7 +20,7 @@ pub struct Section {
 }
 
 /// Real participants an activity must reach to be put forward as excellent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Thresholds {
     /// For offline activities, and those both offline and online.
     pub offline: u32,
@@ -29,7 +29,7 @@ pub struct Thresholds {
 }
 
 /// How many photos a supplement holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PhotoRule {
     /// At least.
     pub min: u32,
@@ -38,7 +38,7 @@ pub struct PhotoRule {
 }
 
 /// How many videos a supplement may hold, and how long each may be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct VideoRule {
     /// At most this many.
     pub max: u32,
@@ -47,7 +47,7 @@ pub struct VideoRule {
 }
 
 /// When each level's summary (工作总结) is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SummaryDeadlines {
     /// 举办单位
     pub unit: NaiveDate,
@@ -60,7 +60,7 @@ pub struct SummaryDeadlines {
 }
 
 /// How many nominations each level may pass up; `None` is no limit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NominationLimits {
     /// 县级
     pub county: Option<u32>,
@@ -71,7 +71,7 @@ pub struct NominationLimits {
 }
 
 /// A campaign's rules, consistent as a whole once built by [`CampaignInput::into_rules`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CampaignRules {
     /// The edition's year; need not be unique.
     pub year: i32,
@@ -119,7 +119,7 @@ fn default_reminder_days() -> Vec<u32> {
 }
 
 /// A section as sent by a national administrator.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct SectionInput {
     /// Key.
     #[serde(default)]
@@ -131,7 +131,7 @@ pub struct SectionInput {
 
 /// A campaign as sent to `POST /api/v1/campaigns`: everything beyond the window, theme,
 /// year and sections is optional and derived or defaulted.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CampaignInput {
     /// Year.
@@ -175,7 +175,7 @@ pub struct CampaignInput {
 }
 
 /// `{offline, online}` as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ThresholdsInput {
     /// Offline.
@@ -185,7 +185,7 @@ pub struct ThresholdsInput {
 }
 
 /// `{min, max}` as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PhotosInput {
     /// Min.
@@ -195,7 +195,7 @@ pub struct PhotosInput {
 }
 
 /// `{max, max_seconds}` as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VideosInput {
     /// Max.
@@ -205,7 +205,7 @@ pub struct VideosInput {
 }
 
 /// Summary deadlines as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlinesInput {
     /// Unit.
@@ -219,7 +219,7 @@ pub struct DeadlinesInput {
 }
 
 /// Nomination limits as sent.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsInput {
     /// County.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::region::RegionLevel;
 
 /// A role. Administrator roles are bound to a region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// 活动举办单位 staff

@@ -13,7 +13,8 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// An error answered as API.md's JSON body.
 #[derive(Debug)]
@@ -55,32 +56,69 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
     (status, code, message)
 }
 
+/// API.md's error body: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong, in Chinese for people and as a stable code for programs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `malformed`, `unauthenticated`, `forbidden`, `not_found`, `conflict`, `validation`,
+    /// `too_many_requests`, `too_large`, `unsupported_media_type`, `precondition_required`,
+    /// `unavailable` or `internal`.
+    pub code: String,
+    /// 给人看的说明
+    pub message: String,
+    /// Each field's problem (422 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
+    pub fields: Option<domain::FieldErrors>,
+    /// The record that already exists (a conflict over a duplicate only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<i64>,
+    /// Its page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_url: Option<String>,
+}
+
+impl ErrorDetail {
+    fn new(code: &str, message: String) -> Self {
+        ErrorDetail {
+            code: code.to_owned(),
+            message,
+            fields: None,
+            existing_id: None,
+            existing_url: None,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let err = match self {
             ApiError::Http(status, code, message) => {
-                return (
-                    status,
-                    Json(json!({"error": {"code": code, "message": message}})),
-                )
-                    .into_response();
+                let error = ErrorDetail::new(code, message);
+                return (status, Json(ErrorBody { error })).into_response();
             }
             ApiError::App(err) => err,
         };
         let (status, code, message) = classify(&err);
-        let mut body = json!({"code": code, "message": message});
+        let mut error = ErrorDetail::new(code, message);
         match &err {
-            AppError::Validation { fields, .. } => body["fields"] = json!(fields),
+            AppError::Validation { fields, .. } => error.fields = Some(fields.clone()),
             AppError::Conflict {
                 existing_id: Some(id),
                 ..
             } => {
-                body["existing_id"] = json!(id);
-                body["existing_url"] = json!(format!("/orgs/{id}"));
+                error.existing_id = Some(*id);
+                error.existing_url = Some(format!("/orgs/{id}"));
             }
             _ => {}
         }
-        let mut response = (status, Json(json!({"error": body}))).into_response();
+        let mut response = (status, Json(ErrorBody { error })).into_response();
         if let AppError::TooMany { retry_after, .. } = &err
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {

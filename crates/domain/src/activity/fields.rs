@@ -84,7 +84,7 @@ pub struct ActivityFields {
     pub address: Option<Option<String>>,
     /// `offline`, `online` or `both`
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<super::Mode>)]
     pub mode: Option<Option<String>>,
     /// 活动网址
     #[serde(default, deserialize_with = "given")]
@@ -92,11 +92,11 @@ pub struct ActivityFields {
     pub online_url: Option<Option<String>>,
     /// 场地类型
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<super::VenueType>)]
     pub venue_type: Option<Option<String>>,
     /// 面向对象
     #[serde(default, deserialize_with = "given")]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<super::Audience>>)]
     pub audiences: Option<Option<Vec<String>>>,
     /// 支持预约
     #[serde(default, deserialize_with = "given")]

@@ -21,7 +21,8 @@ use crate::error::ApiError;
 type Answer = Result<Json<ActivityView>, ApiError>;
 
 /// Paging parameters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
     page: Option<i64>,
@@ -41,7 +42,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 }
 
 /// `POST /api/v1/activities`: a draft from any subset of the fields.
-#[utoipa::path(post, path = "/api/v1/activities", responses((status = 201, description = "草稿"), (status = 422, description = "字段格式错误")))]
+#[utoipa::path(post, path = "/api/v1/activities", request_body = domain::activity::ActivityFields, responses((status = 201, description = "草稿", body = app::activities::ActivityView), (status = 422, description = "字段格式错误")))]
 pub async fn create(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -56,7 +57,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/activities/{id}`.
-#[utoipa::path(get, path = "/api/v1/activities/{id}", params(("id" = i64, Path)), responses((status = 200, description = "活动"), (status = 404, description = "不存在或无权查看")))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}", params(("id" = i64, Path)), responses((status = 200, description = "活动", body = app::activities::ActivityView), (status = 404, description = "不存在或无权查看")))]
 pub async fn one(
     State(app): State<App>,
     Caller(actor): Caller,
@@ -67,7 +68,7 @@ pub async fn one(
 }
 
 /// `PATCH /api/v1/activities/{id}` with `If-Match: <version>`.
-#[utoipa::path(patch, path = "/api/v1/activities/{id}", params(("id" = i64, Path)), responses((status = 200, description = "修改后的活动"), (status = 409, description = "版本过期或状态不允许"), (status = 428, description = "缺少 If-Match")))]
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", request_body = domain::activity::ActivityFields, params(("id" = i64, Path)), responses((status = 200, description = "修改后的活动", body = app::activities::ActivityView), (status = 409, description = "版本过期或状态不允许"), (status = 428, description = "缺少 If-Match")))]
 pub async fn update(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -91,7 +92,7 @@ pub async fn update(
 }
 
 /// `POST /api/v1/activities/{id}/submit`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/submit", params(("id" = i64, Path)), responses((status = 200, description = "进入审核"), (status = 422, description = "列出全部缺漏与错误")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/submit", params(("id" = i64, Path)), responses((status = 200, description = "进入审核", body = app::activities::ActivityView), (status = 422, description = "列出全部缺漏与错误")))]
 pub async fn submit(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -105,7 +106,7 @@ pub async fn submit(
 }
 
 /// `POST /api/v1/activities/{id}/withdraw`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/withdraw", params(("id" = i64, Path)), responses((status = 200, description = "回到草稿"), (status = 409, description = "状态不允许")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/withdraw", params(("id" = i64, Path)), responses((status = 200, description = "回到草稿", body = app::activities::ActivityView), (status = 409, description = "状态不允许")))]
 pub async fn withdraw(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -120,7 +121,7 @@ pub async fn withdraw(
 }
 
 /// `POST /api/v1/activities/{id}/copy`: a new draft from this one.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/copy", params(("id" = i64, Path)), responses((status = 201, description = "新草稿")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/copy", params(("id" = i64, Path)), responses((status = 201, description = "新草稿", body = app::activities::ActivityView)))]
 pub async fn copy(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -134,7 +135,7 @@ pub async fn copy(
 }
 
 /// `POST /api/v1/activities/{id}/decisions`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/decisions", params(("id" = i64, Path)), responses((status = 200, description = "新状态"), (status = 403, description = "不在审核范围"), (status = 409, description = "状态不对"), (status = 422, description = "不通过未填理由")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/decisions", request_body = app::review::DecisionInput, params(("id" = i64, Path)), responses((status = 200, description = "新状态", body = app::activities::ActivityView), (status = 403, description = "不在审核范围"), (status = 409, description = "状态不对"), (status = 422, description = "不通过未填理由")))]
 pub async fn decide(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -150,7 +151,7 @@ pub async fn decide(
 }
 
 /// `GET /api/v1/activities/{id}/history`.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/history", params(("id" = i64, Path)), responses((status = 200, description = "[{at, actor, from, to, reason}]")))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/history", params(("id" = i64, Path)), responses((status = 200, description = "[{at, actor, from, to, reason}]", body = Vec<app::activities::HistoryEntry>)))]
 pub async fn history(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -161,7 +162,7 @@ pub async fn history(
 }
 
 /// `GET /api/v1/activities/{id}/changes`: fields changed since the last decided submission.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/changes", params(("id" = i64, Path)), responses((status = 200, description = "[{field, before, after}]")))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/changes", params(("id" = i64, Path)), responses((status = 200, description = "[{field, before, after}]", body = Vec<app::review::FieldChange>)))]
 pub async fn changes(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -172,7 +173,7 @@ pub async fn changes(
 }
 
 /// `GET /api/v1/my/activities`.
-#[utoipa::path(get, path = "/api/v1/my/activities", responses((status = 200, description = "我的活动（分页）")))]
+#[utoipa::path(get, path = "/api/v1/my/activities", params(PageQuery), responses((status = 200, description = "我的活动（分页）", body = app::paging::Paged<app::activities::ActivityView>)))]
 pub async fn mine(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -184,7 +185,7 @@ pub async fn mine(
 }
 
 /// `GET /api/v1/review-queue`.
-#[utoipa::path(get, path = "/api/v1/review-queue", responses((status = 200, description = "待本管理员审核的活动（分页，仅限辖区）")))]
+#[utoipa::path(get, path = "/api/v1/review-queue", params(app::review::QueueQuery), responses((status = 200, description = "待本管理员审核的活动（分页，仅限辖区）", body = app::paging::Paged<app::activities::ActivityView>)))]
 pub async fn queue(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -195,7 +196,7 @@ pub async fn queue(
 }
 
 /// `POST /api/v1/review-queue/decisions`: one decision and reason for several activities.
-#[utoipa::path(post, path = "/api/v1/review-queue/decisions", responses((status = 200, description = "[{id, ok, status | message}]")))]
+#[utoipa::path(post, path = "/api/v1/review-queue/decisions", request_body = app::review::BulkDecisionInput, responses((status = 200, description = "[{id, ok, status | message}]", body = Vec<app::review::BulkOutcome>)))]
 pub async fn decide_many(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -206,7 +207,7 @@ pub async fn decide_many(
 }
 
 /// `GET /api/v1/notifications`: paged, with `unread`.
-#[utoipa::path(get, path = "/api/v1/notifications", responses((status = 200, description = "通知（分页）与未读数")))]
+#[utoipa::path(get, path = "/api/v1/notifications", params(PageQuery), responses((status = 200, description = "通知（分页）与未读数", body = Notifications)))]
 pub async fn notifications(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -220,7 +221,7 @@ pub async fn notifications(
 }
 
 /// A page of notifications with how many are unread.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Notifications {
     /// The page.
     #[serde(flatten)]
@@ -243,7 +244,7 @@ pub async fn read(
 
 /// `PUT /api/v1/activities/{id}/supplement`: saved as often as needed; `complete` and
 /// `missing` say what remains.
-#[utoipa::path(put, path = "/api/v1/activities/{id}/supplement", params(("id" = i64, Path)), responses((status = 200, description = "补充信息与 complete"), (status = 409, description = "活动尚未通过审核"), (status = 422, description = "照片、视频数量或时长、链接、人数不符合要求")))]
+#[utoipa::path(put, path = "/api/v1/activities/{id}/supplement", request_body = domain::supplement::SupplementFields, params(("id" = i64, Path)), responses((status = 200, description = "补充信息与 complete", body = app::supplements::SupplementView), (status = 409, description = "活动尚未通过审核"), (status = 422, description = "照片、视频数量或时长、链接、人数不符合要求")))]
 pub async fn put_supplement(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -256,7 +257,7 @@ pub async fn put_supplement(
 }
 
 /// `GET /api/v1/activities/{id}/supplement`.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/supplement", params(("id" = i64, Path)), responses((status = 200, description = "补充信息、缺项与截止日期")))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/supplement", params(("id" = i64, Path)), responses((status = 200, description = "补充信息、缺项与截止日期", body = app::supplements::SupplementView)))]
 pub async fn supplement(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -268,7 +269,7 @@ pub async fn supplement(
 
 /// `POST /api/v1/activities/{id}/hosts/{org_id}/confirmation`: a member of a named host or
 /// co-host confirms that it takes part.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/hosts/{org_id}/confirmation", params(("id" = i64, Path), ("org_id" = i64, Path)), responses((status = 200, description = "活动（unconfirmed_hosts 为仍待确认的单位）"), (status = 403, description = "不是该单位的成员"), (status = 404, description = "活动不存在或该单位不是其主办、承办单位")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/hosts/{org_id}/confirmation", params(("id" = i64, Path), ("org_id" = i64, Path)), responses((status = 200, description = "活动（unconfirmed_hosts 为仍待确认的单位）", body = app::activities::ActivityView), (status = 403, description = "不是该单位的成员"), (status = 404, description = "活动不存在或该单位不是其主办、承办单位")))]
 pub async fn confirm_host(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -8,8 +8,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::caller::{Authed, client_ip};
 use crate::error::ApiError;
@@ -26,14 +25,14 @@ impl FromRequestParts<App> for ClientIp {
 }
 
 /// Body of `POST /api/v1/auth/sms-codes`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CodeRequest {
     #[serde(default)]
     phone: String,
 }
 
 /// Body of `POST /api/v1/auth/sessions`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
     #[serde(default)]
     phone: String,
@@ -42,39 +41,58 @@ pub struct LoginRequest {
 }
 
 /// `POST /api/v1/auth/sms-codes`: sends a login code.
-#[utoipa::path(post, path = "/api/v1/auth/sms-codes", responses((status = 202, description = "已发送"), (status = 422, description = "手机号格式不正确"), (status = 429, description = "超过频率限制（带 Retry-After）")))]
+#[utoipa::path(post, path = "/api/v1/auth/sms-codes", request_body = CodeRequest, responses((status = 202, description = "已发送", body = CodeSent), (status = 422, description = "手机号格式不正确"), (status = 429, description = "超过频率限制（带 Retry-After）")))]
 pub async fn send_code(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
     body: Result<Json<CodeRequest>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
     let Json(input) = body?;
     let retry_after = app.request_code(&input.phone, &ip).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({"sent": true, "retry_after": retry_after})),
+        Json(CodeSent {
+            sent: true,
+            retry_after,
+        }),
     ))
 }
 
+/// A login code was sent.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CodeSent {
+    /// Always true.
+    sent: bool,
+    /// Seconds before another code may be asked for.
+    retry_after: i64,
+}
+
+/// A bearer token for the API.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenIssued {
+    /// `Authorization: Bearer <token>`; shown once.
+    token: String,
+}
+
 /// `POST /api/v1/auth/sessions`: a code for a bearer token.
-#[utoipa::path(post, path = "/api/v1/auth/sessions", responses((status = 200, description = "{token}"), (status = 401, description = "验证码错误或已过期"), (status = 429, description = "手机号已锁定")))]
+#[utoipa::path(post, path = "/api/v1/auth/sessions", request_body = LoginRequest, responses((status = 200, description = "{token}", body = TokenIssued), (status = 401, description = "验证码错误或已过期"), (status = 429, description = "手机号已锁定")))]
 pub async fn log_in(
     State(app): State<App>,
     body: Result<Json<LoginRequest>, JsonRejection>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TokenIssued>, ApiError> {
     let Json(input) = body?;
     let token = app.log_in_for_token(&input.phone, &input.code).await?;
-    Ok(Json(json!({"token": token})))
+    Ok(Json(TokenIssued { token }))
 }
 
 /// `GET /api/v1/me`.
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "{id, name, phone, roles, orgs}"), (status = 401, description = "未登录")))]
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "{id, name, phone, roles, orgs}", body = app::users::Me), (status = 401, description = "未登录")))]
 pub async fn me(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
     Ok(Json(app.me(&actor).await?))
 }
 
 /// `GET /api/v1/me/tokens`: the caller's tokens (never the tokens themselves).
-#[utoipa::path(get, path = "/api/v1/me/tokens", responses((status = 200, description = "令牌列表")))]
+#[utoipa::path(get, path = "/api/v1/me/tokens", responses((status = 200, description = "令牌列表", body = Vec<app::auth::TokenInfo>)))]
 pub async fn tokens(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -96,7 +114,7 @@ pub async fn revoke_token(
 
 /// `DELETE /api/v1/users/{id}/sessions`: a national administrator ends every browser
 /// session and revokes every token of an account, at once.
-#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}"), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
 pub async fn end_user_sessions(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -108,7 +126,7 @@ pub async fn end_user_sessions(
 
 /// `POST /api/v1/users/{id}/disable`: a national administrator disables an account; its
 /// sessions and tokens end at once and it cannot log in until enabled.
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}"), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户"), (status = 409, description = "不能停用自己的账号")))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户"), (status = 409, description = "不能停用自己的账号")))]
 pub async fn disable_user(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -121,7 +139,7 @@ pub async fn disable_user(
 }
 
 /// `POST /api/v1/users/{id}/enable`: a national administrator enables a disabled account.
-#[utoipa::path(post, path = "/api/v1/users/{id}/enable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}"), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
 pub async fn enable_user(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -135,7 +153,7 @@ pub async fn enable_user(
 
 /// `GET /api/v1/sms/watch`: codes sent today against the budget, the last hour's logins,
 /// and the pumping alarms (national administrators).
-#[utoipa::path(get, path = "/api/v1/sms/watch", responses((status = 200, description = "{sent_today, daily_budget, sent_last_hour, logins_last_hour, alarms}"), (status = 403, description = "仅全国管理员")))]
+#[utoipa::path(get, path = "/api/v1/sms/watch", responses((status = 200, description = "{sent_today, daily_budget, sent_last_hour, logins_last_hour, alarms}", body = app::auth::SmsWatch), (status = 403, description = "仅全国管理员")))]
 pub async fn sms_watch(
     State(app): State<App>,
     Authed(actor): Authed,

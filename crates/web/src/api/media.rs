@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
+use super::MultipartFile;
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
@@ -25,7 +26,7 @@ fn multipart_error(err: MultipartError) -> ApiError {
 }
 
 /// `POST /api/v1/activities/{id}/media`, multipart with `kind` then `file`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/media", params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}"), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/media", request_body(content = MultipartFile, content_type = "multipart/form-data"), params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}", body = app::media::MediaView), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
 pub async fn upload(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -122,14 +123,15 @@ pub(crate) async fn stream_field(
 }
 
 /// Query of a download.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MediaQuery {
     size: Option<String>,
 }
 
 /// `GET /api/v1/media/{id}` (`?size=thumb` for a photo's thumbnail).
-#[utoipa::path(get, path = "/api/v1/media/{id}", params(("id" = i64, Path)), responses((status = 200, description = "文件"), (status = 404, description = "不存在或无权查看")))]
+#[utoipa::path(get, path = "/api/v1/media/{id}", params(MediaQuery, ("id" = i64, Path)), responses((status = 200, description = "文件", content_type = "application/octet-stream"), (status = 404, description = "不存在或无权查看")))]
 pub async fn download(
     State(app): State<App>,
     Caller(actor): Caller,

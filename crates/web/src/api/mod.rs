@@ -51,8 +51,23 @@ pub(crate) fn xlsx_download(name: &str, body: Body, len: Option<u64>) -> Respons
     response
 }
 
+/// A multipart upload's fields, for the OpenAPI document.
+#[derive(utoipa::ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes a multipart body; read field by field as it streams"
+)]
+pub(crate) struct MultipartFile {
+    /// `poster`, `photo`, `video` or `evidence` (an activity's media only).
+    kind: Option<String>,
+    /// The file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// A division whose summaries or statistics are asked for.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegionQuery {
     pub(crate) region: Option<String>,

@@ -7,13 +7,13 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::caller::Authed;
 use crate::error::ApiError;
 
 /// Query of the autocomplete.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     q: Option<String>,
@@ -21,14 +21,14 @@ pub struct SearchQuery {
 }
 
 /// Body of `POST /api/v1/orgs/{id}/members`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MemberInput {
     #[serde(default)]
     phone: String,
 }
 
 /// `GET /api/v1/orgs?q=TEXT&limit=10`: autocomplete, certified first.
-#[utoipa::path(get, path = "/api/v1/orgs", params(("q" = Option<String>, Query), ("limit" = Option<u64>, Query, description = "1–50，默认10")), responses((status = 200, description = "[{id, name, region_code, status}]"), (status = 400, description = "参数错误")))]
+#[utoipa::path(get, path = "/api/v1/orgs", params(("q" = Option<String>, Query), ("limit" = Option<u64>, Query, description = "1–50，默认10")), responses((status = 200, description = "[{id, name, region_code, status}]", body = Vec<app::orgs::OrgHit>), (status = 400, description = "参数错误")))]
 pub async fn search(
     State(app): State<App>,
     query: Result<Query<SearchQuery>, QueryRejection>,
@@ -45,7 +45,7 @@ pub async fn search(
 }
 
 /// `GET /api/v1/orgs/{id}`.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)), responses((status = 200, description = "单位"), (status = 404, description = "不存在")))]
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)), responses((status = 200, description = "单位", body = app::orgs::OrgView), (status = 404, description = "不存在")))]
 pub async fn one(
     State(app): State<App>,
     id: Result<Path<i64>, PathRejection>,
@@ -55,7 +55,7 @@ pub async fn one(
 }
 
 /// `POST /api/v1/orgs`: applies for a registry entry.
-#[utoipa::path(post, path = "/api/v1/orgs", responses((status = 201, description = "待认证的单位"), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误")))]
+#[utoipa::path(post, path = "/api/v1/orgs", request_body = app::orgs::OrgInput, responses((status = 201, description = "待认证的单位", body = app::orgs::OrgView), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误")))]
 pub async fn apply(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -69,7 +69,7 @@ pub async fn apply(
 }
 
 /// `POST /api/v1/orgs/{id}/certification`.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/certification", params(("id" = i64, Path)), responses((status = 200, description = "认证后的单位"), (status = 403, description = "不在管辖范围"), (status = 422, description = "不通过未填理由")))]
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/certification", request_body = app::orgs::CertificationInput, params(("id" = i64, Path)), responses((status = 200, description = "认证后的单位", body = app::orgs::OrgView), (status = 403, description = "不在管辖范围"), (status = 422, description = "不通过未填理由")))]
 pub async fn certify(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -81,17 +81,29 @@ pub async fn certify(
 }
 
 /// `POST /api/v1/orgs/{id}/members`: a member adds a colleague by phone.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/members", params(("id" = i64, Path)), responses((status = 201, description = "已添加"), (status = 403, description = "非本单位成员"), (status = 409, description = "已是成员")))]
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/members", request_body = MemberInput, params(("id" = i64, Path)), responses((status = 201, description = "已添加", body = MemberAdded), (status = 403, description = "非本单位成员"), (status = 409, description = "已是成员")))]
 pub async fn add_member(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
     body: Result<Json<MemberInput>, JsonRejection>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<MemberAdded>), ApiError> {
     let (Path(id), Json(input)) = (id?, body?);
     app.add_member(&actor, id, &input.phone).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"org_id": id, "added": true})),
+        Json(MemberAdded {
+            org_id: id,
+            added: true,
+        }),
     ))
+}
+
+/// A colleague was added to an organisation.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MemberAdded {
+    /// The organisation.
+    org_id: i64,
+    /// Always true.
+    added: bool,
 }

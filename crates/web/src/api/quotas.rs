@@ -11,7 +11,7 @@ use crate::caller::Authed;
 use crate::error::ApiError;
 
 /// `PUT /api/v1/quotas {target_kind, target_ref, section?, target, include_system?}`.
-#[utoipa::path(put, path = "/api/v1/quotas", responses((status = 200, description = "指标及进度")))]
+#[utoipa::path(put, path = "/api/v1/quotas", request_body = app::quotas::QuotaInput, responses((status = 200, description = "指标及进度", body = app::quotas::QuotaProgress)))]
 pub async fn set_quota(
     State(app): State<App>,
     Authed(actor): Authed,
