@@ -190,7 +190,7 @@ export async function flow(options: FlowOptions): Promise<FlowResult> {
   check(media.kind === "poster" && media.width === 600 && media.height === 350, `poster ${JSON.stringify(media)}`);
   const patched = expect(
     await host.PATCH("/api/v1/activities/{id}", {
-      params: { path, header: { "If-Match": String(draft.version) } },
+      params: { path, header: { "If-Match": draft.version } },
       body: { poster: media.id },
     }),
     200,

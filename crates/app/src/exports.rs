@@ -41,14 +41,23 @@ pub const IMPORT_MAX_ROWS: usize = 5000;
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// A division within the actor's area (their widest area when absent).
+    #[param(pattern = r"^\d{6}$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub region: Option<String>,
     /// One review state (every state but draft when absent).
+    #[param(value_type = Option<domain::review::Status>)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub status: Option<String>,
     /// One section.
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub section: Option<String>,
     /// Activities starting on or after this date or time (as in the public list).
+    #[param(format = Date)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub from: Option<String>,
     /// Activities starting before the end of this date, or before this time.
+    #[param(format = Date)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub to: Option<String>,
 }
 

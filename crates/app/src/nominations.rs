@@ -29,8 +29,9 @@ use crate::{Actor, App, AppError};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OpinionInput {
-    /// 推荐意见
+    /// 推荐意见 (not blank)
     #[serde(default)]
+    #[schema(required = true, min_length = 1, max_length = 500)]
     pub opinion: String,
     /// `pass` (the default) or `stop`.
     #[serde(default)]
@@ -538,6 +539,11 @@ impl App {
             query = query.filter(entity::Column::Status.eq(status));
         }
         if let Some(kind) = kind {
+            if !matches!(kind, "activity" | "org") {
+                return Err(AppError::Malformed(
+                    "kind 须为 activity（优秀活动）或 org（优秀组织单位）".to_owned(),
+                ));
+            }
             query = query.filter(entity::Column::TargetKind.eq(kind));
         }
         let total = query.clone().count(&self.db).await?;

@@ -3,12 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use store::entities::notification;
-use store::sea_orm::sea_query::Expr;
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-};
+use store::sea_orm::ConnectionTrait;
 
 use crate::paging::{Page, Paged};
 use crate::{Actor, App, AppError};
@@ -22,18 +17,7 @@ pub(crate) async fn notify(
     activity_id: Option<i64>,
     text: String,
 ) -> Result<(), AppError> {
-    notification::ActiveModel {
-        user_id: Set(user_id),
-        at: Set(at),
-        kind: Set(kind.to_owned()),
-        activity_id: Set(activity_id),
-        text: Set(text),
-        read_at: Set(None),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    Ok(store::notifications::add(db, at, user_id, kind, activity_id, text).await?)
 }
 
 /// A notification as its reader sees it.
@@ -60,19 +44,11 @@ impl App {
         actor: &Actor,
         page: Page,
     ) -> Result<(Paged<Notification>, u64), AppError> {
-        let mine =
-            notification::Entity::find().filter(notification::Column::UserId.eq(actor.user_id));
-        let total = mine.clone().count(&self.db).await?;
-        let unread = mine
-            .clone()
-            .filter(notification::Column::ReadAt.is_null())
-            .count(&self.db)
-            .await?;
-        let rows = mine
-            .order_by_desc(notification::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
+        let store::notifications::PageOf {
+            rows,
+            total,
+            unread,
+        } = store::notifications::page_of(&self.db, actor.user_id, page.offset(), page.per_page)
             .await?;
         let items = rows
             .into_iter()
@@ -98,16 +74,7 @@ impl App {
 
     /// Marks one of the caller's notifications read.
     pub async fn mark_read(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
-        let result = notification::Entity::update_many()
-            .col_expr(
-                notification::Column::ReadAt,
-                Expr::value(Some(self.clock.now())),
-            )
-            .filter(notification::Column::Id.eq(id))
-            .filter(notification::Column::UserId.eq(actor.user_id))
-            .exec(&self.db)
-            .await?;
-        if result.rows_affected == 0 {
+        if !store::notifications::mark_read(&self.db, id, actor.user_id, self.clock.now()).await? {
             return Err(AppError::NotFound("未找到该通知".to_owned()));
         }
         Ok(())

@@ -96,6 +96,7 @@ pub struct OrgHit {
 #[serde(deny_unknown_fields)]
 pub struct CertificationInput {
     /// `approve` or `reject`.
+    #[schema(value_type = domain::review::Verdict, required = true)]
     pub decision: Option<String>,
     /// Required to reject.
     pub reason: Option<String>,

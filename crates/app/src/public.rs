@@ -30,30 +30,54 @@ const SEARCH_LIMIT: usize = 2_000;
 #[serde(deny_unknown_fields)]
 pub struct PublicQuery {
     /// Chinese full-text search.
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub q: Option<String>,
     /// Section key.
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub section: Option<String>,
     /// A division: matches it and everything under it, through the activity or any session.
+    #[param(pattern = r"^\d{6}$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub region: Option<String>,
     /// Held on or after this day.
+    #[param(format = Date)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub from: Option<String>,
     /// Held on or before this day.
+    #[param(format = Date)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub to: Option<String>,
     /// `offline` (includes both), `online` (includes both) or `both`.
+    #[param(value_type = Option<domain::activity::Mode>)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub mode: Option<String>,
     /// One audience.
+    #[param(value_type = Option<domain::activity::Audience>)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub audience: Option<String>,
     /// One venue type.
+    #[param(value_type = Option<domain::activity::VenueType>)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub venue_type: Option<String>,
-    /// `true` or `false`.
+    /// `true` or `false` (`1` or `0`).
+    #[param(pattern = "^(true|false|1|0)$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub reservable: Option<String>,
-    /// `LON,LAT` (WGS-84).
+    /// `LON,LAT` (WGS-84); only with `within_km` (either alone is refused with 400).
+    #[param(
+        pattern = r"^-?(180(\.0+)?|1[0-7]\d(\.\d{1,6})?|\d{1,2}(\.\d{1,6})?),-?(90(\.0+)?|[0-8]?\d(\.\d{1,6})?)$"
+    )]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub near: Option<String>,
     /// With `near`: 0 < km ≤ 500.
+    #[param(pattern = r"^(500|[1-4]\d\d(\.\d{1,3})?|[1-9]\d?(\.\d{1,3})?)$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub within_km: Option<String>,
     /// Page.
+    #[param(minimum = 1, maximum = 1_000_000_000)]
     pub page: Option<i64>,
     /// Page size.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -235,7 +259,7 @@ impl App {
             let code = domain::region::parse_code(raw).map_err(malformed)?;
             let located = crate::regions::locate(&self.db, &code)
                 .await?
-                .ok_or_else(|| malformed("region 所指地区不存在"))?;
+                .ok_or_else(|| AppError::NotFound("未找到该区划".to_owned()))?;
             if located.level.is_some() {
                 region = Some(code);
             }

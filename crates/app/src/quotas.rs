@@ -5,7 +5,6 @@
 use domain::review::Status;
 use domain::stats::{completion_percent, dim};
 use serde::Deserialize;
-use serde_json::Value;
 use store::entities::{activity, org, quota, stat_count};
 use store::sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -16,14 +15,35 @@ use crate::regions::locate;
 use crate::scope::{area_condition, scope_condition};
 use crate::{Actor, App, AppError};
 
+/// Whom a target is set for: a division (by code) or an organisation (by id).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum TargetRef {
+    /// An organisation's id.
+    Id(i64),
+    /// A division's code.
+    Code(String),
+}
+
+/// `region` or `org` (the schema's vocabulary; any other is refused with its message).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// A division.
+    Region,
+    /// An organisation.
+    Org,
+}
+
 /// A target as an administrator sets it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuotaInput {
     /// `region` or `org`.
+    #[schema(value_type = TargetKind)]
     pub target_kind: String,
-    /// A division code, or an organisation id.
-    pub target_ref: Value,
+    /// A division code (`region`), or an organisation id (`org`).
+    pub target_ref: TargetRef,
     /// Count only this section.
     #[serde(default)]
     pub section: Option<String>,
@@ -81,20 +101,18 @@ impl App {
         }
         let (target_ref, path) = match input.target_kind.as_str() {
             "region" => {
-                let code = input
-                    .target_ref
-                    .as_str()
-                    .ok_or_else(|| AppError::invalid_field("target_ref", "请选择地区"))?;
+                let TargetRef::Code(code) = &input.target_ref else {
+                    return Err(AppError::invalid_field("target_ref", "请选择地区"));
+                };
                 let located = locate(&self.db, code)
                     .await?
                     .ok_or_else(|| AppError::invalid_field("target_ref", "所选地区不存在"))?;
                 (code.to_owned(), located.path)
             }
             "org" => {
-                let id = input
-                    .target_ref
-                    .as_i64()
-                    .ok_or_else(|| AppError::invalid_field("target_ref", "请选择单位"))?;
+                let TargetRef::Id(id) = input.target_ref else {
+                    return Err(AppError::invalid_field("target_ref", "请选择单位"));
+                };
                 let o = org::Entity::find_by_id(id)
                     .one(&self.db)
                     .await?

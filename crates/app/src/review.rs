@@ -25,7 +25,7 @@ use crate::{Actor, App, AppError};
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
     /// `approve` or `reject`.
-    #[schema(value_type = Option<domain::review::Verdict>)]
+    #[schema(value_type = domain::review::Verdict, required = true)]
     pub decision: Option<String>,
     /// Required to reject.
     pub reason: Option<String>,
@@ -51,20 +51,32 @@ pub struct BulkDecisionInput {
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// `province_review` or `national_review`; default: whatever waits for this admin.
+    #[param(pattern = "^(province_review|national_review)$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub status: Option<String>,
     /// A division within the admin's area.
+    #[param(pattern = r"^\d{6}$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub region: Option<String>,
     /// Section key.
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub section: Option<String>,
     /// Words in the name.
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub q: Option<String>,
     /// Held from (date or time).
+    #[param(format = Date)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub from: Option<String>,
     /// Held until.
+    #[param(format = Date)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub to: Option<String>,
     /// Page.
+    #[param(minimum = 1, maximum = 1_000_000_000)]
     pub page: Option<i64>,
     /// Page size.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -306,7 +318,7 @@ impl App {
             let code = domain::region::parse_code(region).map_err(AppError::Malformed)?;
             let located = crate::regions::locate(&self.db, &code)
                 .await?
-                .ok_or_else(|| AppError::Malformed("region 所指地区不存在".to_owned()))?;
+                .ok_or_else(|| AppError::NotFound("未找到该区划".to_owned()))?;
             let column = match located.level {
                 None => None,
                 Some(RegionLevel::Province) => Some(entity::Column::ProvinceCode),

@@ -49,20 +49,26 @@ pub const PARTICIPANTS_FORMAT: &str = "实际参与人数须为不小于0的整�
 /// supplement form): the whole supplement, with the number of participants as a number or
 /// as typed text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct SupplementFields {
     /// 实际参与人数 (a whole number, or its text; blank is none)
     #[schema(value_type = Option<crate::activity::Typed<i64>>)]
+    #[serde(default)]
     pub participants: Option<crate::activity::Typed<i64>>,
     /// 媒体报道链接
+    #[serde(default)]
     pub media_links: Vec<String>,
     /// 活动照片 (media ids uploaded to this activity)
+    #[serde(default)]
     pub photos: Vec<i64>,
     /// 活动视频 (media ids uploaded to this activity)
+    #[serde(default)]
     pub videos: Vec<i64>,
     /// 参与人数佐证照片 (media id)
+    #[serde(default)]
     pub evidence_photo: Option<i64>,
     /// 活动总结
+    #[serde(default)]
     pub summary: Summary,
 }
 

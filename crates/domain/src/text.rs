@@ -77,6 +77,13 @@ pub fn person_name(raw: &str) -> Result<String, String> {
     bounded(raw, "姓名", 1, 30)
 }
 
+/// Reads a query parameter given empty (a form's blank filter) as one not given:
+/// `#[serde(default, deserialize_with = "domain::text::blank_as_none")]`.
+pub fn blank_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(raw.filter(|v| !v.trim().is_empty()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

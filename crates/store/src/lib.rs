@@ -4,6 +4,7 @@
 pub mod db;
 pub mod entities;
 pub mod migrations;
+pub mod notifications;
 pub mod regions;
 pub mod testing;
 

@@ -10,6 +10,8 @@ use app::{Actor, App, AppError};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
 
 use crate::error::ApiError;
 
@@ -22,33 +24,29 @@ pub struct Caller(pub Option<Actor>);
 /// A caller who must be logged in (401 otherwise).
 pub struct Authed(pub Actor);
 
-/// The value of the session cookie, if the request has one.
+/// The value of the session cookie, if the request has one (read by axum-extra's cookie
+/// jar, as browsers send it).
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
+    CookieJar::from_headers(headers)
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
         .filter(|v| !v.is_empty() && v.len() <= 128)
 }
 
 /// The `Set-Cookie` value for a session (empty value and `Max-Age=0` to clear it).
 pub fn session_set_cookie(app: &App, value: Option<&str>) -> String {
-    let secure = if app.config.cookie_secure {
-        "; Secure"
-    } else {
-        ""
+    let seconds = match value {
+        Some(_) => app.config.login.session_max_hours * 3600,
+        None => 0,
     };
-    match value {
-        Some(v) => format!(
-            "{SESSION_COOKIE}={v}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            app.config.login.session_max_hours * 3600
-        ),
-        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    }
+    Cookie::build((SESSION_COOKIE, value.unwrap_or_default().to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(app.config.cookie_secure)
+        .max_age(cookie::time::Duration::seconds(seconds))
+        .build()
+        .to_string()
 }
 
 /// The client's address, for per-address limits: the socket's peer, or behind a configured

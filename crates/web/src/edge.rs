@@ -83,8 +83,70 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
         };
         return refuse(api, message);
     }
+    // Every JSON body of the API is an object (serde would read a struct from an array).
+    if json
+        && api
+        && bytes
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b != b'{')
+    {
+        return refuse(api, "请求体须为 JSON 对象".to_owned());
+    }
+    let bytes = if json {
+        whole_numbers_as_integers(&bytes).map_or(bytes, Bytes::from)
+    } else {
+        bytes
+    };
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// JSON has one kind of number: `2030.0` is the number `2030`, and JSON Schema counts it
+/// an integer. A body whose whole numbers are written with a fraction is rewritten with
+/// them as integers, so that every integer field reads it; `None` when there is nothing to
+/// rewrite (or the body is not JSON at all, which its handler reports).
+fn whole_numbers_as_integers(bytes: &[u8]) -> Option<Vec<u8>> {
+    use serde_json::Value;
+    fn walk(v: &mut Value) -> bool {
+        match v {
+            Value::Number(n) if !n.is_i64() && !n.is_u64() => match n.as_f64() {
+                // Beyond 2^53 a float no longer names one integer.
+                Some(f) if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 => {
+                    #[expect(clippy::cast_possible_truncation, reason = "whole and in range")]
+                    let whole = f as i64;
+                    *v = Value::from(whole);
+                    true
+                }
+                _ => false,
+            },
+            // Every item is walked (no short cut): each whole number is rewritten.
+            Value::Array(items) => {
+                items
+                    .iter_mut()
+                    .map(walk)
+                    .filter(|changed| *changed)
+                    .count()
+                    > 0
+            }
+            Value::Object(map) => {
+                map.values_mut()
+                    .map(walk)
+                    .filter(|changed| *changed)
+                    .count()
+                    > 0
+            }
+            _ => false,
+        }
+    }
+    if !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        return None;
+    }
+    let mut value: Value = serde_json::from_slice(bytes).ok()?;
+    if !walk(&mut value) {
+        return None;
+    }
+    serde_json::to_vec(&value).ok()
 }
 
 /// Middleware: a body that declares more than the largest upload any route takes is refused
@@ -246,5 +308,22 @@ mod tests {
         assert_eq!(bad_pair("section=%00"), Some("section".to_owned()));
         assert_eq!(bad_pair("q=%E7%A7%91&x=a%01b"), Some("x".to_owned()));
         assert_eq!(bad_pair("details=a%0D%0Ab%09c&q=+"), None);
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_integers() {
+        let read = |raw: &str| {
+            whole_numbers_as_integers(raw.as_bytes())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        };
+        assert_eq!(
+            read(r#"{"year":2030.0,"ids":[1.0,2],"x":{"y":-5e2}}"#).as_deref(),
+            Some(r#"{"ids":[1,2],"x":{"y":-500},"year":2030}"#)
+        );
+        // Fractions stay, and so does a body with nothing to rewrite or no JSON at all.
+        assert_eq!(read(r#"{"funding_yuan":3500.5}"#), None);
+        assert_eq!(read(r#"{"name":"3.0"}"#), None);
+        assert_eq!(read("{not json.0"), None);
+        assert_eq!(read(r#"{"big":1e300}"#), None);
     }
 }

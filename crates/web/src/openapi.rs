@@ -1,19 +1,35 @@
 //! The OpenAPI document of the JSON API, at `/api/openapi.json`.
 
 use axum::Json;
-use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{Content, OpenApi as Document, Ref, RefOr, Response};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
 use crate::error::ErrorBody;
 
-/// The refusals any operation may answer besides those it documents itself, with why.
-const COMMON: [(&str, &str); 3] = [
-    ("400", "请求格式不正确（参数、路径或请求体无法解析）"),
-    ("401", "未登录、令牌无效或已过期"),
+/// The refusals every operation may answer besides those it documents itself.
+const COMMON: [(&str, &str); 2] = [
+    (
+        "400",
+        "请求格式不正确（参数、路径或请求体无法解析，或含不允许的控制字符）",
+    ),
     ("503", "服务繁忙，请稍后重试"),
 ];
+
+/// The refusals of an operation that needs a signed-in caller.
+const SIGNED_IN: [(&str, &str); 2] = [
+    ("401", "未登录、令牌无效或已过期"),
+    ("403", "无权进行此操作或超出管辖范围"),
+];
+
+/// The refusal of an operation on a named record.
+const NAMED: [(&str, &str); 1] = [("404", "不存在或无权查看")];
+
+/// The refusal of an operation whose query names a division.
+const NAMES_REGION: [(&str, &str); 1] = [("404", "未找到该区划")];
 
 /// The refusals of an operation that takes a body.
 const WITH_BODY: [(&str, &str); 3] = [
@@ -22,30 +38,116 @@ const WITH_BODY: [(&str, &str); 3] = [
     ("422", "字段错误，fields 列出每个字段的问题"),
 ];
 
-/// Gives every refusal API.md's error body, and documents the refusals every operation
-/// shares, so that a client generated from the document knows each answer's shape.
-struct Refusals;
+/// Completes the document: the bearer scheme; on every operation the refusals it shares
+/// with the others, each with API.md's error body; and schemas flattened into a view that
+/// do not forbid the view's own fields.
+struct Completion;
 
-impl Modify for Refusals {
+impl Modify for Completion {
     fn modify(&self, doc: &mut Document) {
-        for item in doc.paths.paths.values_mut() {
-            for (method, op) in [
-                (HttpMethod::Get, item.get.as_mut()),
-                (HttpMethod::Put, item.put.as_mut()),
-                (HttpMethod::Post, item.post.as_mut()),
-                (HttpMethod::Delete, item.delete.as_mut()),
-                (HttpMethod::Patch, item.patch.as_mut()),
+        if let Some(components) = doc.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(
+                    HttpBuilder::new()
+                        .scheme(HttpAuthScheme::Bearer)
+                        .description(Some("POST /api/v1/auth/sessions 取得的令牌"))
+                        .build(),
+                ),
+            );
+            let parts: Vec<String> = components
+                .schemas
+                .values()
+                .filter_map(|schema| match schema {
+                    RefOr::T(Schema::AllOf(all)) => Some(all.items.iter()),
+                    _ => None,
+                })
+                .flatten()
+                .filter_map(|item| match item {
+                    RefOr::Ref(r) => r
+                        .ref_location
+                        .strip_prefix("#/components/schemas/")
+                        .map(str::to_owned),
+                    RefOr::T(_) => None,
+                })
+                .collect();
+            for name in parts {
+                if let Some(RefOr::T(Schema::Object(part))) = components.schemas.get_mut(&name) {
+                    part.additional_properties = None;
+                }
+            }
+        }
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let named = path.contains('{');
+            for (takes_body, op) in [
+                (false, item.get.as_mut()),
+                (true, item.put.as_mut()),
+                (true, item.post.as_mut()),
+                (false, item.delete.as_mut()),
+                (true, item.patch.as_mut()),
             ] {
                 if let Some(op) = op {
-                    refusals(op, !matches!(method, HttpMethod::Get | HttpMethod::Delete));
+                    refusals(op, named, takes_body);
                 }
             }
         }
     }
 }
 
-fn refusals(op: &mut Operation, takes_body: bool) {
-    let extra = COMMON.iter().chain(WITH_BODY.iter().filter(|_| takes_body));
+/// A query parameter given empty is the same as one not given (a form's blank filter), so
+/// each text parameter also accepts the empty string.
+fn blank_is_absent(op: &mut Operation) {
+    for p in op.parameters.iter_mut().flatten() {
+        if p.parameter_in != ParameterIn::Query {
+            continue;
+        }
+        let text = match &p.schema {
+            // The vocabularies the queries name are all string enums.
+            Some(RefOr::Ref(_)) => true,
+            Some(RefOr::T(Schema::Object(o))) => o.schema_type == SchemaType::new(Type::String),
+            _ => false,
+        };
+        if let Some(schema) = p.schema.take_if(|_| text) {
+            let blank = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([""]));
+            p.schema = Some(AnyOfBuilder::new().item(schema).item(blank).into());
+        }
+    }
+}
+
+fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
+    blank_is_absent(op);
+    let queries: Vec<&str> = op
+        .parameters
+        .iter()
+        .flatten()
+        .filter(|p| p.parameter_in == ParameterIn::Query)
+        .map(|p| p.name.as_str())
+        .collect();
+    let names_region = queries.iter().any(|q| matches!(*q, "region" | "parent"));
+    let security = op.security.as_deref().unwrap_or_default();
+    let anyone = SecurityRequirement::default();
+    // Signed in unless one of its security requirements is empty (anyone may call it); a
+    // token is read, and may be refused, wherever one is accepted.
+    let signed_in = !security.is_empty() && !security.contains(&anyone);
+    let reads_token = security.iter().any(|r| *r != anyone);
+    let extra = COMMON
+        .iter()
+        .chain(SIGNED_IN.iter().filter(|_| signed_in))
+        .chain(
+            SIGNED_IN
+                .iter()
+                .take(1)
+                .filter(|_| reads_token && !signed_in),
+        )
+        .chain(NAMED.iter().filter(|_| named))
+        .chain(NAMES_REGION.iter().filter(|_| names_region))
+        .chain(
+            WITH_BODY
+                .iter()
+                .filter(|_| takes_body && op.request_body.is_some()),
+        );
     for (status, why) in extra {
         op.responses
             .responses
@@ -135,8 +237,8 @@ fn refusals(op: &mut Operation, takes_body: bool) {
         api::summaries::summary_file,
         api::summaries::delete_summary_file,
     ),
-    components(schemas(ErrorBody)),
-    modifiers(&Refusals)
+    components(schemas(ErrorBody, api::SummaryScope)),
+    modifiers(&Completion)
 )]
 struct ApiDoc;
 

@@ -87,11 +87,7 @@ pub async fn protect(
     use axum::http::HeaderValue;
     let headers = request.headers();
     let signed_in = headers.contains_key(header::AUTHORIZATION)
-        || headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|v| v.contains("kepu_session="));
+        || crate::caller::session_cookie(headers).is_some();
     let asset = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let html = response

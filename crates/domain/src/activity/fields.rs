@@ -28,7 +28,7 @@ fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 
 /// One session (场次) as sent: times may be typed text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct SessionFields {
     /// 开始时间：RFC 3339, or Beijing time `2026-09-15T19:00` / `2026-09-15 19:00`.
     pub start: Option<String>,

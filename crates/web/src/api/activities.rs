@@ -25,8 +25,30 @@ type Answer = Result<Json<ActivityView>, ApiError>;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
+    #[param(minimum = 1, maximum = 1_000_000_000)]
     page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<i64>,
+}
+
+/// `If-Match` when a write must name the version it saw (PATCH), for the OpenAPI document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "describes a header read by if_match")]
+pub struct VersionRequired {
+    /// 活动的 version (also `"3"` or `W/"3"`); a stale one is refused with 409.
+    #[param(rename = "If-Match", minimum = 1)]
+    if_match: i64,
+}
+
+/// `If-Match` where a write may name the version it saw, for the OpenAPI document.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[expect(dead_code, reason = "describes a header read by if_match")]
+pub struct VersionSeen {
+    /// 活动的 version; when given, a stale one is refused with 409.
+    #[param(rename = "If-Match", minimum = 1, nullable = false)]
+    if_match: Option<i64>,
 }
 
 /// The version in `If-Match` (`3`, `"3"` or `W/"3"`); `None` when absent.
@@ -42,7 +64,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 }
 
 /// `POST /api/v1/activities`: a draft from any subset of the fields.
-#[utoipa::path(post, path = "/api/v1/activities", request_body = domain::activity::ActivityFields, responses((status = 201, description = "草稿", body = app::activities::ActivityView), (status = 422, description = "字段格式错误")))]
+#[utoipa::path(post, path = "/api/v1/activities", operation_id = "create_activity", security(("bearer" = [])), request_body = domain::activity::ActivityFields, responses((status = 201, description = "草稿", body = app::activities::ActivityView), (status = 422, description = "字段格式错误")))]
 pub async fn create(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -57,7 +79,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/activities/{id}`.
-#[utoipa::path(get, path = "/api/v1/activities/{id}", params(("id" = i64, Path)), responses((status = 200, description = "活动", body = app::activities::ActivityView), (status = 404, description = "不存在或无权查看")))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}", operation_id = "get_activity", security((), ("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "活动", body = app::activities::ActivityView), (status = 404, description = "不存在或无权查看")))]
 pub async fn one(
     State(app): State<App>,
     Caller(actor): Caller,
@@ -68,7 +90,7 @@ pub async fn one(
 }
 
 /// `PATCH /api/v1/activities/{id}` with `If-Match: <version>`.
-#[utoipa::path(patch, path = "/api/v1/activities/{id}", request_body = domain::activity::ActivityFields, params(("id" = i64, Path)), responses((status = 200, description = "修改后的活动", body = app::activities::ActivityView), (status = 409, description = "版本过期或状态不允许"), (status = 428, description = "缺少 If-Match")))]
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", security(("bearer" = [])), request_body = domain::activity::ActivityFields, params(("id" = i64, Path), VersionRequired), responses((status = 200, description = "修改后的活动", body = app::activities::ActivityView), (status = 409, description = "版本过期或状态不允许"), (status = 428, description = "缺少 If-Match")))]
 pub async fn update(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -92,7 +114,7 @@ pub async fn update(
 }
 
 /// `POST /api/v1/activities/{id}/submit`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/submit", params(("id" = i64, Path)), responses((status = 200, description = "进入审核", body = app::activities::ActivityView), (status = 422, description = "列出全部缺漏与错误")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/submit", security(("bearer" = [])), params(("id" = i64, Path), VersionSeen), responses((status = 200, description = "进入审核", body = app::activities::ActivityView), (status = 409, description = "状态不允许或版本过期"), (status = 422, description = "列出全部缺漏与错误")))]
 pub async fn submit(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -106,7 +128,7 @@ pub async fn submit(
 }
 
 /// `POST /api/v1/activities/{id}/withdraw`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/withdraw", params(("id" = i64, Path)), responses((status = 200, description = "回到草稿", body = app::activities::ActivityView), (status = 409, description = "状态不允许")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/withdraw", security(("bearer" = [])), params(("id" = i64, Path), VersionSeen), responses((status = 200, description = "回到草稿", body = app::activities::ActivityView), (status = 409, description = "状态不允许")))]
 pub async fn withdraw(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -121,7 +143,7 @@ pub async fn withdraw(
 }
 
 /// `POST /api/v1/activities/{id}/copy`: a new draft from this one.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/copy", params(("id" = i64, Path)), responses((status = 201, description = "新草稿", body = app::activities::ActivityView)))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/copy", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 201, description = "新草稿", body = app::activities::ActivityView)))]
 pub async fn copy(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -135,7 +157,7 @@ pub async fn copy(
 }
 
 /// `POST /api/v1/activities/{id}/decisions`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/decisions", request_body = app::review::DecisionInput, params(("id" = i64, Path)), responses((status = 200, description = "新状态", body = app::activities::ActivityView), (status = 403, description = "不在审核范围"), (status = 409, description = "状态不对"), (status = 422, description = "不通过未填理由")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/decisions", security(("bearer" = [])), request_body = app::review::DecisionInput, params(("id" = i64, Path), VersionSeen), responses((status = 200, description = "新状态", body = app::activities::ActivityView), (status = 403, description = "不在审核范围"), (status = 409, description = "状态不对"), (status = 422, description = "不通过未填理由")))]
 pub async fn decide(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -151,7 +173,7 @@ pub async fn decide(
 }
 
 /// `GET /api/v1/activities/{id}/history`.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/history", params(("id" = i64, Path)), responses((status = 200, description = "[{at, actor, from, to, reason}]", body = Vec<app::activities::HistoryEntry>)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/history", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "[{at, actor, from, to, reason}]", body = Vec<app::activities::HistoryEntry>)))]
 pub async fn history(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -162,7 +184,7 @@ pub async fn history(
 }
 
 /// `GET /api/v1/activities/{id}/changes`: fields changed since the last decided submission.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/changes", params(("id" = i64, Path)), responses((status = 200, description = "[{field, before, after}]", body = Vec<app::review::FieldChange>)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/changes", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "[{field, before, after}]", body = Vec<app::review::FieldChange>)))]
 pub async fn changes(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -173,7 +195,7 @@ pub async fn changes(
 }
 
 /// `GET /api/v1/my/activities`.
-#[utoipa::path(get, path = "/api/v1/my/activities", params(PageQuery), responses((status = 200, description = "我的活动（分页）", body = app::paging::Paged<app::activities::ActivityView>)))]
+#[utoipa::path(get, path = "/api/v1/my/activities", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "我的活动（分页）", body = app::paging::Paged<app::activities::ActivityView>)))]
 pub async fn mine(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -185,7 +207,7 @@ pub async fn mine(
 }
 
 /// `GET /api/v1/review-queue`.
-#[utoipa::path(get, path = "/api/v1/review-queue", params(app::review::QueueQuery), responses((status = 200, description = "待本管理员审核的活动（分页，仅限辖区）", body = app::paging::Paged<app::activities::ActivityView>)))]
+#[utoipa::path(get, path = "/api/v1/review-queue", security(("bearer" = [])), params(app::review::QueueQuery), responses((status = 200, description = "待本管理员审核的活动（分页，仅限辖区）", body = app::paging::Paged<app::activities::ActivityView>)))]
 pub async fn queue(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -196,7 +218,7 @@ pub async fn queue(
 }
 
 /// `POST /api/v1/review-queue/decisions`: one decision and reason for several activities.
-#[utoipa::path(post, path = "/api/v1/review-queue/decisions", request_body = app::review::BulkDecisionInput, responses((status = 200, description = "[{id, ok, status | message}]", body = Vec<app::review::BulkOutcome>)))]
+#[utoipa::path(post, path = "/api/v1/review-queue/decisions", security(("bearer" = [])), request_body = app::review::BulkDecisionInput, responses((status = 200, description = "[{id, ok, status | message}]", body = Vec<app::review::BulkOutcome>)))]
 pub async fn decide_many(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -207,7 +229,7 @@ pub async fn decide_many(
 }
 
 /// `GET /api/v1/notifications`: paged, with `unread`.
-#[utoipa::path(get, path = "/api/v1/notifications", params(PageQuery), responses((status = 200, description = "通知（分页）与未读数", body = Notifications)))]
+#[utoipa::path(get, path = "/api/v1/notifications", security(("bearer" = [])), params(PageQuery), responses((status = 200, description = "通知（分页）与未读数", body = Notifications)))]
 pub async fn notifications(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -231,7 +253,7 @@ pub struct Notifications {
 }
 
 /// `POST /api/v1/notifications/{id}/read`.
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", params(("id" = i64, Path)), responses((status = 204, description = "已读")))]
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204, description = "已读")))]
 pub async fn read(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -244,7 +266,7 @@ pub async fn read(
 
 /// `PUT /api/v1/activities/{id}/supplement`: saved as often as needed; `complete` and
 /// `missing` say what remains.
-#[utoipa::path(put, path = "/api/v1/activities/{id}/supplement", request_body = domain::supplement::SupplementFields, params(("id" = i64, Path)), responses((status = 200, description = "补充信息与 complete", body = app::supplements::SupplementView), (status = 409, description = "活动尚未通过审核"), (status = 422, description = "照片、视频数量或时长、链接、人数不符合要求")))]
+#[utoipa::path(put, path = "/api/v1/activities/{id}/supplement", security(("bearer" = [])), request_body = domain::supplement::SupplementFields, params(("id" = i64, Path)), responses((status = 200, description = "补充信息与 complete", body = app::supplements::SupplementView), (status = 409, description = "活动尚未通过审核"), (status = 422, description = "照片、视频数量或时长、链接、人数不符合要求")))]
 pub async fn put_supplement(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -257,7 +279,7 @@ pub async fn put_supplement(
 }
 
 /// `GET /api/v1/activities/{id}/supplement`.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/supplement", params(("id" = i64, Path)), responses((status = 200, description = "补充信息、缺项与截止日期", body = app::supplements::SupplementView)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/supplement", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "补充信息、缺项与截止日期", body = app::supplements::SupplementView)))]
 pub async fn supplement(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -269,7 +291,7 @@ pub async fn supplement(
 
 /// `POST /api/v1/activities/{id}/hosts/{org_id}/confirmation`: a member of a named host or
 /// co-host confirms that it takes part.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/hosts/{org_id}/confirmation", params(("id" = i64, Path), ("org_id" = i64, Path)), responses((status = 200, description = "活动（unconfirmed_hosts 为仍待确认的单位）", body = app::activities::ActivityView), (status = 403, description = "不是该单位的成员"), (status = 404, description = "活动不存在或该单位不是其主办、承办单位")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/hosts/{org_id}/confirmation", security(("bearer" = [])), params(("id" = i64, Path), ("org_id" = i64, Path)), responses((status = 200, description = "活动（unconfirmed_hosts 为仍待确认的单位）", body = app::activities::ActivityView), (status = 403, description = "不是该单位的成员"), (status = 404, description = "活动不存在或该单位不是其主办、承办单位")))]
 pub async fn confirm_host(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -27,21 +27,27 @@ impl FromRequestParts<App> for ClientIp {
 /// Body of `POST /api/v1/auth/sms-codes`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct CodeRequest {
+    /// 手机号 (11 digits, starting with 1)
     #[serde(default)]
+    #[schema(required = true, pattern = r"^1\d{10}$")]
     phone: String,
 }
 
 /// Body of `POST /api/v1/auth/sessions`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct LoginRequest {
+    /// 手机号
     #[serde(default)]
+    #[schema(required = true, pattern = r"^1\d{10}$")]
     phone: String,
+    /// 短信验证码 (6 digits)
     #[serde(default)]
+    #[schema(required = true, pattern = r"^\d{6}$")]
     code: String,
 }
 
 /// `POST /api/v1/auth/sms-codes`: sends a login code.
-#[utoipa::path(post, path = "/api/v1/auth/sms-codes", request_body = CodeRequest, responses((status = 202, description = "已发送", body = CodeSent), (status = 422, description = "手机号格式不正确"), (status = 429, description = "超过频率限制（带 Retry-After）")))]
+#[utoipa::path(post, path = "/api/v1/auth/sms-codes", security(()), request_body = CodeRequest, responses((status = 202, description = "已发送", body = CodeSent), (status = 422, description = "手机号格式不正确"), (status = 429, description = "超过频率限制（带 Retry-After）")))]
 pub async fn send_code(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
@@ -75,7 +81,7 @@ pub struct TokenIssued {
 }
 
 /// `POST /api/v1/auth/sessions`: a code for a bearer token.
-#[utoipa::path(post, path = "/api/v1/auth/sessions", request_body = LoginRequest, responses((status = 200, description = "{token}", body = TokenIssued), (status = 401, description = "验证码错误或已过期"), (status = 429, description = "手机号已锁定")))]
+#[utoipa::path(post, path = "/api/v1/auth/sessions", security(()), request_body = LoginRequest, responses((status = 200, description = "{token}", body = TokenIssued), (status = 401, description = "验证码错误或已过期"), (status = 429, description = "手机号已锁定")))]
 pub async fn log_in(
     State(app): State<App>,
     body: Result<Json<LoginRequest>, JsonRejection>,
@@ -86,13 +92,13 @@ pub async fn log_in(
 }
 
 /// `GET /api/v1/me`.
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, description = "{id, name, phone, roles, orgs}", body = app::users::Me), (status = 401, description = "未登录")))]
+#[utoipa::path(get, path = "/api/v1/me", security(("bearer" = [])), responses((status = 200, description = "{id, name, phone, roles, orgs}", body = app::users::Me), (status = 401, description = "未登录")))]
 pub async fn me(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Me>, ApiError> {
     Ok(Json(app.me(&actor).await?))
 }
 
 /// `GET /api/v1/me/tokens`: the caller's tokens (never the tokens themselves).
-#[utoipa::path(get, path = "/api/v1/me/tokens", responses((status = 200, description = "令牌列表", body = Vec<app::auth::TokenInfo>)))]
+#[utoipa::path(get, path = "/api/v1/me/tokens", security(("bearer" = [])), responses((status = 200, description = "令牌列表", body = Vec<app::auth::TokenInfo>)))]
 pub async fn tokens(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -101,7 +107,7 @@ pub async fn tokens(
 }
 
 /// `DELETE /api/v1/me/tokens/{id}`: revokes one of the caller's tokens.
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", params(("id" = i64, Path)), responses((status = 204, description = "已吊销"), (status = 404, description = "不存在")))]
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204, description = "已吊销"), (status = 404, description = "不存在")))]
 pub async fn revoke_token(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -114,7 +120,7 @@ pub async fn revoke_token(
 
 /// `DELETE /api/v1/users/{id}/sessions`: a national administrator ends every browser
 /// session and revokes every token of an account, at once.
-#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
 pub async fn end_user_sessions(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -126,7 +132,7 @@ pub async fn end_user_sessions(
 
 /// `POST /api/v1/users/{id}/disable`: a national administrator disables an account; its
 /// sessions and tokens end at once and it cannot log in until enabled.
-#[utoipa::path(post, path = "/api/v1/users/{id}/disable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户"), (status = 409, description = "不能停用自己的账号")))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户"), (status = 409, description = "不能停用自己的账号")))]
 pub async fn disable_user(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -139,7 +145,7 @@ pub async fn disable_user(
 }
 
 /// `POST /api/v1/users/{id}/enable`: a national administrator enables a disabled account.
-#[utoipa::path(post, path = "/api/v1/users/{id}/enable", params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "{user_id, disabled, sessions_ended}", body = app::users::AccountAction), (status = 403, description = "仅全国管理员"), (status = 404, description = "未找到该用户")))]
 pub async fn enable_user(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -153,7 +159,7 @@ pub async fn enable_user(
 
 /// `GET /api/v1/sms/watch`: codes sent today against the budget, the last hour's logins,
 /// and the pumping alarms (national administrators).
-#[utoipa::path(get, path = "/api/v1/sms/watch", responses((status = 200, description = "{sent_today, daily_budget, sent_last_hour, logins_last_hour, alarms}", body = app::auth::SmsWatch), (status = 403, description = "仅全国管理员")))]
+#[utoipa::path(get, path = "/api/v1/sms/watch", security(("bearer" = [])), responses((status = 200, description = "{sent_today, daily_budget, sent_last_hour, logins_last_hour, alarms}", body = app::auth::SmsWatch), (status = 403, description = "仅全国管理员")))]
 pub async fn sms_watch(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -15,7 +15,7 @@ use crate::error::ApiError;
 
 /// `GET /api/v1/exports/activities.xlsx?region=&status=&section=`: streamed from a
 /// temporary file written in constant memory.
-#[utoipa::path(get, path = "/api/v1/exports/activities.xlsx", params(app::exports::ExportQuery), responses((status = 200, description = "活动项目汇总表 xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+#[utoipa::path(get, path = "/api/v1/exports/activities.xlsx", security(("bearer" = [])), params(app::exports::ExportQuery), responses((status = 200, description = "活动项目汇总表 xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn export_activities(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -29,7 +29,7 @@ pub async fn export_activities(
 }
 
 /// `POST /api/v1/imports/activities.xlsx` with the xlsx as the body: drafts in bulk.
-#[utoipa::path(post, path = "/api/v1/imports/activities.xlsx", request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), responses((status = 201, description = "{created, ids}", body = app::exports::Imported), (status = 422, description = "按行列出的错误，未导入任何活动")))]
+#[utoipa::path(post, path = "/api/v1/imports/activities.xlsx", security(("bearer" = [])), request_body(content = crate::api::Binary, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), responses((status = 201, description = "{created, ids}", body = app::exports::Imported), (status = 422, description = "按行列出的错误，未导入任何活动")))]
 pub async fn import_activities(
     State(app): State<App>,
     Authed(actor): Authed,

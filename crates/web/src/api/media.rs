@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 
-use super::MultipartFile;
+use super::MediaUpload;
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
@@ -26,7 +26,7 @@ fn multipart_error(err: MultipartError) -> ApiError {
 }
 
 /// `POST /api/v1/activities/{id}/media`, multipart with `kind` then `file`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/media", request_body(content = MultipartFile, content_type = "multipart/form-data"), params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}", body = app::media::MediaView), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/media", security(("bearer" = [])), request_body(content = MediaUpload, content_type = "multipart/form-data"), params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}", body = app::media::MediaView), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
 pub async fn upload(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -127,11 +127,14 @@ pub(crate) async fn stream_field(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MediaQuery {
+    /// `thumb` for a photo's thumbnail.
+    #[param(pattern = "^thumb$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     size: Option<String>,
 }
 
 /// `GET /api/v1/media/{id}` (`?size=thumb` for a photo's thumbnail).
-#[utoipa::path(get, path = "/api/v1/media/{id}", params(MediaQuery, ("id" = i64, Path)), responses((status = 200, description = "文件", content_type = "application/octet-stream"), (status = 404, description = "不存在或无权查看")))]
+#[utoipa::path(get, path = "/api/v1/media/{id}", security((), ("bearer" = [])), params(MediaQuery, ("id" = i64, Path)), responses((status = 200, description = "文件", content((super::Binary = "image/jpeg"), (super::Binary = "image/png"), (super::Binary = "video/mp4"))), (status = 404, description = "不存在或无权查看")))]
 pub async fn download(
     State(app): State<App>,
     Caller(actor): Caller,
@@ -139,7 +142,13 @@ pub async fn download(
     query: Result<Query<MediaQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let (Path(id), Query(query)) = (id?, query?);
-    let thumb = query.size.as_deref() == Some("thumb");
+    let thumb = match query.size.as_deref() {
+        None => false,
+        Some("thumb") => true,
+        Some(_) => {
+            return Err(AppError::Malformed("size 只能为 thumb（缩略图）".to_owned()).into());
+        }
+    };
     let (stream, content_type) = app.media_file(actor.as_ref(), id, thumb).await?;
     let body = Body::from_stream(stream);
     // A stored file is only ever what its recorded type says: shown inline as such, with a

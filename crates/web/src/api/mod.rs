@@ -51,16 +51,64 @@ pub(crate) fn xlsx_download(name: &str, body: Body, len: Option<u64>) -> Respons
     response
 }
 
-/// A multipart upload's fields, for the OpenAPI document.
-#[derive(utoipa::ToSchema)]
+/// An activity's media upload, for the OpenAPI document: `kind` first, then `file` (the
+/// file streams to storage as it arrives, so its kind must be known before).
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[expect(
     dead_code,
     reason = "describes a multipart body; read field by field as it streams"
 )]
+pub(crate) struct MediaUpload {
+    /// What the file is.
+    kind: MediaKindName,
+    /// The file (JPEG, PNG or MP4).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// `poster`, `photo`, `video` or `evidence`.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[expect(non_camel_case_types, reason = "the wire names")]
+pub(crate) enum MediaKindName {
+    /// 宣传图
+    poster,
+    /// 活动照片
+    photo,
+    /// 活动视频
+    video,
+    /// 参与人数佐证照片
+    evidence,
+}
+
+/// Whose summary: a unit's, or a county's, city's or province's association.
+#[derive(utoipa::ToSchema)]
+#[expect(dead_code, reason = "a vocabulary for the OpenAPI document")]
+#[expect(non_camel_case_types, reason = "the wire names")]
+pub(crate) enum SummaryScope {
+    /// 单位 (the organisation's id as `ref`)
+    unit,
+    /// 县级科协 (the division code as `ref`)
+    county,
+    /// 市级科协
+    city,
+    /// 省级科协
+    province,
+}
+
+/// Bytes of a file (a workbook sent, an image or a video answered), for the OpenAPI
+/// document.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[expect(dead_code, reason = "describes a binary body")]
+pub(crate) struct Binary(Vec<u8>);
+
+/// A summary's attachment, for the OpenAPI document.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "describes a multipart body; read as it streams")]
 pub(crate) struct MultipartFile {
-    /// `poster`, `photo`, `video` or `evidence` (an activity's media only).
-    kind: Option<String>,
-    /// The file.
+    /// The file (photo, video, PDF or PPTX).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
 }
@@ -70,6 +118,10 @@ pub(crate) struct MultipartFile {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegionQuery {
+    /// 地区代码 (six digits; the caller's own area when absent).
+    #[param(pattern = r"^\d{6}$")]
+    #[schema(pattern = r"^(\d{6})?$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     pub(crate) region: Option<String>,
 }
 

@@ -24,7 +24,7 @@ pub struct IntentInput {
 }
 
 /// `PUT /api/v1/activities/{id}/excellence-intent {intended}`: the host marks it 拟推优.
-#[utoipa::path(put, path = "/api/v1/activities/{id}/excellence-intent", request_body = IntentInput, params(("id" = i64, Path)), responses((status = 200, description = "活动", body = app::activities::ActivityView)))]
+#[utoipa::path(put, path = "/api/v1/activities/{id}/excellence-intent", security(("bearer" = [])), request_body = IntentInput, params(("id" = i64, Path)), responses((status = 200, description = "活动", body = app::activities::ActivityView)))]
 pub async fn intent(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -53,7 +53,7 @@ async fn nominate(
 }
 
 /// `POST /api/v1/activities/{id}/nominations {opinion, decision?}`.
-#[utoipa::path(post, path = "/api/v1/activities/{id}/nominations", request_body = app::nominations::OpinionInput, params(("id" = i64, Path)), responses((status = 201, description = "推荐及各级意见", body = app::nominations::NominationView), (status = 200, description = "推荐及各级意见", body = app::nominations::NominationView), (status = 409, description = "已被终止、已列入最终名单或本级已提出意见"), (status = 422, description = "不符合推优条件、名额已满或意见为空")))]
+#[utoipa::path(post, path = "/api/v1/activities/{id}/nominations", security(("bearer" = [])), request_body = app::nominations::OpinionInput, params(("id" = i64, Path)), responses((status = 201, description = "推荐及各级意见", body = app::nominations::NominationView), (status = 200, description = "推荐及各级意见", body = app::nominations::NominationView), (status = 409, description = "已被终止、已列入最终名单或本级已提出意见"), (status = 422, description = "不符合推优条件、名额已满或意见为空")))]
 pub async fn nominate_activity(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -65,7 +65,7 @@ pub async fn nominate_activity(
 }
 
 /// `GET /api/v1/activities/{id}/nominations`: the activity's nomination, or null.
-#[utoipa::path(get, path = "/api/v1/activities/{id}/nominations", params(("id" = i64, Path)), responses((status = 200, description = "推荐或 null", body = Option<app::nominations::NominationView>)))]
+#[utoipa::path(get, path = "/api/v1/activities/{id}/nominations", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "推荐或 null", body = Option<app::nominations::NominationView>)))]
 pub async fn activity_nomination(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -76,7 +76,7 @@ pub async fn activity_nomination(
 }
 
 /// `POST /api/v1/orgs/{id}/nominations {opinion, decision?}`: 优秀组织单位.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/nominations", request_body = app::nominations::OpinionInput, params(("id" = i64, Path)), responses((status = 201, description = "推荐及各级意见", body = app::nominations::NominationView)))]
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/nominations", security(("bearer" = [])), request_body = app::nominations::OpinionInput, params(("id" = i64, Path)), responses((status = 201, description = "推荐及各级意见", body = app::nominations::NominationView), (status = 200, description = "本级意见已记入已有的推荐", body = app::nominations::NominationView), (status = 409, description = "已被终止、已列入最终名单或本级已提出意见")))]
 pub async fn nominate_org(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -92,14 +92,20 @@ pub async fn nominate_org(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NominationsQuery {
+    #[param(value_type = Option<domain::nomination::State>)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     status: Option<String>,
+    #[param(pattern = "^(activity|org)$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     kind: Option<String>,
+    #[param(minimum = 1, maximum = 1_000_000_000)]
     page: Option<i64>,
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<i64>,
 }
 
 /// `GET /api/v1/nominations?status=open|stopped|final&kind=activity|org`.
-#[utoipa::path(get, path = "/api/v1/nominations", params(NominationsQuery), responses((status = 200, description = "辖区内的推荐", body = app::paging::Paged<app::nominations::NominationView>)))]
+#[utoipa::path(get, path = "/api/v1/nominations", security(("bearer" = [])), params(NominationsQuery), responses((status = 200, description = "辖区内的推荐", body = app::paging::Paged<app::nominations::NominationView>)))]
 pub async fn nominations(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -114,7 +120,7 @@ pub async fn nominations(
 }
 
 /// `GET /api/v1/nominations/{id}`.
-#[utoipa::path(get, path = "/api/v1/nominations/{id}", params(("id" = i64, Path)), responses((status = 200, description = "推荐及各级意见", body = app::nominations::NominationView)))]
+#[utoipa::path(get, path = "/api/v1/nominations/{id}", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "推荐及各级意见", body = app::nominations::NominationView)))]
 pub async fn nomination(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -125,7 +131,7 @@ pub async fn nomination(
 }
 
 /// `GET /api/v1/nominations/{id}/form.xlsx`: the recommendation form.
-#[utoipa::path(get, path = "/api/v1/nominations/{id}/form.xlsx", params(("id" = i64, Path)), responses((status = 200, description = "推荐表 xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+#[utoipa::path(get, path = "/api/v1/nominations/{id}/form.xlsx", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "推荐表 xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn nomination_form(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -16,19 +16,23 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct SearchQuery {
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     q: Option<String>,
+    #[param(minimum = 1, maximum = 50)]
     limit: Option<u64>,
 }
 
 /// Body of `POST /api/v1/orgs/{id}/members`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MemberInput {
+    /// The colleague's phone number.
     #[serde(default)]
+    #[schema(required = true, pattern = r"^1\d{10}$")]
     phone: String,
 }
 
 /// `GET /api/v1/orgs?q=TEXT&limit=10`: autocomplete, certified first.
-#[utoipa::path(get, path = "/api/v1/orgs", params(("q" = Option<String>, Query), ("limit" = Option<u64>, Query, description = "1–50，默认10")), responses((status = 200, description = "[{id, name, region_code, status}]", body = Vec<app::orgs::OrgHit>), (status = 400, description = "参数错误")))]
+#[utoipa::path(get, path = "/api/v1/orgs", security(()), params(SearchQuery), responses((status = 200, description = "[{id, name, region_code, status}]", body = Vec<app::orgs::OrgHit>), (status = 400, description = "参数错误")))]
 pub async fn search(
     State(app): State<App>,
     query: Result<Query<SearchQuery>, QueryRejection>,
@@ -45,7 +49,7 @@ pub async fn search(
 }
 
 /// `GET /api/v1/orgs/{id}`.
-#[utoipa::path(get, path = "/api/v1/orgs/{id}", params(("id" = i64, Path)), responses((status = 200, description = "单位", body = app::orgs::OrgView), (status = 404, description = "不存在")))]
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", operation_id = "get_org", security(()), params(("id" = i64, Path)), responses((status = 200, description = "单位", body = app::orgs::OrgView), (status = 404, description = "不存在")))]
 pub async fn one(
     State(app): State<App>,
     id: Result<Path<i64>, PathRejection>,
@@ -55,7 +59,7 @@ pub async fn one(
 }
 
 /// `POST /api/v1/orgs`: applies for a registry entry.
-#[utoipa::path(post, path = "/api/v1/orgs", request_body = app::orgs::OrgInput, responses((status = 201, description = "待认证的单位", body = app::orgs::OrgView), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误")))]
+#[utoipa::path(post, path = "/api/v1/orgs", security(("bearer" = [])), request_body = app::orgs::OrgInput, responses((status = 201, description = "待认证的单位", body = app::orgs::OrgView), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误")))]
 pub async fn apply(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -69,7 +73,7 @@ pub async fn apply(
 }
 
 /// `POST /api/v1/orgs/{id}/certification`.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/certification", request_body = app::orgs::CertificationInput, params(("id" = i64, Path)), responses((status = 200, description = "认证后的单位", body = app::orgs::OrgView), (status = 403, description = "不在管辖范围"), (status = 422, description = "不通过未填理由")))]
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/certification", security(("bearer" = [])), request_body = app::orgs::CertificationInput, params(("id" = i64, Path)), responses((status = 200, description = "认证后的单位", body = app::orgs::OrgView), (status = 403, description = "不在管辖范围"), (status = 422, description = "不通过未填理由")))]
 pub async fn certify(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -81,7 +85,7 @@ pub async fn certify(
 }
 
 /// `POST /api/v1/orgs/{id}/members`: a member adds a colleague by phone.
-#[utoipa::path(post, path = "/api/v1/orgs/{id}/members", request_body = MemberInput, params(("id" = i64, Path)), responses((status = 201, description = "已添加", body = MemberAdded), (status = 403, description = "非本单位成员"), (status = 409, description = "已是成员")))]
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/members", security(("bearer" = [])), request_body = MemberInput, params(("id" = i64, Path)), responses((status = 201, description = "已添加", body = MemberAdded), (status = 403, description = "非本单位成员"), (status = 409, description = "已是成员")))]
 pub async fn add_member(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::ApiError;
 
 /// `GET /api/v1/activities`: approved activities, filtered and paged.
-#[utoipa::path(get, path = "/api/v1/activities", params(app::public::PublicQuery), responses((status = 200, description = "{items, total, page, per_page}（仅已通过的活动）", body = app::paging::Paged<app::activities::ActivityView>), (status = 400, description = "参数无法解析或超出范围")))]
+#[utoipa::path(get, path = "/api/v1/activities", operation_id = "list_activities", security(()), params(app::public::PublicQuery), responses((status = 200, description = "{items, total, page, per_page}（仅已通过的活动）", body = app::paging::Paged<app::activities::ActivityView>), (status = 400, description = "参数无法解析或超出范围")))]
 pub async fn list(
     State(app): State<App>,
     query: Result<Query<PublicQuery>, QueryRejection>,
@@ -23,7 +23,7 @@ pub async fn list(
 }
 
 /// `GET /api/v1/activities.ics`: the same filters as a calendar, one event per activity.
-#[utoipa::path(get, path = "/api/v1/activities.ics", params(app::public::PublicQuery), responses((status = 200, description = "text/calendar", content_type = "text/calendar")))]
+#[utoipa::path(get, path = "/api/v1/activities.ics", security(()), params(app::public::PublicQuery), responses((status = 200, description = "text/calendar", content_type = "text/calendar")))]
 pub async fn calendar(
     State(app): State<App>,
     query: Result<Query<PublicQuery>, QueryRejection>,

@@ -11,7 +11,7 @@ use crate::caller::Authed;
 use crate::error::ApiError;
 
 /// `PUT /api/v1/quotas {target_kind, target_ref, section?, target, include_system?}`.
-#[utoipa::path(put, path = "/api/v1/quotas", request_body = app::quotas::QuotaInput, responses((status = 200, description = "指标及进度", body = app::quotas::QuotaProgress)))]
+#[utoipa::path(put, path = "/api/v1/quotas", security(("bearer" = [])), request_body = app::quotas::QuotaInput, responses((status = 200, description = "指标及进度", body = app::quotas::QuotaProgress)))]
 pub async fn set_quota(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -22,7 +22,7 @@ pub async fn set_quota(
 }
 
 /// `DELETE /api/v1/quotas/{id}`.
-#[utoipa::path(delete, path = "/api/v1/quotas/{id}", params(("id" = i64, Path)), responses((status = 204, description = "已删除")))]
+#[utoipa::path(delete, path = "/api/v1/quotas/{id}", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204, description = "已删除")))]
 pub async fn delete_quota(
     State(app): State<App>,
     Authed(actor): Authed,

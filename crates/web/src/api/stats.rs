@@ -17,12 +17,16 @@ use crate::error::ApiError;
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
+    #[param(pattern = r"^\d{6}$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     region: Option<String>,
+    #[param(max_length = 20)]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
     topic: Option<String>,
 }
 
 /// `GET /api/v1/stats?region=CODE&topic=关键词`.
-#[utoipa::path(get, path = "/api/v1/stats", params(StatsQuery), responses((status = 200, description = "按状态、板块、地区、对象、场所、形式的统计", body = app::stats::StatsView), (status = 403, description = "非管理员或超出辖区")))]
+#[utoipa::path(get, path = "/api/v1/stats", security(("bearer" = [])), params(StatsQuery), responses((status = 200, description = "按状态、板块、地区、对象、场所、形式的统计", body = app::stats::StatsView), (status = 403, description = "非管理员或超出辖区")))]
 pub async fn stats(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -36,7 +40,7 @@ pub async fn stats(
 }
 
 /// `GET /api/v1/stats.xlsx?region=CODE`: the statistics' tables, one sheet each.
-#[utoipa::path(get, path = "/api/v1/stats.xlsx", params(super::RegionQuery), responses((status = 200, description = "统计表 xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+#[utoipa::path(get, path = "/api/v1/stats.xlsx", security(("bearer" = [])), params(super::RegionQuery), responses((status = 200, description = "统计表 xlsx", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
 pub async fn stats_xlsx(
     State(app): State<App>,
     Authed(actor): Authed,

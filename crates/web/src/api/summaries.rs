@@ -9,12 +9,12 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::{Answer, MultipartFile, RegionQuery};
+use super::{Answer, MultipartFile, RegionQuery, SummaryScope};
 use crate::caller::Authed;
 use crate::error::ApiError;
 
 /// `GET /api/v1/summaries?region=CODE`: who below has submitted, late, or not.
-#[utoipa::path(get, path = "/api/v1/summaries", params(RegionQuery), responses((status = 200, description = "下级工作总结提交情况", body = app::summaries::SummariesBelow)))]
+#[utoipa::path(get, path = "/api/v1/summaries", security(("bearer" = [])), params(RegionQuery), responses((status = 200, description = "下级工作总结提交情况", body = app::summaries::SummariesBelow)))]
 pub async fn summaries(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -26,7 +26,7 @@ pub async fn summaries(
 }
 
 /// `POST /api/v1/summaries/reminders {region}`.
-#[utoipa::path(post, path = "/api/v1/summaries/reminders", request_body = RegionQuery, responses((status = 200, description = "{reminded}", body = app::summaries::Reminded)))]
+#[utoipa::path(post, path = "/api/v1/summaries/reminders", security(("bearer" = [])), request_body = RegionQuery, responses((status = 200, description = "{reminded}", body = app::summaries::Reminded), (status = 404, description = "未找到该区划")))]
 pub async fn remind_summaries(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -38,7 +38,7 @@ pub async fn remind_summaries(
 }
 
 /// `GET /api/v1/summaries/{kind}/{ref}`.
-#[utoipa::path(get, path = "/api/v1/summaries/{kind}/{ref}", params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 200, description = "工作总结", body = app::summaries::SummaryView)))]
+#[utoipa::path(get, path = "/api/v1/summaries/{kind}/{ref}", security(("bearer" = [])), params(("kind" = SummaryScope, Path, description = "unit（单位）、county、city 或 province"), ("ref" = String, Path, description = "单位 id 或地区代码", pattern = r"^\d{1,19}$")), responses((status = 200, description = "工作总结", body = app::summaries::SummaryView)))]
 pub async fn summary(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -49,7 +49,7 @@ pub async fn summary(
 }
 
 /// `PUT /api/v1/summaries/{kind}/{ref}`: saved as a draft, or submitted with `submit`.
-#[utoipa::path(put, path = "/api/v1/summaries/{kind}/{ref}", request_body = app::summaries::SummaryInput, params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 200, description = "工作总结", body = app::summaries::SummaryView), (status = 422, description = "缺少内容或链接不正确")))]
+#[utoipa::path(put, path = "/api/v1/summaries/{kind}/{ref}", security(("bearer" = [])), request_body = app::summaries::SummaryInput, params(("kind" = SummaryScope, Path, description = "unit（单位）、county、city 或 province"), ("ref" = String, Path, description = "单位 id 或地区代码", pattern = r"^\d{1,19}$")), responses((status = 200, description = "工作总结", body = app::summaries::SummaryView), (status = 422, description = "缺少内容或链接不正确")))]
 pub async fn put_summary(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -64,7 +64,7 @@ pub async fn put_summary(
 
 /// `POST /api/v1/summaries/{kind}/{ref}/files`, multipart `file`: a photo, video or slides
 /// attached to the summary, streamed to a temporary file and checked by parsing it.
-#[utoipa::path(post, path = "/api/v1/summaries/{kind}/{ref}/files", request_body(content = MultipartFile, content_type = "multipart/form-data"), params(("kind" = String, Path), ("ref" = String, Path)), responses((status = 201, description = "{id, kind, name, bytes, url}", body = app::summaries::SummaryFile), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持")))]
+#[utoipa::path(post, path = "/api/v1/summaries/{kind}/{ref}/files", security(("bearer" = [])), request_body(content = MultipartFile, content_type = "multipart/form-data"), params(("kind" = SummaryScope, Path, description = "unit（单位）、county、city 或 province"), ("ref" = String, Path, description = "单位 id 或地区代码", pattern = r"^\d{1,19}$")), responses((status = 201, description = "{id, kind, name, bytes, url}", body = app::summaries::SummaryFile), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持")))]
 pub async fn upload_summary_file(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -102,7 +102,7 @@ pub async fn upload_summary_file(
 }
 
 /// `GET /api/v1/summary-files/{id}`: for the summary's writers and its area's admins.
-#[utoipa::path(get, path = "/api/v1/summary-files/{id}", params(("id" = i64, Path)), responses((status = 200, description = "文件", content_type = "application/octet-stream"), (status = 404, description = "不存在或无权查看")))]
+#[utoipa::path(get, path = "/api/v1/summary-files/{id}", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "文件", content((super::Binary = "image/jpeg"), (super::Binary = "image/png"), (super::Binary = "video/mp4"), (super::Binary = "application/pdf"), (super::Binary = "application/vnd.openxmlformats-officedocument.presentationml.presentation"))), (status = 404, description = "不存在或无权查看")))]
 pub async fn summary_file(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -128,7 +128,7 @@ pub async fn summary_file(
 }
 
 /// `DELETE /api/v1/summary-files/{id}`: the summary's writers only.
-#[utoipa::path(delete, path = "/api/v1/summary-files/{id}", params(("id" = i64, Path)), responses((status = 204, description = "已删除")))]
+#[utoipa::path(delete, path = "/api/v1/summary-files/{id}", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204, description = "已删除")))]
 pub async fn delete_summary_file(
     State(app): State<App>,
     Authed(actor): Authed,

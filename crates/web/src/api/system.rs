@@ -11,7 +11,7 @@ use crate::caller::Authed;
 use crate::error::ApiError;
 
 /// `GET /healthz`: 200 when the server and its database answer.
-#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "服务与数据库正常", content_type = "text/plain"), (status = 503, description = "数据库无响应", content_type = "text/plain")))]
+#[utoipa::path(get, path = "/healthz", security(()), responses((status = 200, description = "服务与数据库正常", content_type = "text/plain"), (status = 503, description = "数据库无响应", content_type = "text/plain")))]
 pub async fn healthz(State(app): State<App>) -> (StatusCode, &'static str) {
     match app.ping().await {
         Ok(_) => (StatusCode::OK, "ok"),
@@ -27,11 +27,12 @@ pub async fn healthz(State(app): State<App>) -> (StatusCode, &'static str) {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 
 /// `GET /api/v1/audit?limit=`: the latest admin actions in the caller's areas.
-#[utoipa::path(get, path = "/api/v1/audit", params(("limit" = Option<u64>, Query, description = "1–200，默认50")), responses((status = 200, description = "操作记录，最新在前", body = Vec<app::audit::AuditEntry>)))]
+#[utoipa::path(get, path = "/api/v1/audit", security(("bearer" = [])), params(AuditQuery), responses((status = 200, description = "操作记录，最新在前", body = Vec<app::audit::AuditEntry>)))]
 pub async fn audit(
     State(app): State<App>,
     Authed(actor): Authed,

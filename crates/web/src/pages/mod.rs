@@ -111,20 +111,28 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-/// The pairs of a query string, decoded (`+` as space), empty values dropped.
-pub fn query_pairs(raw: &str) -> Vec<(String, String)> {
-    raw.split('&')
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(k, v)| {
-            let decode = |s: &str| {
-                urlencoding::decode(&s.replace('+', " "))
-                    .map(|c| c.into_owned())
-                    .unwrap_or_default()
-            };
-            (decode(k), decode(v))
-        })
-        .filter(|(_, v)| !v.is_empty())
-        .collect()
+/// A page's query string as a typed struct, read by axum-extra's `Query` (repeated keys,
+/// `+` as space); one that does not read is the page's 400 with the reason.
+pub struct PageParams<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for PageParams<T>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = PageError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        axum_extra::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| PageParams(q.0))
+            .map_err(|e| {
+                AppError::Malformed(format!("地址中的参数不正确：{}", e.body_text())).into()
+            })
+    }
 }
 
 /// The first value of a form field, or "".

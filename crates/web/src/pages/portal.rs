@@ -7,7 +7,7 @@ use app::{App, AppError};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
@@ -15,7 +15,7 @@ use domain::activity::{AUDIENCES, ActivityDraft, MODES, VENUE_TYPES};
 use super::PageError;
 use super::map::{self, Ground, Place};
 use super::review::{beijing_at, beijing_time};
-use super::{Layout, PageSession, activity_id};
+use super::{Layout, PageParams, PageSession, activity_id};
 
 /// A filter choice.
 pub struct Choice {
@@ -115,46 +115,145 @@ struct MapPage {
     error: Option<String>,
 }
 
-/// The query of a page: the API's filters, with the region picked at the finest level
-/// the form's selects agree on (a city left over from another province is ignored).
-fn query_of(raw: &str, reference: &Reference) -> Result<PublicQuery, AppError> {
-    let p = super::query_pairs(raw);
-    let get = |k: &str| {
-        p.iter()
-            .rev()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-    let number = |k: &str| {
-        get(k)
+/// A list or map page's query: the API's filters, and the form's three region selects.
+/// Blank fields are absent (a form sends every field).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PortalParams {
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    q: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    section: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    region: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    province: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    city: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    county: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    from: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    to: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    mode: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    audience: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    venue_type: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    reservable: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    near: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    within_km: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    page: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "blank",
+        skip_serializing_if = "Option::is_none"
+    )]
+    per_page: Option<String>,
+}
+
+use domain::text::blank_as_none as blank;
+
+/// The filters of a page, with the region picked at the finest level the form's selects
+/// agree on (a city left over from another province is ignored).
+fn query_of(p: &PortalParams, reference: &Reference) -> Result<PublicQuery, AppError> {
+    let number = |k: &str, v: &Option<String>| {
+        v.as_deref()
             .map(|v| {
                 v.parse::<i64>()
                     .map_err(|_| AppError::Malformed(format!("{k} 须为整数")))
             })
             .transpose()
     };
-    let province = get("province");
-    let city = get("city").filter(|c| province.as_deref().is_none_or(|p| reference.is_child(p, c)));
-    let county = get("county").filter(|c| match (&city, &province) {
+    let province = p.province.clone();
+    let city = p
+        .city
+        .clone()
+        .filter(|c| province.as_deref().is_none_or(|p| reference.is_child(p, c)));
+    let county = p.county.clone().filter(|c| match (&city, &province) {
         (Some(city), _) => reference.is_child(city, c),
         (None, Some(_)) => false,
         (None, None) => true,
     });
     Ok(PublicQuery {
-        q: get("q"),
-        section: get("section"),
-        region: county.or(city).or(province).or_else(|| get("region")),
-        from: get("from"),
-        to: get("to"),
-        mode: get("mode"),
-        audience: get("audience"),
-        venue_type: get("venue_type"),
-        reservable: get("reservable"),
-        near: get("near"),
-        within_km: get("within_km"),
-        page: number("page")?,
-        per_page: number("per_page")?,
+        q: p.q.clone(),
+        section: p.section.clone(),
+        region: county.or(city).or(province).or_else(|| p.region.clone()),
+        from: p.from.clone(),
+        to: p.to.clone(),
+        mode: p.mode.clone(),
+        audience: p.audience.clone(),
+        venue_type: p.venue_type.clone(),
+        reservable: p.reservable.clone(),
+        near: p.near.clone(),
+        within_km: p.within_km.clone(),
+        page: number("page", &p.page)?,
+        per_page: number("per_page", &p.per_page)?,
     })
 }
 
@@ -204,28 +303,39 @@ pub(super) fn card(a: &app::public::Summary, sections: &[domain::campaign::Secti
     }
 }
 
-fn with_page(raw: &str, page: u64) -> String {
-    let mut p: Vec<(String, String)> = super::query_pairs(raw)
-        .into_iter()
-        .filter(|(k, _)| k != "page")
-        .collect();
-    p.push(("page".to_owned(), page.to_string()));
-    p.iter()
-        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+/// The calendar feed of the filters a list shows (the API's names, region resolved).
+fn ics_params(q: &PublicQuery) -> PortalParams {
+    PortalParams {
+        q: q.q.clone(),
+        section: q.section.clone(),
+        region: q.region.clone(),
+        from: q.from.clone(),
+        to: q.to.clone(),
+        mode: q.mode.clone(),
+        audience: q.audience.clone(),
+        venue_type: q.venue_type.clone(),
+        reservable: q.reservable.clone(),
+        near: q.near.clone(),
+        within_km: q.within_km.clone(),
+        ..PortalParams::default()
+    }
+}
+
+fn with_page(params: &PortalParams, page: u64) -> String {
+    let mut p = params.clone();
+    p.page = Some(page.to_string());
+    serde_html_form::to_string(&p).unwrap_or_default()
 }
 
 /// `GET /activities`.
 pub async fn list(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    PageParams(params): PageParams<PortalParams>,
 ) -> Result<Response, PageError> {
-    let raw = raw.unwrap_or_default();
     let session = PageSession::read(&app, &headers).await?;
     let reference = app.reference().await?;
-    let query = query_of(&raw, &reference)?;
+    let query = query_of(&params, &reference)?;
     let listed = app.public_listed(&query).await?;
     let rules = &reference.campaign.rules;
     let (total, page) = (listed.total, listed.page.page);
@@ -266,9 +376,12 @@ pub async fn list(
         ),
         from: query.from.clone().unwrap_or_default(),
         to: query.to.clone().unwrap_or_default(),
-        prev: (page > 1).then(|| with_page(&raw, page - 1)),
-        next: (page < last).then(|| with_page(&raw, page + 1)),
-        ics: format!("/api/v1/activities.ics?{raw}"),
+        prev: (page > 1).then(|| with_page(&params, page - 1)),
+        next: (page < last).then(|| with_page(&params, page + 1)),
+        ics: format!(
+            "/api/v1/activities.ics?{}",
+            serde_html_form::to_string(ics_params(&query)).unwrap_or_default()
+        ),
     }
     .into_response())
 }
@@ -386,12 +499,11 @@ pub async fn org(
 pub async fn map(
     State(app): State<App>,
     headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    PageParams(params): PageParams<PortalParams>,
 ) -> Result<Response, PageError> {
-    let raw = raw.unwrap_or_default();
     let session = PageSession::read(&app, &headers).await?;
     let reference = app.reference().await?;
-    let mut query = query_of(&raw, &reference)?;
+    let mut query = query_of(&params, &reference)?;
     let typed = query.near.take().unwrap_or_default();
     let (near, place_error) = match place(&reference, &typed) {
         Ok(near) => (near, None),

@@ -9,12 +9,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
 use super::PageError;
 use super::SignedIn;
-use super::{Layout, PageSession, activity_id, expired, form_value, see_other};
+use super::{Layout, PageParams, PageSession, activity_id, expired, form_value, see_other};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "review_queue.html")]
@@ -81,9 +81,8 @@ struct NotesPage {
 pub async fn queue(
     State(app): State<App>,
     SignedIn { session, actor }: SignedIn,
-    RawQuery(raw): RawQuery,
+    PageParams(q): PageParams<QueueQuery>,
 ) -> Result<Response, PageError> {
-    let q: QueueQuery = serde_urlencoded_from(raw.as_deref().unwrap_or(""))?;
     let paged = app.review_queue(&actor, q.clone()).await?;
     Ok(QueuePage {
         layout: session.layout(&app).await?,
@@ -94,35 +93,6 @@ pub async fn queue(
         refusal: None,
     }
     .into_response())
-}
-
-fn serde_urlencoded_from(raw: &str) -> Result<QueueQuery, AppError> {
-    let pairs: Vec<(String, String)> = super::query_pairs(raw);
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    };
-    let number = |k: &str| {
-        get(k)
-            .map(|v| {
-                v.parse::<i64>()
-                    .map_err(|_| AppError::Malformed(format!("{k} 须为整数")))
-            })
-            .transpose()
-    };
-    Ok(QueueQuery {
-        status: get("status"),
-        region: get("region"),
-        section: get("section"),
-        q: get("q"),
-        from: get("from"),
-        to: get("to"),
-        page: number("page")?,
-        per_page: number("per_page")?,
-    })
 }
 
 /// `POST /review/decisions`: bulk approve or reject with one reason.

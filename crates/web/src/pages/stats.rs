@@ -4,13 +4,13 @@ use app::App;
 use app::stats::{Counts, StatsView};
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{RawQuery, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use super::PageError;
 use super::SignedIn;
 use super::charts::{self, Bar};
-use super::{Layout, query_pairs};
+use super::{Layout, PageParams};
 
 /// A table with its chart.
 struct Panel {
@@ -61,22 +61,23 @@ fn counted(map: &Counts, label: impl Fn(&str) -> String) -> Vec<Bar> {
     rows
 }
 
+/// The dashboard's query: the area and a keyword to count.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashboardParams {
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    region: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    topic: Option<String>,
+}
+
 /// `GET /dashboard?region=CODE&topic=关键词`.
 pub async fn dashboard(
     State(app): State<App>,
     SignedIn { session, actor }: SignedIn,
-    RawQuery(raw): RawQuery,
+    PageParams(params): PageParams<DashboardParams>,
 ) -> Result<Response, PageError> {
-    let pairs = query_pairs(raw.as_deref().unwrap_or(""));
-    let region = pairs
-        .iter()
-        .find(|(k, _)| k == "region")
-        .map(|(_, v)| v.as_str());
-    let topic = pairs
-        .iter()
-        .find(|(k, _)| k == "topic")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let region = params.region.as_deref();
+    let topic = params.topic.clone().unwrap_or_default();
     let s = app.stats(&actor, region, Some(&topic)).await?;
     let code = s.region.code.clone();
     let campaign = app.current_campaign().await?;

@@ -7,7 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::FieldErrors;
@@ -17,7 +17,7 @@ use domain::supplement::{Summary, SupplementFields};
 use super::PageError;
 use super::SignedIn;
 use super::{
-    Layout, PageSession, activity_id, error_page, expired, form_value, query_pairs, see_other,
+    Layout, PageParams, PageSession, activity_id, error_page, expired, form_value, see_other,
 };
 use crate::error::ApiError;
 
@@ -105,19 +105,26 @@ async fn supplement_page(
         .into_response())
 }
 
+/// What the supplement page is told after a save or an upload (`?saved=1`, `?error=…`).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SupplementParams {
+    saved: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    error: Option<String>,
+}
+
 /// `GET /my/activities/{id}/supplement`.
 pub async fn supplement(
     State(app): State<App>,
     SignedIn { session, actor }: SignedIn,
     id: Result<Path<i64>, PathRejection>,
-    RawQuery(raw): RawQuery,
+    PageParams(params): PageParams<SupplementParams>,
 ) -> Result<Response, PageError> {
     let id = activity_id(id)?;
-    let saved = raw.as_deref().is_some_and(|q| q.contains("saved=1"));
-    let error = query_pairs(raw.as_deref().unwrap_or(""))
-        .into_iter()
-        .find(|(k, _)| k == "error")
-        .map(|(_, m)| FieldErrors::single("upload", m))
+    let saved = params.saved.as_deref() == Some("1");
+    let error = params
+        .error
+        .map(|m| FieldErrors::single("upload", m))
         .unwrap_or_default();
     Ok(supplement_page(&app, &session, &actor, id, None, error, saved).await?)
 }
