@@ -5,10 +5,7 @@ use chrono::{DateTime, Utc};
 use domain::region::RegionPath;
 use serde::Serialize;
 use store::entities::audit;
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use store::sea_orm::ConnectionTrait;
 
 use crate::{Actor, App, AppError};
 
@@ -44,21 +41,20 @@ pub(crate) async fn record(
     path: &RegionPath,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    audit::ActiveModel {
-        at: Set(at),
-        actor_id: Set(actor_id),
-        action: Set(action.to_owned()),
-        target_kind: Set(target_kind.to_owned()),
-        target_id: Set(target_id.to_owned()),
-        province_code: Set(path.province.clone()),
-        city_code: Set(path.city.clone()),
-        county_code: Set(path.county.clone()),
-        detail: Set(detail.to_string()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
+    let entry = store::audit::Entry {
+        at,
+        actor_id,
+        action,
+        target_kind,
+        target_id,
+        area: [
+            path.province.clone(),
+            path.city.clone(),
+            path.county.clone(),
+        ],
+        detail: detail.to_string(),
+    };
+    Ok(store::audit::append(db, entry).await?)
 }
 
 impl App {
@@ -73,12 +69,7 @@ impl App {
             audit::Column::CityCode,
             audit::Column::CountyCode,
         );
-        let rows = audit::Entity::find()
-            .filter(scope)
-            .order_by_desc(audit::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
+        let rows = store::audit::latest(&self.db, scope, limit).await?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEntry {

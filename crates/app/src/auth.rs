@@ -7,12 +7,12 @@ use chrono::{DateTime, Duration, Utc};
 use domain::phone::Phone;
 use domain::region::RegionPath;
 use domain::role::Role;
-use store::entities::{api_token, login_lock, sms_alarm, sms_code, user, user_role, web_session};
-use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use store::entities::{login_lock, user, user_role};
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
 };
+use store::sms::Sender;
 use subtle::ConstantTimeEq;
 
 use crate::{App, AppError, random_hex, sha256_hex};
@@ -134,28 +134,12 @@ fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     std::cmp::max((at - now).num_seconds(), 1)
 }
 
-/// Takes PostgreSQL transaction-scoped advisory locks on `keys` (in a fixed order, so two
-/// transactions never wait on each other crosswise); released at commit or rollback. On
-/// SQLite a write transaction holds the database alone already.
+/// Serialises transactions that touch the same `keys` (see [`store::db::serialise`]).
 pub(crate) async fn serialise(
     txn: &store::sea_orm::DatabaseTransaction,
     keys: &[&str],
 ) -> Result<(), AppError> {
-    use store::sea_orm::{ConnectionTrait, DbBackend, Statement};
-    if txn.get_database_backend() != DbBackend::Postgres {
-        return Ok(());
-    }
-    let mut keys = keys.to_vec();
-    keys.sort_unstable();
-    for key in keys {
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-            [key.into()],
-        ))
-        .await?;
-    }
-    Ok(())
+    Ok(store::db::serialise(txn, keys).await?)
 }
 
 fn parse_phone(raw: &str) -> Result<Phone, AppError> {
@@ -184,31 +168,29 @@ impl App {
         refuse_if_locked(&lock_row(&txn, &phone, now).await?, now)?;
         let windows = [
             (
-                sms_code::Column::Phone.eq(phone.as_str()),
+                Sender::Phone(phone.as_str()),
                 Duration::seconds(limits.resend_window_secs),
                 limits.codes_per_phone_per_window,
                 "获取验证码过于频繁，请稍后再试",
             ),
             (
-                sms_code::Column::Phone.eq(phone.as_str()),
+                Sender::Phone(phone.as_str()),
                 Duration::days(1),
                 limits.codes_per_phone_per_day,
                 "该手机号今日获取验证码次数已达上限，请明天再试",
             ),
             (
-                sms_code::Column::Ip.eq(ip),
+                Sender::Ip(ip),
                 Duration::hours(1),
                 limits.codes_per_ip_per_hour,
                 "当前网络获取验证码过于频繁，请稍后再试",
             ),
         ];
         for (who, window, limit, message) in windows {
-            let recent = sms_code::Entity::find()
-                .filter(who)
-                .filter(sms_code::Column::CreatedAt.gt(now - window))
-                .order_by_asc(sms_code::Column::CreatedAt);
-            if recent.clone().count(&txn).await? >= limit {
-                let oldest = recent.one(&txn).await?.map_or(now, |c| c.created_at);
+            if store::sms::sent_after(&txn, who, now - window).await? >= limit {
+                let oldest = store::sms::oldest_after(&txn, who, now - window)
+                    .await?
+                    .unwrap_or(now);
                 return Err(AppError::TooMany {
                     message: message.to_owned(),
                     retry_after: seconds_until(oldest + window, now),
@@ -216,10 +198,7 @@ impl App {
             }
         }
         let day_start = beijing_day_start(now);
-        let sent_today = sms_code::Entity::find()
-            .filter(sms_code::Column::CreatedAt.gte(day_start))
-            .count(&txn)
-            .await?;
+        let sent_today = store::sms::sent_since(&txn, day_start).await?;
         if sent_today >= limits.sms_daily_budget {
             tracing::warn!(
                 sent_today,
@@ -234,17 +213,14 @@ impl App {
             });
         }
         let code = new_code()?;
-        sms_code::ActiveModel {
-            phone: Set(phone.as_str().to_owned()),
-            code_hash: Set(code_hash(&phone, &code)),
-            ip: Set(ip.to_owned()),
-            created_at: Set(now),
-            expires_at: Set(now + Duration::seconds(limits.code_ttl_secs)),
-            used_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let sent = store::sms::NewCode {
+            phone: phone.as_str(),
+            code_hash: code_hash(&phone, &code),
+            ip,
+            created_at: now,
+            expires_at: now + Duration::seconds(limits.code_ttl_secs),
+        };
+        store::sms::add_code(&txn, sent).await?;
         txn.commit().await?;
         if let Err(e) = self.watch_for_pumping(&phone, now).await {
             tracing::warn!(error = %e, "SMS pumping watch");
@@ -265,37 +241,17 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         refuse_if_locked(&lock_row(&txn, &phone, now).await?, now)?;
-        let latest = sms_code::Entity::find()
-            .filter(sms_code::Column::Phone.eq(phone.as_str()))
-            .filter(sms_code::Column::UsedAt.is_null())
-            .filter(sms_code::Column::ExpiresAt.gt(now))
-            .order_by_desc(sms_code::Column::CreatedAt)
-            .order_by_desc(sms_code::Column::Id)
-            .one(&txn)
-            .await?;
+        let latest = store::sms::latest_usable(&txn, phone.as_str(), now).await?;
         let candidate = code_hash(&phone, code.trim());
         let matched =
             latest.filter(|row| bool::from(row.code_hash.as_bytes().ct_eq(candidate.as_bytes())));
         let Some(row) = matched else {
-            login_lock::Entity::update_many()
-                .col_expr(
-                    login_lock::Column::Failures,
-                    Expr::col(login_lock::Column::Failures).add(1),
-                )
-                .col_expr(login_lock::Column::UpdatedAt, Expr::value(now))
-                .filter(login_lock::Column::Phone.eq(phone.as_str()))
-                .exec(&txn)
-                .await?;
+            store::sms::count_failure(&txn, phone.as_str(), now).await?;
             let failures = lock_row(&txn, &phone, now).await?.failures;
             if failures >= limits.max_failures {
                 let until = now + Duration::seconds(limits.lock_secs);
-                login_lock::Entity::update_many()
-                    .col_expr(login_lock::Column::Failures, Expr::value(0))
-                    .col_expr(login_lock::Column::LockedUntil, Expr::value(Some(until)))
-                    .filter(login_lock::Column::Phone.eq(phone.as_str()))
-                    .exec(&txn)
-                    .await?;
-                void_codes(&txn, &phone, now).await?;
+                store::sms::lock(&txn, phone.as_str(), until).await?;
+                store::sms::void_codes(&txn, phone.as_str(), now).await?;
                 txn.commit().await?;
                 tracing::warn!(phone = %phone, "phone locked after wrong codes");
                 return Err(AppError::TooMany {
@@ -316,15 +272,8 @@ impl App {
                 "该账号已停用，如有疑问请联系所在地区的科协管理员".to_owned(),
             ));
         }
-        let mut used: sms_code::ActiveModel = row.into();
-        used.used_at = Set(Some(now));
-        used.verified_at = Set(Some(now));
-        used.update(&txn).await?;
-        login_lock::Entity::update_many()
-            .col_expr(login_lock::Column::Failures, Expr::value(0))
-            .filter(login_lock::Column::Phone.eq(phone.as_str()))
-            .exec(&txn)
-            .await?;
+        store::sms::code_used(&txn, row.id, now).await?;
+        store::sms::clear_failures(&txn, phone.as_str()).await?;
         txn.commit().await?;
         Ok(LoggedIn {
             user_id: user.id,
@@ -342,20 +291,15 @@ impl App {
     ) -> Result<String, AppError> {
         let token = format!("kp_{}", random_hex(32)?);
         let now = self.clock.now();
-        api_token::ActiveModel {
-            user_id: Set(user_id),
-            token_hash: Set(sha256_hex(&token)),
-            label: Set(label.to_owned()),
-            created_at: Set(now),
-            expires_at: Set(Some(
-                now + ttl.unwrap_or_else(|| Duration::days(self.config.login.token_ttl_days)),
-            )),
-            last_used_at: Set(None),
-            revoked_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await?;
+        let issued = store::sessions::NewToken {
+            user_id,
+            token_hash: sha256_hex(&token),
+            label,
+            created_at: now,
+            expires_at: now
+                + ttl.unwrap_or_else(|| Duration::days(self.config.login.token_ttl_days)),
+        };
+        store::sessions::add_token(&self.db, issued).await?;
         Ok(token)
     }
 
@@ -368,11 +312,7 @@ impl App {
     /// The person a bearer token belongs to; `None` for an unknown, expired or revoked token.
     pub async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>, AppError> {
         let now = self.clock.now();
-        let Some(row) = api_token::Entity::find()
-            .filter(api_token::Column::TokenHash.eq(sha256_hex(token)))
-            .one(&self.db)
-            .await?
-        else {
+        let Some(row) = store::sessions::token_by_hash(&self.db, sha256_hex(token)).await? else {
             return Ok(None);
         };
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= now) {
@@ -383,22 +323,14 @@ impl App {
             .last_used_at
             .is_none_or(|at| now - at > Duration::minutes(10))
         {
-            api_token::Entity::update_many()
-                .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
-                .filter(api_token::Column::Id.eq(row.id))
-                .exec(&self.db)
-                .await?;
+            store::sessions::token_used(&self.db, row.id, now).await?;
         }
         self.actor(row.user_id).await
     }
 
     /// The tokens a user holds, newest first.
     pub async fn list_tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>, AppError> {
-        let rows = api_token::Entity::find()
-            .filter(api_token::Column::UserId.eq(actor.user_id))
-            .order_by_desc(api_token::Column::Id)
-            .all(&self.db)
-            .await?;
+        let rows = store::sessions::tokens_of(&self.db, actor.user_id).await?;
         Ok(rows
             .into_iter()
             .map(|t| TokenInfo {
@@ -414,16 +346,10 @@ impl App {
 
     /// Revokes one of the actor's own tokens.
     pub async fn revoke_token(&self, actor: &Actor, token_id: i64) -> Result<(), AppError> {
-        let result = api_token::Entity::update_many()
-            .col_expr(
-                api_token::Column::RevokedAt,
-                Expr::value(Some(self.clock.now())),
-            )
-            .filter(api_token::Column::Id.eq(token_id))
-            .filter(api_token::Column::UserId.eq(actor.user_id))
-            .exec(&self.db)
-            .await?;
-        if result.rows_affected == 0 {
+        let revoked =
+            store::sessions::revoke_token(&self.db, token_id, actor.user_id, self.clock.now())
+                .await?;
+        if !revoked {
             return Err(AppError::NotFound("未找到该令牌".to_owned()));
         }
         Ok(())
@@ -463,22 +389,16 @@ impl App {
     /// every time, so that logging in rotates it). Answers the cookie value and CSRF token.
     pub async fn start_session(&self, user_id: Option<i64>) -> Result<(String, String), AppError> {
         let now = self.clock.now();
-        web_session::Entity::delete_many()
-            .filter(web_session::Column::ExpiresAt.lt(now))
-            .exec(&self.db)
-            .await?;
         let cookie = random_hex(32)?;
         let csrf = random_hex(16)?;
-        web_session::ActiveModel {
-            id_hash: Set(sha256_hex(&cookie)),
-            user_id: Set(user_id),
-            csrf_token: Set(csrf.clone()),
-            created_at: Set(now),
-            expires_at: Set(now + Duration::hours(self.config.login.session_max_hours)),
-            last_seen_at: Set(Some(now)),
-        }
-        .insert(&self.db)
-        .await?;
+        let session = store::sessions::NewSession {
+            id_hash: sha256_hex(&cookie),
+            user_id,
+            csrf_token: csrf.clone(),
+            created_at: now,
+            expires_at: now + Duration::hours(self.config.login.session_max_hours),
+        };
+        store::sessions::begin(&self.db, session).await?;
         Ok((cookie, csrf))
     }
 
@@ -489,13 +409,13 @@ impl App {
         let now = self.clock.now();
         let limits = &self.config.login;
         let idle = Duration::minutes(limits.session_idle_minutes);
-        let row = web_session::Entity::find_by_id(sha256_hex(cookie))
-            .filter(
-                web_session::Column::CreatedAt.gt(now - Duration::hours(limits.session_max_hours)),
-            )
-            .filter(web_session::Column::LastSeenAt.gt(now - idle))
-            .one(&self.db)
-            .await?;
+        let row = store::sessions::live(
+            &self.db,
+            sha256_hex(cookie),
+            now - Duration::hours(limits.session_max_hours),
+            now - idle,
+        )
+        .await?;
         let Some(row) = row else {
             return Ok(None);
         };
@@ -504,11 +424,7 @@ impl App {
             .last_seen_at
             .is_none_or(|at| now - at > Duration::minutes(1))
         {
-            web_session::Entity::update_many()
-                .col_expr(web_session::Column::LastSeenAt, Expr::value(Some(now)))
-                .filter(web_session::Column::IdHash.eq(row.id_hash.clone()))
-                .exec(&self.db)
-                .await?;
+            store::sessions::seen(&self.db, row.id_hash.clone(), now).await?;
         }
         Ok(Some(WebSession {
             user_id: row.user_id,
@@ -518,10 +434,7 @@ impl App {
 
     /// Ends a session (logout, or the visitor's session replaced at login).
     pub async fn end_session(&self, cookie: &str) -> Result<(), AppError> {
-        web_session::Entity::delete_by_id(sha256_hex(cookie))
-            .exec(&self.db)
-            .await?;
-        Ok(())
+        Ok(store::sessions::end(&self.db, sha256_hex(cookie)).await?)
     }
 
     /// Ends every browser session and revokes every bearer token a user holds; answers how
@@ -532,20 +445,7 @@ impl App {
         db: &impl ConnectionTrait,
         user_id: i64,
     ) -> Result<u64, AppError> {
-        let sessions = web_session::Entity::delete_many()
-            .filter(web_session::Column::UserId.eq(user_id))
-            .exec(db)
-            .await?;
-        let tokens = api_token::Entity::update_many()
-            .col_expr(
-                api_token::Column::RevokedAt,
-                Expr::value(Some(self.clock.now())),
-            )
-            .filter(api_token::Column::UserId.eq(user_id))
-            .filter(api_token::Column::RevokedAt.is_null())
-            .exec(db)
-            .await?;
-        Ok(sessions.rows_affected + tokens.rows_affected)
+        Ok(store::sessions::end_all_of(db, user_id, self.clock.now()).await?)
     }
 }
 
@@ -606,12 +506,8 @@ impl App {
         }
         let digits = limits.alarm_prefix_digits.clamp(3, 11);
         let prefix: String = phone.as_str().chars().take(digits).collect();
-        let to_prefix = sms_code::Entity::find()
-            .filter(sms_code::Column::Phone.gte(prefix.as_str()))
-            .filter(sms_code::Column::Phone.lt(format!("{prefix}:")))
-            .filter(sms_code::Column::CreatedAt.gt(hour_ago))
-            .count(&self.db)
-            .await?;
+        let to_prefix =
+            store::sms::sent_to_range(&self.db, &prefix, &format!("{prefix}:"), hour_ago).await?;
         if to_prefix > limits.alarm_prefix_codes_per_hour {
             let detail = format!(
                 "号段 {prefix} 最近一小时获取验证码{to_prefix}条，超过{}条",
@@ -625,18 +521,12 @@ impl App {
 
     /// Codes sent since `at` (all numbers).
     async fn codes_sent_since(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
-        Ok(sms_code::Entity::find()
-            .filter(sms_code::Column::CreatedAt.gte(at))
-            .count(&self.db)
-            .await?)
+        Ok(store::sms::sent_since(&self.db, at).await?)
     }
 
     /// Logins completed with a code since `at`.
     async fn logins_since(&self, at: DateTime<Utc>) -> Result<u64, AppError> {
-        Ok(sms_code::Entity::find()
-            .filter(sms_code::Column::VerifiedAt.gt(at))
-            .count(&self.db)
-            .await?)
+        Ok(store::sms::verified_after(&self.db, at).await?)
     }
 
     async fn raise_sms_alarm(
@@ -646,26 +536,13 @@ impl App {
         detail: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        let recent = sms_alarm::Entity::find()
-            .filter(sms_alarm::Column::Kind.eq(kind))
-            .filter(sms_alarm::Column::Subject.eq(subject))
-            .filter(sms_alarm::Column::RaisedAt.gt(now - Duration::hours(1)))
-            .count(&self.db)
-            .await?;
+        let recent =
+            store::sms::alarms_after(&self.db, kind, subject, now - Duration::hours(1)).await?;
         if recent > 0 {
             return Ok(());
         }
         tracing::warn!(alarm = kind, subject, detail, "SMS pumping alarm");
-        sms_alarm::ActiveModel {
-            kind: Set(kind.to_owned()),
-            subject: Set(subject.to_owned()),
-            detail: Set(detail.to_owned()),
-            raised_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await?;
-        Ok(())
+        Ok(store::sms::raise_alarm(&self.db, kind, subject, detail, now).await?)
     }
 
     /// `GET /api/v1/sms/watch`: the national administrator's view of SMS sending.
@@ -676,10 +553,7 @@ impl App {
         let sent_today = self.codes_sent_since(beijing_day_start(now)).await?;
         let sent_last_hour = self.codes_sent_since(hour_ago).await?;
         let logins_last_hour = self.logins_since(hour_ago).await?;
-        let alarms = sms_alarm::Entity::find()
-            .order_by_desc(sms_alarm::Column::Id)
-            .limit(200)
-            .all(&self.db)
+        let alarms = store::sms::latest_alarms(&self.db, 200)
             .await?
             .into_iter()
             .map(|a| SmsAlarm {
@@ -717,45 +591,9 @@ async fn lock_row(
     phone: &Phone,
     now: DateTime<Utc>,
 ) -> Result<login_lock::Model, AppError> {
-    let touched = login_lock::Entity::update_many()
-        .col_expr(login_lock::Column::UpdatedAt, Expr::value(now))
-        .filter(login_lock::Column::Phone.eq(phone.as_str()))
-        .exec(db)
-        .await?;
-    if touched.rows_affected == 0 {
-        let row = login_lock::ActiveModel {
-            phone: Set(phone.as_str().to_owned()),
-            failures: Set(0),
-            locked_until: Set(None),
-            updated_at: Set(now),
-        };
-        login_lock::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(login_lock::Column::Phone)
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-    }
-    login_lock::Entity::find_by_id(phone.as_str().to_owned())
-        .one(db)
+    store::sms::lock_row(db, phone.as_str(), now)
         .await?
         .ok_or_else(|| AppError::internal("login lock row vanished"))
-}
-
-async fn void_codes(
-    db: &impl ConnectionTrait,
-    phone: &Phone,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    sms_code::Entity::update_many()
-        .col_expr(sms_code::Column::UsedAt, Expr::value(Some(now)))
-        .filter(sms_code::Column::Phone.eq(phone.as_str()))
-        .filter(sms_code::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// The user with this phone, made if new.

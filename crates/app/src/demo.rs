@@ -5,8 +5,6 @@
 use domain::activity::{ActivityFields, Typed};
 use domain::role::Role;
 use serde_json::json;
-use store::entities::activity;
-use store::sea_orm::{EntityTrait, PaginatorTrait};
 
 use crate::media::MediaKind;
 use crate::{Actor, App, AppError};
@@ -137,7 +135,7 @@ pub(crate) fn demo_poster() -> Vec<u8> {
 impl App {
     /// Fills the demo on a database with no activities; answers whether it did.
     pub async fn fill_demo(&self) -> Result<bool, AppError> {
-        if activity::Entity::find().count(&self.db).await? > 0 {
+        if store::activities::count(&self.db).await? > 0 {
             return Ok(false);
         }
         let mut ids = Vec::new();

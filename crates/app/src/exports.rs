@@ -14,7 +14,7 @@ use domain::review::Status;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
 use store::entities::activity;
-use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use store::sea_orm::{ColumnTrait, Condition};
 
 use crate::scope::{area_condition, scope_condition};
 use crate::{Actor, App, AppError};
@@ -119,25 +119,25 @@ impl App {
             None | Some("") => None,
             Some(s) => Some(Status::parse(s).map_err(AppError::Malformed)?),
         };
-        let mut query = activity::Entity::find()
-            .filter(scope_condition(
+        let mut query = Condition::all()
+            .add(scope_condition(
                 actor,
                 activity::Column::ProvinceCode,
                 activity::Column::CityCode,
                 activity::Column::CountyCode,
             ))
-            .filter(area_condition(
+            .add(area_condition(
                 &located.path,
                 activity::Column::ProvinceCode,
                 activity::Column::CityCode,
                 activity::Column::CountyCode,
             ));
         query = match status {
-            Some(s) => query.filter(activity::Column::Status.eq(s.as_str())),
-            None => query.filter(activity::Column::Status.ne(Status::Draft.as_str())),
+            Some(s) => query.add(activity::Column::Status.eq(s.as_str())),
+            None => query.add(activity::Column::Status.ne(Status::Draft.as_str())),
         };
         if let Some(section) = q.section.as_deref().filter(|s| !s.is_empty()) {
-            query = query.filter(activity::Column::Section.eq(section));
+            query = query.add(activity::Column::Section.eq(section));
         }
         // A date that is not one (2024-02-30) is refused, never ignored.
         let bound = |raw: &Option<String>| {
@@ -148,7 +148,7 @@ impl App {
                 .transpose()
         };
         if let Some((from, _)) = bound(&q.from)? {
-            query = query.filter(activity::Column::StartAt.gte(from));
+            query = query.add(activity::Column::StartAt.gte(from));
         }
         if let Some((to, whole_day)) = bound(&q.to)? {
             let to = if whole_day {
@@ -156,7 +156,7 @@ impl App {
             } else {
                 to
             };
-            query = query.filter(activity::Column::StartAt.lt(to));
+            query = query.add(activity::Column::StartAt.lt(to));
         }
         let tmp_dir = self.config.data_dir.join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(AppError::internal)?;
@@ -164,13 +164,7 @@ impl App {
         let writer = tokio::task::spawn_blocking(move || write_table(&tmp_dir, rx));
         let mut after = 0_i64;
         loop {
-            let rows = query
-                .clone()
-                .filter(activity::Column::Id.gt(after))
-                .order_by_asc(activity::Column::Id)
-                .limit(1000)
-                .all(&self.db)
-                .await?;
+            let rows = store::activities::page_after(&self.db, query.clone(), after, 1000).await?;
             let Some(last) = rows.last() else { break };
             after = last.id;
             let hosts: Vec<i64> = rows.iter().filter_map(|r| r.first_host_id).collect();

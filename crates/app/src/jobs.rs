@@ -11,12 +11,8 @@ use domain::phone::Phone;
 use domain::review::Status;
 use domain::supplement;
 use serde_json::{Value, json};
-use store::entities::{activity, job, link_check, nomination, user};
-use store::sea_orm::sea_query::{Expr, ExprTrait};
-use store::sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
-};
+use store::entities::{activity, job, user};
+use store::sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
 
 use crate::{App, AppError};
 
@@ -37,20 +33,7 @@ async fn schedule(
     run_at: DateTime<Utc>,
     payload: Value,
 ) -> Result<(), AppError> {
-    job::Entity::insert(job::ActiveModel {
-        key: Set(key),
-        kind: Set(kind.to_owned()),
-        run_at: Set(run_at),
-        payload: Set(payload.to_string()),
-        claimed_until: Set(None),
-        attempts: Set(0),
-        done_at: Set(None),
-        outcome: Set(None),
-        ..Default::default()
-    })
-    .on_conflict_do_nothing_on([job::Column::Key])
-    .exec_without_returning(db)
-    .await?;
+    store::jobs::schedule(db, key, kind, run_at, payload.to_string()).await?;
     Ok(())
 }
 
@@ -70,12 +53,7 @@ pub(crate) async fn schedule_reminders(
     row: &activity::Model,
     rules: &CampaignRules,
 ) -> Result<(), AppError> {
-    let nominated = nomination::Entity::find()
-        .filter(nomination::Column::TargetKind.eq("activity"))
-        .filter(nomination::Column::TargetId.eq(row.id))
-        .one(db)
-        .await?
-        .is_some();
+    let nominated = store::nominations::activity_nominated(db, row.id).await?;
     let kinds: &[&str] = if row.excellence_intent || nominated {
         &[REMIND_APP, REMIND_SMS]
     } else {
@@ -110,17 +88,8 @@ pub(crate) async fn schedule_link_checks(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     for url in links {
-        let inserted = link_check::Entity::insert(link_check::ActiveModel {
-            activity_id: Set(activity_id),
-            url: Set(url.clone()),
-            checked_at: Set(None),
-            reachable: Set(None),
-            detail: Set(None),
-        })
-        .on_conflict_do_nothing_on([link_check::Column::ActivityId, link_check::Column::Url])
-        .exec_without_returning(db)
-        .await?;
-        if matches!(inserted, store::sea_orm::TryInsertResult::Inserted(n) if n > 0) {
+        let added = store::supplements::add_link_check(db, activity_id, url).await?;
+        if added {
             let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(url.as_bytes()));
             schedule(
                 db,
@@ -141,34 +110,14 @@ impl App {
         let mut ran = 0;
         loop {
             let now = self.clock.now();
-            let free = Condition::any()
-                .add(job::Column::ClaimedUntil.is_null())
-                .add(job::Column::ClaimedUntil.lt(now));
-            let due = job::Entity::find()
-                .filter(job::Column::DoneAt.is_null())
-                .filter(job::Column::RunAt.lte(now))
-                .filter(free.clone())
-                .order_by_asc(job::Column::RunAt)
-                .limit(20)
-                .all(&self.db)
-                .await?;
+            let due = store::jobs::due(&self.db, now, 20).await?;
             if due.is_empty() {
                 return Ok(ran);
             }
             for candidate in due {
                 let lease = now + Duration::minutes(LEASE_MINUTES);
-                let claimed = job::Entity::update_many()
-                    .col_expr(job::Column::ClaimedUntil, Expr::value(Some(lease)))
-                    .col_expr(
-                        job::Column::Attempts,
-                        Expr::col(job::Column::Attempts).add(1),
-                    )
-                    .filter(job::Column::Id.eq(candidate.id))
-                    .filter(job::Column::DoneAt.is_null())
-                    .filter(free.clone())
-                    .exec(&self.db)
-                    .await?;
-                if claimed.rows_affected == 1 {
+                let claimed = store::jobs::claim(&self.db, candidate.id, now, lease).await?;
+                if claimed {
                     self.run_job(&candidate, lease).await?;
                     ran += 1;
                 }
@@ -194,19 +143,8 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!(job = j.key, error = e, "job failed; will retry");
-                job::Entity::update_many()
-                    .col_expr(
-                        job::Column::RunAt,
-                        Expr::value(self.clock.now() + Duration::minutes(5)),
-                    )
-                    .col_expr(
-                        job::Column::ClaimedUntil,
-                        Expr::value(Option::<DateTime<Utc>>::None),
-                    )
-                    .filter(job::Column::Id.eq(j.id))
-                    .filter(job::Column::ClaimedUntil.eq(lease))
-                    .exec(&self.db)
-                    .await?;
+                let retry_at = self.clock.now() + Duration::minutes(5);
+                store::jobs::retry(&self.db, j.id, lease, retry_at).await?;
                 Ok(())
             }
         }
@@ -220,15 +158,8 @@ impl App {
         lease: DateTime<Utc>,
         outcome: &str,
     ) -> Result<bool, AppError> {
-        let done = job::Entity::update_many()
-            .col_expr(job::Column::DoneAt, Expr::value(Some(self.clock.now())))
-            .col_expr(job::Column::Outcome, Expr::value(Some(outcome.to_owned())))
-            .filter(job::Column::Id.eq(id))
-            .filter(job::Column::DoneAt.is_null())
-            .filter(job::Column::ClaimedUntil.eq(lease))
-            .exec(db)
-            .await?;
-        Ok(done.rows_affected == 1)
+        let at = self.clock.now();
+        Ok(store::jobs::finish(db, id, lease, at, outcome).await?)
     }
 
     /// A reminder, unless it no longer applies. `Ok(None)`: done and marked here.
@@ -243,8 +174,7 @@ impl App {
             .as_u64()
             .and_then(|d| u32::try_from(d).ok())
             .unwrap_or_default();
-        let Some(row) = activity::Entity::find_by_id(id)
-            .one(&self.db)
+        let Some(row) = store::activities::by_id(&self.db, id)
             .await
             .map_err(|e| e.to_string())?
         else {
@@ -336,12 +266,7 @@ impl App {
     }
 
     pub(crate) async fn is_nominated(&self, activity_id: i64) -> Result<bool, AppError> {
-        Ok(nomination::Entity::find()
-            .filter(nomination::Column::TargetKind.eq("activity"))
-            .filter(nomination::Column::TargetId.eq(activity_id))
-            .one(&self.db)
-            .await?
-            .is_some())
+        Ok(store::nominations::activity_nominated(&self.db, activity_id).await?)
     }
 
     /// Asks a media report link once; stores whether it answered with a success status.
@@ -359,21 +284,16 @@ impl App {
             Err(e) if e.is_connect() => (false, "无法连接".to_owned()),
             Err(_) => (false, "无法访问".to_owned()),
         };
-        link_check::Entity::update_many()
-            .col_expr(
-                link_check::Column::CheckedAt,
-                Expr::value(Some(self.clock.now())),
-            )
-            .col_expr(link_check::Column::Reachable, Expr::value(Some(reachable)))
-            .col_expr(
-                link_check::Column::Detail,
-                Expr::value(Some(detail.clone())),
-            )
-            .filter(link_check::Column::ActivityId.eq(id))
-            .filter(link_check::Column::Url.eq(url))
-            .exec(&self.db)
-            .await
-            .map_err(|e| e.to_string())?;
+        store::supplements::checked_link(
+            &self.db,
+            id,
+            &url,
+            self.clock.now(),
+            reachable,
+            detail.clone(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
         Ok(Some(format!("checked: {detail}")))
     }
 

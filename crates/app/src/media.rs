@@ -9,11 +9,6 @@ use std::path::{Path, PathBuf};
 use image::{ImageFormat, ImageReader, Limits};
 use serde::Serialize;
 use store::entities::media;
-use store::sea_orm::sea_query::Expr;
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
 
 use crate::activities::{Standing, standing};
 use crate::{Actor, App, AppError};
@@ -152,31 +147,14 @@ impl App {
             Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
         }
         let limits = &self.config.media;
-        let (files, stored): (Option<i64>, Option<i64>) = media::Entity::find()
-            .select_only()
-            .column_as(media::Column::Id.count(), "files")
-            // SUM of a bigint is numeric on PostgreSQL: cast back.
-            .column_as(
-                store::sea_orm::sea_query::Expr::from(store::sea_orm::sea_query::Func::cast_as(
-                    store::sea_orm::sea_query::Func::sum(store::sea_orm::sea_query::Expr::col(
-                        media::Column::Bytes,
-                    )),
-                    store::sea_orm::sea_query::Alias::new("BIGINT"),
-                )),
-                "stored",
-            )
-            .filter(media::Column::ActivityId.eq(activity_id))
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .unwrap_or_default();
-        if u64::try_from(files.unwrap_or(0)).unwrap_or(0) >= limits.activity_max_files {
+        let (files, stored) = store::media::usage(&self.db, activity_id).await?;
+        if files >= limits.activity_max_files {
             return Err(AppError::invalid_field(
                 "file",
                 format!("每个活动最多上传{}个文件", limits.activity_max_files),
             ));
         }
-        if u64::try_from(stored.unwrap_or(0)).unwrap_or(0) >= limits.activity_max_bytes {
+        if stored >= limits.activity_max_bytes {
             return Err(AppError::TooLarge(format!(
                 "本活动的文件已达{}MB上限，请删除不用的文件后再上传",
                 limits.activity_max_bytes / 1024 / 1024
@@ -262,21 +240,19 @@ impl App {
             stored?;
         }
         self.files.put_file(&key, &slot.temp_path).await?;
-        let row = media::ActiveModel {
-            activity_id: Set(slot.activity_id),
-            owner_id: Set(actor.user_id),
-            kind: Set(kind.as_str().to_owned()),
-            storage_key: Set(key),
-            content_type: Set(inspected.content_type.to_owned()),
-            bytes: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
-            width: Set(inspected.width),
-            height: Set(inspected.height),
-            seconds: Set(inspected.seconds),
-            created_at: Set(self.clock.now()),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await?;
+        let stored = store::media::Stored {
+            activity_id: slot.activity_id,
+            owner_id: actor.user_id,
+            kind: kind.as_str().to_owned(),
+            storage_key: key,
+            content_type: inspected.content_type.to_owned(),
+            bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
+            width: inspected.width,
+            height: inspected.height,
+            seconds: inspected.seconds,
+            created_at: self.clock.now(),
+        };
+        let row = store::media::add(&self.db, stored).await?;
         tracing::info!(
             media_id = row.id,
             activity_id = slot.activity_id,
@@ -296,8 +272,7 @@ impl App {
         thumb: bool,
     ) -> Result<(MediaStream, String), AppError> {
         let not_found = || AppError::NotFound("未找到该文件".to_owned());
-        let row = media::Entity::find_by_id(id)
-            .one(&self.db)
+        let row = store::media::by_id(&self.db, id)
             .await?
             .ok_or_else(not_found)?;
         let activity = self.find_activity(row.activity_id).await?;
@@ -331,33 +306,19 @@ impl App {
             self.clock.now() - chrono::Duration::hours(self.config.media.unattached_upload_hours);
         let mut deleted = 0;
         loop {
-            let batch = media::Entity::find()
-                .filter(media::Column::Settled.eq(false))
-                .filter(media::Column::CreatedAt.lt(cutoff))
-                .order_by_asc(media::Column::Id)
-                .limit(200)
-                .all(&self.db)
-                .await?;
+            let batch = store::media::unsettled_before(&self.db, cutoff, 200).await?;
             if batch.is_empty() {
                 return Ok(deleted);
             }
             for row in batch {
                 if self.media_is_named(&row).await? {
-                    media::Entity::update_many()
-                        .col_expr(media::Column::Settled, Expr::value(true))
-                        .filter(media::Column::Id.eq(row.id))
-                        .exec(&self.db)
-                        .await?;
+                    store::media::settle(&self.db, row.id).await?;
                     continue;
                 }
                 self.delete_files_of(&row).await?;
                 // A save naming a day-old upload in the instant between the check above and
                 // this delete would name a missing file; the window is accepted as negligible.
-                media::Entity::delete_many()
-                    .filter(media::Column::Id.eq(row.id))
-                    .filter(media::Column::Settled.eq(false))
-                    .exec(&self.db)
-                    .await?;
+                store::media::delete_unsettled(&self.db, row.id).await?;
                 tracing::info!(media_id = row.id, activity_id = row.activity_id, kind = %row.kind, "unattached upload deleted");
                 deleted += 1;
             }
@@ -368,18 +329,13 @@ impl App {
     /// poster or supplement change), so that a refused request leaves no file behind.
     /// Anything else — someone else's upload, or one already settled — is left alone.
     pub async fn discard_upload(&self, actor: &Actor, media_id: i64) -> Result<(), AppError> {
-        let Some(row) = media::Entity::find_by_id(media_id)
-            .filter(media::Column::OwnerId.eq(actor.user_id))
-            .filter(media::Column::Settled.eq(false))
-            .one(&self.db)
-            .await?
-        else {
+        let Some(row) = store::media::unsettled_of(&self.db, media_id, actor.user_id).await? else {
             return Ok(());
         };
         if self.media_is_named(&row).await? {
             return Ok(());
         }
-        media::Entity::delete_by_id(row.id).exec(&self.db).await?;
+        store::media::delete(&self.db, row.id).await?;
         self.delete_files_of(&row).await
     }
 
@@ -394,10 +350,7 @@ impl App {
     /// Whether the activity (its poster) or its supplement (photos, videos, evidence) names
     /// this upload.
     async fn media_is_named(&self, row: &media::Model) -> Result<bool, AppError> {
-        let Some(activity) = store::entities::activity::Entity::find_by_id(row.activity_id)
-            .one(&self.db)
-            .await?
-        else {
+        let Some(activity) = store::activities::by_id(&self.db, row.activity_id).await? else {
             return Ok(false);
         };
         let draft: domain::activity::ActivityDraft =
@@ -405,10 +358,7 @@ impl App {
         if draft.poster == Some(row.id) {
             return Ok(true);
         }
-        let Some(kept) = store::entities::supplement::Entity::find_by_id(row.activity_id)
-            .one(&self.db)
-            .await?
-        else {
+        let Some(kept) = store::supplements::find(&self.db, row.activity_id).await? else {
             return Ok(false);
         };
         let s: domain::supplement::Supplement =

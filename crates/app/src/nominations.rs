@@ -9,14 +9,8 @@ use domain::region::RegionPath;
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::entities::{
-    activity, nomination as entity, nomination_opinion as opinion, org, supplement, user,
-};
-use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
-};
+use store::entities::{activity, nomination as entity, org, user};
+use store::sea_orm::{ColumnTrait, Condition, EntityTrait, TransactionTrait};
 use utoipa::ToSchema;
 
 use crate::activities::path_of;
@@ -264,12 +258,7 @@ impl App {
         campaign_id: i64,
         target: Target,
     ) -> Result<Option<entity::Model>, AppError> {
-        Ok(entity::Entity::find()
-            .filter(entity::Column::CampaignId.eq(campaign_id))
-            .filter(entity::Column::TargetKind.eq(target.kind()))
-            .filter(entity::Column::TargetId.eq(target.id()))
-            .one(&self.db)
-            .await?)
+        Ok(store::nominations::find(&self.db, campaign_id, target.kind(), target.id()).await?)
     }
 
     /// `POST /api/v1/activities/{id}/nominations` and `POST /api/v1/orgs/{id}/nominations`:
@@ -340,54 +329,50 @@ impl App {
         let txn = self.db.begin().await?;
         let nomination_id = match &existing {
             None => {
-                entity::ActiveModel {
-                    campaign_id: Set(s.campaign_id),
-                    target_kind: Set(target.kind().to_owned()),
-                    target_id: Set(target.id()),
-                    province_code: Set(s.path.province.clone()),
-                    city_code: Set(s.path.city.clone()),
-                    county_code: Set(s.path.county.clone()),
-                    level: Set(level.as_str().to_owned()),
-                    status: Set(state.as_str().to_owned()),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await
-                .map_err(AppError::conflict_if_unique(
-                    "该推荐刚被他人提交，请刷新后再操作",
-                ))?
-                .id
+                let new = store::nominations::New {
+                    campaign_id: s.campaign_id,
+                    kind: target.kind(),
+                    target_id: target.id(),
+                    area: [
+                        s.path.province.clone(),
+                        s.path.city.clone(),
+                        s.path.county.clone(),
+                    ],
+                    level: level.as_str(),
+                    status: state.as_str(),
+                    at: now,
+                };
+                store::nominations::create(&txn, new).await.map_err(
+                    AppError::conflict_if_unique("该推荐刚被他人提交，请刷新后再操作"),
+                )?
             }
             Some(n) => {
-                let moved = entity::Entity::update_many()
-                    .col_expr(entity::Column::Level, Expr::value(level.as_str()))
-                    .col_expr(entity::Column::Status, Expr::value(state.as_str()))
-                    .col_expr(entity::Column::UpdatedAt, Expr::value(now))
-                    .filter(entity::Column::Id.eq(n.id))
-                    .filter(entity::Column::Level.eq(n.level.clone()))
-                    .filter(entity::Column::Status.eq(State::Open.as_str()))
-                    .exec(&txn)
-                    .await?;
-                if moved.rows_affected == 0 {
+                let moved = store::nominations::advance(
+                    &txn,
+                    n.id,
+                    &n.level,
+                    level.as_str(),
+                    state.as_str(),
+                    State::Open.as_str(),
+                    now,
+                )
+                .await?;
+                if !moved {
                     return Err(AppError::conflict("该推荐刚被他人处理，请刷新后再操作"));
                 }
                 n.id
             }
         };
-        opinion::ActiveModel {
-            nomination_id: Set(nomination_id),
-            level: Set(level.as_str().to_owned()),
-            region_code: Set(region),
-            actor_id: Set(actor.user_id),
-            opinion: Set(input.opinion.trim().to_owned()),
-            decision: Set(decision.as_str().to_owned()),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let given = store::nominations::Opinion {
+            nomination_id,
+            level: level.as_str(),
+            region_code: region,
+            actor_id: actor.user_id,
+            opinion: input.opinion.trim().to_owned(),
+            decision: decision.as_str(),
+            at: now,
+        };
+        store::nominations::add_opinion(&txn, given).await?;
         crate::audit::record(
             &txn,
             now,
@@ -400,7 +385,7 @@ impl App {
         )
         .await?;
         if let Target::Activity(id) = target
-            && let Some(row) = activity::Entity::find_by_id(id).one(&txn).await?
+            && let Some(row) = store::activities::by_id(&txn, id).await?
         {
             self.schedule_texts(&txn, &row).await?;
         }
@@ -417,33 +402,23 @@ impl App {
         level: Level,
         region: Option<&str>,
     ) -> Result<u64, AppError> {
-        let of_campaign = Query::select()
-            .column(entity::Column::Id)
-            .from(entity::Entity)
-            .and_where(Expr::col(entity::Column::CampaignId).eq(campaign_id))
-            .and_where(Expr::col(entity::Column::TargetKind).eq(kind))
-            .to_owned();
-        let mut query = opinion::Entity::find()
-            .filter(opinion::Column::Level.eq(level.as_str()))
-            .filter(opinion::Column::Decision.eq(Decision::Pass.as_str()))
-            .filter(Expr::col(opinion::Column::NominationId).in_subquery(of_campaign));
-        if let Some(region) = region {
-            query = query.filter(opinion::Column::RegionCode.eq(region));
-        }
-        Ok(query.count(&self.db).await?)
+        Ok(store::nominations::passed(
+            &self.db,
+            campaign_id,
+            kind,
+            level.as_str(),
+            Decision::Pass.as_str(),
+            region,
+        )
+        .await?)
     }
 
     /// A nomination with its target's name and every level's opinion.
     pub async fn nomination_view(&self, id: i64) -> Result<NominationView, AppError> {
-        let n = entity::Entity::find_by_id(id)
-            .one(&self.db)
+        let n = store::nominations::by_id(&self.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound("未找到该推荐".to_owned()))?;
-        let opinions = opinion::Entity::find()
-            .filter(opinion::Column::NominationId.eq(id))
-            .order_by_asc(opinion::Column::Id)
-            .all(&self.db)
-            .await?;
+        let opinions = store::nominations::opinions(&self.db, id).await?;
         let mut levels = Vec::with_capacity(opinions.len());
         for o in opinions {
             let by = user::Entity::find_by_id(o.actor_id)
@@ -528,7 +503,7 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看推荐名单".to_owned()));
         }
-        let mut query = entity::Entity::find().filter(scope_condition(
+        let mut query = Condition::all().add(scope_condition(
             actor,
             entity::Column::ProvinceCode,
             entity::Column::CityCode,
@@ -536,7 +511,7 @@ impl App {
         ));
         if let Some(status) = status {
             State::parse(status).map_err(AppError::Malformed)?;
-            query = query.filter(entity::Column::Status.eq(status));
+            query = query.add(entity::Column::Status.eq(status));
         }
         if let Some(kind) = kind {
             if !matches!(kind, "activity" | "org") {
@@ -544,16 +519,10 @@ impl App {
                     "kind 须为 activity（优秀活动）或 org（优秀组织单位）".to_owned(),
                 ));
             }
-            query = query.filter(entity::Column::TargetKind.eq(kind));
+            query = query.add(entity::Column::TargetKind.eq(kind));
         }
-        let total = query.clone().count(&self.db).await?;
-        let rows = query
-            .order_by_desc(entity::Column::UpdatedAt)
-            .order_by_desc(entity::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?;
+        let (rows, total) =
+            store::nominations::page(&self.db, query, page.offset(), page.per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             items.push(self.nomination_view(r.id).await?);
@@ -568,8 +537,7 @@ impl App {
 
     /// A nomination for someone who may see it: the target's unit or an admin of its area.
     pub async fn nomination_for(&self, actor: &Actor, id: i64) -> Result<NominationView, AppError> {
-        let n = entity::Entity::find_by_id(id)
-            .one(&self.db)
+        let n = store::nominations::by_id(&self.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound("未找到该推荐".to_owned()))?;
         let target = match n.target_kind.as_str() {
@@ -610,24 +578,15 @@ impl App {
         if !actor.is_admin() {
             return Err(AppError::Forbidden("只有管理员可以查看推荐名单".to_owned()));
         }
-        let complete = Query::select()
-            .column(supplement::Column::ActivityId)
-            .from(supplement::Entity)
-            .and_where(Expr::col(supplement::Column::CompletedAt).is_not_null())
-            .to_owned();
-        let rows = activity::Entity::find()
-            .filter(activity::Column::Status.eq(domain::review::Status::Approved.as_str()))
-            .filter(scope_condition(
+        let mine = Condition::all()
+            .add(activity::Column::Status.eq(domain::review::Status::Approved.as_str()))
+            .add(scope_condition(
                 actor,
                 activity::Column::ProvinceCode,
                 activity::Column::CityCode,
                 activity::Column::CountyCode,
-            ))
-            .filter(Expr::col(activity::Column::Id).in_subquery(complete))
-            .order_by_desc(activity::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
+            ));
+        let rows = store::activities::with_complete_supplement(&self.db, mine, limit).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let n = self
@@ -668,12 +627,8 @@ impl App {
         }
         // The mark and its reminders commit together.
         let txn = self.db.begin().await?;
-        activity::Entity::update_many()
-            .col_expr(activity::Column::ExcellenceIntent, Expr::value(intended))
-            .filter(activity::Column::Id.eq(id))
-            .exec(&txn)
-            .await?;
-        if intended && let Some(row) = activity::Entity::find_by_id(id).one(&txn).await? {
+        store::activities::set_excellence_intent(&txn, id, intended).await?;
+        if intended && let Some(row) = store::activities::by_id(&txn, id).await? {
             self.schedule_texts(&txn, &row).await?;
         }
         txn.commit().await?;

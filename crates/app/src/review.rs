@@ -8,12 +8,9 @@ use domain::review::{ReviewLevel, Status, Verdict, parse_reason};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::entities::{activity as entity, transition};
+use store::entities::activity as entity;
 use store::sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
-use store::sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
 use utoipa::ToSchema;
 
 use crate::activities::{ActivityView, Standing, parse_time, path_of, standing};
@@ -313,7 +310,7 @@ impl App {
                 }
             },
         };
-        let mut select = entity::Entity::find().filter(awaiting(actor, status));
+        let mut select = Condition::all().add(awaiting(actor, status));
         if let Some(region) = query.region.as_deref().filter(|r| !r.is_empty()) {
             let code = domain::region::parse_code(region).map_err(AppError::Malformed)?;
             let located = crate::regions::locate(&self.db, &code)
@@ -326,11 +323,11 @@ impl App {
                 Some(RegionLevel::County) => Some(entity::Column::CountyCode),
             };
             if let Some(column) = column {
-                select = select.filter(column.eq(code));
+                select = select.add(column.eq(code));
             }
         }
         if let Some(section) = query.section.as_deref().filter(|s| !s.is_empty()) {
-            select = select.filter(entity::Column::Section.eq(section));
+            select = select.add(entity::Column::Section.eq(section));
         }
         if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!(
@@ -340,23 +337,17 @@ impl App {
                     .replace('_', "\\_")
             );
             select = select
-                .filter(Expr::col(entity::Column::Name).like(LikeExpr::new(pattern).escape('\\')));
+                .add(Expr::col(entity::Column::Name).like(LikeExpr::new(pattern).escape('\\')));
         }
         if let Some(from) = query.from.as_deref().filter(|s| !s.is_empty()) {
-            select = select.filter(entity::Column::EndAt.gte(parse_time(from)?));
+            select = select.add(entity::Column::EndAt.gte(parse_time(from)?));
         }
         if let Some(to) = query.to.as_deref().filter(|s| !s.is_empty()) {
             select = select
-                .filter(entity::Column::StartAt.lte(parse_time(to)? + chrono::Duration::days(1)));
+                .add(entity::Column::StartAt.lte(parse_time(to)? + chrono::Duration::days(1)));
         }
-        let total = select.clone().count(&self.db).await?;
-        let rows = select
-            .order_by_asc(entity::Column::SubmittedAt)
-            .order_by_asc(entity::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?;
+        let (rows, total) =
+            store::review::queue(&self.db, select, page.offset(), page.per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             items.push(self.view_for(actor, row).await?);
@@ -380,16 +371,7 @@ impl App {
         if standing(Some(actor), &row) == Standing::Public {
             return Err(AppError::NotFound("未找到该活动".to_owned()));
         }
-        let submissions: Vec<String> = transition::Entity::find()
-            .filter(transition::Column::ActivityId.eq(id))
-            .filter(transition::Column::Snapshot.is_not_null())
-            .order_by_desc(transition::Column::Id)
-            .limit(2)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .filter_map(|t| t.snapshot)
-            .collect();
+        let submissions = store::review::last_submissions(&self.db, id, 2).await?;
         let [current, previous] = submissions.as_slice() else {
             return Ok(Vec::new());
         };

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use domain::activity::{ActivityDraft, visible_text};
-use store::entities::{activity as entity, search_log};
-use store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use store::entities::activity as entity;
+use store::sea_orm::{ColumnTrait, Condition};
 use store::search::SearchDoc;
 
 use crate::{App, AppError};
@@ -45,12 +45,7 @@ impl App {
                 .await
                 .map_err(AppError::internal)?
                 .map_err(AppError::internal)?;
-            let entries = search_log::Entity::find()
-                .filter(search_log::Column::Id.gt(applied))
-                .order_by_asc(search_log::Column::Id)
-                .limit(2000)
-                .all(&self.db)
-                .await?;
+            let entries = store::search::log::after(&self.db, applied, 2000).await?;
             let Some(last) = entries.last().map(|e| e.id) else {
                 if applied != self.search_position.load(Ordering::Acquire) {
                     // Another writer of this directory (`kepu reindex`) moved the index:
@@ -65,10 +60,7 @@ impl App {
                 return Ok(());
             };
             let ids: BTreeSet<i64> = entries.iter().map(|e| e.activity_id).collect();
-            let rows = entity::Entity::find()
-                .filter(entity::Column::Id.is_in(ids.iter().copied()))
-                .all(&self.db)
-                .await?;
+            let rows = store::activities::by_ids(&self.db, ids.iter().copied()).await?;
             let mut upserts = Vec::new();
             let mut removals: Vec<i64> = ids
                 .iter()
@@ -94,14 +86,7 @@ impl App {
     /// The position of the search log: it moves with every change to what is public, so
     /// that answers about public activities can be kept until it moves.
     pub(crate) async fn log_position(&self) -> Result<i64, AppError> {
-        Ok(search_log::Entity::find()
-            .select_only()
-            .column(search_log::Column::Id)
-            .order_by_desc(search_log::Column::Id)
-            .into_tuple::<i64>()
-            .one(&self.db)
-            .await?
-            .unwrap_or(0))
+        Ok(store::search::log::position(&self.db).await?)
     }
 
     /// Approved activities matching `text`: the `limit` most relevant ids and how many
@@ -127,11 +112,7 @@ impl App {
     /// activities were indexed.
     pub async fn reindex(&self) -> Result<u64, AppError> {
         let _turn = self.search_turn.lock().await;
-        let position = search_log::Entity::find()
-            .order_by_desc(search_log::Column::Id)
-            .one(&self.db)
-            .await?
-            .map_or(0, |e| e.id);
+        let position = store::search::log::position(&self.db).await?;
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.clear())
             .await
@@ -140,13 +121,9 @@ impl App {
         let mut after = 0;
         let mut count = 0;
         loop {
-            let rows = entity::Entity::find()
-                .filter(entity::Column::Status.eq(domain::review::Status::Approved.as_str()))
-                .filter(entity::Column::Id.gt(after))
-                .order_by_asc(entity::Column::Id)
-                .limit(5000)
-                .all(&self.db)
-                .await?;
+            let approved = Condition::all()
+                .add(entity::Column::Status.eq(domain::review::Status::Approved.as_str()));
+            let rows = store::activities::page_after(&self.db, approved, after, 5000).await?;
             let Some(last) = rows.last().map(|r| r.id) else {
                 break;
             };

@@ -4,11 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::supplement::{self, MediaFact, Supplement, SupplementFields};
 use serde::Serialize;
-use store::entities::{link_check, media, supplement as entity};
-use store::sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::OnConflict,
-};
+use store::entities::supplement as entity;
+use store::sea_orm::TransactionTrait;
 use utoipa::ToSchema;
 
 use crate::activities::{Standing, standing};
@@ -60,9 +57,7 @@ impl App {
         &self,
         activity_id: i64,
     ) -> Result<Option<entity::Model>, AppError> {
-        Ok(entity::Entity::find_by_id(activity_id)
-            .one(&self.db)
-            .await?)
+        Ok(store::supplements::find(&self.db, activity_id).await?)
     }
 
     /// `PUT /api/v1/activities/{id}/supplement`: replaces the supplement.
@@ -120,15 +115,13 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         crate::auth::serialise(&txn, &[&format!("supplement:{id}")]).await?;
-        let previous = entity::Entity::find_by_id(id).one(&txn).await?;
+        let previous = store::supplements::find(&txn, id).await?;
         let stored: Supplement = match &previous {
             Some(p) => serde_json::from_str(&p.data).map_err(AppError::internal)?,
             None => Supplement::default(),
         };
         let input = change(stored);
-        let facts: Vec<MediaFact> = media::Entity::find()
-            .filter(media::Column::ActivityId.eq(id))
-            .all(&txn)
+        let facts: Vec<MediaFact> = store::supplements::media_of(&txn, id)
             .await?
             .into_iter()
             .map(|m| MediaFact {
@@ -144,27 +137,15 @@ impl App {
             (true, Some(first)) => Some(first),
             (true, None) => Some(now),
         };
-        let model = entity::ActiveModel {
-            activity_id: Set(id),
-            data: Set(serde_json::to_string(&input).map_err(AppError::internal)?),
-            participants: Set(input.participants),
-            completed_at: Set(completed_at),
-            updated_at: Set(now),
+        let saved = store::supplements::Saved {
+            activity_id: id,
+            data: serde_json::to_string(&input).map_err(AppError::internal)?,
+            participants: input.participants,
+            completed_at,
+            updated_at: now,
         };
         let before = crate::stats::facts(&txn, &row).await?;
-        entity::Entity::insert(model)
-            .on_conflict(
-                OnConflict::column(entity::Column::ActivityId)
-                    .update_columns([
-                        entity::Column::Data,
-                        entity::Column::Participants,
-                        entity::Column::CompletedAt,
-                        entity::Column::UpdatedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
+        store::supplements::save(&txn, saved).await?;
         let after = crate::stats::facts(&txn, &row).await?;
         crate::stats::shift(&txn, &row, Some(&before), Some(&after)).await?;
         crate::jobs::schedule_link_checks(&txn, id, &input.media_links, now).await?;
@@ -185,9 +166,7 @@ impl App {
 
     /// Whether each media report link answered when checked (`reachable` null: not yet).
     async fn link_checks(&self, activity_id: i64) -> Result<Vec<LinkCheck>, AppError> {
-        Ok(link_check::Entity::find()
-            .filter(link_check::Column::ActivityId.eq(activity_id))
-            .all(&self.db)
+        Ok(store::supplements::link_checks(&self.db, activity_id)
             .await?
             .into_iter()
             .map(|c| LinkCheck {

@@ -29,6 +29,12 @@ pub struct Db {
 }
 
 impl Db {
+    /// Whether the database answers (a trivial read).
+    pub async fn ping(&self) -> Result<(), sea_orm::DbErr> {
+        use sea_orm::ConnectionTrait;
+        self.read.execute_unprepared("SELECT 1").await.map(|_| ())
+    }
+
     /// A handle over a reader pool and a writer pool on the same database.
     pub fn new(read: DatabaseConnection, write: DatabaseConnection) -> Db {
         Db { read, write }
@@ -162,6 +168,30 @@ impl TransactionTrait for Db {
             }
         }
     }
+}
+
+/// Takes PostgreSQL transaction-scoped advisory locks on `keys` (in a fixed order, so two
+/// transactions never wait on each other crosswise); released at commit or rollback. On
+/// SQLite a write transaction holds the database alone already.
+pub async fn serialise(
+    txn: &sea_orm::DatabaseTransaction,
+    keys: &[&str],
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if txn.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let mut keys = keys.to_vec();
+    keys.sort_unstable();
+    for key in keys {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

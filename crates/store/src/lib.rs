@@ -1,11 +1,17 @@
 //! kepu's persistence. One body of query code serves SQLite (the embedded default) and
 //! PostgreSQL (production): the backend is picked at run time from the database URL.
 
+pub mod activities;
+pub mod audit;
 pub mod db;
 pub mod entities;
+pub mod jobs;
+pub mod media;
 pub mod migrations;
+pub mod nominations;
 pub mod notifications;
 pub mod regions;
+pub mod review;
 pub mod testing;
 
 use std::time::Duration;
@@ -93,3 +99,6 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 }
 pub mod cache;
 pub mod search;
+pub mod sessions;
+pub mod sms;
+pub mod supplements;

@@ -19,6 +19,42 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
 use crate::cache::Cache;
 
+/// The search log (`search_log`): every change to what is public appends an entry, and
+/// each instance's index follows it.
+pub mod log {
+    use sea_orm::{
+        ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
+
+    use crate::entities::search_log::{Column, Entity, Model};
+
+    /// Up to `limit` entries after `applied`, oldest first.
+    pub async fn after(
+        db: &impl ConnectionTrait,
+        applied: i64,
+        limit: u64,
+    ) -> Result<Vec<Model>, DbErr> {
+        Entity::find()
+            .filter(Column::Id.gt(applied))
+            .order_by_asc(Column::Id)
+            .limit(limit)
+            .all(db)
+            .await
+    }
+
+    /// The log's last entry id (0 when empty).
+    pub async fn position(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+        Ok(Entity::find()
+            .select_only()
+            .column(Column::Id)
+            .order_by_desc(Column::Id)
+            .into_tuple::<i64>()
+            .one(db)
+            .await?
+            .unwrap_or(0))
+    }
+}
+
 /// One activity as the index sees it.
 #[derive(Debug, Clone, Default)]
 pub struct SearchDoc {
