@@ -8,14 +8,9 @@ use domain::campaign::CampaignRules;
 use domain::region::RegionPath;
 use domain::review::Status;
 use serde::Serialize;
-use store::entities::{
-    activity as entity, activity_region, activity_session, host_confirmation, media, org,
-    org_member, search_log, transition,
-};
-use store::sea_orm::sea_query::{Expr, ExprTrait};
+use store::entities::{activity as entity, org, org_member};
 use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, JoinType,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
 };
 use utoipa::ToSchema;
 
@@ -307,12 +302,9 @@ impl App {
         }
         if let Some(poster) = d.poster {
             let owned = match activity_id {
-                Some(activity_id) => media::Entity::find_by_id(poster)
-                    .filter(media::Column::ActivityId.eq(activity_id))
-                    .filter(media::Column::Kind.eq("poster"))
-                    .one(&self.db)
-                    .await?
-                    .is_some(),
+                Some(activity_id) => {
+                    store::activities::is_poster_of(&self.db, poster, activity_id).await?
+                }
                 None => false,
             };
             if !owned {
@@ -336,78 +328,70 @@ impl App {
         Ok((path, point))
     }
 
-    /// Writes the draft's searchable columns and its sessions.
-    async fn store_draft(
+    /// The columns that follow from a draft, and the divisions it lies in.
+    async fn columns(
+        &self,
+        d: &ActivityDraft,
+    ) -> Result<
+        (
+            store::activities::Columns,
+            std::collections::BTreeSet<String>,
+        ),
+        AppError,
+    > {
+        let (path, point) = self.placement(d).await?;
+        let codes = path.codes().collect();
+        let columns = store::activities::Columns {
+            data: serde_json::to_string(d).map_err(AppError::internal)?,
+            name: d.name.clone().unwrap_or_default(),
+            section: d.section.clone(),
+            start_at: d.start.map(|t| t.to_utc()),
+            end_at: d.end.map(|t| t.to_utc()),
+            region_code: d.region_code.clone(),
+            province_code: path.province,
+            city_code: path.city,
+            county_code: path.county,
+            mode: d.mode.clone(),
+            venue_type: d.venue_type.clone(),
+            reservable: d.reservable,
+            expected_participants: d.expected_participants,
+            audience_mask: activity::audience_mask(&d.audiences),
+            first_host_id: d.hosts.first().copied(),
+            lon: point.map(|p| p.0),
+            lat: point.map(|p| p.1),
+        };
+        Ok((columns, codes))
+    }
+
+    /// Writes a draft's sessions and the divisions the activity is found under (its own
+    /// and its sessions').
+    async fn store_places(
         &self,
         txn: &DatabaseTransaction,
-        row: &mut entity::ActiveModel,
-        id: Option<i64>,
+        id: i64,
         d: &ActivityDraft,
+        mut codes: std::collections::BTreeSet<String>,
     ) -> Result<(), AppError> {
-        let (path, point) = self.placement(d).await?;
-        let mut codes: std::collections::BTreeSet<String> = path.codes().collect();
-        row.data = Set(serde_json::to_string(d).map_err(AppError::internal)?);
-        row.name = Set(d.name.clone().unwrap_or_default());
-        row.section = Set(d.section.clone());
-        row.start_at = Set(d.start.map(|t| t.to_utc()));
-        row.end_at = Set(d.end.map(|t| t.to_utc()));
-        row.region_code = Set(d.region_code.clone());
-        row.province_code = Set(path.province);
-        row.city_code = Set(path.city);
-        row.county_code = Set(path.county);
-        row.mode = Set(d.mode.clone());
-        row.venue_type = Set(d.venue_type.clone());
-        row.reservable = Set(d.reservable);
-        row.expected_participants = Set(d.expected_participants);
-        row.audience_mask = Set(activity::audience_mask(&d.audiences));
-        row.first_host_id = Set(d.hosts.first().copied());
-        row.lon = Set(point.map(|p| p.0));
-        row.lat = Set(point.map(|p| p.1));
-        if let Some(id) = id {
-            activity_session::Entity::delete_many()
-                .filter(activity_session::Column::ActivityId.eq(id))
-                .exec(txn)
-                .await?;
-            for (i, s) in d.sessions.iter().enumerate() {
-                let located = match &s.region_code {
-                    Some(code) => crate::regions::locate(txn, code).await?,
-                    None => None,
-                };
-                let path = located.as_ref().map(|l| l.path.clone()).unwrap_or_default();
-                codes.extend(path.codes());
-                let point = s.lon.zip(s.lat).or(located.and_then(|l| l.point));
-                activity_session::ActiveModel {
-                    activity_id: Set(id),
-                    position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-                    start_at: Set(s.start.map(|t| t.to_utc())),
-                    end_at: Set(s.end.map(|t| t.to_utc())),
-                    region_code: Set(s.region_code.clone()),
-                    province_code: Set(path.province),
-                    city_code: Set(path.city),
-                    county_code: Set(path.county),
-                    address: Set(s.address.clone()),
-                    lon: Set(point.map(|p| p.0)),
-                    lat: Set(point.map(|p| p.1)),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await?;
-            }
-            activity_region::Entity::delete_many()
-                .filter(activity_region::Column::ActivityId.eq(id))
-                .exec(txn)
-                .await?;
-            if !codes.is_empty() {
-                let rows = codes.into_iter().map(|code| activity_region::ActiveModel {
-                    activity_id: Set(id),
-                    code: Set(code),
-                });
-                activity_region::Entity::insert_many(rows)
-                    .exec_without_returning(txn)
-                    .await?;
-            }
+        let mut sessions = Vec::with_capacity(d.sessions.len());
+        for s in &d.sessions {
+            let located = match &s.region_code {
+                Some(code) => crate::regions::locate(txn, code).await?,
+                None => None,
+            };
+            let path = located.as_ref().map(|l| l.path.clone()).unwrap_or_default();
+            codes.extend(path.codes());
+            let point = s.lon.zip(s.lat).or(located.and_then(|l| l.point));
+            sessions.push(store::activities::SessionRow {
+                start_at: s.start.map(|t| t.to_utc()),
+                end_at: s.end.map(|t| t.to_utc()),
+                region_code: s.region_code.clone(),
+                area: [path.province, path.city, path.county],
+                address: s.address.clone(),
+                lon: point.map(|p| p.0),
+                lat: point.map(|p| p.1),
+            });
         }
-        Ok(())
+        Ok(store::activities::replace_places(txn, id, sessions, codes).await?)
     }
 
     /// `POST /api/v1/activities`: a draft from any subset of the fields.
@@ -432,23 +416,18 @@ impl App {
             .await?;
         errors.into_result()?;
         let now = self.clock.now();
+        let (columns, codes) = self.columns(&draft).await?;
         let txn = self.db.begin().await?;
-        let mut row = entity::ActiveModel {
-            campaign_id: Set(campaign_id),
-            owner_id: Set(actor.user_id),
-            status: Set(Status::Draft.as_str().to_owned()),
-            version: Set(1),
-            submitted_at: Set(None),
-            decided_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        };
-        self.store_draft(&txn, &mut row, None, &draft).await?;
-        let made = row.insert(&txn).await?;
-        let mut again: entity::ActiveModel = made.clone().into();
-        self.store_draft(&txn, &mut again, Some(made.id), &draft)
-            .await?;
+        let made = store::activities::insert(
+            &txn,
+            campaign_id,
+            actor.user_id,
+            Status::Draft.as_str(),
+            now,
+            columns,
+        )
+        .await?;
+        self.store_places(&txn, made.id, &draft, codes).await?;
         let after = crate::stats::facts(&txn, &made).await?;
         crate::stats::shift(&txn, &made, None, Some(&after)).await?;
         txn.commit().await?;
@@ -461,8 +440,7 @@ impl App {
     }
 
     pub(crate) async fn find_activity(&self, id: i64) -> Result<entity::Model, AppError> {
-        entity::Entity::find_by_id(id)
-            .one(&self.db)
+        store::activities::by_id(&self.db, id)
             .await?
             .ok_or_else(not_found)
     }
@@ -471,16 +449,7 @@ impl App {
     /// host and the administrators of their area; 404 for everyone else.
     pub async fn activity(&self, actor: Option<&Actor>, id: i64) -> Result<ActivityView, AppError> {
         // The activity and its supplement in one read.
-        let (row, stored) = entity::Entity::find_by_id(id)
-            .select_also(store::entities::supplement::Entity)
-            .join(
-                JoinType::LeftJoin,
-                entity::Entity::belongs_to(store::entities::supplement::Entity)
-                    .from(entity::Column::Id)
-                    .to(store::entities::supplement::Column::ActivityId)
-                    .into(),
-            )
-            .one(&self.db)
+        let (row, stored) = store::activities::with_supplement(&self.db, id)
             .await?
             .ok_or_else(not_found)?;
         let standing = standing(actor, &row);
@@ -612,13 +581,11 @@ impl App {
             .into_iter()
             .map(|m| m.org_id)
             .collect();
-        let confirmed: std::collections::HashSet<i64> = host_confirmation::Entity::find()
-            .filter(host_confirmation::Column::ActivityId.eq(row.id))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|c| c.org_id)
-            .collect();
+        let confirmed: std::collections::HashSet<i64> =
+            store::activities::confirmed_hosts(&self.db, row.id)
+                .await?
+                .into_iter()
+                .collect();
         let mut out = Vec::new();
         for id in named {
             if !own.contains(&id) && !confirmed.contains(&id) && !out.contains(&id) {
@@ -653,22 +620,7 @@ impl App {
             ));
         }
         let txn = self.db.begin().await?;
-        host_confirmation::Entity::insert(host_confirmation::ActiveModel {
-            activity_id: Set(id),
-            org_id: Set(org_id),
-            user_id: Set(actor.user_id),
-            confirmed_at: Set(self.clock.now()),
-        })
-        .on_conflict(
-            store::sea_orm::sea_query::OnConflict::columns([
-                host_confirmation::Column::ActivityId,
-                host_confirmation::Column::OrgId,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        store::activities::confirm_host(&txn, id, org_id, actor.user_id, self.clock.now()).await?;
         crate::audit::record(
             &txn,
             self.clock.now(),
@@ -690,12 +642,7 @@ impl App {
     }
 
     async fn last_reason(&self, id: i64) -> Result<Option<String>, AppError> {
-        Ok(transition::Entity::find()
-            .filter(transition::Column::ActivityId.eq(id))
-            .order_by_desc(transition::Column::Id)
-            .one(&self.db)
-            .await?
-            .and_then(|t| t.reason))
+        Ok(store::review::last_reason(&self.db, id).await?)
     }
 
     /// Loads an activity for a write by its host: 404 when the caller may not see it, 403
@@ -753,22 +700,15 @@ impl App {
         errors.into_result()?;
         let txn = self.db.begin().await?;
         let before = crate::stats::facts(&txn, &row).await?;
-        let mut update = <entity::ActiveModel as Default>::default();
-        self.store_draft(&txn, &mut update, Some(id), &draft)
-            .await?;
-        update.updated_at = Set(self.clock.now());
-        update.version = Set(row.version + 1);
-        let result = entity::Entity::update_many()
-            .set(update)
-            .filter(entity::Column::Id.eq(id))
-            .filter(entity::Column::Version.eq(row.version))
-            .exec(&txn)
-            .await?;
-        if result.rows_affected == 0 {
+        let (columns, codes) = self.columns(&draft).await?;
+        self.store_places(&txn, id, &draft, codes).await?;
+        let written =
+            store::activities::update_at_version(&txn, id, row.version, self.clock.now(), columns)
+                .await?;
+        if !written {
             return Err(stale());
         }
-        let changed = entity::Entity::find_by_id(id)
-            .one(&txn)
+        let changed = store::activities::by_id(&txn, id)
             .await?
             .ok_or_else(not_found)?;
         let after = crate::stats::facts(&txn, &changed).await?;
@@ -789,40 +729,26 @@ impl App {
         snapshot: bool,
     ) -> Result<(), AppError> {
         let now = self.clock.now();
-        let mut update = entity::Entity::update_many()
-            .col_expr(entity::Column::Status, Expr::value(to.as_str()))
-            .col_expr(
-                entity::Column::Version,
-                Expr::col(entity::Column::Version).add(1),
-            )
-            .col_expr(entity::Column::UpdatedAt, Expr::value(now));
-        update = match to {
+        let stamp = match to {
             Status::ProvinceReview | Status::NationalReview if snapshot => {
-                update.col_expr(entity::Column::SubmittedAt, Expr::value(Some(now)))
+                store::activities::Stamp::Submitted
             }
-            Status::Draft => update,
-            _ => update.col_expr(entity::Column::DecidedAt, Expr::value(Some(now))),
+            Status::Draft => store::activities::Stamp::None,
+            _ => store::activities::Stamp::Decided,
         };
-        let result = update
-            .filter(entity::Column::Id.eq(row.id))
-            .filter(entity::Column::Version.eq(row.version))
-            .exec(txn)
-            .await?;
-        if result.rows_affected == 0 {
+        if !store::activities::move_to(txn, row.id, row.version, to.as_str(), now, stamp).await? {
             return Err(stale());
         }
-        transition::ActiveModel {
-            activity_id: Set(row.id),
-            at: Set(now),
-            actor_id: Set(Some(actor.user_id)),
-            from_status: Set(row.status.clone()),
-            to_status: Set(to.as_str().to_owned()),
-            reason: Set(reason),
-            snapshot: Set(snapshot.then(|| row.data.clone())),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        let record = store::review::Transition {
+            activity_id: row.id,
+            at: now,
+            actor_id: Some(actor.user_id),
+            from_status: row.status.clone(),
+            to_status: to.as_str().to_owned(),
+            reason,
+            snapshot: snapshot.then(|| row.data.clone()),
+        };
+        store::review::record(txn, record).await?;
         let before = crate::stats::facts(txn, row).await?;
         let after = domain::stats::Facts {
             status: Some(to),
@@ -834,13 +760,7 @@ impl App {
                 .await?;
         }
         // The search index follows this log: what is public may have changed.
-        search_log::ActiveModel {
-            activity_id: Set(row.id),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
+        store::search::log::append(txn, row.id, now).await?;
         Ok(())
     }
 
@@ -937,11 +857,7 @@ impl App {
         if standing(Some(actor), &row) == Standing::Public {
             return Err(not_found());
         }
-        let rows = transition::Entity::find()
-            .filter(transition::Column::ActivityId.eq(id))
-            .order_by_asc(transition::Column::Id)
-            .all(&self.db)
-            .await?;
+        let rows = store::review::history(&self.db, id).await?;
         let mut names = std::collections::HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for t in rows {
@@ -976,14 +892,9 @@ impl App {
         actor: &Actor,
         page: Page,
     ) -> Result<Paged<ActivityView>, AppError> {
-        let query = entity::Entity::find().filter(entity::Column::OwnerId.eq(actor.user_id));
-        let total = query.clone().count(&self.db).await?;
-        let rows = query
-            .order_by_desc(entity::Column::Id)
-            .offset(page.offset())
-            .limit(page.per_page)
-            .all(&self.db)
-            .await?;
+        let (rows, total) =
+            store::activities::page_of_owner(&self.db, actor.user_id, page.offset(), page.per_page)
+                .await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
             items.push(self.view(row, Standing::Owner).await?);

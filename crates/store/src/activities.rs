@@ -2,14 +2,15 @@
 //! `app::activities`, exports and the demo need. Rules and authorisation stay in app; a
 //! caller's area arrives here as a `Condition` and is applied in the query.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::entities::activity::{Column, Entity, Model};
-use crate::entities::supplement;
+use crate::entities::activity::{ActiveModel, Column, Entity, Model};
+use crate::entities::{activity_region, activity_session, host_confirmation, media, supplement};
 
 /// An activity by id.
 pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
@@ -78,4 +79,303 @@ pub async fn page_after(
         .limit(limit)
         .all(db)
         .await
+}
+
+/// The columns of an activity that follow from its draft (what lists, filters and the map
+/// read without parsing the draft).
+pub struct Columns {
+    /// The draft as JSON text.
+    pub data: String,
+    /// 活动名称 ("" for an unnamed draft).
+    pub name: String,
+    /// 板块
+    pub section: Option<String>,
+    /// Start.
+    pub start_at: Option<DateTime<Utc>>,
+    /// End.
+    pub end_at: Option<DateTime<Utc>>,
+    /// The division as given.
+    pub region_code: Option<String>,
+    /// Its province.
+    pub province_code: Option<String>,
+    /// Its city.
+    pub city_code: Option<String>,
+    /// Its county.
+    pub county_code: Option<String>,
+    /// 线上/线下
+    pub mode: Option<String>,
+    /// 场地类型
+    pub venue_type: Option<String>,
+    /// 支持预约
+    pub reservable: bool,
+    /// 预计参与人数
+    pub expected_participants: Option<i64>,
+    /// 面向对象 as bits.
+    pub audience_mask: i64,
+    /// The first host.
+    pub first_host_id: Option<i64>,
+    /// Longitude where it is placed.
+    pub lon: Option<f64>,
+    /// Latitude where it is placed.
+    pub lat: Option<f64>,
+}
+
+impl Columns {
+    fn set(self, row: &mut ActiveModel) {
+        row.data = Set(self.data);
+        row.name = Set(self.name);
+        row.section = Set(self.section);
+        row.start_at = Set(self.start_at);
+        row.end_at = Set(self.end_at);
+        row.region_code = Set(self.region_code);
+        row.province_code = Set(self.province_code);
+        row.city_code = Set(self.city_code);
+        row.county_code = Set(self.county_code);
+        row.mode = Set(self.mode);
+        row.venue_type = Set(self.venue_type);
+        row.reservable = Set(self.reservable);
+        row.expected_participants = Set(self.expected_participants);
+        row.audience_mask = Set(self.audience_mask);
+        row.first_host_id = Set(self.first_host_id);
+        row.lon = Set(self.lon);
+        row.lat = Set(self.lat);
+    }
+}
+
+/// Inserts a new activity in `status` at version 1; its row.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    owner_id: i64,
+    status: &str,
+    at: DateTime<Utc>,
+    columns: Columns,
+) -> Result<Model, DbErr> {
+    let mut row = ActiveModel {
+        campaign_id: Set(campaign_id),
+        owner_id: Set(owner_id),
+        status: Set(status.to_owned()),
+        version: Set(1),
+        submitted_at: Set(None),
+        decided_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    columns.set(&mut row);
+    row.insert(db).await
+}
+
+/// Writes an activity's columns if it is still at `version`, moving it to the next
+/// version; whether it was.
+pub async fn update_at_version(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i64,
+    at: DateTime<Utc>,
+    columns: Columns,
+) -> Result<bool, DbErr> {
+    let mut update = <ActiveModel as Default>::default();
+    columns.set(&mut update);
+    update.updated_at = Set(at);
+    update.version = Set(version + 1);
+    let result = Entity::update_many()
+        .set(update)
+        .filter(Column::Id.eq(id))
+        .filter(Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// What a state change stamps besides the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stamp {
+    /// Nothing (back to draft).
+    None,
+    /// `submitted_at`.
+    Submitted,
+    /// `decided_at`.
+    Decided,
+}
+
+/// Moves an activity to `status` if it is still at `version`; whether it was.
+pub async fn move_to(
+    db: &impl ConnectionTrait,
+    id: i64,
+    version: i64,
+    status: &str,
+    at: DateTime<Utc>,
+    stamp: Stamp,
+) -> Result<bool, DbErr> {
+    let mut update = Entity::update_many()
+        .col_expr(Column::Status, Expr::value(status))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(at));
+    update = match stamp {
+        Stamp::None => update,
+        Stamp::Submitted => update.col_expr(Column::SubmittedAt, Expr::value(Some(at))),
+        Stamp::Decided => update.col_expr(Column::DecidedAt, Expr::value(Some(at))),
+    };
+    let result = update
+        .filter(Column::Id.eq(id))
+        .filter(Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected > 0)
+}
+
+/// One session (场次) of an activity, placed.
+pub struct SessionRow {
+    /// Start.
+    pub start_at: Option<DateTime<Utc>>,
+    /// End.
+    pub end_at: Option<DateTime<Utc>>,
+    /// The division as given.
+    pub region_code: Option<String>,
+    /// Its province, city and county.
+    pub area: [Option<String>; 3],
+    /// Address.
+    pub address: Option<String>,
+    /// Longitude.
+    pub lon: Option<f64>,
+    /// Latitude.
+    pub lat: Option<f64>,
+}
+
+/// Replaces an activity's sessions and the divisions it is found under.
+pub async fn replace_places(
+    db: &impl ConnectionTrait,
+    id: i64,
+    sessions: Vec<SessionRow>,
+    codes: std::collections::BTreeSet<String>,
+) -> Result<(), DbErr> {
+    activity_session::Entity::delete_many()
+        .filter(activity_session::Column::ActivityId.eq(id))
+        .exec(db)
+        .await?;
+    for (i, s) in sessions.into_iter().enumerate() {
+        let [province, city, county] = s.area;
+        activity_session::ActiveModel {
+            activity_id: Set(id),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            start_at: Set(s.start_at),
+            end_at: Set(s.end_at),
+            region_code: Set(s.region_code),
+            province_code: Set(province),
+            city_code: Set(city),
+            county_code: Set(county),
+            address: Set(s.address),
+            lon: Set(s.lon),
+            lat: Set(s.lat),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    activity_region::Entity::delete_many()
+        .filter(activity_region::Column::ActivityId.eq(id))
+        .exec(db)
+        .await?;
+    if !codes.is_empty() {
+        let rows = codes.into_iter().map(|code| activity_region::ActiveModel {
+            activity_id: Set(id),
+            code: Set(code),
+        });
+        activity_region::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// An activity with its supplement, in one read.
+pub async fn with_supplement(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(Model, Option<supplement::Model>)>, DbErr> {
+    Entity::find_by_id(id)
+        .select_also(supplement::Entity)
+        .join(
+            JoinType::LeftJoin,
+            Entity::belongs_to(supplement::Entity)
+                .from(Column::Id)
+                .to(supplement::Column::ActivityId)
+                .into(),
+        )
+        .one(db)
+        .await
+}
+
+/// A page of one owner's activities, newest first; and how many they have.
+pub async fn page_of_owner(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<Model>, u64), DbErr> {
+    let query = Entity::find().filter(Column::OwnerId.eq(owner_id));
+    let total = query.clone().count(db).await?;
+    let rows = query
+        .order_by_desc(Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// The hosts of an activity that confirmed taking part.
+pub async fn confirmed_hosts(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    Ok(host_confirmation::Entity::find()
+        .filter(host_confirmation::Column::ActivityId.eq(activity_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.org_id)
+        .collect())
+}
+
+/// Records that a member (`user_id`) confirmed its organisation takes part (once).
+pub async fn confirm_host(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+    org_id: i64,
+    user_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    host_confirmation::Entity::insert(host_confirmation::ActiveModel {
+        activity_id: Set(activity_id),
+        org_id: Set(org_id),
+        user_id: Set(user_id),
+        confirmed_at: Set(at),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            host_confirmation::Column::ActivityId,
+            host_confirmation::Column::OrgId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether `poster` is a poster uploaded to `activity_id`.
+pub async fn is_poster_of(
+    db: &impl ConnectionTrait,
+    poster: i64,
+    activity_id: i64,
+) -> Result<bool, DbErr> {
+    Ok(media::Entity::find_by_id(poster)
+        .filter(media::Column::ActivityId.eq(activity_id))
+        .filter(media::Column::Kind.eq("poster"))
+        .one(db)
+        .await?
+        .is_some())
 }

@@ -45,3 +45,64 @@ pub async fn last_submissions(
         .filter_map(|t| t.snapshot)
         .collect())
 }
+
+/// One state change of an activity, as recorded.
+pub struct Transition {
+    /// The activity.
+    pub activity_id: i64,
+    /// When.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Who.
+    pub actor_id: Option<i64>,
+    /// The state before.
+    pub from_status: String,
+    /// The state after.
+    pub to_status: String,
+    /// The reviewer's reason.
+    pub reason: Option<String>,
+    /// The draft as submitted (submissions only).
+    pub snapshot: Option<String>,
+}
+
+/// Records a state change.
+pub async fn record(db: &impl ConnectionTrait, t: Transition) -> Result<(), DbErr> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    transition::ActiveModel {
+        activity_id: Set(t.activity_id),
+        at: Set(t.at),
+        actor_id: Set(t.actor_id),
+        from_status: Set(t.from_status),
+        to_status: Set(t.to_status),
+        reason: Set(t.reason),
+        snapshot: Set(t.snapshot),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Every state change of an activity, oldest first.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+) -> Result<Vec<transition::Model>, DbErr> {
+    transition::Entity::find()
+        .filter(transition::Column::ActivityId.eq(activity_id))
+        .order_by_asc(transition::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The reason given with an activity's last state change, if any.
+pub async fn last_reason(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+) -> Result<Option<String>, DbErr> {
+    Ok(transition::Entity::find()
+        .filter(transition::Column::ActivityId.eq(activity_id))
+        .order_by_desc(transition::Column::Id)
+        .one(db)
+        .await?
+        .and_then(|t| t.reason))
+}

@@ -42,6 +42,23 @@ pub mod log {
             .await
     }
 
+    /// Appends an entry: what is public about `activity_id` may have changed.
+    pub async fn append(
+        db: &impl ConnectionTrait,
+        activity_id: i64,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), DbErr> {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        crate::entities::search_log::ActiveModel {
+            activity_id: Set(activity_id),
+            at: Set(at),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        Ok(())
+    }
+
     /// The log's last entry id (0 when empty).
     pub async fn position(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
         Ok(Entity::find()
