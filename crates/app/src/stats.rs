@@ -8,12 +8,8 @@ use domain::region::{NATIONAL, RegionPath};
 use domain::review::Status;
 use domain::stats::{Facts, delta, dim};
 use serde::Serialize;
-use store::entities::{activity, activity_region, listing, stat_count, supplement};
-use store::sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict, Query};
-use store::sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
-};
+use store::entities::activity;
+use store::sea_orm::{ConnectionTrait, TransactionTrait};
 use utoipa::ToSchema;
 
 use crate::regions::locate;
@@ -26,17 +22,10 @@ pub(crate) async fn facts(
     db: &impl ConnectionTrait,
     row: &activity::Model,
 ) -> Result<Facts, AppError> {
-    let real = supplement::Entity::find_by_id(row.id)
-        .one(db)
+    let real = store::supplements::find(db, row.id)
         .await?
         .and_then(|s| s.participants);
-    let listed = activity_region::Entity::find()
-        .filter(activity_region::Column::ActivityId.eq(row.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.code)
-        .collect();
+    let listed = store::stats::listed_codes(db, row.id).await?;
     facts_with(row, real, listed)
 }
 
@@ -76,82 +65,14 @@ pub(crate) async fn shift(
     before: Option<&Facts>,
     after: Option<&Facts>,
 ) -> Result<(), AppError> {
-    add(db, row.campaign_id, delta(before, after)).await?;
+    store::stats::add(db, row.campaign_id, delta(before, after)).await?;
     let listings = |f: Option<&Facts>| f.map(Facts::listings).unwrap_or_default();
     let (was, now) = (listings(before), listings(after));
     if was != now {
         if !was.is_empty() {
-            listing::Entity::delete_many()
-                .filter(listing::Column::ActivityId.eq(row.id))
-                .exec(db)
-                .await?;
+            store::stats::unlist(db, row.id).await?;
         }
-        list(db, now.into_iter().map(|l| (row.id, l)).collect()).await?;
-    }
-    Ok(())
-}
-
-/// Writes rows of the public list's index.
-async fn list(
-    db: &impl ConnectionTrait,
-    rows: Vec<(i64, domain::stats::Listing)>,
-) -> Result<(), AppError> {
-    // 200 rows of 4 values stay well under SQLite's limit on bound variables.
-    for chunk in rows.chunks(200) {
-        listing::Entity::insert_many(chunk.iter().map(|(id, (code, section, end))| {
-            listing::ActiveModel {
-                activity_id: store::sea_orm::Set(*id),
-                code: store::sea_orm::Set(code.clone()),
-                section: store::sea_orm::Set(section.clone()),
-                end_at: store::sea_orm::Set(*end),
-            }
-        }))
-        .exec_without_returning(db)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn add(
-    db: &impl ConnectionTrait,
-    campaign_id: i64,
-    cells: BTreeMap<domain::stats::Cell, i64>,
-) -> Result<(), AppError> {
-    let cells: Vec<_> = cells.into_iter().collect();
-    // 150 cells of 5 values stay well under SQLite's limit on bound variables.
-    for chunk in cells.chunks(150) {
-        let mut insert = Query::insert();
-        insert.into_table(stat_count::Entity).columns([
-            stat_count::Column::CampaignId,
-            stat_count::Column::ScopeCode,
-            stat_count::Column::Dim,
-            stat_count::Column::Key,
-            stat_count::Column::N,
-        ]);
-        for ((scope, d, key), n) in chunk {
-            insert.values_panic([
-                campaign_id.into(),
-                scope.clone().into(),
-                (*d).into(),
-                key.clone().into(),
-                (*n).into(),
-            ]);
-        }
-        insert.on_conflict(
-            OnConflict::columns([
-                stat_count::Column::CampaignId,
-                stat_count::Column::ScopeCode,
-                stat_count::Column::Dim,
-                stat_count::Column::Key,
-            ])
-            .value(
-                stat_count::Column::N,
-                Expr::col((stat_count::Entity, stat_count::Column::N))
-                    .add(Expr::col((Alias::new("excluded"), stat_count::Column::N))),
-            )
-            .to_owned(),
-        );
-        db.execute(&insert).await?;
+        store::stats::list(db, now.into_iter().map(|l| (row.id, l)).collect()).await?;
     }
     Ok(())
 }
@@ -162,35 +83,21 @@ async fn add(
 pub async fn rebuild(pool: &store::Db) -> Result<u64, AppError> {
     let txn = pool.begin().await?;
     let db = &txn;
-    stat_count::Entity::delete_many().exec(db).await?;
-    listing::Entity::delete_many().exec(db).await?;
+    store::stats::clear(db).await?;
     let mut after = 0_i64;
     let mut seen = 0_u64;
     loop {
-        let rows = activity::Entity::find()
-            .filter(activity::Column::Id.gt(after))
-            .order_by_asc(activity::Column::Id)
-            .limit(1000)
-            .all(db)
+        let rows = store::activities::page_after(db, store::sea_orm::Condition::all(), after, 1000)
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        let real: std::collections::HashMap<i64, i64> = supplement::Entity::find()
-            .filter(supplement::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter_map(|s| s.participants.map(|p| (s.activity_id, p)))
-            .collect();
-        let mut listed: std::collections::HashMap<i64, Vec<String>> =
-            std::collections::HashMap::new();
-        for r in activity_region::Entity::find()
-            .filter(activity_region::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
-            .all(db)
-            .await?
-        {
-            listed.entry(r.activity_id).or_default().push(r.code);
-        }
+        let real: std::collections::HashMap<i64, i64> =
+            store::supplements::of_activities(db, rows.iter().map(|r| r.id))
+                .await?
+                .into_iter()
+                .filter_map(|s| s.participants.map(|p| (s.activity_id, p)))
+                .collect();
+        let mut listed = store::stats::listed_codes_of(db, rows.iter().map(|r| r.id)).await?;
         let mut by_campaign: BTreeMap<i64, BTreeMap<domain::stats::Cell, i64>> = BTreeMap::new();
         let mut listings = Vec::new();
         for row in &rows {
@@ -208,9 +115,9 @@ pub async fn rebuild(pool: &store::Db) -> Result<u64, AppError> {
             seen += 1;
         }
         for (campaign_id, cells) in by_campaign {
-            add(db, campaign_id, cells).await?;
+            store::stats::add(db, campaign_id, cells).await?;
         }
-        list(db, listings).await?;
+        store::stats::list(db, listings).await?;
     }
     txn.commit().await?;
     Ok(seen)
@@ -220,14 +127,8 @@ pub async fn rebuild(pool: &store::Db) -> Result<u64, AppError> {
 /// they existed (activities but no rollups, or approved ones but no listings). Cheap when
 /// there is nothing to do.
 pub async fn rebuild_if_missing(db: &store::Db) -> Result<(), AppError> {
-    let counted = stat_count::Entity::find().one(db).await?.is_some();
-    let activities = activity::Entity::find().one(db).await?.is_some();
-    let listed = listing::Entity::find().one(db).await?.is_some();
-    let approved = activity::Entity::find()
-        .filter(activity::Column::Status.eq(Status::Approved.as_str()))
-        .one(db)
-        .await?
-        .is_some();
+    let (counted, activities, listed, approved) =
+        store::stats::presence(db, Status::Approved.as_str()).await?;
     if (activities && !counted) || (approved && !listed) {
         let n = rebuild(db).await?;
         tracing::info!(activities = n, "statistics rollups counted");
@@ -369,11 +270,7 @@ impl App {
         let code = region.map_or_else(|| App::home_region(actor), str::to_owned);
         let located = self.govern_region(actor, &code).await?;
         let campaign = self.current_campaign().await?;
-        let rows = stat_count::Entity::find()
-            .filter(stat_count::Column::CampaignId.eq(campaign.id))
-            .filter(stat_count::Column::ScopeCode.eq(code.clone()))
-            .all(&self.db)
-            .await?;
+        let rows = store::stats::cells_of(&self.db, campaign.id, &code).await?;
         let mut by: BTreeMap<&str, Counts> = BTreeMap::new();
         for r in &rows {
             if r.n != 0 {
@@ -427,12 +324,13 @@ impl App {
         if children.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = stat_count::Entity::find()
-            .filter(stat_count::Column::CampaignId.eq(campaign_id))
-            .filter(stat_count::Column::Dim.eq(dim::STATUS))
-            .filter(stat_count::Column::ScopeCode.is_in(children.iter().map(|c| c.code.clone())))
-            .all(&self.db)
-            .await?;
+        let rows = store::stats::cells_in(
+            &self.db,
+            campaign_id,
+            dim::STATUS,
+            children.iter().map(|c| c.code.clone()),
+        )
+        .await?;
         Ok(children
             .into_iter()
             .map(|c| {
@@ -467,23 +365,20 @@ impl App {
         if keyword.chars().count() > 20 {
             return Err(AppError::Malformed("关键词不能超过20字".to_owned()));
         }
-        let escaped = keyword
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let mut query = activity::Entity::find()
-            .filter(activity::Column::CampaignId.eq(campaign_id))
-            .filter(activity::Column::Status.eq(Status::Approved.as_str()))
-            .filter(Expr::col(activity::Column::Name).like(
-                store::sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\'),
-            ));
-        query = query.filter(area_condition(
+        let area = area_condition(
             path,
             activity::Column::ProvinceCode,
             activity::Column::CityCode,
             activity::Column::CountyCode,
-        ));
-        Ok(query.count(&self.db).await?)
+        );
+        Ok(store::stats::named_with(
+            &self.db,
+            campaign_id,
+            Status::Approved.as_str(),
+            area,
+            keyword,
+        )
+        .await?)
     }
 }
 

@@ -120,7 +120,6 @@ const STILL_QUERYING: &[&str] = &[
     "public.rs",
     "quotas.rs",
     "regions.rs",
-    "stats.rs",
     "summaries.rs",
     "users.rs",
 ];

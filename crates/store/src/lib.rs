@@ -101,4 +101,5 @@ pub mod cache;
 pub mod search;
 pub mod sessions;
 pub mod sms;
+pub mod stats;
 pub mod supplements;
