@@ -124,7 +124,6 @@ const STILL_QUERYING: &[&str] = &[
     "portal_context.rs",
     "public.rs",
     "quotas.rs",
-    "regions.rs",
     "review.rs",
     "search.rs",
     "stats.rs",
