@@ -113,7 +113,6 @@ const STILL_QUERYING: &[&str] = &[
     "audit.rs",
     "auth.rs",
     "bench.rs",
-    "campaigns.rs",
     "demo.rs",
     "exports.rs",
     "jobs.rs",

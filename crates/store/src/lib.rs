@@ -1,6 +1,7 @@
 //! kepu's persistence. One body of query code serves SQLite (the embedded default) and
 //! PostgreSQL (production): the backend is picked at run time from the database URL.
 
+pub mod campaigns;
 pub mod db;
 pub mod entities;
 pub mod migrations;
