@@ -119,7 +119,6 @@ const STILL_QUERYING: &[&str] = &[
     "lib.rs",
     "media.rs",
     "nominations.rs",
-    "orgs.rs",
     "portal_context.rs",
     "public.rs",
     "quotas.rs",

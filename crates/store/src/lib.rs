@@ -6,6 +6,7 @@ pub mod db;
 pub mod entities;
 pub mod migrations;
 pub mod notifications;
+pub mod orgs;
 pub mod regions;
 pub mod testing;
 
