@@ -127,7 +127,6 @@ const STILL_QUERYING: &[&str] = &[
     "stats.rs",
     "summaries.rs",
     "supplements.rs",
-    "users.rs",
 ];
 
 /// What building a query looks like.

@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod regions;
 pub mod testing;
+pub mod users;
 
 use std::time::Duration;
 
