@@ -121,7 +121,6 @@ const STILL_QUERYING: &[&str] = &[
     "nominations.rs",
     "portal_context.rs",
     "public.rs",
-    "quotas.rs",
     "review.rs",
     "search.rs",
     "stats.rs",

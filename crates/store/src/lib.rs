@@ -7,6 +7,7 @@ pub mod entities;
 pub mod migrations;
 pub mod notifications;
 pub mod orgs;
+pub mod quotas;
 pub mod regions;
 pub mod testing;
 pub mod users;
