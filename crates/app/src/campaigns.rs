@@ -5,11 +5,7 @@ use domain::campaign::{CampaignInput, CampaignRules, shipped_rules};
 use domain::region::NATIONAL;
 use serde::Serialize;
 use store::entities::campaign;
-use store::sea_orm::sea_query::Expr;
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
-};
+use store::sea_orm::TransactionTrait;
 
 use crate::{Actor, App, AppError};
 
@@ -38,11 +34,7 @@ impl App {
     /// Makes this year's national campaign from the shipped rules when there is no current
     /// national campaign (an empty database).
     pub async fn ensure_current_campaign(&self) -> Result<(), AppError> {
-        let existing = campaign::Entity::find()
-            .filter(campaign::Column::RegionCode.eq(NATIONAL))
-            .filter(campaign::Column::IsCurrent.eq(true))
-            .count(&self.db)
-            .await?;
+        let existing = store::campaigns::count_current(&self.db, NATIONAL).await?;
         if existing > 0 {
             return Ok(());
         }
@@ -54,11 +46,7 @@ impl App {
 
     /// The current national campaign.
     pub async fn current_campaign(&self) -> Result<CampaignView, AppError> {
-        let row = campaign::Entity::find()
-            .filter(campaign::Column::RegionCode.eq(NATIONAL))
-            .filter(campaign::Column::IsCurrent.eq(true))
-            .order_by_desc(campaign::Column::Id)
-            .one(&self.db)
+        let row = store::campaigns::current(&self.db, NATIONAL)
             .await?
             .ok_or_else(|| AppError::NotFound("当前没有进行中的全国活动".to_owned()))?;
         view(row)
@@ -66,8 +54,7 @@ impl App {
 
     /// A campaign by id.
     pub async fn campaign(&self, id: i64) -> Result<CampaignView, AppError> {
-        let row = campaign::Entity::find_by_id(id)
-            .one(&self.db)
+        let row = store::campaigns::find(&self.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound("未找到该活动季".to_owned()))?;
         view(row)
@@ -113,21 +100,16 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         if current {
-            campaign::Entity::update_many()
-                .col_expr(campaign::Column::IsCurrent, Expr::value(false))
-                .filter(campaign::Column::RegionCode.eq(rules.region_code.clone()))
-                .exec(&txn)
-                .await?;
+            store::campaigns::clear_current(&txn, &rules.region_code).await?;
         }
-        let row = campaign::ActiveModel {
-            year: Set(rules.year),
-            region_code: Set(rules.region_code.clone()),
-            is_current: Set(current),
-            rules: Set(serde_json::to_string(&rules).map_err(AppError::internal)?),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let row = store::campaigns::add(
+            &txn,
+            now,
+            rules.year,
+            &rules.region_code,
+            current,
+            serde_json::to_string(&rules).map_err(AppError::internal)?,
+        )
         .await?;
         let path = crate::regions::locate(&txn, &rules.region_code)
             .await?

@@ -6,12 +6,8 @@ use domain::credit_code::CreditCode;
 use domain::org::{self, Decision, OrgKind, OrgLevel, OrgStatus};
 use domain::phone::Phone;
 use serde::{Deserialize, Serialize};
-use store::entities::{org as entity, org_member};
-use store::sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
-};
+use store::entities::org as entity;
+use store::sea_orm::TransactionTrait;
 
 use crate::{Actor, App, AppError};
 
@@ -126,24 +122,13 @@ fn dedup(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
 pub(crate) async fn fill_name_keys(db: &store::Db) -> Result<u64, AppError> {
     let mut filled = 0;
     loop {
-        let rows = entity::Entity::find()
-            .filter(entity::Column::NameKey.is_null())
-            .limit(1000)
-            .all(db)
-            .await?;
+        let rows = store::orgs::without_name_key(db, 1000).await?;
         if rows.is_empty() {
             return Ok(filled);
         }
         let txn = db.begin().await?;
         for row in rows {
-            entity::Entity::update_many()
-                .col_expr(
-                    entity::Column::NameKey,
-                    Expr::value(domain::text::name_key(&row.name)),
-                )
-                .filter(entity::Column::Id.eq(row.id))
-                .exec(&txn)
-                .await?;
+            store::orgs::set_name_key(&txn, row.id, domain::text::name_key(&row.name)).await?;
             filled += 1;
         }
         txn.commit().await?;
@@ -186,10 +171,7 @@ impl App {
                 .map(|c| c.as_str().to_owned()),
         };
         if let Some(parent_id) = input.parent_id
-            && entity::Entity::find_by_id(parent_id)
-                .one(&self.db)
-                .await?
-                .is_none()
+            && store::orgs::find(&self.db, parent_id).await?.is_none()
         {
             errors.add("parent_id", "所选上级单位不存在");
         }
@@ -200,10 +182,7 @@ impl App {
             return Err(AppError::internal("validated input incomplete"));
         };
         if let Some(code) = &credit_code
-            && let Some(same) = entity::Entity::find()
-                .filter(entity::Column::CreditCode.eq(code.clone()))
-                .one(&self.db)
-                .await?
+            && let Some(same) = store::orgs::find_by_credit_code(&self.db, code).await?
         {
             return Err(AppError::Conflict {
                 message: format!(
@@ -224,11 +203,9 @@ impl App {
             ],
         )
         .await?;
-        let today = entity::Entity::find()
-            .filter(entity::Column::CreatedBy.eq(actor.user_id))
-            .filter(entity::Column::CreatedAt.gt(now - chrono::Duration::days(1)))
-            .count(&txn)
-            .await?;
+        let today =
+            store::orgs::count_created_since(&txn, actor.user_id, now - chrono::Duration::days(1))
+                .await?;
         if today >= self.config.org_applications_per_day {
             return Err(AppError::TooMany {
                 message: "今日登记单位的次数已达上限，请明天再试".to_owned(),
@@ -236,12 +213,7 @@ impl App {
             });
         }
         // Twins (a zero-width space, full-width letters, an ideographic space) are the same name.
-        if let Some(same) = entity::Entity::find()
-            .filter(entity::Column::NameKey.eq(key.clone()))
-            .filter(entity::Column::RegionCode.eq(region_code.clone()))
-            .one(&txn)
-            .await?
-        {
+        if let Some(same) = store::orgs::find_by_name_key_in(&txn, &key, &region_code).await? {
             return Err(AppError::Conflict {
                 message: format!(
                     "“{}”已在该地区登记（单位编号 {}），请联系该单位管理员将您加为成员",
@@ -250,38 +222,29 @@ impl App {
                 existing_id: Some(same.id),
             });
         }
-        let made = entity::ActiveModel {
-            name_key: Set(Some(key)),
-            name: Set(name),
-            kind: Set(kind.as_str().to_owned()),
-            level: Set(level.as_str().to_owned()),
-            region_code: Set(region_code),
-            province_code: Set(located.path.province.clone()),
-            city_code: Set(located.path.city.clone()),
-            county_code: Set(located.path.county.clone()),
-            parent_id: Set(input.parent_id),
-            credit_code: Set(credit_code),
-            status: Set(OrgStatus::Pending.as_str().to_owned()),
-            status_reason: Set(None),
-            national_certified: Set(false),
-            decided_by: Set(None),
-            decided_at: Set(None),
-            created_by: Set(Some(actor.user_id)),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
+        let made = store::orgs::add(
+            &txn,
+            store::orgs::NewOrg {
+                name_key: key,
+                name,
+                kind: kind.as_str().to_owned(),
+                level: level.as_str().to_owned(),
+                region_code,
+                province_code: located.path.province.clone(),
+                city_code: located.path.city.clone(),
+                county_code: located.path.county.clone(),
+                parent_id: input.parent_id,
+                credit_code,
+                status: OrgStatus::Pending.as_str().to_owned(),
+                created_by: Some(actor.user_id),
+                created_at: now,
+            },
+        )
         .await
         .map_err(AppError::conflict_if_unique(
             "该单位已登记（名称与地区相同，或统一社会信用代码相同）",
         ))?;
-        org_member::ActiveModel {
-            org_id: Set(made.id),
-            user_id: Set(actor.user_id),
-            added_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
+        store::orgs::add_member(&txn, made.id, actor.user_id, now).await?;
         crate::audit::record(
             &txn,
             now,
@@ -303,8 +266,7 @@ impl App {
     }
 
     async fn find_org(&self, id: i64) -> Result<entity::Model, AppError> {
-        entity::Entity::find_by_id(id)
-            .one(&self.db)
+        store::orgs::find(&self.db, id)
             .await?
             .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))
     }
@@ -315,23 +277,14 @@ impl App {
         if q.is_empty() {
             return Ok(Vec::new());
         }
-        let pattern = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        let rows = entity::Entity::find()
-            .filter(
-                Expr::col(entity::Column::Name)
-                    .like(store::sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
-            )
-            .filter(entity::Column::Status.ne(OrgStatus::Rejected.as_str()))
-            .order_by_asc(Expr::col(entity::Column::Status).ne(OrgStatus::Certified.as_str()))
-            .order_by_asc(entity::Column::Name)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
+        let rows = store::orgs::search_by_name(
+            &self.db,
+            q,
+            OrgStatus::Rejected.as_str(),
+            OrgStatus::Certified.as_str(),
+            limit,
+        )
+        .await?;
         Ok(rows
             .into_iter()
             .map(|o| OrgHit {
@@ -377,13 +330,18 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let path = path_of(&found);
-        let mut row: entity::ActiveModel = found.into();
-        row.status = Set(status.as_str().to_owned());
-        row.status_reason = Set(reason.clone());
-        row.national_certified = Set(decision == Decision::Approve && actor.is_national_admin());
-        row.decided_by = Set(Some(actor.user_id));
-        row.decided_at = Set(Some(now));
-        let updated = row.update(&txn).await?;
+        let updated = store::orgs::decide(
+            &txn,
+            found,
+            store::orgs::Decided {
+                status: status.as_str().to_owned(),
+                reason: reason.clone(),
+                national_certified: decision == Decision::Approve && actor.is_national_admin(),
+                by: actor.user_id,
+                at: now,
+            },
+        )
+        .await?;
         crate::audit::record(
             &txn,
             now,
@@ -401,10 +359,7 @@ impl App {
 
     /// Whether a user may act for an organisation.
     pub async fn is_member(&self, user_id: i64, org_id: i64) -> Result<bool, AppError> {
-        Ok(org_member::Entity::find_by_id((org_id, user_id))
-            .one(&self.db)
-            .await?
-            .is_some())
+        Ok(store::orgs::is_member(&self.db, org_id, user_id).await?)
     }
 
     /// A member adds a colleague by phone number (an account is made if the phone is new).
@@ -422,18 +377,7 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let user = crate::auth::find_or_create_user(&txn, &phone, now).await?;
-        let added = org_member::Entity::insert(org_member::ActiveModel {
-            org_id: Set(org_id),
-            user_id: Set(user.id),
-            added_at: Set(now),
-        })
-        .on_conflict(
-            OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId])
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
+        let added = store::orgs::add_member_if_absent(&txn, org_id, user.id, now).await?;
         if added == 0 {
             return Err(AppError::conflict("该手机号已是本单位成员"));
         }
@@ -456,10 +400,7 @@ impl App {
 impl App {
     /// Names of organisations by id, in order (unknown ids are left out).
     pub async fn org_names(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, AppError> {
-        let rows = entity::Entity::find()
-            .filter(entity::Column::Id.is_in(ids.to_vec()))
-            .all(&self.db)
-            .await?;
+        let rows = store::orgs::find_many(&self.db, ids).await?;
         Ok(ids
             .iter()
             .filter_map(|id| {
@@ -485,13 +426,14 @@ impl App {
         let mut slots: Vec<Result<i64, String>> = Vec::with_capacity(names.len());
         for name in names {
             let name = org::parse_name(name)?;
-            let found = entity::Entity::find()
-                .filter(entity::Column::NameKey.eq(domain::text::name_key(&name)))
-                .filter(entity::Column::Status.ne(OrgStatus::Rejected.as_str()))
-                .order_by_asc(Expr::col(entity::Column::Status).ne(OrgStatus::Certified.as_str()))
-                .one(&self.db)
-                .await
-                .map_err(|e| e.to_string())?;
+            let found = store::orgs::find_by_name_key(
+                &self.db,
+                &domain::text::name_key(&name),
+                OrgStatus::Rejected.as_str(),
+                OrgStatus::Certified.as_str(),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             slots.push(found.map(|o| o.id).ok_or(name));
         }
         let Some(first) = slots.iter().find_map(|s| s.as_ref().err()) else {

@@ -5,11 +5,7 @@
 use domain::review::Status;
 use domain::stats::{completion_percent, dim};
 use serde::Deserialize;
-use store::entities::{activity, org, quota, stat_count};
-use store::sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    sea_query::OnConflict,
-};
+use store::entities::quota;
 
 use crate::regions::locate;
 use crate::scope::{area_condition, scope_condition};
@@ -113,8 +109,7 @@ impl App {
                 let TargetRef::Id(id) = input.target_ref else {
                     return Err(AppError::invalid_field("target_ref", "请选择单位"));
                 };
-                let o = org::Entity::find_by_id(id)
-                    .one(&self.db)
+                let o = store::orgs::find(&self.db, id)
                     .await?
                     .ok_or_else(|| AppError::invalid_field("target_ref", "所选单位不存在"))?;
                 (id.to_string(), crate::orgs::path_of(&o))
@@ -137,62 +132,37 @@ impl App {
                 "只能为本辖区内的下级地区或单位设置任务指标".to_owned(),
             ));
         }
-        let model = quota::ActiveModel {
-            campaign_id: Set(campaign.id),
-            target_kind: Set(input.target_kind.clone()),
-            target_ref: Set(target_ref.clone()),
-            section: Set(section.clone()),
-            target: Set(input.target),
-            include_system: Set(input.include_system && input.target_kind == "org"),
-            province_code: Set(path.province),
-            city_code: Set(path.city),
-            county_code: Set(path.county),
-            set_by: Set(actor.user_id),
-            updated_at: Set(self.clock.now()),
-            ..Default::default()
-        };
-        quota::Entity::insert(model)
-            .on_conflict(
-                OnConflict::columns([
-                    quota::Column::CampaignId,
-                    quota::Column::TargetKind,
-                    quota::Column::TargetRef,
-                    quota::Column::Section,
-                ])
-                .update_columns([
-                    quota::Column::Target,
-                    quota::Column::IncludeSystem,
-                    quota::Column::SetBy,
-                    quota::Column::UpdatedAt,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(&self.db)
-            .await?;
-        let row = quota::Entity::find()
-            .filter(quota::Column::CampaignId.eq(campaign.id))
-            .filter(quota::Column::TargetKind.eq(input.target_kind))
-            .filter(quota::Column::TargetRef.eq(target_ref))
-            .filter(quota::Column::Section.eq(section))
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| AppError::internal("quota vanished"))?;
+        let include_system = input.include_system && input.target_kind == "org";
+        let row = store::quotas::set(
+            &self.db,
+            store::quotas::NewQuota {
+                campaign_id: campaign.id,
+                target_kind: input.target_kind,
+                target_ref,
+                section,
+                target: input.target,
+                include_system,
+                province_code: path.province,
+                city_code: path.city,
+                county_code: path.county,
+                set_by: actor.user_id,
+                updated_at: self.clock.now(),
+            },
+        )
+        .await?
+        .ok_or_else(|| AppError::internal("quota vanished"))?;
         self.progress(&row).await
     }
 
     /// `DELETE /api/v1/quotas/{id}`: only within the actor's area.
     pub async fn delete_quota(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
-        let deleted = quota::Entity::delete_many()
-            .filter(quota::Column::Id.eq(id))
-            .filter(scope_condition(
-                actor,
-                quota::Column::ProvinceCode,
-                quota::Column::CityCode,
-                quota::Column::CountyCode,
-            ))
-            .exec(&self.db)
-            .await?;
-        if deleted.rows_affected == 0 {
+        let scope = scope_condition(
+            actor,
+            quota::Column::ProvinceCode,
+            quota::Column::CityCode,
+            quota::Column::CountyCode,
+        );
+        if !store::quotas::delete_within(&self.db, id, scope).await? {
             return Err(AppError::NotFound("未找到该任务指标".to_owned()));
         }
         Ok(())
@@ -209,25 +179,19 @@ impl App {
             .await?
             .map(|l| l.path)
             .unwrap_or_default();
-        let mut query = quota::Entity::find()
-            .filter(quota::Column::CampaignId.eq(campaign_id))
-            .filter(scope_condition(
-                actor,
-                quota::Column::ProvinceCode,
-                quota::Column::CityCode,
-                quota::Column::CountyCode,
-            ));
-        query = query.filter(area_condition(
+        let scope = scope_condition(
+            actor,
+            quota::Column::ProvinceCode,
+            quota::Column::CityCode,
+            quota::Column::CountyCode,
+        );
+        let area = area_condition(
             &path,
             quota::Column::ProvinceCode,
             quota::Column::CityCode,
             quota::Column::CountyCode,
-        ));
-        let rows = query
-            .order_by_asc(quota::Column::TargetKind)
-            .order_by_asc(quota::Column::TargetRef)
-            .all(&self.db)
-            .await?;
+        );
+        let rows = store::quotas::within(&self.db, campaign_id, scope, area).await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             out.push(self.progress(row).await?);
@@ -244,20 +208,14 @@ impl App {
                 } else {
                     (dim::SECTION, row.section.clone())
                 };
-                let n = stat_count::Entity::find()
-                    .filter(stat_count::Column::CampaignId.eq(row.campaign_id))
-                    .filter(stat_count::Column::ScopeCode.eq(row.target_ref.clone()))
-                    .filter(stat_count::Column::Dim.eq(d))
-                    .filter(stat_count::Column::Key.eq(key))
-                    .one(&self.db)
+                let n = store::quotas::rollup(&self.db, row.campaign_id, &row.target_ref, d, &key)
                     .await?
-                    .map_or(0, |c| c.n);
+                    .unwrap_or(0);
                 (name, n)
             }
             _ => {
                 let id: i64 = row.target_ref.parse().map_err(AppError::internal)?;
-                let name = org::Entity::find_by_id(id)
-                    .one(&self.db)
+                let name = store::orgs::find(&self.db, id)
                     .await?
                     .map_or_else(String::new, |o| o.name);
                 let orgs = if row.include_system {
@@ -265,17 +223,16 @@ impl App {
                 } else {
                     vec![id]
                 };
-                let mut query = activity::Entity::find()
-                    .filter(activity::Column::CampaignId.eq(row.campaign_id))
-                    .filter(activity::Column::Status.eq(Status::Approved.as_str()))
-                    .filter(activity::Column::FirstHostId.is_in(orgs));
-                if !row.section.is_empty() {
-                    query = query.filter(activity::Column::Section.eq(row.section.clone()));
-                }
-                (
-                    name,
-                    i64::try_from(query.count(&self.db).await?).unwrap_or(i64::MAX),
+                let section = (!row.section.is_empty()).then_some(row.section.as_str());
+                let n = store::quotas::count_hosted(
+                    &self.db,
+                    row.campaign_id,
+                    Status::Approved.as_str(),
+                    orgs,
+                    section,
                 )
+                .await?;
+                (name, i64::try_from(n).unwrap_or(i64::MAX))
             }
         };
         let allocated = if row.target_kind == "region" {
@@ -285,12 +242,7 @@ impl App {
                 .into_iter()
                 .map(|r| r.code)
                 .collect();
-            quota::Entity::find()
-                .filter(quota::Column::CampaignId.eq(row.campaign_id))
-                .filter(quota::Column::TargetKind.eq("region"))
-                .filter(quota::Column::Section.eq(row.section.clone()))
-                .filter(quota::Column::TargetRef.is_in(children))
-                .all(&self.db)
+            store::quotas::for_refs(&self.db, row.campaign_id, "region", &row.section, children)
                 .await?
                 .iter()
                 .map(|q| q.target)
@@ -322,9 +274,7 @@ impl App {
             if frontier.is_empty() {
                 break;
             }
-            let children: Vec<i64> = org::Entity::find()
-                .filter(org::Column::ParentId.is_in(frontier))
-                .all(&self.db)
+            let children: Vec<i64> = store::orgs::children_of(&self.db, frontier)
                 .await?
                 .into_iter()
                 .map(|o| o.id)

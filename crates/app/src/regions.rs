@@ -4,10 +4,7 @@ use domain::FieldErrors;
 use domain::region::{self, NATIONAL, RegionLevel, RegionPath};
 use serde::{Deserialize, Serialize};
 use store::entities::region as entity;
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
-};
+use store::sea_orm::ConnectionTrait;
 
 use crate::{Actor, App, AppError};
 
@@ -74,7 +71,7 @@ pub async fn locate(db: &impl ConnectionTrait, code: &str) -> Result<Option<Loca
             point: None,
         }));
     }
-    let Some(first) = entity::Entity::find_by_id(code.to_owned()).one(db).await? else {
+    let Some(first) = store::regions::find(db, code).await? else {
         return Ok(None);
     };
     let level = RegionLevel::parse(&first.level).map_err(AppError::internal)?;
@@ -84,7 +81,7 @@ pub async fn locate(db: &impl ConnectionTrait, code: &str) -> Result<Option<Loca
     // Three levels at most; the bound guards against a cycle an operator might introduce.
     for _ in 0..4 {
         let Some(code) = parent else { break };
-        let Some(row) = entity::Entity::find_by_id(code).one(db).await? else {
+        let Some(row) = store::regions::find(db, &code).await? else {
             break;
         };
         chain.push((
@@ -103,24 +100,17 @@ pub async fn locate(db: &impl ConnectionTrait, code: &str) -> Result<Option<Loca
 impl App {
     /// The divisions directly under `parent` (the provinces when absent or `000000`).
     pub async fn regions_under(&self, parent: Option<&str>) -> Result<Vec<RegionView>, AppError> {
-        let query = match parent.filter(|p| *p != NATIONAL) {
-            None => entity::Entity::find().filter(entity::Column::ParentCode.is_null()),
+        let parent = match parent.filter(|p| *p != NATIONAL) {
+            None => None,
             Some(raw) => {
                 let code = region::parse_code(raw).map_err(AppError::Malformed)?;
-                if entity::Entity::find_by_id(code.clone())
-                    .one(&self.db)
-                    .await?
-                    .is_none()
-                {
+                if store::regions::find(&self.db, &code).await?.is_none() {
                     return Err(AppError::NotFound("未找到该区划".to_owned()));
                 }
-                entity::Entity::find().filter(entity::Column::ParentCode.eq(code))
+                Some(code)
             }
         };
-        let rows = query
-            .order_by_asc(entity::Column::Code)
-            .all(&self.db)
-            .await?;
+        let rows = store::regions::children(&self.db, parent.as_deref()).await?;
         Ok(rows.into_iter().map(RegionView::from).collect())
     }
 
@@ -129,8 +119,7 @@ impl App {
         if code == NATIONAL {
             return Ok("全国".to_owned());
         }
-        Ok(entity::Entity::find_by_id(code.to_owned())
-            .one(&self.db)
+        Ok(store::regions::find(&self.db, code)
             .await?
             .map_or_else(String::new, |r| r.name))
     }
@@ -195,11 +184,7 @@ impl App {
         let (Some(code), Some(name), Some(level)) = (code, name, level) else {
             return Err(AppError::internal("validated input incomplete"));
         };
-        if entity::Entity::find_by_id(code.clone())
-            .one(&self.db)
-            .await?
-            .is_some()
-        {
+        if store::regions::find(&self.db, &code).await?.is_some() {
             return Err(AppError::conflict(format!("区划代码 {code} 已存在")));
         }
         let parent_point = parent
@@ -208,16 +193,18 @@ impl App {
             .unwrap_or((116.407394, 39.904211));
         let given = input.longitude.zip(input.latitude);
         let (longitude, latitude) = given.unwrap_or(parent_point);
-        let row = entity::ActiveModel {
-            code: Set(code),
-            name: Set(name),
-            level: Set(level.as_str().to_owned()),
-            parent_code: Set(parent.map(|(code, _)| code)),
-            longitude: Set(longitude),
-            latitude: Set(latitude),
-            coordinate_source: Set(if given.is_some() { "admin" } else { "parent" }.to_owned()),
-        }
-        .insert(&self.db)
+        let row = store::regions::add(
+            &self.db,
+            entity::Model {
+                code,
+                name,
+                level: level.as_str().to_owned(),
+                parent_code: parent.map(|(code, _)| code),
+                longitude,
+                latitude,
+                coordinate_source: if given.is_some() { "admin" } else { "parent" }.to_owned(),
+            },
+        )
         .await
         .map_err(AppError::conflict_if_unique("区划代码已存在"))?;
         crate::audit::record(

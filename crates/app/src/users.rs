@@ -3,12 +3,7 @@
 use domain::phone::Phone;
 use domain::role::Role;
 use serde::Serialize;
-use store::entities::{org, org_member, user, user_role};
-use store::sea_orm::sea_query::OnConflict;
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use store::sea_orm::TransactionTrait;
 
 use crate::{Actor, App, AppError, Grant};
 
@@ -39,21 +34,10 @@ pub struct OrgRef {
 impl App {
     /// The caller's account.
     pub async fn me(&self, actor: &Actor) -> Result<Me, AppError> {
-        let user = user::Entity::find_by_id(actor.user_id)
-            .one(&self.db)
+        let user = store::users::find(&self.db, actor.user_id)
             .await?
             .ok_or_else(AppError::login_required)?;
-        let member_of: Vec<i64> = org_member::Entity::find()
-            .filter(org_member::Column::UserId.eq(actor.user_id))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|m| m.org_id)
-            .collect();
-        let orgs = org::Entity::find()
-            .filter(org::Column::Id.is_in(member_of))
-            .order_by_asc(org::Column::Id)
-            .all(&self.db)
+        let orgs = store::orgs::of_member(&self.db, actor.user_id)
             .await?
             .into_iter()
             .map(|o| OrgRef {
@@ -74,13 +58,10 @@ impl App {
     pub async fn set_name(&self, actor: &Actor, raw: &str) -> Result<(), AppError> {
         let name =
             domain::text::person_name(raw).map_err(|m| AppError::invalid_field("name", m))?;
-        let mut row: user::ActiveModel = user::Entity::find_by_id(actor.user_id)
-            .one(&self.db)
+        let found = store::users::find(&self.db, actor.user_id)
             .await?
-            .ok_or_else(AppError::login_required)?
-            .into();
-        row.name = Set(Some(name));
-        row.update(&self.db).await?;
+            .ok_or_else(AppError::login_required)?;
+        store::users::set_name(&self.db, found, name).await?;
         Ok(())
     }
 
@@ -102,10 +83,7 @@ impl App {
             None => None,
         };
         if let Some(org_id) = org_id
-            && org::Entity::find_by_id(org_id)
-                .one(&self.db)
-                .await?
-                .is_none()
+            && store::orgs::find(&self.db, org_id).await?.is_none()
         {
             return Err(AppError::invalid_field(
                 "org",
@@ -115,41 +93,12 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let found = crate::auth::find_or_create_user(&txn, &phone, now).await?;
-        let mut row: user::ActiveModel = found.into();
-        row.name = Set(Some(name));
-        let saved = row.update(&txn).await?;
+        let saved = store::users::set_name(&txn, found, name).await?;
         if let (Some(role), Some(region_code)) = (role, region_code) {
-            user_role::Entity::insert(user_role::ActiveModel {
-                user_id: Set(saved.id),
-                role: Set(role.as_str().to_owned()),
-                region_code: Set(region_code),
-                ..Default::default()
-            })
-            .on_conflict(
-                OnConflict::columns([
-                    user_role::Column::UserId,
-                    user_role::Column::Role,
-                    user_role::Column::RegionCode,
-                ])
-                .do_nothing()
-                .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
+            store::users::grant_role(&txn, saved.id, role.as_str(), region_code).await?;
         }
         if let Some(org_id) = org_id {
-            org_member::Entity::insert(org_member::ActiveModel {
-                org_id: Set(org_id),
-                user_id: Set(saved.id),
-                added_at: Set(now),
-            })
-            .on_conflict(
-                OnConflict::columns([org_member::Column::OrgId, org_member::Column::UserId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(&txn)
-            .await?;
+            store::orgs::add_member_if_absent(&txn, org_id, saved.id, now).await?;
         }
         txn.commit().await?;
         Ok(saved.id)
@@ -206,9 +155,7 @@ impl App {
     /// The id of the user with this phone, if any (`kepu token issue`).
     pub async fn user_id_by_phone(&self, raw: &str) -> Result<Option<i64>, AppError> {
         let phone = Phone::parse(raw).map_err(|m| AppError::invalid_field("phone", m))?;
-        Ok(user::Entity::find()
-            .filter(user::Column::Phone.eq(phone.as_str()))
-            .one(&self.db)
+        Ok(store::users::find_by_phone(&self.db, phone.as_str())
             .await?
             .map(|u| u.id))
     }
@@ -244,17 +191,14 @@ impl App {
         }
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let found = user::Entity::find_by_id(user_id)
-            .one(&txn)
+        let found = store::users::find(&txn, user_id)
             .await?
             .ok_or_else(|| AppError::NotFound("未找到该用户".to_owned()))?;
         let mut disabled = found.disabled_at.is_some();
         if let Some(want) = disable
             && want != disabled
         {
-            let mut row: user::ActiveModel = found.into();
-            row.disabled_at = Set(want.then_some(now));
-            row.update(&txn).await?;
+            store::users::set_disabled_at(&txn, found, want.then_some(now)).await?;
             disabled = want;
         }
         let sessions_ended = if disable == Some(false) {

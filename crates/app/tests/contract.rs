@@ -112,16 +112,11 @@ const STILL_QUERYING: &[&str] = &[
     "activities.rs",
     "auth.rs",
     "bench.rs",
-    "campaigns.rs",
     "jobs.rs",
     "nominations.rs",
-    "orgs.rs",
     "portal_context.rs",
     "public.rs",
-    "quotas.rs",
-    "regions.rs",
     "summaries.rs",
-    "users.rs",
 ];
 
 /// What building a query looks like.

@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod campaigns;
 pub mod db;
 pub mod entities;
 pub mod jobs;
@@ -10,9 +11,12 @@ pub mod media;
 pub mod migrations;
 pub mod nominations;
 pub mod notifications;
+pub mod orgs;
+pub mod quotas;
 pub mod regions;
 pub mod review;
 pub mod testing;
+pub mod users;
 
 use std::time::Duration;
 

@@ -1,7 +1,9 @@
-//! The divisions shipped with kepu (`data/regions.csv`, embedded in the binary).
+//! Divisions (区划): the ones shipped with kepu (`data/regions.csv`, embedded in the
+//! binary), and the queries over the tree. Queries only; who may add one is app's.
 
 use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use crate::StoreError;
@@ -57,6 +59,38 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> Result<bool, StoreError> 
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// The division with this code.
+pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<region::Model>, DbErr> {
+    region::Entity::find_by_id(code.to_owned()).one(db).await
+}
+
+/// The divisions directly under `parent` (the provinces when `None`), by code.
+pub async fn children(
+    db: &impl ConnectionTrait,
+    parent: Option<&str>,
+) -> Result<Vec<region::Model>, DbErr> {
+    let query = match parent {
+        None => region::Entity::find().filter(region::Column::ParentCode.is_null()),
+        Some(code) => region::Entity::find().filter(region::Column::ParentCode.eq(code)),
+    };
+    query.order_by_asc(region::Column::Code).all(db).await
+}
+
+/// Inserts a division.
+pub async fn add(db: &impl ConnectionTrait, row: region::Model) -> Result<region::Model, DbErr> {
+    region::ActiveModel {
+        code: Set(row.code),
+        name: Set(row.name),
+        level: Set(row.level),
+        parent_code: Set(row.parent_code),
+        longitude: Set(row.longitude),
+        latitude: Set(row.latitude),
+        coordinate_source: Set(row.coordinate_source),
+    }
+    .insert(db)
+    .await
 }
 
 #[cfg(test)]

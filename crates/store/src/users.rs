@@ -1,0 +1,76 @@
+//! Accounts (用户): people, their names and their roles. Queries only; who may change an
+//! account is the use case's to decide.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter,
+};
+
+use crate::entities::{user, user_role};
+
+/// The user with this id.
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
+/// The user with this (normalised) phone.
+pub async fn find_by_phone(
+    db: &impl ConnectionTrait,
+    phone: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Phone.eq(phone))
+        .one(db)
+        .await
+}
+
+/// Saves a user's name.
+pub async fn set_name(
+    db: &impl ConnectionTrait,
+    found: user::Model,
+    name: String,
+) -> Result<user::Model, DbErr> {
+    let mut row: user::ActiveModel = found.into();
+    row.name = Set(Some(name));
+    row.update(db).await
+}
+
+/// Saves when a user was disabled (`None`: enabled).
+pub async fn set_disabled_at(
+    db: &impl ConnectionTrait,
+    found: user::Model,
+    at: Option<DateTime<Utc>>,
+) -> Result<user::Model, DbErr> {
+    let mut row: user::ActiveModel = found.into();
+    row.disabled_at = Set(at);
+    row.update(db).await
+}
+
+/// Grants `role` over `region_code` unless the user already has it.
+pub async fn grant_role(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    role: &str,
+    region_code: String,
+) -> Result<(), DbErr> {
+    user_role::Entity::insert(user_role::ActiveModel {
+        user_id: Set(user_id),
+        role: Set(role.to_owned()),
+        region_code: Set(region_code),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([
+            user_role::Column::UserId,
+            user_role::Column::Role,
+            user_role::Column::RegionCode,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
