@@ -8,10 +8,8 @@ use domain::campaign::CampaignRules;
 use domain::region::RegionPath;
 use domain::review::Status;
 use serde::Serialize;
-use store::entities::{activity as entity, org, org_member};
-use store::sea_orm::{
-    ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait,
-};
+use store::entities::activity as entity;
+use store::sea_orm::{DatabaseTransaction, TransactionTrait};
 use utoipa::ToSchema;
 
 use crate::paging::{Page, Paged};
@@ -281,11 +279,8 @@ impl App {
             if ids.is_empty() || ids.len() > domain::activity::MAX_ORGS {
                 continue;
             }
-            let found = org::Entity::find()
-                .filter(org::Column::Id.is_in(ids.clone()))
-                .count(&self.db)
-                .await?;
-            if found != ids.len() as u64 {
+            let found = store::orgs::find_many(&self.db, ids).await?.len();
+            if found != ids.len() {
                 errors.add(field, "所选单位不存在，请从单位库中选择或先登记该单位");
             }
         }
@@ -293,10 +288,7 @@ impl App {
         // of the publisher's own organisations.
         if let Some(first) = d.hosts.first()
             && errors.get("hosts").is_none()
-            && org_member::Entity::find_by_id((*first, owner))
-                .one(&self.db)
-                .await?
-                .is_none()
+            && !store::orgs::is_member(&self.db, *first, owner).await?
         {
             errors.add("hosts", "第一主办单位须为您所在的单位");
         }
@@ -573,13 +565,10 @@ impl App {
         if named.is_empty() {
             return Ok(named);
         }
-        let own: std::collections::HashSet<i64> = org_member::Entity::find()
-            .filter(org_member::Column::UserId.eq(row.owner_id))
-            .filter(org_member::Column::OrgId.is_in(named.clone()))
-            .all(&self.db)
+        let own: std::collections::HashSet<i64> = store::orgs::of_member(&self.db, row.owner_id)
             .await?
             .into_iter()
-            .map(|m| m.org_id)
+            .map(|o| o.id)
             .collect();
         let confirmed: std::collections::HashSet<i64> =
             store::activities::confirmed_hosts(&self.db, row.id)
@@ -606,10 +595,7 @@ impl App {
         let row = self.find_activity(id).await?;
         let draft = draft_of(&row)?;
         let named = draft.hosts.contains(&org_id) || draft.co_hosts.contains(&org_id);
-        let member = org_member::Entity::find_by_id((org_id, actor.user_id))
-            .one(&self.db)
-            .await?
-            .is_some();
+        let member = store::orgs::is_member(&self.db, org_id, actor.user_id).await?;
         if !named {
             // Nothing to confirm here; nobody learns more than that.
             return Err(not_found());
@@ -787,14 +773,11 @@ impl App {
             .await?;
         errors.into_result()?;
         let national_direct = match draft.hosts.first() {
-            Some(host) => org::Entity::find_by_id(*host)
-                .one(&self.db)
-                .await?
-                .is_some_and(|o| {
-                    o.level == domain::org::OrgLevel::National.as_str()
-                        && o.national_certified
-                        && o.status == domain::org::OrgStatus::Certified.as_str()
-                }),
+            Some(host) => store::orgs::find(&self.db, *host).await?.is_some_and(|o| {
+                o.level == domain::org::OrgLevel::National.as_str()
+                    && o.national_certified
+                    && o.status == domain::org::OrgStatus::Certified.as_str()
+            }),
             None => false,
         };
         let to = status.submit(national_direct).map_err(AppError::conflict)?;

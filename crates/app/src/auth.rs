@@ -7,11 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use domain::phone::Phone;
 use domain::region::RegionPath;
 use domain::role::Role;
-use store::entities::{login_lock, user, user_role};
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
-};
+use store::entities::{login_lock, user};
+use store::sea_orm::{ConnectionTrait, TransactionTrait};
 use store::sms::Sender;
 use subtle::ConstantTimeEq;
 
@@ -358,17 +355,10 @@ impl App {
     /// Loads a user's name and roles; `None` for an unknown or disabled account, so that
     /// disabling one ends its sessions and tokens at their next request.
     pub async fn actor(&self, user_id: i64) -> Result<Option<Actor>, AppError> {
-        let Some(user) = user::Entity::find_by_id(user_id)
-            .filter(user::Column::DisabledAt.is_null())
-            .one(&self.db)
-            .await?
-        else {
+        let Some(user) = store::users::find_active(&self.db, user_id).await? else {
             return Ok(None);
         };
-        let grants = user_role::Entity::find()
-            .filter(user_role::Column::UserId.eq(user_id))
-            .order_by_asc(user_role::Column::Id)
-            .all(&self.db)
+        let grants = store::users::roles_of(&self.db, user_id)
             .await?
             .into_iter()
             .filter_map(|r| {
@@ -602,21 +592,10 @@ pub(crate) async fn find_or_create_user(
     phone: &Phone,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AppError> {
-    let existing = user::Entity::find()
-        .filter(user::Column::Phone.eq(phone.as_str()))
-        .one(db)
-        .await?;
-    if let Some(user) = existing {
+    if let Some(user) = store::users::find_by_phone(db, phone.as_str()).await? {
         return Ok(user);
     }
-    let made = user::ActiveModel {
-        phone: Set(phone.as_str().to_owned()),
-        name: Set(None),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    let made = store::users::add(db, phone.as_str(), now).await?;
     tracing::info!(user_id = made.id, phone = %phone, "account created");
     Ok(made)
 }

@@ -11,8 +11,8 @@ use domain::phone::Phone;
 use domain::review::Status;
 use domain::supplement;
 use serde_json::{Value, json};
-use store::entities::{activity, job, user};
-use store::sea_orm::{ConnectionTrait, EntityTrait, TransactionTrait};
+use store::entities::{activity, job};
+use store::sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::{App, AppError};
 
@@ -222,8 +222,7 @@ impl App {
         if !(row.excellence_intent || self.is_nominated(id).await.map_err(|e| e.to_string())?) {
             return Ok(Some("skipped: not put forward".to_owned()));
         }
-        let owner = user::Entity::find_by_id(row.owner_id)
-            .one(&self.db)
+        let owner = store::users::find(&self.db, row.owner_id)
             .await
             .map_err(|e| e.to_string())?
             .ok_or("no owner")?;

@@ -9,8 +9,8 @@ use domain::region::RegionPath;
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::entities::{activity, nomination as entity, org, user};
-use store::sea_orm::{ColumnTrait, Condition, EntityTrait, TransactionTrait};
+use store::entities::{activity, nomination as entity};
+use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
 use utoipa::ToSchema;
 
 use crate::activities::path_of;
@@ -209,8 +209,7 @@ impl App {
                 })
             }
             Target::Org(id) => {
-                let o = org::Entity::find_by_id(id)
-                    .one(&self.db)
+                let o = store::orgs::find(&self.db, id)
                     .await?
                     .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))?;
                 let campaign = self.current_campaign().await?;
@@ -421,8 +420,7 @@ impl App {
         let opinions = store::nominations::opinions(&self.db, id).await?;
         let mut levels = Vec::with_capacity(opinions.len());
         for o in opinions {
-            let by = user::Entity::find_by_id(o.actor_id)
-                .one(&self.db)
+            let by = store::users::find(&self.db, o.actor_id)
                 .await?
                 .and_then(|u| u.name);
             let level = Level::parse(&o.level).map_err(AppError::internal)?;
@@ -484,7 +482,7 @@ impl App {
                 content: Some(content),
             })
         } else {
-            let o = org::Entity::find_by_id(n.target_id).one(&self.db).await?;
+            let o = store::orgs::find(&self.db, n.target_id).await?;
             Ok(NominationForm {
                 unit_name: o.map(|o| o.name),
                 ..NominationForm::default()

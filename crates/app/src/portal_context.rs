@@ -8,8 +8,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use domain::region::RegionLevel;
-use store::entities::region as entity;
-use store::sea_orm::{EntityTrait, QueryOrder};
 
 use crate::campaigns::CampaignView;
 use crate::{App, AppError};
@@ -123,9 +121,7 @@ impl App {
         {
             return Ok(reference);
         }
-        let divisions = entity::Entity::find()
-            .order_by_asc(entity::Column::Code)
-            .all(&self.db)
+        let divisions = store::regions::all(&self.db)
             .await?
             .into_iter()
             .map(|r| Division {

@@ -7,11 +7,7 @@ use domain::campaign::{CampaignRules, beijing_date};
 use domain::region::{RegionLevel, RegionPath};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
-use store::entities::{org, org_member, summary, summary_file, user_role};
-use store::sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, sea_query::OnConflict,
-};
+use store::entities::{summary, summary_file};
 use utoipa::ToSchema;
 
 use crate::orgs::path_of as org_path;
@@ -253,8 +249,7 @@ impl App {
                 let id: i64 = reference
                     .parse()
                     .map_err(|_| AppError::NotFound("未找到该单位".to_owned()))?;
-                let o = org::Entity::find_by_id(id)
-                    .one(&self.db)
+                let o = store::orgs::find(&self.db, id)
                     .await?
                     .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))?;
                 let path = org_path(&o);
@@ -300,36 +295,17 @@ impl App {
         let submitted_at = previous
             .and_then(|p| p.submitted_at)
             .or(input.submit.then_some(now));
-        let model = summary::ActiveModel {
-            campaign_id: Set(campaign.id),
-            scope_kind: Set(kind.to_owned()),
-            scope_ref: Set(reference.to_owned()),
-            province_code: Set(path.province),
-            city_code: Set(path.city),
-            county_code: Set(path.county),
-            data: Set(serde_json::to_string(&input).map_err(AppError::internal)?),
-            author_id: Set(actor.user_id),
-            submitted_at: Set(submitted_at),
-            updated_at: Set(now),
-            ..Default::default()
+        let saved = store::summaries::Saved {
+            campaign_id: campaign.id,
+            kind,
+            reference,
+            area: [path.province, path.city, path.county],
+            data: serde_json::to_string(&input).map_err(AppError::internal)?,
+            author_id: actor.user_id,
+            submitted_at,
+            updated_at: now,
         };
-        summary::Entity::insert(model)
-            .on_conflict(
-                OnConflict::columns([
-                    summary::Column::CampaignId,
-                    summary::Column::ScopeKind,
-                    summary::Column::ScopeRef,
-                ])
-                .update_columns([
-                    summary::Column::Data,
-                    summary::Column::AuthorId,
-                    summary::Column::SubmittedAt,
-                    summary::Column::UpdatedAt,
-                ])
-                .to_owned(),
-            )
-            .exec_without_returning(&self.db)
-            .await?;
+        store::summaries::save(&self.db, saved).await?;
         self.summary(actor, kind, reference).await
     }
 
@@ -339,12 +315,7 @@ impl App {
         kind: &str,
         reference: &str,
     ) -> Result<Option<summary::Model>, AppError> {
-        Ok(summary::Entity::find()
-            .filter(summary::Column::CampaignId.eq(campaign_id))
-            .filter(summary::Column::ScopeKind.eq(kind))
-            .filter(summary::Column::ScopeRef.eq(reference))
-            .one(&self.db)
-            .await?)
+        Ok(store::summaries::find(&self.db, campaign_id, kind, reference).await?)
     }
 
     /// Checks that the actor writes this summary (making it a draft if it does not exist)
@@ -436,23 +407,21 @@ impl App {
             .filter(|c| !c.is_control() && !domain::text::invisible(*c))
             .take(100)
             .collect();
-        let row = summary_file::ActiveModel {
-            summary_id: Set(slot.summary_id),
-            owner_id: Set(actor.user_id),
-            kind: Set(kind.to_owned()),
-            name: Set(if name.is_empty() {
+        let file = store::summaries::NewFile {
+            summary_id: slot.summary_id,
+            owner_id: actor.user_id,
+            kind: kind.to_owned(),
+            name: if name.is_empty() {
                 format!("附件.{}", inspected.extension)
             } else {
                 name
-            }),
-            storage_key: Set(key),
-            content_type: Set(inspected.content_type.to_owned()),
-            bytes: Set(i64::try_from(bytes).unwrap_or(i64::MAX)),
-            created_at: Set(self.clock.now()),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await?;
+            },
+            storage_key: key,
+            content_type: inspected.content_type.to_owned(),
+            bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
+            created_at: self.clock.now(),
+        };
+        let row = store::summaries::add_file(&self.db, file).await?;
         Ok(file_view(&row))
     }
 
@@ -463,12 +432,7 @@ impl App {
         id: i64,
     ) -> Result<(crate::media::MediaStream, String), AppError> {
         let not_found = || AppError::NotFound("未找到该文件".to_owned());
-        let f = summary_file::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(not_found)?;
-        let s = summary::Entity::find_by_id(f.summary_id)
-            .one(&self.db)
+        let (f, s) = store::summaries::file_with_summary(&self.db, id)
             .await?
             .ok_or_else(not_found)?;
         let path = RegionPath {
@@ -489,21 +453,13 @@ impl App {
     /// Removes an attachment; only the summary's writers may.
     pub async fn delete_summary_file(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         let not_found = || AppError::NotFound("未找到该文件".to_owned());
-        let f = summary_file::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(not_found)?;
-        let s = summary::Entity::find_by_id(f.summary_id)
-            .one(&self.db)
+        let (_f, s) = store::summaries::file_with_summary(&self.db, id)
             .await?
             .ok_or_else(not_found)?;
         self.summary_scope(actor, &s.scope_kind, &s.scope_ref)
             .await
             .map_err(|_| not_found())?;
-        summary_file::Entity::delete_by_id(id)
-            .exec(&self.db)
-            .await?;
-        Ok(())
+        Ok(store::summaries::delete_file(&self.db, id).await?)
     }
 
     /// `GET /api/v1/summaries/{kind}/{ref}`: a summary with its deadline, for its writers
@@ -528,10 +484,7 @@ impl App {
         };
         let due = deadline(kind, &campaign.rules);
         let files: Vec<SummaryFile> = match &row {
-            Some(r) => summary_file::Entity::find()
-                .filter(summary_file::Column::SummaryId.eq(r.id))
-                .order_by_asc(summary_file::Column::Id)
-                .all(&self.db)
+            Some(r) => store::summaries::files_of(&self.db, r.id)
                 .await?
                 .iter()
                 .map(file_view)
@@ -574,12 +527,9 @@ impl App {
             scopes.push((kind_of(kind).to_owned(), child.code, child.name));
         }
         // The units registered in exactly this division (provincial societies at a province).
-        for o in org::Entity::find()
-            .filter(org::Column::RegionCode.eq(code))
-            .filter(org::Column::Status.ne("rejected"))
-            .order_by_asc(org::Column::Id)
-            .all(&self.db)
-            .await?
+        for o in
+            store::summaries::units_in(&self.db, code, domain::org::OrgStatus::Rejected.as_str())
+                .await?
         {
             let kind = if o.kind == "society" && o.level == "province" {
                 "society"
@@ -621,25 +571,18 @@ impl App {
                 continue;
             }
             let people: Vec<i64> = match item.scope_kind.as_str() {
-                "unit" | "society" => org_member::Entity::find()
-                    .filter(org_member::Column::OrgId.eq(reference.parse::<i64>().unwrap_or(0)))
-                    .all(&self.db)
-                    .await?
-                    .into_iter()
-                    .map(|m| m.user_id)
-                    .collect(),
-                _ => user_role::Entity::find()
-                    .filter(user_role::Column::RegionCode.eq(reference))
-                    .filter(user_role::Column::Role.is_in([
+                "unit" | "society" => {
+                    store::summaries::members_of(&self.db, reference.parse::<i64>().unwrap_or(0))
+                        .await?
+                }
+                _ => {
+                    let admins = [
                         Role::CountyAdmin.as_str(),
                         Role::CityAdmin.as_str(),
                         Role::ProvinceAdmin.as_str(),
-                    ]))
-                    .all(&self.db)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.user_id)
-                    .collect(),
+                    ];
+                    store::summaries::holders_of(&self.db, reference, &admins).await?
+                }
             };
             for user_id in people {
                 let text = format!(
@@ -672,16 +615,13 @@ impl App {
             .await?
             .map(|l| l.path)
             .unwrap_or_default();
-        let mut query = summary::Entity::find()
-            .filter(summary::Column::CampaignId.eq(campaign_id))
-            .filter(summary::Column::SubmittedAt.is_not_null());
-        query = query.filter(area_condition(
+        let area = area_condition(
             &path,
             summary::Column::ProvinceCode,
             summary::Column::CityCode,
             summary::Column::CountyCode,
-        ));
-        Ok(query.count(&self.db).await?)
+        );
+        Ok(store::summaries::submitted_within(&self.db, campaign_id, area).await?)
     }
 }
 

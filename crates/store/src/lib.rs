@@ -106,4 +106,5 @@ pub mod search;
 pub mod sessions;
 pub mod sms;
 pub mod stats;
+pub mod summaries;
 pub mod supplements;

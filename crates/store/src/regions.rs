@@ -66,6 +66,14 @@ pub async fn find(db: &impl ConnectionTrait, code: &str) -> Result<Option<region
     region::Entity::find_by_id(code.to_owned()).one(db).await
 }
 
+/// Every division, by code.
+pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<region::Model>, DbErr> {
+    region::Entity::find()
+        .order_by_asc(region::Column::Code)
+        .all(db)
+        .await
+}
+
 /// The divisions directly under `parent` (the provinces when `None`), by code.
 pub async fn children(
     db: &impl ConnectionTrait,

@@ -74,3 +74,40 @@ pub async fn grant_role(
     .await?;
     Ok(())
 }
+
+/// A user that is not disabled.
+pub async fn find_active(db: &impl ConnectionTrait, id: i64) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id)
+        .filter(user::Column::DisabledAt.is_null())
+        .one(db)
+        .await
+}
+
+/// A user's roles, in the order granted.
+pub async fn roles_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<user_role::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    user_role::Entity::find()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .order_by_asc(user_role::Column::Id)
+        .all(db)
+        .await
+}
+
+/// A new account for a phone number, without a name.
+pub async fn add(
+    db: &impl ConnectionTrait,
+    phone: &str,
+    at: DateTime<Utc>,
+) -> Result<user::Model, DbErr> {
+    user::ActiveModel {
+        phone: Set(phone.to_owned()),
+        name: Set(None),
+        created_at: Set(at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
