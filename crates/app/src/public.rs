@@ -7,14 +7,9 @@ use chrono::{DateTime, Utc};
 use domain::activity::audience_bit;
 use domain::review::Status;
 use serde::Deserialize;
-use store::entities::{
-    activity as entity, activity_region, activity_session, listing, org, stat_count, supplement,
-};
-use store::sea_orm::sea_query::{Expr, ExprTrait, Query};
-use store::sea_orm::{
-    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait,
-};
+use store::entities::{activity as entity, listing, supplement};
+use store::sea_orm::sea_query::{Expr, ExprTrait};
+use store::sea_orm::{ColumnTrait, Condition, Order};
 
 use crate::activities::{Standing, parse_time};
 use crate::paging::{Page, Paged};
@@ -223,13 +218,13 @@ impl App {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let venues = org::Entity::find()
-            .filter(org::Column::Id.is_in(ids))
-            .filter(org::Column::Kind.eq(domain::org::OrgKind::Venue.as_str()))
-            .filter(org::Column::Status.ne(domain::org::OrgStatus::Rejected.as_str()))
-            .order_by_asc(org::Column::Id)
-            .all(&self.db)
-            .await?;
+        let venues = store::public::venues_among(
+            &self.db,
+            ids,
+            domain::org::OrgKind::Venue.as_str(),
+            domain::org::OrgStatus::Rejected.as_str(),
+        )
+        .await?;
         Ok(venues
             .into_iter()
             .filter_map(|v| {
@@ -338,21 +333,10 @@ impl App {
             let dlat = near.km / 111.0;
             let dlon = near.km / (111.0 * near.point.1.to_radians().cos().max(0.01));
             let (lon, lat) = near.point;
-            let sessions_in_box = Query::select()
-                .column(activity_session::Column::ActivityId)
-                .from(activity_session::Entity)
-                .and_where(Expr::col(activity_session::Column::Lon).between(lon - dlon, lon + dlon))
-                .and_where(Expr::col(activity_session::Column::Lat).between(lat - dlat, lat + dlat))
-                .to_owned();
-            cond = cond.add(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(entity::Column::Lon.between(lon - dlon, lon + dlon))
-                            .add(entity::Column::Lat.between(lat - dlat, lat + dlat)),
-                    )
-                    .add(entity::Column::Id.in_subquery(sessions_in_box)),
-            );
+            cond = cond.add(store::public::near_box(
+                (lon - dlon, lon + dlon),
+                (lat - dlat, lat + dlat),
+            ));
         }
         Ok(cond)
     }
@@ -405,16 +389,14 @@ impl App {
             usize::try_from(page.offset().saturating_add(page.per_page)).unwrap_or(usize::MAX);
         let (ordered, total) = if narrowed {
             let found = self.search_ids(text, SEARCH_LIMIT, position).await?;
-            let allowed: std::collections::HashSet<i64> = entity::Entity::find()
-                .filter(self.public_condition(f, true).await?)
-                .filter(entity::Column::Id.is_in(found.ids.clone()))
-                .select_only()
-                .column(entity::Column::Id)
-                .into_tuple::<i64>()
-                .all(&self.db)
-                .await?
-                .into_iter()
-                .collect();
+            let allowed: std::collections::HashSet<i64> = store::public::ids_matching(
+                &self.db,
+                self.public_condition(f, true).await?,
+                found.ids.clone(),
+            )
+            .await?
+            .into_iter()
+            .collect();
             let ordered: Vec<i64> = found
                 .ids
                 .iter()
@@ -430,10 +412,7 @@ impl App {
             (found.ids.clone(), found.total as u64)
         };
         let slice = page_of(&ordered, page).to_vec();
-        let mut rows = entity::Entity::find()
-            .filter(entity::Column::Id.is_in(slice.clone()))
-            .all(&self.db)
-            .await?;
+        let mut rows = store::activities::by_ids(&self.db, slice.clone()).await?;
         rows.retain(|r| r.status == Status::Approved.as_str());
         rows.sort_by_key(|r| slice.iter().position(|id| *id == r.id));
         Ok(Listed {
@@ -449,20 +428,12 @@ impl App {
         let Some(near) = &f.near else {
             return Err(AppError::internal("near-me without a place"));
         };
-        let mut rows = entity::Entity::find()
-            .filter(self.public_condition(f, false).await?)
-            .all(&self.db)
-            .await?;
+        let mut rows =
+            store::public::matching(&self.db, self.public_condition(f, false).await?).await?;
         let mut sessions: std::collections::HashMap<i64, Vec<(f64, f64)>> =
             std::collections::HashMap::new();
-        for s in activity_session::Entity::find()
-            .filter(activity_session::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
-            .all(&self.db)
-            .await?
-        {
-            if let Some(p) = s.lon.zip(s.lat) {
-                sessions.entry(s.activity_id).or_default().push(p);
-            }
+        for (id, p) in store::public::session_points(&self.db, rows.iter().map(|r| r.id)).await? {
+            sessions.entry(id).or_default().push(p);
         }
         let mut distances = std::collections::HashMap::new();
         for row in &rows {
@@ -501,28 +472,14 @@ impl App {
     async fn in_order(&self, q: &PublicQuery, f: &Filters, page: Page) -> Result<Listed, AppError> {
         let now: DateTime<Utc> = self.clock.now();
         let code = f.region.as_deref().unwrap_or(domain::region::NATIONAL);
-        let mut listed = listing::Entity::find().filter(listing::Column::Code.eq(code));
-        if let Some(section) = &f.section {
-            listed = listed.filter(listing::Column::Section.eq(section.as_str()));
-        }
-        if let Some(from) = f.from {
-            listed = listed.filter(listing::Column::EndAt.gte(from));
-        }
-        if !f.cond.is_empty() {
-            listed = listed.filter(Expr::exists(
-                Query::select()
-                    .expr(Expr::val(1))
-                    .from(entity::Entity)
-                    .and_where(
-                        Expr::col((entity::Entity, entity::Column::Id))
-                            .equals((listing::Entity, listing::Column::ActivityId)),
-                    )
-                    .cond_where(f.cond.clone())
-                    .to_owned(),
-            ));
-        }
-        let upcoming = listed.clone().filter(listing::Column::EndAt.gte(now));
-        let past = listed.filter(listing::Column::EndAt.lt(now));
+        let listed = store::public::listed(
+            code,
+            f.section.as_deref(),
+            f.from,
+            (!f.cond.is_empty()).then(|| f.cond.clone()),
+        );
+        let upcoming = store::public::ending(listed.clone(), now, true);
+        let past = store::public::ending(listed, now, false);
         let mut rows = self
             .rows_in_order(upcoming.clone(), Order::Asc, page.offset(), page.per_page)
             .await?;
@@ -531,7 +488,7 @@ impl App {
             // The page reaches past the upcoming ones: how many there are is known from
             // this page unless it began beyond them.
             let ahead = if rows.is_empty() && page.offset() > 0 {
-                upcoming.clone().count(&self.db).await?
+                store::public::count(&self.db, upcoming.clone()).await?
             } else {
                 page.offset() + rows.len() as u64
             };
@@ -543,7 +500,10 @@ impl App {
         }
         let total = match self.listed_total(q).await? {
             Some(total) => total,
-            None => upcoming.count(&self.db).await? + past.count(&self.db).await?,
+            None => {
+                store::public::count(&self.db, upcoming).await?
+                    + store::public::count(&self.db, past).await?
+            }
         };
         Ok(Listed {
             rows,
@@ -561,23 +521,7 @@ impl App {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<entity::Model>, AppError> {
-        let ids = listed
-            .select_only()
-            .column(listing::Column::ActivityId)
-            .order_by(listing::Column::EndAt, order.clone())
-            .order_by(listing::Column::ActivityId, order.clone())
-            .offset(offset)
-            .limit(limit)
-            .into_query();
-        let mut rows = entity::Entity::find()
-            .filter(entity::Column::Id.in_subquery(ids))
-            .all(&self.db)
-            .await?;
-        rows.sort_by_key(|r| (r.end_at, r.id));
-        if matches!(order, Order::Desc) {
-            rows.reverse();
-        }
-        Ok(rows)
+        Ok(store::public::rows_in_order(&self.db, listed, order, offset, limit).await?)
     }
 
     /// "Listed under this division": for a division with many activities, a probe of
@@ -585,29 +529,10 @@ impl App {
     /// page fills); for one with few, the list of its activity ids (read once).
     async fn within_division(&self, code: &str) -> Result<Condition, AppError> {
         let listed = self.listed_count(code, domain::stats::ALL).await?;
-        Ok(if listed > self.config.region_probe_above {
-            Condition::all().add(Expr::exists(
-                Query::select()
-                    .expr(Expr::val(1))
-                    .from(activity_region::Entity)
-                    .and_where(
-                        Expr::col((activity_region::Entity, activity_region::Column::ActivityId))
-                            .equals((entity::Entity, entity::Column::Id)),
-                    )
-                    .and_where(Expr::col(activity_region::Column::Code).eq(code))
-                    .to_owned(),
-            ))
-        } else {
-            Condition::all().add(
-                entity::Column::Id.in_subquery(
-                    Query::select()
-                        .column(activity_region::Column::ActivityId)
-                        .from(activity_region::Entity)
-                        .and_where(Expr::col(activity_region::Column::Code).eq(code))
-                        .to_owned(),
-                ),
-            )
-        })
+        Ok(store::public::within_division(
+            code,
+            listed > self.config.region_probe_above,
+        ))
     }
 
     /// Approved activities listed under a division (`000000`: all), for a section or `all`,
@@ -621,17 +546,7 @@ impl App {
 
     /// A rollup cell summed over campaigns.
     async fn rollup_sum(&self, scope: &str, d: &str, key: &str) -> Result<i64, AppError> {
-        Ok(stat_count::Entity::find()
-            .select_only()
-            .column_as(sum_as_bigint(stat_count::Column::N), "n")
-            .filter(stat_count::Column::ScopeCode.eq(scope))
-            .filter(stat_count::Column::Dim.eq(d))
-            .filter(stat_count::Column::Key.eq(key))
-            .into_tuple::<Option<i64>>()
-            .one(&self.db)
-            .await?
-            .flatten()
-            .unwrap_or(0))
+        Ok(store::public::rollup_sum(&self.db, scope, d, key).await?)
     }
 
     /// The number of public activities matching a query whose only filters are a division
@@ -668,9 +583,7 @@ impl App {
             distances,
         } = listed;
         let supplements: std::collections::HashMap<i64, supplement::Model> =
-            supplement::Entity::find()
-                .filter(supplement::Column::ActivityId.is_in(rows.iter().map(|r| r.id)))
-                .all(&self.db)
+            store::supplements::of_activities(&self.db, rows.iter().map(|r| r.id))
                 .await?
                 .into_iter()
                 .map(|s| (s.activity_id, s))
@@ -733,16 +646,6 @@ pub fn parse_near(near: &str, km: &str) -> Result<Near, AppError> {
     })
 }
 
-/// `COALESCE(SUM(col), 0)` as a 64-bit integer on both backends (PostgreSQL sums
-/// `BIGINT` into `NUMERIC`).
-fn sum_as_bigint(col: impl store::sea_orm::sea_query::IntoColumnRef) -> Expr {
-    use store::sea_orm::sea_query::Func;
-    Expr::from(Func::cast_as(
-        Func::coalesce([Expr::col(col).sum(), Expr::val(0)]),
-        store::sea_orm::sea_query::Alias::new("BIGINT"),
-    ))
-}
-
 /// The home page's live counters.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Counters {
@@ -765,26 +668,9 @@ impl App {
         let expected = self
             .rollup_sum(national, domain::stats::dim::SUM, "expected")
             .await?;
-        let divisions = |level: &'static str| {
-            let of_level = Query::select()
-                .column(store::entities::region::Column::Code)
-                .from(store::entities::region::Entity)
-                .and_where(Expr::col(store::entities::region::Column::Level).eq(level))
-                .to_owned();
-            stat_count::Entity::find()
-                .select_only()
-                .column_as(
-                    Expr::col(stat_count::Column::ScopeCode).count_distinct(),
-                    "n",
-                )
-                .filter(stat_count::Column::Dim.eq(domain::stats::dim::LISTED))
-                .filter(stat_count::Column::Key.eq(domain::stats::ALL))
-                .filter(stat_count::Column::N.gt(0))
-                .filter(Expr::col(stat_count::Column::ScopeCode).in_subquery(of_level))
-                .into_tuple::<i64>()
-        };
-        let provinces = divisions("province").one(&self.db).await?.unwrap_or(0);
-        let cities = divisions("city").one(&self.db).await?.unwrap_or(0);
+        let (dim, all) = (domain::stats::dim::LISTED, domain::stats::ALL);
+        let provinces = store::public::divisions_with(&self.db, "province", dim, all).await?;
+        let cities = store::public::divisions_with(&self.db, "city", dim, all).await?;
         Ok(Counters {
             activities,
             provinces: u64::try_from(provinces).unwrap_or(0),
@@ -795,13 +681,7 @@ impl App {
 
     /// The approved activities an organisation hosts (as first host), newest first.
     pub async fn org_activities(&self, org_id: i64) -> Result<Vec<Summary>, AppError> {
-        let rows = entity::Entity::find()
-            .filter(entity::Column::Status.eq(Status::Approved.as_str()))
-            .filter(entity::Column::FirstHostId.eq(org_id))
-            .order_by_desc(entity::Column::StartAt)
-            .limit(100)
-            .all(&self.db)
-            .await?;
+        let rows = store::public::hosted_by(&self.db, org_id, Status::Approved.as_str()).await?;
         Ok(rows.iter().map(|r| Summary::of(r, None)).collect())
     }
 }

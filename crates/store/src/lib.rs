@@ -12,6 +12,7 @@ pub mod migrations;
 pub mod nominations;
 pub mod notifications;
 pub mod orgs;
+pub mod public;
 pub mod quotas;
 pub mod regions;
 pub mod review;
