@@ -7,10 +7,8 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use domain::activity::{AUDIENCES, ActivityDraft, VENUE_TYPES, audience_mask};
 use domain::region::{RegionLevel, RegionPath};
-use store::entities::{
-    activity, activity_region, activity_session, media, org, region, search_log,
-};
-use store::sea_orm::{ActiveValue::Set, EntityTrait, TransactionTrait};
+use store::activities::{Columns, Loaded, SessionRow, SharedPoster};
+use store::entities::region;
 
 use crate::{App, AppError};
 
@@ -102,7 +100,7 @@ impl App {
     /// Fills the database with `n` activities; answers how many were made.
     pub async fn bench_data(&self, n: u64) -> Result<u64, AppError> {
         let mut rng = Seeded(0x6b65_7075_2024_0915);
-        let regions = region::Entity::find().all(&self.db).await?;
+        let regions = store::regions::all(&self.db).await?;
         let by_code: std::collections::HashMap<&str, &region::Model> =
             regions.iter().map(|r| (r.code.as_str(), r)).collect();
         let mut counties_by_province: std::collections::HashMap<String, Vec<County>> =
@@ -156,33 +154,32 @@ impl App {
         // Organisations: one association per province and a few hundred units.
         let mut org_ids = Vec::new();
         for (i, (province, _)) in weights.iter().enumerate() {
-            let made = org::Entity::insert(org::ActiveModel {
-                name: Set(format!(
-                    "{}科学技术协会（压测{i}）",
-                    by_code
-                        .get(province.as_str())
-                        .map_or("", |r| r.name.as_str())
-                )),
-                kind: Set("association".to_owned()),
-                level: Set("province".to_owned()),
-                region_code: Set(province.clone()),
-                province_code: Set(Some(province.clone())),
-                city_code: Set(None),
-                county_code: Set(None),
-                parent_id: Set(None),
-                credit_code: Set(None),
-                status: Set(domain::org::OrgStatus::Certified.as_str().to_owned()),
-                status_reason: Set(None),
-                national_certified: Set(false),
-                decided_by: Set(None),
-                decided_at: Set(Some(now)),
-                created_by: Set(Some(owner)),
-                created_at: Set(now),
-                ..Default::default()
-            })
-            .exec(&self.db)
+            let name = format!(
+                "{}科学技术协会（压测{i}）",
+                by_code
+                    .get(province.as_str())
+                    .map_or("", |r| r.name.as_str())
+            );
+            let made = store::orgs::add(
+                &self.db,
+                store::orgs::NewOrg {
+                    name_key: domain::text::name_key(&name),
+                    name,
+                    kind: domain::org::OrgKind::Association.as_str().to_owned(),
+                    level: domain::org::OrgLevel::Province.as_str().to_owned(),
+                    region_code: province.clone(),
+                    province_code: Some(province.clone()),
+                    city_code: None,
+                    county_code: None,
+                    parent_id: None,
+                    credit_code: None,
+                    status: domain::org::OrgStatus::Certified.as_str().to_owned(),
+                    created_by: Some(owner),
+                    created_at: now,
+                },
+            )
             .await?;
-            org_ids.push(made.last_insert_id);
+            org_ids.push(made.id);
         }
         let poster_key = "bench/poster.png";
         let poster = crate::demo::demo_poster();
@@ -196,6 +193,11 @@ impl App {
             .map_err(AppError::internal)?;
         self.files.put_file(poster_key, &temp).await?;
         tokio::fs::remove_file(&temp).await.ok();
+        let shared = SharedPoster {
+            storage_key: poster_key.to_owned(),
+            content_type: "image/png".to_owned(),
+            size: (600, 350),
+        };
         let statuses = [
             ("approved", 70),
             ("province_review", 10),
@@ -209,11 +211,7 @@ impl App {
         let batch = 500u64;
         while made < n {
             let count = batch.min(n - made);
-            let txn = self.db.begin().await?;
             let mut rows = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-            let mut sessions = Vec::new();
-            let mut plans = Vec::new();
-            let mut paths: Vec<RegionPath> = Vec::new();
             for _ in 0..count {
                 let mut pick = rng.next() % total_weight;
                 let province = weights
@@ -293,125 +291,56 @@ impl App {
                     hosts: vec![host],
                     ..Default::default()
                 };
+                let mut sessions = Vec::new();
+                let mut codes: std::collections::BTreeSet<String> = county.path.codes().collect();
                 if rng.below(10) == 0 {
                     for k in 0..1 + rng.below(3) {
                         let other = rng.pick(counties);
-                        sessions.push((
-                            rows.len(),
-                            k,
-                            other.code.clone(),
-                            other.path.clone(),
-                            other.point,
-                            start + Duration::days(1 + i64::try_from(k).unwrap_or(0)),
-                        ));
+                        let at = start + Duration::days(1 + i64::try_from(k).unwrap_or(0));
+                        codes.extend(other.path.codes());
+                        sessions.push(SessionRow {
+                            start_at: Some(at),
+                            end_at: Some(at + Duration::hours(2)),
+                            region_code: Some(other.code.clone()),
+                            area: [
+                                other.path.province.clone(),
+                                other.path.city.clone(),
+                                other.path.county.clone(),
+                            ],
+                            address: Some("巡展点".to_owned()),
+                            lon: Some(other.point.0),
+                            lat: Some(other.point.1),
+                        });
                     }
                 }
-                plans.push(status);
-                paths.push(county.path.clone());
-                rows.push(activity::ActiveModel {
-                    campaign_id: Set(campaign.id),
-                    owner_id: Set(owner),
-                    status: Set(status.to_owned()),
-                    version: Set(1),
-                    data: Set(serde_json::to_string(&draft).map_err(AppError::internal)?),
-                    name: Set(name),
-                    section: Set(Some(section)),
-                    start_at: Set(Some(start)),
-                    end_at: Set(Some(end)),
-                    region_code: Set(Some(county.code.clone())),
-                    province_code: Set(county.path.province.clone()),
-                    city_code: Set(county.path.city.clone()),
-                    county_code: Set(county.path.county.clone()),
-                    mode: Set(Some(mode.to_owned())),
-                    venue_type: Set(draft.venue_type.clone()),
-                    reservable: Set(false),
-                    expected_participants: Set(draft.expected_participants),
-                    first_host_id: Set(Some(host)),
-                    lon: Set(Some(county.point.0)),
-                    lat: Set(Some(county.point.1)),
-                    submitted_at: Set((status != "draft").then_some(now)),
-                    decided_at: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                    audience_mask: Set(audience_mask(&audiences)),
-                    ..Default::default()
+                rows.push(Loaded {
+                    status: status.to_owned(),
+                    submitted: status != "draft",
+                    columns: Columns {
+                        data: serde_json::to_string(&draft).map_err(AppError::internal)?,
+                        name,
+                        section: Some(section),
+                        start_at: Some(start),
+                        end_at: Some(end),
+                        region_code: Some(county.code.clone()),
+                        province_code: county.path.province.clone(),
+                        city_code: county.path.city.clone(),
+                        county_code: county.path.county.clone(),
+                        mode: Some(mode.to_owned()),
+                        venue_type: draft.venue_type.clone(),
+                        reservable: false,
+                        expected_participants: draft.expected_participants,
+                        audience_mask: audience_mask(&audiences),
+                        first_host_id: Some(host),
+                        lon: Some(county.point.0),
+                        lat: Some(county.point.1),
+                    },
+                    sessions,
+                    codes,
+                    public: status == "approved",
                 });
             }
-            let first = activity::Entity::insert_many(rows)
-                .exec(&txn)
-                .await?
-                .last_insert_id;
-            // Ids of one multi-row insert are consecutive; the last one is reported.
-            let base = first.unwrap_or(0) - i64::try_from(count).unwrap_or(0) + 1;
-            let mut region_rows: std::collections::BTreeSet<(i64, String)> = paths
-                .iter()
-                .enumerate()
-                .flat_map(|(i, p)| p.codes().map(move |c| (i64::try_from(i).unwrap_or(0), c)))
-                .collect();
-            for (row, _, _, path, _, _) in &sessions {
-                region_rows.extend(path.codes().map(|c| (i64::try_from(*row).unwrap_or(0), c)));
-            }
-            activity_region::Entity::insert_many(region_rows.into_iter().map(|(i, code)| {
-                activity_region::ActiveModel {
-                    activity_id: Set(base + i),
-                    code: Set(code),
-                }
-            }))
-            .exec_without_returning(&txn)
-            .await?;
-            let session_rows: Vec<activity_session::ActiveModel> = sessions
-                .into_iter()
-                .map(
-                    |(row, k, code, path, point, at)| activity_session::ActiveModel {
-                        activity_id: Set(base + i64::try_from(row).unwrap_or(0)),
-                        position: Set(i32::try_from(k).unwrap_or(0)),
-                        start_at: Set(Some(at)),
-                        end_at: Set(Some(at + Duration::hours(2))),
-                        region_code: Set(Some(code)),
-                        province_code: Set(path.province),
-                        city_code: Set(path.city),
-                        county_code: Set(path.county),
-                        address: Set(Some("巡展点".to_owned())),
-                        lon: Set(Some(point.0)),
-                        lat: Set(Some(point.1)),
-                        ..Default::default()
-                    },
-                )
-                .collect();
-            if !session_rows.is_empty() {
-                activity_session::Entity::insert_many(session_rows)
-                    .exec(&txn)
-                    .await?;
-            }
-            let media_rows: Vec<media::ActiveModel> = (0..count)
-                .map(|i| media::ActiveModel {
-                    activity_id: Set(base + i64::try_from(i).unwrap_or(0)),
-                    owner_id: Set(owner),
-                    kind: Set("poster".to_owned()),
-                    storage_key: Set(poster_key.to_owned()),
-                    content_type: Set("image/png".to_owned()),
-                    bytes: Set(0),
-                    width: Set(Some(600)),
-                    height: Set(Some(350)),
-                    seconds: Set(None),
-                    created_at: Set(now),
-                    settled: Set(true),
-                    ..Default::default()
-                })
-                .collect();
-            media::Entity::insert_many(media_rows).exec(&txn).await?;
-            let log_rows: Vec<search_log::ActiveModel> = (0..count)
-                .filter(|i| plans.get(usize::try_from(*i).unwrap_or(0)) == Some(&"approved"))
-                .map(|i| search_log::ActiveModel {
-                    activity_id: Set(base + i64::try_from(i).unwrap_or(0)),
-                    at: Set(now),
-                    ..Default::default()
-                })
-                .collect();
-            if !log_rows.is_empty() {
-                search_log::Entity::insert_many(log_rows).exec(&txn).await?;
-            }
-            txn.commit().await?;
+            store::activities::load_batch(&self.db, campaign.id, owner, now, &shared, rows).await?;
             made += count;
             if made.is_multiple_of(50_000) || made == n {
                 tracing::info!(made, n, "bench data");

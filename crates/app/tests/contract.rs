@@ -104,12 +104,6 @@ fn no_template_reads_json_by_key() {
     );
 }
 
-/// The files of app that still build SeaORM queries themselves, by path under `src/`. Queries
-/// belong in store, one repository module per aggregate (`store::notifications`, …), so
-/// that app reads as use cases and authorisation. This list only shrinks: a new file with a
-/// query fails, and a file that no longer has one must leave it.
-const STILL_QUERYING: &[&str] = &["bench.rs"];
-
 /// What building a query looks like.
 const QUERY_BUILDERS: &[&str] = &[
     "Entity::find",
@@ -144,20 +138,10 @@ fn queries_live_in_store() {
             querying.push(path.strip_prefix(&src).unwrap().display().to_string());
         }
     }
-    let new: Vec<&String> = querying
-        .iter()
-        .filter(|f| !STILL_QUERYING.contains(&f.as_str()))
-        .collect();
     assert!(
-        new.is_empty(),
-        "these files of app build SeaORM queries: move them into a store repository: {new:?}"
-    );
-    let moved: Vec<&&str> = STILL_QUERYING
-        .iter()
-        .filter(|f| !querying.iter().any(|q| q == *f))
-        .collect();
-    assert!(
-        moved.is_empty(),
-        "these files no longer build queries: take them off STILL_QUERYING: {moved:?}"
+        querying.is_empty(),
+        "these files of app build SeaORM queries: move them into a store repository \
+         (one module per aggregate, `store::activities`, …), so that app reads as use cases \
+         and authorisation: {querying:?}"
     );
 }
