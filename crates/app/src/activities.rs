@@ -100,6 +100,41 @@ fn normalise(mut d: ActivityDraft) -> ActivityDraft {
     d
 }
 
+/// What a write does to an activity (see [`App::write_activity`]).
+pub(crate) enum Change {
+    /// A new draft in a campaign, owned by the writer.
+    Create {
+        /// Its campaign.
+        campaign_id: i64,
+        /// Its content, already checked.
+        draft: ActivityDraft,
+    },
+    /// New content, at the version the editor saw.
+    Edit {
+        /// The content, already checked.
+        draft: ActivityDraft,
+    },
+    /// A move to another state, recorded in its history.
+    Move {
+        /// The state it moves to (already allowed by the domain's rules).
+        to: Status,
+        /// The reason given with a decision.
+        reason: Option<String>,
+        /// Whether the history keeps a snapshot of the content (at submissions).
+        snapshot: bool,
+    },
+    /// The host's 拟推优 mark set or cleared.
+    ExcellenceIntent(bool),
+}
+
+/// An administrator's action on an activity, recorded in the audit log with its write.
+pub(crate) struct Audited {
+    /// What was done (`activity.decide`, …).
+    pub action: &'static str,
+    /// Its details.
+    pub detail: serde_json::Value,
+}
+
 /// One step of an activity's history: a submission, a decision, a withdrawal.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct HistoryEntry {
@@ -163,6 +198,7 @@ pub struct PublicAfter {
 /// remarks and only the hosts that confirmed; its host and the administrators of its area
 /// see everything, with what may be done now ([`HostSide`]).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(examples(ActivityView::example))]
 pub struct ActivityView {
     /// 活动 id
     pub id: i64,
@@ -203,6 +239,46 @@ pub struct ActivityView {
 }
 
 impl ActivityView {
+    /// [`ActivityDraft::example`] approved, as its host sees it (the OpenAPI document's
+    /// example).
+    pub fn example() -> ActivityView {
+        let at = |d: u32, h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 9, d)
+                .and_then(|d| d.and_hms_opt(h, 0, 0))
+                .map(|t| t.and_utc())
+                .unwrap_or_default()
+        };
+        ActivityView {
+            id: 1024,
+            campaign_id: 3,
+            status: Status::Approved,
+            status_label: Status::Approved.label().to_owned(),
+            version: 4,
+            fields: ActivityDraft {
+                poster: Some(88),
+                lon: Some(113.660_617),
+                lat: Some(34.800_004),
+                ..ActivityDraft::example()
+            },
+            expected_meets_threshold: true,
+            eligible_for_excellence: true,
+            eligibility_reasons: Vec::new(),
+            created_at: at(1, 2),
+            updated_at: at(3, 8),
+            submitted_at: Some(at(2, 1)),
+            unconfirmed_hosts: Vec::new(),
+            after: None,
+            distance_km: None,
+            host_side: Some(HostSide {
+                may_edit: false,
+                may_withdraw: true,
+                may_supplement: true,
+                excellence_intent: false,
+                review_reason: None,
+            }),
+        }
+    }
+
     /// 活动名称, or the draft's placeholder.
     pub fn title(&self) -> &str {
         self.fields.name.as_deref().unwrap_or("（未命名草稿）")
@@ -407,21 +483,16 @@ impl App {
         self.reference_problems(&draft, None, actor.user_id, &mut errors)
             .await?;
         errors.into_result()?;
-        let now = self.clock.now();
-        let (columns, codes) = self.columns(&draft).await?;
         let txn = self.db.begin().await?;
-        let made = store::activities::insert(
-            &txn,
-            campaign_id,
-            actor.user_id,
-            Status::Draft.as_str(),
-            now,
-            columns,
-        )
-        .await?;
-        self.store_places(&txn, made.id, &draft, codes).await?;
-        let after = crate::stats::facts(&txn, &made).await?;
-        crate::stats::shift(&txn, &made, None, Some(&after)).await?;
+        let made = self
+            .write_activity(
+                &txn,
+                actor,
+                None,
+                Change::Create { campaign_id, draft },
+                None,
+            )
+            .await?;
         txn.commit().await?;
         tracing::info!(
             activity_id = made.id,
@@ -685,69 +756,140 @@ impl App {
             .await?;
         errors.into_result()?;
         let txn = self.db.begin().await?;
-        let before = crate::stats::facts(&txn, &row).await?;
-        let (columns, codes) = self.columns(&draft).await?;
-        self.store_places(&txn, id, &draft, codes).await?;
-        let written =
-            store::activities::update_at_version(&txn, id, row.version, self.clock.now(), columns)
-                .await?;
-        if !written {
-            return Err(stale());
-        }
-        let changed = store::activities::by_id(&txn, id)
-            .await?
-            .ok_or_else(not_found)?;
-        let after = crate::stats::facts(&txn, &changed).await?;
-        crate::stats::shift(&txn, &row, Some(&before), Some(&after)).await?;
+        self.write_activity(&txn, actor, Some(&row), Change::Edit { draft }, None)
+            .await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
     }
 
-    /// Moves an activity to `to` at the version read, recording the transition (with a
-    /// snapshot at submissions) in the same transaction.
-    pub(crate) async fn transition(
+    /// The one write path of an activity. Every change to an activity row goes through here,
+    /// in the caller's transaction, and keeps every invariant together: the row at the
+    /// version read (a stale one is refused), its places, the history row of a move (with a
+    /// snapshot at submissions), the rollups and listings, the search log (the index follows
+    /// every write), the reminders a change schedules, and the audit entry of an admin's
+    /// action. Answers the row as written.
+    pub(crate) async fn write_activity(
         &self,
         txn: &DatabaseTransaction,
-        row: &entity::Model,
         actor: &Actor,
-        to: Status,
-        reason: Option<String>,
-        snapshot: bool,
-    ) -> Result<(), AppError> {
+        before: Option<&entity::Model>,
+        change: Change,
+        audited: Option<Audited>,
+    ) -> Result<entity::Model, AppError> {
         let now = self.clock.now();
-        let stamp = match to {
-            Status::ProvinceReview | Status::NationalReview if snapshot => {
-                store::activities::Stamp::Submitted
-            }
-            Status::Draft => store::activities::Stamp::None,
-            _ => store::activities::Stamp::Decided,
+        let facts_before = match before {
+            Some(row) => Some(crate::stats::facts(txn, row).await?),
+            None => None,
         };
-        if !store::activities::move_to(txn, row.id, row.version, to.as_str(), now, stamp).await? {
-            return Err(stale());
-        }
-        let record = store::review::Transition {
-            activity_id: row.id,
-            at: now,
-            actor_id: Some(actor.user_id),
-            from_status: row.status.clone(),
-            to_status: to.as_str().to_owned(),
-            reason,
-            snapshot: snapshot.then(|| row.data.clone()),
-        };
-        store::review::record(txn, record).await?;
-        let before = crate::stats::facts(txn, row).await?;
-        let after = domain::stats::Facts {
-            status: Some(to),
-            ..before.clone()
-        };
-        crate::stats::shift(txn, row, Some(&before), Some(&after)).await?;
-        if to == Status::Approved {
-            crate::jobs::schedule_reminders(txn, row, &self.campaign_rules(row.campaign_id).await?)
+        let mut approved = false;
+        let mut put_forward = false;
+        let id = match (change, before) {
+            (Change::Create { campaign_id, draft }, None) => {
+                let (columns, codes) = self.columns(&draft).await?;
+                let made = store::activities::insert(
+                    txn,
+                    campaign_id,
+                    actor.user_id,
+                    Status::Draft.as_str(),
+                    now,
+                    columns,
+                )
                 .await?;
+                self.store_places(txn, made.id, &draft, codes).await?;
+                made.id
+            }
+            (Change::Edit { draft }, Some(row)) => {
+                let (columns, codes) = self.columns(&draft).await?;
+                self.store_places(txn, row.id, &draft, codes).await?;
+                if !store::activities::update_at_version(txn, row.id, row.version, now, columns)
+                    .await?
+                {
+                    return Err(stale());
+                }
+                row.id
+            }
+            (
+                Change::Move {
+                    to,
+                    reason,
+                    snapshot,
+                },
+                Some(row),
+            ) => {
+                let stamp = match to {
+                    Status::ProvinceReview | Status::NationalReview if snapshot => {
+                        store::activities::Stamp::Submitted
+                    }
+                    Status::Draft => store::activities::Stamp::None,
+                    _ => store::activities::Stamp::Decided,
+                };
+                if !store::activities::move_to(txn, row.id, row.version, to.as_str(), now, stamp)
+                    .await?
+                {
+                    return Err(stale());
+                }
+                let record = store::review::Transition {
+                    activity_id: row.id,
+                    at: now,
+                    actor_id: Some(actor.user_id),
+                    from_status: row.status.clone(),
+                    to_status: to.as_str().to_owned(),
+                    reason,
+                    snapshot: snapshot.then(|| row.data.clone()),
+                };
+                store::review::record(txn, record).await?;
+                approved = to == Status::Approved;
+                row.id
+            }
+            (Change::ExcellenceIntent(intended), Some(row)) => {
+                store::activities::set_excellence_intent(txn, row.id, intended).await?;
+                put_forward = intended;
+                row.id
+            }
+            (Change::Create { .. }, Some(_)) | (_, None) => {
+                return Err(AppError::internal(
+                    "an activity is created from nothing and changed from its row",
+                ));
+            }
+        };
+        let after = store::activities::by_id(txn, id)
+            .await?
+            .ok_or_else(not_found)?;
+        let facts_after = crate::stats::facts(txn, &after).await?;
+        crate::stats::shift(
+            txn,
+            before.unwrap_or(&after),
+            facts_before.as_ref(),
+            Some(&facts_after),
+        )
+        .await?;
+        if approved {
+            crate::jobs::schedule_reminders(
+                txn,
+                &after,
+                &self.campaign_rules(after.campaign_id).await?,
+            )
+            .await?;
+        }
+        if put_forward {
+            self.schedule_texts(txn, &after).await?;
         }
         // The search index follows this log: what is public may have changed.
-        store::search::log::append(txn, row.id, now).await?;
-        Ok(())
+        store::search::log::append(txn, id, now).await?;
+        if let Some(Audited { action, detail }) = audited {
+            crate::audit::record(
+                txn,
+                now,
+                Some(actor.user_id),
+                action,
+                "activity",
+                &id.to_string(),
+                &path_of(&after),
+                detail,
+            )
+            .await?;
+        }
+        Ok(after)
     }
 
     /// `POST /api/v1/activities/{id}/submit`: every problem listed at once, or into review
@@ -782,7 +924,13 @@ impl App {
         };
         let to = status.submit(national_direct).map_err(AppError::conflict)?;
         let txn = self.db.begin().await?;
-        self.transition(&txn, &row, actor, to, None, true).await?;
+        let change = Change::Move {
+            to,
+            reason: None,
+            snapshot: true,
+        };
+        self.write_activity(&txn, actor, Some(&row), change, None)
+            .await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
     }
@@ -797,7 +945,13 @@ impl App {
         let row = self.owned(actor, id, if_match).await?;
         let to = status_of(&row)?.withdraw().map_err(AppError::conflict)?;
         let txn = self.db.begin().await?;
-        self.transition(&txn, &row, actor, to, None, false).await?;
+        let change = Change::Move {
+            to,
+            reason: None,
+            snapshot: false,
+        };
+        self.write_activity(&txn, actor, Some(&row), change, None)
+            .await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
     }

@@ -22,6 +22,10 @@ use crate::{Actor, App, AppError};
 /// A level's opinion as sent.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({
+    "opinion": "活动覆盖青少年236人，专家阵容强，同意推荐为优秀活动",
+    "decision": "pass"
+})))]
 pub struct OpinionInput {
     /// 推荐意见 (not blank)
     #[serde(default)]
@@ -625,10 +629,9 @@ impl App {
         }
         // The mark and its reminders commit together.
         let txn = self.db.begin().await?;
-        store::activities::set_excellence_intent(&txn, id, intended).await?;
-        if intended && let Some(row) = store::activities::by_id(&txn, id).await? {
-            self.schedule_texts(&txn, &row).await?;
-        }
+        let change = crate::activities::Change::ExcellenceIntent(intended);
+        self.write_activity(&txn, actor, Some(&row), change, None)
+            .await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
     }

@@ -13,13 +13,17 @@ use store::sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
 use utoipa::ToSchema;
 
-use crate::activities::{ActivityView, Standing, parse_time, path_of, standing};
+use crate::activities::{ActivityView, Standing, parse_time, standing};
 use crate::paging::{Page, Paged};
 use crate::{Actor, App, AppError};
 
 /// A decision as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(
+    json!({"decision": "approve"}),
+    json!({"decision": "reject", "reason": "活动地址与所在地区不一致，请核对后重新提交"})
+))]
 pub struct DecisionInput {
     /// `approve` or `reject`.
     #[schema(value_type = domain::review::Verdict, required = true)]
@@ -31,6 +35,7 @@ pub struct DecisionInput {
 /// A bulk decision as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(json!({"ids": [1024, 1025, 1031], "decision": "approve"})))]
 pub struct BulkDecisionInput {
     /// The activities.
     #[serde(default)]
@@ -190,7 +195,16 @@ impl App {
         let to = status.decide(level, verdict).map_err(AppError::conflict)?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        self.transition(&txn, &row, actor, to, reason.clone(), false)
+        let audited = crate::activities::Audited {
+            action: "activity.decide",
+            detail: json!({"from": row.status, "to": to.as_str(), "reason": reason}),
+        };
+        let change = crate::activities::Change::Move {
+            to,
+            reason: reason.clone(),
+            snapshot: false,
+        };
+        self.write_activity(&txn, actor, Some(&row), change, Some(audited))
             .await?;
         let text = match &reason {
             Some(r) => format!("您的活动“{}”{}：{r}", row.name, to.label()),
@@ -203,17 +217,6 @@ impl App {
             "review.decision",
             Some(row.id),
             text,
-        )
-        .await?;
-        crate::audit::record(
-            &txn,
-            now,
-            Some(actor.user_id),
-            "activity.decide",
-            "activity",
-            &row.id.to_string(),
-            &path_of(&row),
-            json!({"from": row.status, "to": to.as_str(), "reason": reason}),
         )
         .await?;
         txn.commit().await?;

@@ -117,6 +117,7 @@ pub struct SessionDraft {
 /// what is missing or wrong before review.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
+#[schema(examples(ActivityDraft::example))]
 pub struct ActivityDraft {
     /// 活动名称
     pub name: Option<String>,
@@ -621,6 +622,46 @@ pub fn field_label(field: &str) -> &str {
     }
 }
 
+impl ActivityDraft {
+    /// A complete activity as a county host would file it (the OpenAPI document's example):
+    /// a lecture in 郑州市金水区 during the 2026 campaign, hosted by organisation 1; the
+    /// poster is uploaded once the draft exists.
+    pub fn example() -> ActivityDraft {
+        let at = |h: u32| {
+            chrono::FixedOffset::east_opt(8 * 3600).and_then(|tz| {
+                chrono::NaiveDate::from_ymd_opt(2026, 9, 20)?
+                    .and_hms_opt(h, 0, 0)?
+                    .and_local_timezone(tz)
+                    .single()
+            })
+        };
+        ActivityDraft {
+            name: Some("走进量子世界——金水区科普日专家报告会".to_owned()),
+            section: Some("lecture".to_owned()),
+            start: at(14),
+            end: at(16),
+            region_code: Some("410105".to_owned()),
+            address: Some("郑州市金水区文化路科技馆报告厅".to_owned()),
+            mode: Some("offline".to_owned()),
+            venue_type: Some("科技馆".to_owned()),
+            audiences: vec!["青少年".to_owned(), "社会公众".to_owned()],
+            expected_participants: Some(200),
+            details: Some("<p>邀请高校物理学者讲解量子计算的原理与应用，现场答疑。</p>".to_owned()),
+            funding_yuan: Some(3500.0),
+            scientist_count: Some(2),
+            scientists: vec![Scientist {
+                name: "张明".to_owned(),
+                title: "教授".to_owned(),
+                unit: "郑州大学物理学院".to_owned(),
+            }],
+            contact_name: Some("李老师".to_owned()),
+            contact_phone: Some("0371-65812345".to_owned()),
+            hosts: vec![1],
+            ..ActivityDraft::default()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -632,6 +673,18 @@ mod tests {
 
     fn at(s: &str) -> Option<DateTime<FixedOffset>> {
         Some(DateTime::parse_from_rfc3339(s).unwrap())
+    }
+
+    #[test]
+    fn the_documented_example_is_complete_but_for_its_poster() {
+        let example = ActivityDraft::example();
+        assert!(format_problems(&example, &campaign()).is_empty());
+        let missing = submit_problems(&example, &campaign());
+        assert_eq!(
+            missing.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            ["poster"],
+            "{missing:?}"
+        );
     }
 
     fn complete() -> ActivityDraft {

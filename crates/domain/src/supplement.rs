@@ -50,6 +50,7 @@ pub const PARTICIPANTS_FORMAT: &str = "实际参与人数须为不小于0的整�
 /// as typed text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(SupplementFields::example))]
 pub struct SupplementFields {
     /// 实际参与人数 (a whole number, or its text; blank is none)
     #[schema(value_type = Option<crate::activity::Typed<i64>>)]
@@ -73,6 +74,26 @@ pub struct SupplementFields {
 }
 
 impl SupplementFields {
+    /// A complete supplement for an offline activity (the OpenAPI document's example): the
+    /// photo, video and evidence ids are those uploaded to the activity beforehand.
+    pub fn example() -> SupplementFields {
+        let text = |t: &str| Some(t.to_owned());
+        SupplementFields {
+            participants: Some(crate::activity::Typed::Value(236)),
+            media_links: vec!["https://www.kepu.gov.cn/news/2026-09-21/quantum.html".to_owned()],
+            photos: vec![101, 102, 103],
+            videos: vec![104],
+            evidence_photo: Some(105),
+            summary: Summary {
+                basic: text("9月20日下午在金水区科技馆报告厅举办，236名师生和居民参加。"),
+                outcomes: text("现场答疑40余个问题，发放科普读物300册。"),
+                highlights: text("专家用光学实验演示量子叠加，学生亲手操作。"),
+                resources: text("讲座视频已上传区科协科普资源库。"),
+                lessons: text("报名人数超出预期，下次提前开放线上预约。"),
+            },
+        }
+    }
+
     /// Reads a JSON body: unknown fields and wrong types are one message naming the field.
     pub fn from_json(body: serde_json::Value) -> Result<Self, String> {
         serde_json::from_value(body).map_err(|e| format!("补充信息字段不正确：{e}"))
@@ -314,6 +335,25 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().to_utc()
+    }
+
+    #[test]
+    fn the_documented_example_is_complete() {
+        let example = SupplementFields::example().read().unwrap();
+        let kind = |id: i64| match id {
+            101..=103 => "photo",
+            104 => "video",
+            _ => "evidence",
+        };
+        let media: Vec<MediaFact> = (101..=105)
+            .map(|id| MediaFact {
+                id,
+                kind: kind(id).to_owned(),
+                seconds: (id == 104).then_some(95.0),
+            })
+            .collect();
+        assert!(problems(&example, &rules(), &media).is_empty());
+        assert!(missing(&example, &rules()).is_empty());
     }
 
     fn complete() -> Supplement {

@@ -58,6 +58,14 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
 
 /// API.md's error body: `{"error": {"code", "message", "fields"?}}`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(examples(json!({"error": {
+    "code": "validation",
+    "message": "提交的内容有误，请按提示修改",
+    "fields": {
+        "expected_participants": "预计参与人数须为整数",
+        "start": "时间格式应为 年-月-日 时:分"
+    }
+}})))]
 pub struct ErrorBody {
     /// What went wrong.
     pub error: ErrorDetail,

@@ -49,6 +49,7 @@ pub struct SessionFields {
 /// which the same parsers read for the API, the form and the import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(examples(ActivityFields::example))]
 pub struct ActivityFields {
     /// 活动季 (only when creating; the current campaign when absent).
     #[serde(
@@ -324,6 +325,14 @@ impl ActivityFields {
     /// fields (registering organisations).
     pub fn typed_text_problems(&self) -> FieldErrors {
         self.clone().apply(&mut ActivityDraft::default())
+    }
+}
+
+impl ActivityFields {
+    /// Every field of [`ActivityDraft::example`], as a client sends it to create the
+    /// activity (the OpenAPI document's example).
+    pub fn example() -> ActivityFields {
+        ActivityFields::from(ActivityDraft::example())
     }
 }
 

@@ -59,7 +59,7 @@ pub async fn one(
 }
 
 /// `POST /api/v1/orgs`: applies for a registry entry.
-#[utoipa::path(post, path = "/api/v1/orgs", security(("bearer" = [])), request_body = app::orgs::OrgInput, responses((status = 201, description = "待认证的单位", body = app::orgs::OrgView), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误")))]
+#[utoipa::path(post, path = "/api/v1/orgs", security(("bearer" = [])), request_body = app::orgs::OrgInput, responses((status = 201, description = "待认证的单位", body = app::orgs::OrgView), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误"), (status = 429, description = "今日登记单位的次数已达上限（带 Retry-After）")))]
 pub async fn apply(
     State(app): State<App>,
     Authed(actor): Authed,

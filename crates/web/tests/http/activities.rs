@@ -22,6 +22,8 @@ on_both_backends!(
     an_activity_is_copied_into_a_new_draft,
     videos_are_parsed_for_length_and_size,
     another_province_sees_nothing_through_any_endpoint,
+    the_documented_examples_are_what_the_server_does,
+    every_write_of_an_activity_keeps_every_invariant,
 );
 
 pub(crate) struct World {
@@ -1175,4 +1177,180 @@ async fn bulk_decisions_in_the_page_report_each_activity(backend: Backend) {
     )
     .await;
     assert!(none.text.contains("请选择1至100个活动"), "{}", none.text);
+}
+
+/// The OpenAPI document's examples are real: the activity example creates a draft that,
+/// with its poster, submits; the decision example decides it; the view example has the
+/// real view's fields; the error example is the server's answer to the mistakes it shows.
+async fn the_documented_examples_are_what_the_server_does(backend: Backend) {
+    let w = world(backend).await;
+    let doc = w.t.get("/api/openapi.json").await.json();
+    let example = |name: &str, i: usize| -> Value {
+        let found = doc["components"]["schemas"][name]["examples"][i].clone();
+        assert!(found.is_object(), "{name} has an example {i}");
+        found
+    };
+    for name in [
+        "ActivityFields",
+        "ActivityView",
+        "DecisionInput",
+        "BulkDecisionInput",
+        "SupplementFields",
+        "OpinionInput",
+        "ErrorBody",
+    ] {
+        example(name, 0);
+    }
+
+    // The error example is what two mistakes in the activity example get.
+    let mut wrong = example("ActivityFields", 0);
+    wrong["hosts"] = json!([w.org]);
+    wrong["start"] = json!("2026-02-30 14:00");
+    wrong["expected_participants"] = json!("约200人");
+    let refused = w.t.post("/api/v1/activities", Some(&w.host), wrong).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json(), example("ErrorBody", 0));
+
+    let mut fields = example("ActivityFields", 0);
+    fields["hosts"] = json!([w.org]);
+    let made = w.t.post("/api/v1/activities", Some(&w.host), fields).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let id = made.json()["id"].as_i64().unwrap();
+    let early = act(&w, &w.host, id, "submit", json!({})).await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let missing: Vec<String> = early.json()["error"]["fields"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(missing, ["poster"], "only the poster is left to add");
+    let poster =
+        w.t.upload(&w.host, id, "poster", "poster.png", png(600, 350))
+            .await;
+    let poster = poster.json()["id"].as_i64().unwrap();
+    let path = format!("/api/v1/activities/{id}");
+    let patched =
+        w.t.patch(&w.host, &path, Some(1), json!({"poster": poster}))
+            .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
+    let submitted = act(&w, &w.host, id, "submit", json!({})).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+
+    let decided = act(&w, &w.henan, id, "decisions", example("DecisionInput", 0)).await;
+    assert_eq!(decided.status, StatusCode::OK, "{}", decided.text);
+    assert_eq!(decided.json()["status"], "national_review");
+    let decided = act(
+        &w,
+        &w.national,
+        id,
+        "decisions",
+        example("DecisionInput", 0),
+    )
+    .await;
+    assert_eq!(decided.json()["status"], "approved");
+
+    // The view example names exactly the fields the host's own view has.
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let mine = w.t.get_as(&w.host, &path).await.json();
+    assert_eq!(keys(&example("ActivityView", 0)), keys(&mine));
+}
+
+/// Every change to an activity goes through one write path, which moves the search log
+/// once, keeps the counts equal to a recount, records a decision in the audit log and
+/// its history; a refused write moves nothing.
+async fn every_write_of_an_activity_keeps_every_invariant(backend: Backend) {
+    let w = world(backend).await;
+    let db = &w.t.app.db;
+    let position = || async { store::search::log::position(db).await.unwrap() };
+    let start = position().await;
+    let (id, version) = ready(&w).await;
+    assert_eq!(
+        position().await,
+        start + 2,
+        "the create and the poster's edit"
+    );
+    let path = format!("/api/v1/activities/{id}");
+
+    let stale =
+        w.t.patch(&w.host, &path, Some(version - 1), json!({"name": "旧版本"}))
+            .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(position().await, start + 2, "a refused write moves nothing");
+
+    let submitted = act(&w, &w.host, id, "submit", json!({})).await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    let rejected = act(
+        &w,
+        &w.henan,
+        id,
+        "decisions",
+        json!({"decision": "reject", "reason": "请补充场地说明"}),
+    )
+    .await;
+    assert_eq!(rejected.status, StatusCode::OK, "{}", rejected.text);
+    let resubmitted = act(&w, &w.host, id, "submit", json!({})).await;
+    assert_eq!(resubmitted.status, StatusCode::OK, "{}", resubmitted.text);
+    for admin in [&w.henan, &w.national] {
+        let approved = act(&w, admin, id, "decisions", json!({"decision": "approve"})).await;
+        assert_eq!(approved.status, StatusCode::OK, "{}", approved.text);
+    }
+    assert_eq!(
+        w.t.get_as(&w.host, &path).await.json()["status"],
+        "approved"
+    );
+    let intent =
+        w.t.call(
+            Method::PUT,
+            &format!("{path}/excellence-intent"),
+            Some(&w.host),
+            Some(json!({"intended": true})),
+        )
+        .await;
+    assert_eq!(intent.status, StatusCode::OK, "{}", intent.text);
+    assert_eq!(
+        position().await,
+        start + 8,
+        "one entry for each of the eight writes"
+    );
+
+    let history = w.t.get_as(&w.host, &format!("{path}/history")).await.json();
+    let moves: Vec<(&str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["from"].as_str().unwrap(), h["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        moves,
+        [
+            ("draft", "province_review"),
+            ("province_review", "province_rejected"),
+            ("province_rejected", "province_review"),
+            ("province_review", "national_review"),
+            ("national_review", "approved"),
+        ]
+    );
+    let audit =
+        w.t.get_as(&w.national, "/api/v1/audit?limit=10")
+            .await
+            .json();
+    let target = json!(id.to_string());
+    let decisions: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "activity.decide" && e["target_id"] == target)
+        .collect();
+    assert_eq!(decisions.len(), 3, "{audit}");
+    assert_eq!(decisions[2]["detail"]["reason"], "请补充场地说明");
+
+    let counted = w.t.get_as(&w.national, "/api/v1/stats").await.json();
+    app::stats::rebuild(db).await.unwrap();
+    let recounted = w.t.get_as(&w.national, "/api/v1/stats").await.json();
+    assert_eq!(counted, recounted, "the kept counts are a recount's");
 }
