@@ -582,11 +582,13 @@ impl App {
         fields.lat = row.lat;
         let (after, host_side) = if standing == Standing::Public {
             // The public sees only the hosts that have taken part by their own word, and
-            // never whom to call.
+            // never a person's data (DESIGN.md §3): not whom to call, not the science
+            // workers named as taking part (their number stays).
             fields.hosts.retain(|id| !unconfirmed_hosts.contains(id));
             fields.co_hosts.retain(|id| !unconfirmed_hosts.contains(id));
             fields.contact_name = None;
             fields.contact_phone = None;
+            fields.scientists.clear();
             (public_after(stored)?, None)
         } else {
             let side = HostSide {

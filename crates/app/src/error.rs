@@ -8,7 +8,7 @@
 use domain::FieldErrors;
 
 /// A refusal or a failure of a use case.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// Malformed input: a parameter that does not parse or is out of range (400).
     #[error("{0}")]

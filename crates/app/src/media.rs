@@ -276,10 +276,13 @@ impl App {
             .await?
             .ok_or_else(not_found)?;
         let activity = self.find_activity(row.activity_id).await?;
-        // The public sees the media of approved activities, but never the evidence of
-        // turnout (a sign-in sheet may carry names and phone numbers).
+        // The public sees the poster, photos and videos an approved activity names now,
+        // but never the evidence of turnout (a sign-in sheet may carry names and phone
+        // numbers), an upload never named, or one the host has taken out.
         let visible = if standing(actor, &activity) == Standing::Public {
-            activity.status == domain::review::Status::Approved.as_str() && row.kind != "evidence"
+            activity.status == domain::review::Status::Approved.as_str()
+                && row.kind != "evidence"
+                && self.named_by(&activity, &row).await?
         } else {
             true
         };
@@ -353,6 +356,16 @@ impl App {
         let Some(activity) = store::activities::by_id(&self.db, row.activity_id).await? else {
             return Ok(false);
         };
+        self.named_by(&activity, row).await
+    }
+
+    /// Whether the activity's content (its poster) or its supplement (photos, videos,
+    /// evidence) names this upload now.
+    async fn named_by(
+        &self,
+        activity: &store::entities::activity::Model,
+        row: &media::Model,
+    ) -> Result<bool, AppError> {
         let draft: domain::activity::ActivityDraft =
             serde_json::from_str(&activity.data).map_err(AppError::internal)?;
         if draft.poster == Some(row.id) {

@@ -1,7 +1,8 @@
-//! `cargo run --release -p store --example cache_bench`: kepu's own kept-answers cache
-//! (`store::cache::Cache`, stamp-keyed, bounded by dropping everything, one computation per
-//! stripe of keys) against the same contract built on moka (`try_get_with` coalescing,
-//! `invalidate_all` when the stamp moves), under the public list's access pattern: 32
+//! `cargo run --release -p store --example cache_bench`: the kept-answers cache kepu had
+//! written itself (`OwnMap` below, as it was in `store::cache` until 2026-12-02: one map for
+//! one stamp, dropped whole when the stamp moves or it is full, one computation per stripe
+//! of keys) against the same contract on moka (`store::cache::Cache` since then:
+//! `try_get_with` coalescing, the stamp in the key, `invalidate_all` on a newer stamp), under the public list's access pattern: 32
 //! tasks on a two-thread runtime asking for 1,000 paths whose answers are 8 KB, with the
 //! stamp moving every `STAMP_EVERY` requests (the search log advancing under writes).
 //!
@@ -9,8 +10,11 @@
 
 #![expect(clippy::unwrap_used, reason = "a benchmark stops at its first fault")]
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, RandomState};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const TASKS: usize = 32;
@@ -31,11 +35,11 @@ trait Kept: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Arc<Vec<u8>>, ()>> + Send;
 }
 
-struct Ours(store::cache::Cache<String, Vec<u8>>);
+struct Ours(OwnMap<String, Vec<u8>>);
 
 impl Kept for Ours {
     fn name(&self) -> &'static str {
-        "store::cache::Cache"
+        "own map (before)"
     }
     async fn get_or_compute(
         &self,
@@ -50,14 +54,11 @@ impl Kept for Ours {
 /// The same contract on moka: an answer is kept under its stamp with its key (so a request
 /// that read an older stamp never serves or stores an answer for a newer one), and every
 /// answer of older stamps is dropped once a newer stamp is seen.
-struct Moka {
-    newest: AtomicI64,
-    answers: moka::future::Cache<(i64, String), Arc<Vec<u8>>>,
-}
+struct Moka(store::cache::Cache<String, Vec<u8>>);
 
 impl Kept for Moka {
     fn name(&self) -> &'static str {
-        "moka::future::Cache"
+        "store::cache (moka)"
     }
     async fn get_or_compute(
         &self,
@@ -65,13 +66,7 @@ impl Kept for Moka {
         key: String,
         compute: impl Future<Output = Result<Vec<u8>, ()>> + Send,
     ) -> Result<Arc<Vec<u8>>, ()> {
-        if self.newest.fetch_max(stamp, Ordering::AcqRel) < stamp {
-            self.answers.invalidate_all();
-        }
-        self.answers
-            .try_get_with((stamp, key), async { compute.await.map(Arc::new) })
-            .await
-            .map_err(|_| ())
+        self.0.get_or_compute(stamp, key, compute).await
     }
 }
 
@@ -138,16 +133,13 @@ fn main() {
             };
             println!("{label}:");
             for round in 0..2 {
-                let ours = Arc::new(Ours(store::cache::Cache::new(MOST)));
+                let ours = Arc::new(Ours(OwnMap::new(MOST)));
                 let (rps, p99, computed) = run(ours.clone(), stamp_every).await;
                 println!(
                     "  round {round} {:<22} {rps:>12.0} req/s  p99 {p99:>10.1?}  computed {computed}",
                     ours.name()
                 );
-                let moka = Arc::new(Moka {
-                    newest: AtomicI64::new(i64::MIN),
-                    answers: moka::future::Cache::new(MOST as u64),
-                });
+                let moka = Arc::new(Moka(store::cache::Cache::new(MOST)));
                 let (rps, p99, computed) = run(moka.clone(), stamp_every).await;
                 println!(
                     "  round {round} {:<22} {rps:>12.0} req/s  p99 {p99:>10.1?}  computed {computed}",
@@ -156,4 +148,75 @@ fn main() {
             }
         }
     });
+}
+
+// The cache as kepu had written it.
+
+/// Answers by key, for one stamp.
+#[derive(Debug)]
+struct OwnMap<K, V> {
+    most: usize,
+    answers: Mutex<(i64, HashMap<K, Arc<V>>)>,
+    /// One computation at a time per stripe of keys.
+    turns: Vec<tokio::sync::Mutex<()>>,
+    hasher: RandomState,
+}
+
+/// Stripes of keys computed one at a time (different keys rarely share one).
+const TURNS: usize = 32;
+
+impl<K: Eq + Hash, V> OwnMap<K, V> {
+    /// Keeps at most `most` answers.
+    fn new(most: usize) -> OwnMap<K, V> {
+        OwnMap {
+            most,
+            answers: Mutex::new((i64::MIN, HashMap::new())),
+            turns: (0..TURNS).map(|_| tokio::sync::Mutex::new(())).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// The answer for `key` at `stamp`: the kept one, or `compute`'s, then kept. Callers
+    /// missing the same key at once wait for the first one's computation.
+    async fn get_or_compute<E, F>(&self, stamp: i64, key: K, compute: F) -> Result<Arc<V>, E>
+    where
+        F: Future<Output = Result<V, E>>,
+    {
+        if self.most == 0 {
+            return Ok(Arc::new(compute.await?));
+        }
+        if let Some(kept) = self.get(stamp, &key) {
+            return Ok(kept);
+        }
+        let stripe = usize::try_from(self.hasher.hash_one(&key)).unwrap_or(0) % TURNS;
+        let _turn = match self.turns.get(stripe) {
+            Some(turn) => Some(turn.lock().await),
+            None => None,
+        };
+        if let Some(kept) = self.get(stamp, &key) {
+            return Ok(kept);
+        }
+        let value = Arc::new(compute.await?);
+        self.put(stamp, key, value.clone());
+        Ok(value)
+    }
+
+    /// The answer kept for `key` at `stamp`.
+    fn get(&self, stamp: i64, key: &K) -> Option<Arc<V>> {
+        let kept = self.answers.lock().ok()?;
+        (kept.0 == stamp).then(|| kept.1.get(key).cloned())?
+    }
+
+    /// Keeps `value` for `key` at `stamp` (dropping answers of any other stamp).
+    fn put(&self, stamp: i64, key: K, value: Arc<V>) {
+        if self.most == 0 {
+            return;
+        }
+        if let Ok(mut kept) = self.answers.lock() {
+            if kept.0 != stamp || kept.1.len() >= self.most {
+                *kept = (stamp, HashMap::new());
+            }
+            kept.1.insert(key, value);
+        }
+    }
 }

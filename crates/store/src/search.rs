@@ -17,7 +17,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, TokenStream};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
-use crate::cache::Cache;
+use crate::cache::SyncCache;
 
 /// The search log (`search_log`): every change to what is public appends an entry, and
 /// each instance's index follows it.
@@ -86,7 +86,7 @@ pub struct SearchDoc {
 }
 
 /// Errors of the index.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("search index: {0}")]
 pub struct SearchError(String);
 
@@ -107,7 +107,7 @@ pub struct SearchIndex {
     name_bigrams: Field,
     text_bigrams: Field,
     /// Answers of the index's current generation, by words and limit.
-    answers: Cache<(String, usize), Found>,
+    answers: SyncCache<(String, usize), Found>,
 }
 
 const JIEBA: &str = "jieba";
@@ -168,7 +168,7 @@ impl SearchIndex {
             text,
             name_bigrams,
             text_bigrams,
-            answers: Cache::new(KEPT_ANSWERS),
+            answers: SyncCache::new(KEPT_ANSWERS),
         })
     }
 
@@ -289,12 +289,8 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let generation = i64::try_from(searcher.generation().generation_id()).unwrap_or(0);
         let key = (words.join(" "), limit);
-        if let Some(found) = self.answers.get(generation, &key) {
-            return Ok(found);
-        }
-        let found = Arc::new(self.rank(&searcher, &words, limit)?);
-        self.answers.put(generation, key, found.clone());
-        Ok(found)
+        self.answers
+            .get_or_compute(generation, key, || self.rank(&searcher, &words, limit))
     }
 
     fn rank(

@@ -595,6 +595,10 @@ async fn stored_images_carry_nothing_but_the_image(backend: Backend) {
     assert!(photo.windows(16).any(|x| x == b"GPS-SECRET-PLACE"));
     let up = w.t.upload(&w.host, id, "photo", "gps.jpg", photo).await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.text);
+    // Named in the supplement, the photo is public.
+    let named =
+        crate::supplements::put(&w, &w.host, id, json!({"photos": [up.json()["id"]]})).await;
+    assert_eq!(named.status, StatusCode::OK, "{}", named.text);
     let served = w.t.get(&format!("/api/v1/media/{}", up.json()["id"])).await;
     assert_eq!(served.status, StatusCode::OK);
     assert!(
@@ -616,6 +620,10 @@ async fn stored_images_carry_nothing_but_the_image(backend: Backend) {
     disguised.extend_from_slice(b"<html><script>alert(1)</script></html>");
     let up = w.t.upload(&w.host, id, "photo", "a.png", disguised).await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.text);
+    // Named in the supplement, the photo is public.
+    let named =
+        crate::supplements::put(&w, &w.host, id, json!({"photos": [up.json()["id"]]})).await;
+    assert_eq!(named.status, StatusCode::OK, "{}", named.text);
     let served = w.t.get(&format!("/api/v1/media/{}", up.json()["id"])).await;
     assert!(!served.text.contains("<script>"), "appended HTML served");
     assert_eq!(served.header("content-type"), "image/png");

@@ -17,7 +17,8 @@ on_both_backends!(
     both_region_strategies_list_the_same_activities,
     the_home_page_shows_what_is_on_this_week,
     kept_answers_follow_changes_made_through_another_instance,
-    the_calendar_parses
+    the_calendar_parses,
+    the_public_never_sees_the_people_named_in_an_activity,
 );
 
 /// Uploads a poster to a draft at version 1 and names it.
@@ -476,5 +477,34 @@ async fn kept_answers_follow_changes_made_through_another_instance(backend: Back
         let page = listed(q).await;
         assert_eq!(page["total"], 0, "{q}: {page}");
         assert_eq!(page["items"], json!([]), "{q}");
+    }
+}
+
+/// DESIGN.md §3: personal data are never shown to the public. The people named in an
+/// activity (its contact and the science workers taking part, 姓名、职称、单位) reach its
+/// host and the administrators of its area, never the public: not on its page, not in the
+/// list, not in the JSON API.
+async fn the_public_never_sees_the_people_named_in_an_activity(backend: Backend) {
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let path = format!("/api/v1/activities/{id}");
+    let public = w.t.get(&path).await;
+    assert_eq!(public.status, StatusCode::OK);
+    let list = w.t.get("/api/v1/activities").await;
+    for text in [&public.text, &list.text] {
+        for person in ["李天文", "紫金山天文台", "王老师", "0398-2812345"] {
+            assert!(
+                !text.contains(person),
+                "{person} is shown to the public: {text}"
+            );
+        }
+    }
+    assert_eq!(public.json()["scientists"], json!([]));
+    let page = w.t.get(&format!("/activities/{id}")).await;
+    assert!(!page.text.contains("李天文"));
+    for who in [&w.host, &w.henan] {
+        let seen = w.t.get_as(who, &path).await.json();
+        assert_eq!(seen["scientists"][0]["name"], "李天文");
+        assert_eq!(seen["contact_phone"], "0398-2812345");
     }
 }

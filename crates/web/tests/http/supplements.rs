@@ -14,6 +14,7 @@ store::on_both_backends!(
     eligibility_follows_time_and_thresholds,
     the_public_sees_photos_and_reports_after_the_event_but_no_evidence,
     a_photo_upload_never_undoes_an_edit_made_meanwhile,
+    a_photo_taken_out_of_the_supplement_is_no_longer_public,
 );
 
 pub(crate) async fn put(w: &World, token: &str, id: i64, body: Value) -> TestResponse {
@@ -351,4 +352,43 @@ async fn a_photo_upload_never_undoes_an_edit_made_meanwhile(backend: Backend) {
         before["photos"].as_array().unwrap().len() + 1
     );
     assert_eq!(after["participants"], before["participants"]);
+}
+
+/// A photo the host takes out of the supplement (a child's face, the wrong event) stops
+/// being public at once, even though its number is known; the host and the area's
+/// administrators still reach it until it is deleted. An upload never named is not public
+/// either.
+async fn a_photo_taken_out_of_the_supplement_is_no_longer_public(backend: Backend) {
+    let w = world(backend).await;
+    let id = publish(&w, json!({})).await;
+    let mut body = full(&w, &w.host, id, 120).await;
+    let photos: Vec<i64> = body["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .collect();
+    let spare = upload(&w, &w.host, id, "photo").await;
+    assert_eq!(
+        put(&w, &w.host, id, body.clone()).await.status,
+        StatusCode::OK
+    );
+    let file = |p: i64| format!("/api/v1/media/{p}");
+    assert_eq!(w.t.get(&file(photos[0])).await.status, StatusCode::OK);
+    let never_named = w.t.get(&file(spare)).await;
+    assert_eq!(never_named.status, StatusCode::NOT_FOUND);
+    assert_eq!(never_named.message(), "未找到该文件");
+
+    body["photos"] = json!([photos[1], photos[2], spare]);
+    assert_eq!(put(&w, &w.host, id, body).await.status, StatusCode::OK);
+    for size in ["", "?size=thumb"] {
+        let removed = w.t.get(&format!("{}{size}", file(photos[0]))).await;
+        assert_eq!(removed.status, StatusCode::NOT_FOUND, "{size}");
+        assert_eq!(removed.message(), "未找到该文件");
+    }
+    assert_eq!(w.t.get(&file(spare)).await.status, StatusCode::OK);
+    for who in [&w.host, &w.city] {
+        let kept = w.t.get_as(who, &file(photos[0])).await;
+        assert_eq!(kept.status, StatusCode::OK);
+    }
 }
