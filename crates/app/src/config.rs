@@ -47,6 +47,9 @@ pub struct Config {
     pub hsts_seconds: u64,
     /// Organisations one account may apply for in 24 hours.
     pub org_applications_per_day: u64,
+    /// Whether the check of a media report link may reach private, loopback and other
+    /// non-public addresses (an intranet deployment; tests). Off: such a link is refused.
+    pub link_checks_reach_private_addresses: bool,
     /// Seconds a request body may pause between two parts before the request is given up.
     pub body_idle_seconds: u64,
     /// Seconds a connection may take to send a request's head, and may stay idle between
@@ -306,6 +309,7 @@ impl Default for Config {
             base_url: String::new(),
             hsts_seconds: 0,
             org_applications_per_day: 10,
+            link_checks_reach_private_addresses: false,
             body_idle_seconds: 30,
             trusted_proxies: Vec::new(),
             header_read_seconds: 15,

@@ -272,17 +272,42 @@ impl App {
     async fn check_link(&self, payload: &Value) -> Result<Option<String>, String> {
         let id = payload["activity_id"].as_i64().unwrap_or_default();
         let url = payload["url"].as_str().unwrap_or_default().to_owned();
-        let client = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .build()
-            .map_err(|e| e.to_string())?;
-        let (reachable, detail) = match client.get(&url).send().await {
-            Ok(r) => (r.status().is_success(), r.status().as_u16().to_string()),
-            Err(e) if e.is_timeout() => (false, "超时".to_owned()),
-            Err(e) if e.is_connect() => (false, "无法连接".to_owned()),
-            Err(_) => (false, "无法访问".to_owned()),
+        // A link a host typed is fetched only at a public address, after every redirect
+        // (otherwise a host could make kepu probe its own network and read the answer).
+        let inside = self.config.link_checks_reach_private_addresses;
+        let mut client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10));
+        client = if inside {
+            client.redirect(reqwest::redirect::Policy::limited(5))
+        } else {
+            client
+                .no_proxy()
+                .dns_resolver(std::sync::Arc::new(crate::net::PublicOnly))
+                .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                    if attempt.previous().len() >= 5 {
+                        attempt.error("too many redirects")
+                    } else if crate::net::names_public_host(attempt.url()) {
+                        attempt.follow()
+                    } else {
+                        let host = attempt.url().host_str().unwrap_or_default().to_owned();
+                        attempt.error(crate::net::NotPublic(host))
+                    }
+                }))
         };
+        let client = client.build().map_err(|e| e.to_string())?;
+        let not_public = || (false, "链接指向内部网络地址，不予访问".to_owned());
+        let parsed = reqwest::Url::parse(&url).ok();
+        let (reachable, detail) =
+            if !inside && !parsed.as_ref().is_some_and(crate::net::names_public_host) {
+                not_public()
+            } else {
+                match client.get(&url).send().await {
+                    Err(e) if crate::net::refused_as_not_public(&e) => not_public(),
+                    Ok(r) => (r.status().is_success(), r.status().as_u16().to_string()),
+                    Err(e) if e.is_timeout() => (false, "超时".to_owned()),
+                    Err(e) if e.is_connect() => (false, "无法连接".to_owned()),
+                    Err(_) => (false, "无法访问".to_owned()),
+                }
+            };
         store::supplements::checked_link(
             &self.db,
             id,

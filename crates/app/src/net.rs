@@ -1,7 +1,8 @@
 //! Who the client is: the socket's peer, unless that peer is a configured trusted proxy, in
-//! which case the nearest untrusted address its forwarding headers name.
+//! which case the nearest untrusted address its forwarding headers name. And where kepu's
+//! own requests may go: a link a host typed is fetched only at a public address.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::AppError;
 
@@ -128,6 +129,103 @@ fn parse_hop(raw: &str) -> Option<IpAddr> {
     host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
 }
 
+/// The special-purpose networks of IANA's registries (this host, private, shared,
+/// link-local, documentation, benchmarking, multicast, reserved; IPv6 loopback, unique-local,
+/// link-local, NAT64, discard, documentation, multicast): a protocol fact, not a rule.
+const NOT_PUBLIC: [&str; 22] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::/128",
+    "::1/128",
+    "64:ff9b::/96",
+    "100::/64",
+    "2001:db8::/32",
+    "fc00::/7",
+    "fe80::/10",
+    "ff00::/8",
+];
+
+/// Whether `ip` is an address of the public Internet (an IPv4-mapped IPv6 address is read
+/// as IPv4).
+pub fn is_public(ip: IpAddr) -> bool {
+    !NOT_PUBLIC
+        .iter()
+        .filter_map(|net| Cidr::parse(net).ok())
+        .any(|net| net.contains(ip))
+}
+
+/// Why kepu did not fetch a link: it leads to an address that is not public.
+#[derive(Debug)]
+pub(crate) struct NotPublic(pub String);
+
+impl std::fmt::Display for NotPublic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is not a public address", self.0)
+    }
+}
+
+impl std::error::Error for NotPublic {}
+
+/// Whether a URL's host may be fetched: a literal address must be public; a name is left to
+/// [`PublicOnly`], which resolves it.
+pub(crate) fn names_public_host(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
+        Ok(ip) => is_public(ip),
+        Err(_) => true,
+    }
+}
+
+/// Resolves a name to its public addresses only, and fails when it has none, so that a link
+/// (or a redirect) to a name that points inside the network is never fetched.
+pub(crate) struct PublicOnly;
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_owned();
+        Box::pin(async move {
+            let public: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| is_public(a.ip()))
+                .collect();
+            if public.is_empty() {
+                return Err(Box::new(NotPublic(host)) as Box<dyn std::error::Error + Send + Sync>);
+            }
+            Ok(Box::new(public.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// Whether an error of a request, or any error under it, is [`NotPublic`].
+pub(crate) fn refused_as_not_public(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        if e.is::<NotPublic>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +297,39 @@ mod tests {
         for bad in ["10.0.0.0/33", "example.com", "10.0.0/8", ""] {
             assert!(Cidr::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for inside in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.31.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(inside.parse().unwrap()), "{inside}");
+        }
+        for outside in [
+            "1.1.1.1",
+            "202.108.22.5",
+            "2400:3200::1",
+            "::ffff:202.108.22.5",
+        ] {
+            assert!(is_public(outside.parse().unwrap()), "{outside}");
+        }
+        let url = |u: &str| reqwest::Url::parse(u).unwrap();
+        assert!(!names_public_host(&url("http://127.0.0.1:8080/x")));
+        assert!(!names_public_host(&url("http://[::1]/x")));
+        assert!(names_public_host(&url("https://news.example.cn/a")));
     }
 }

@@ -22,6 +22,7 @@ store::on_both_backends!(
     excellent_units_are_recommended_the_same_way,
     reminders_are_sent_once_across_instances,
     media_links_are_checked_once_in_the_background,
+    a_link_into_the_servers_own_network_is_never_fetched,
     quotas_count_approved_activities_in_their_scope,
     summaries_are_tracked_by_the_level_above,
     summary_attachments_are_uploaded_checked_and_kept_in_scope,
@@ -462,6 +463,10 @@ async fn reminders_are_sent_once_across_instances(backend: Backend) {
 
 async fn media_links_are_checked_once_in_the_background(backend: Backend) {
     let w = world(backend).await;
+    // The news site of this test is on this machine: an intranet deployment's setting.
+    let intranet =
+        w.t.restart_with(|c| c.link_checks_reach_private_addresses = true)
+            .await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let site = axum::Router::new().route("/news", axum::routing::get(|| async { "报道" }));
@@ -476,7 +481,7 @@ async fn media_links_are_checked_once_in_the_background(backend: Backend) {
         "{}",
         r.text
     );
-    assert_eq!(w.t.app.run_due_jobs().await.unwrap(), 2);
+    assert_eq!(intranet.app.run_due_jobs().await.unwrap(), 2);
     let s =
         w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
             .await
@@ -488,9 +493,48 @@ async fn media_links_are_checked_once_in_the_background(backend: Backend) {
     assert_eq!(of(&missing)["detail"], "404");
     put(&w, &w.host, id, json!({"media_links": [good]})).await;
     assert_eq!(
-        w.t.app.run_due_jobs().await.unwrap(),
+        intranet.app.run_due_jobs().await.unwrap(),
         0,
         "each link is checked once"
+    );
+}
+
+/// THREAT-MODEL.md O3: a host's media link is fetched by the server, which then shows
+/// whether it answered. Pointed at the server's own network (a loopback port, a name that
+/// resolves there), it would let any host probe that network; it is refused unfetched.
+async fn a_link_into_the_servers_own_network_is_never_fetched(backend: Backend) {
+    let w = world(backend).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let site = axum::Router::new().fallback(move || {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { "内部管理页面" }
+    });
+    tokio::spawn(async move { axum::serve(listener, site).await });
+    let id = publish(&w, json!({})).await;
+    let links = [
+        format!("http://127.0.0.1:{port}/admin"),
+        format!("http://localhost:{port}/admin"),
+        format!("http://[::ffff:127.0.0.1]:{port}/admin"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+    ];
+    let r = put(&w, &w.host, id, json!({"media_links": links})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(w.t.app.run_due_jobs().await.unwrap(), 4);
+    let s =
+        w.t.get_as(&w.host, &format!("/api/v1/activities/{id}/supplement"))
+            .await
+            .json();
+    for check in s["link_checks"].as_array().unwrap() {
+        assert_eq!(check["reachable"], false, "{check}");
+        assert_eq!(check["detail"], "链接指向内部网络地址，不予访问", "{check}");
+    }
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "nothing was fetched"
     );
 }
 
