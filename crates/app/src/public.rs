@@ -359,9 +359,14 @@ impl App {
         let page = Page::parse(q.page, q.per_page)?;
         let position = self.log_position().await?;
         let minute = self.clock.now().timestamp().div_euclid(60);
-        let key = format!("{minute} {q:?}");
+        // One stamp that grows with either (the minute above the log's position), so that
+        // a new minute drops the last one's answers instead of leaving them to age out.
+        let stamp = minute
+            .saturating_mul(1 << 32)
+            .saturating_add(position.clamp(0, i64::from(u32::MAX)));
+        let key = format!("{q:?}");
         self.public_answers
-            .get_or_compute(position, key, async {
+            .get_or_compute(stamp, key, async {
                 let filters = self.public_filters(q).await?;
                 if let Some(text) = nonempty(&q.q) {
                     self.searched(text, &filters, page, position).await
