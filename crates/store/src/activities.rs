@@ -243,6 +243,27 @@ pub struct SessionRow {
     pub lat: Option<f64>,
 }
 
+impl SessionRow {
+    /// The row of this session, the `position`-th of activity `id`.
+    fn row(self, id: i64, position: usize) -> activity_session::ActiveModel {
+        let [province, city, county] = self.area;
+        activity_session::ActiveModel {
+            activity_id: Set(id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            start_at: Set(self.start_at),
+            end_at: Set(self.end_at),
+            region_code: Set(self.region_code),
+            province_code: Set(province),
+            city_code: Set(city),
+            county_code: Set(county),
+            address: Set(self.address),
+            lon: Set(self.lon),
+            lat: Set(self.lat),
+            ..Default::default()
+        }
+    }
+}
+
 /// Replaces an activity's sessions and the divisions it is found under.
 pub async fn replace_places(
     db: &impl ConnectionTrait,
@@ -255,23 +276,7 @@ pub async fn replace_places(
         .exec(db)
         .await?;
     for (i, s) in sessions.into_iter().enumerate() {
-        let [province, city, county] = s.area;
-        activity_session::ActiveModel {
-            activity_id: Set(id),
-            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            start_at: Set(s.start_at),
-            end_at: Set(s.end_at),
-            region_code: Set(s.region_code),
-            province_code: Set(province),
-            city_code: Set(city),
-            county_code: Set(county),
-            address: Set(s.address),
-            lon: Set(s.lon),
-            lat: Set(s.lat),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        s.row(id, i).insert(db).await?;
     }
     activity_region::Entity::delete_many()
         .filter(activity_region::Column::ActivityId.eq(id))
@@ -454,23 +459,7 @@ pub async fn load_batch(
             activity_id: Set(id),
             code: Set(code),
         }));
-        for (k, s) in sessions.into_iter().enumerate() {
-            let [province, city, county] = s.area;
-            session_rows.push(activity_session::ActiveModel {
-                activity_id: Set(id),
-                position: Set(i32::try_from(k).unwrap_or(i32::MAX)),
-                start_at: Set(s.start_at),
-                end_at: Set(s.end_at),
-                region_code: Set(s.region_code),
-                province_code: Set(province),
-                city_code: Set(city),
-                county_code: Set(county),
-                address: Set(s.address),
-                lon: Set(s.lon),
-                lat: Set(s.lat),
-                ..Default::default()
-            });
-        }
+        session_rows.extend(sessions.into_iter().enumerate().map(|(k, s)| s.row(id, k)));
         media_rows.push(media::ActiveModel {
             activity_id: Set(id),
             owner_id: Set(owner_id),
