@@ -27,6 +27,15 @@ pub(crate) async fn put(w: &World, token: &str, id: i64, body: Value) -> TestRes
     .await
 }
 
+/// The ids in a JSON array.
+fn ids(list: &Value) -> Vec<i64> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_i64().unwrap())
+        .collect()
+}
+
 pub(crate) async fn upload(w: &World, token: &str, id: i64, kind: &str) -> i64 {
     let r = w.t.upload(token, id, kind, "p.jpg", jpeg(800, 600)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -198,12 +207,7 @@ async fn the_public_sees_photos_and_reports_after_the_event_but_no_evidence(back
     assert!(!before.contains("活动回顾"), "nothing to look back on yet");
     let body = full(&w, &w.host, id, 120).await;
     let evidence = body["evidence_photo"].as_i64().unwrap();
-    let photos: Vec<i64> = body["photos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_i64().unwrap())
-        .collect();
+    let photos = ids(&body["photos"]);
     assert_eq!(put(&w, &w.host, id, body).await.status, StatusCode::OK);
 
     let public = w.t.get(&format!("/api/v1/activities/{id}")).await.json();
@@ -362,12 +366,7 @@ async fn a_photo_taken_out_of_the_supplement_is_no_longer_public(backend: Backen
     let w = world(backend).await;
     let id = publish(&w, json!({})).await;
     let mut body = full(&w, &w.host, id, 120).await;
-    let photos: Vec<i64> = body["photos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_i64().unwrap())
-        .collect();
+    let photos = ids(&body["photos"]);
     let spare = upload(&w, &w.host, id, "photo").await;
     assert_eq!(
         put(&w, &w.host, id, body.clone()).await.status,
