@@ -141,7 +141,15 @@ fn load_config(file: Option<&PathBuf>) -> anyhow::Result<Config> {
 
 fn sms_sender(config: &Config) -> anyhow::Result<Arc<dyn SmsSender>> {
     match config.sms.provider.as_str() {
-        "outbox" => Ok(Arc::new(OutboxSender::new(&config.data_dir))),
+        "outbox" => {
+            // For development only: every code is written to a file, none is sent.
+            let outbox = config.data_dir.join("sms-outbox.log");
+            tracing::warn!(
+                outbox = %outbox.display(),
+                "短信服务商为 outbox（仅供开发）：验证码写入 sms-outbox.log，不会发出；正式环境请设置 sms.provider = \"aliyun\""
+            );
+            Ok(Arc::new(OutboxSender::new(&config.data_dir)))
+        }
         "aliyun" => Ok(Arc::new(
             app::sms::aliyun::AliyunSender::from_config(&config.sms).map_err(anyhow::Error::msg)?,
         )),

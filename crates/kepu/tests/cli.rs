@@ -19,6 +19,7 @@ store::on_both_backends!(
     the_demo_fills_every_state,
     bench_data_is_realistic_and_repeatable,
     a_reminder_survives_a_crash_and_is_sent_once,
+    the_development_sms_sender_is_announced,
 );
 
 struct Env {
@@ -536,4 +537,31 @@ async fn a_reminder_survives_a_crash_and_is_sent_once(backend: Backend) {
     let (_third, _) = env.serve(&[("KEPU__JOBS_EVERY_SECONDS", "1")]);
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(texts(&env), 1, "sent exactly once");
+}
+
+/// THREAT-MODEL.md S8: the development SMS sender writes every login code to a file and sends
+/// none; a server started with it says so, so that nobody runs it in production unawares.
+async fn the_development_sms_sender_is_announced(backend: Backend) {
+    let env = Env::new(backend).await;
+    let port = free_port();
+    let mut command = env.command(&["serve"]);
+    command
+        .env("KEPU_BIND", format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut server = Server(command.spawn().unwrap());
+    wait_for(port);
+    server.0.kill().ok();
+    let mut said = String::new();
+    server
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    assert!(
+        said.contains("短信服务商为 outbox（仅供开发）") && said.contains("sms-outbox.log"),
+        "{said}"
+    );
 }
