@@ -127,7 +127,8 @@ pub(crate) enum Change {
     ExcellenceIntent(bool),
 }
 
-/// An administrator's action on an activity, recorded in the audit log with its write.
+/// What the audit entry of an activity's write says, where the write's own kind does not
+/// say enough (an administrator's decision).
 pub(crate) struct Audited {
     /// What was done (`activity.decide`, …).
     pub action: &'static str,
@@ -683,16 +684,18 @@ impl App {
         crate::audit::record(
             &txn,
             self.clock.now(),
-            Some(actor.user_id),
-            "activity.host_confirm",
-            "activity",
-            &id.to_string(),
-            &RegionPath {
-                province: row.province_code.clone(),
-                city: row.city_code.clone(),
-                county: row.county_code.clone(),
-            },
-            serde_json::json!({"org_id": org_id}),
+            Some(actor),
+            crate::audit::Event::ok(
+                "activity.host_confirm",
+                "activity",
+                id,
+                &RegionPath {
+                    province: row.province_code.clone(),
+                    city: row.city_code.clone(),
+                    county: row.county_code.clone(),
+                },
+                serde_json::json!({"org_id": org_id}),
+            ),
         )
         .await?;
         txn.commit().await?;
@@ -785,6 +788,13 @@ impl App {
         };
         let mut approved = false;
         let mut put_forward = false;
+        // What the audit entry says, unless the caller said it.
+        let action = match &change {
+            Change::Create { .. } => "activity.create",
+            Change::Edit { .. } => "activity.edit",
+            Change::Move { .. } => "activity.move",
+            Change::ExcellenceIntent(_) => "activity.excellence_intent",
+        };
         let id = match (change, before) {
             (Change::Create { campaign_id, draft }, None) => {
                 let (columns, codes) = self.columns(&draft).await?;
@@ -878,19 +888,20 @@ impl App {
         }
         // The search index follows this log: what is public may have changed.
         store::search::log::append(txn, id, now).await?;
-        if let Some(Audited { action, detail }) = audited {
-            crate::audit::record(
-                txn,
-                now,
-                Some(actor.user_id),
-                action,
-                "activity",
-                &id.to_string(),
-                &path_of(&after),
-                detail,
-            )
-            .await?;
-        }
+        let Audited { action, detail } = audited.unwrap_or_else(|| Audited {
+            action,
+            detail: serde_json::json!({
+                "from": before.map(|b| (b.status.as_str(), b.version)),
+                "to": (after.status.as_str(), after.version),
+            }),
+        });
+        crate::audit::record(
+            txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(action, "activity", id, &path_of(&after), detail),
+        )
+        .await?;
         Ok(after)
     }
 

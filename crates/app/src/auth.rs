@@ -75,6 +75,18 @@ impl Actor {
     }
 }
 
+/// The roles of rows read from `user_roles` (a role no longer known is left out).
+fn grants_of(rows: Vec<store::entities::user_role::Model>) -> Vec<Grant> {
+    rows.into_iter()
+        .filter_map(|r| {
+            Role::parse(&r.role).ok().map(|role| Grant {
+                role,
+                region_code: r.region_code,
+            })
+        })
+        .collect()
+}
+
 /// What a successful code check gives.
 #[derive(Debug, Clone)]
 pub struct LoggedIn {
@@ -245,7 +257,18 @@ impl App {
         let Some(row) = matched else {
             store::sms::count_failure(&txn, phone.as_str(), now).await?;
             let failures = lock_row(&txn, &phone, now).await?.failures;
-            if failures >= limits.max_failures {
+            let locked = failures >= limits.max_failures;
+            let nowhere = RegionPath::default();
+            let failed = crate::audit::Event {
+                action: "auth.login",
+                target_kind: "phone",
+                target_id: phone.masked(),
+                area: &nowhere,
+                outcome: crate::audit::Outcome::Denied,
+                detail: serde_json::json!({"reason": "wrong_code", "failures": failures, "locked": locked}),
+            };
+            crate::audit::record(&txn, now, None, failed).await?;
+            if locked {
                 let until = now + Duration::seconds(limits.lock_secs);
                 store::sms::lock(&txn, phone.as_str(), until).await?;
                 store::sms::void_codes(&txn, phone.as_str(), now).await?;
@@ -263,14 +286,44 @@ impl App {
             return Err(AppError::Unauthenticated("验证码错误或已过期".to_owned()));
         };
         let user = find_or_create_user(&txn, &phone, now).await?;
+        let nowhere = RegionPath::default();
         if user.disabled_at.is_some() {
-            // Dropped uncommitted: the code stays unused, nothing is recorded.
+            // Dropped uncommitted: the code stays unused; only the attempt is recorded.
+            drop(txn);
+            let refused = crate::audit::Event {
+                action: "auth.login",
+                target_kind: "user",
+                target_id: user.id.to_string(),
+                area: &nowhere,
+                outcome: crate::audit::Outcome::Denied,
+                detail: serde_json::json!({"reason": "disabled"}),
+            };
+            self.record_alone(None, refused).await?;
             return Err(AppError::Forbidden(
                 "该账号已停用，如有疑问请联系所在地区的科协管理员".to_owned(),
             ));
         }
         store::sms::code_used(&txn, row.id, now).await?;
         store::sms::clear_failures(&txn, phone.as_str()).await?;
+        let grants = grants_of(store::users::roles_of(&txn, user.id).await?);
+        let who = Actor {
+            user_id: user.id,
+            name: user.name.clone(),
+            grants,
+        };
+        crate::audit::record(
+            &txn,
+            now,
+            Some(&who),
+            crate::audit::Event::ok(
+                "auth.login",
+                "user",
+                user.id,
+                &nowhere,
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
         txn.commit().await?;
         Ok(LoggedIn {
             user_id: user.id,
@@ -358,21 +411,14 @@ impl App {
         let Some(user) = store::users::find_active(&self.db, user_id).await? else {
             return Ok(None);
         };
-        let grants = store::users::roles_of(&self.db, user_id)
-            .await?
-            .into_iter()
-            .filter_map(|r| {
-                Role::parse(&r.role).ok().map(|role| Grant {
-                    role,
-                    region_code: r.region_code,
-                })
-            })
-            .collect();
-        Ok(Some(Actor {
+        let grants = grants_of(store::users::roles_of(&self.db, user_id).await?);
+        let actor = Actor {
             user_id,
             name: user.name,
             grants,
-        }))
+        };
+        crate::audit::note_caller(&actor);
+        Ok(Some(actor))
     }
 
     /// Starts a browser session (for a visitor, or for a user who just logged in: a new id

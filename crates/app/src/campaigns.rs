@@ -87,13 +87,12 @@ impl App {
             .await
             .map_err(|m| AppError::invalid_field("region_code", m))?;
         rules.region_code = code;
-        self.insert_campaign(Some(actor.user_id), rules, current)
-            .await
+        self.insert_campaign(Some(actor), rules, current).await
     }
 
     async fn insert_campaign(
         &self,
-        actor_id: Option<i64>,
+        actor: Option<&Actor>,
         rules: CampaignRules,
         current: bool,
     ) -> Result<CampaignView, AppError> {
@@ -118,12 +117,14 @@ impl App {
         crate::audit::record(
             &txn,
             now,
-            actor_id,
-            "campaign.create",
-            "campaign",
-            &row.id.to_string(),
-            &path,
-            serde_json::json!({"year": rules.year, "current": current}),
+            actor,
+            crate::audit::Event::ok(
+                "campaign.create",
+                "campaign",
+                row.id,
+                &path,
+                serde_json::json!({"year": rules.year, "current": current}),
+            ),
         )
         .await?;
         txn.commit().await?;

@@ -58,6 +58,9 @@ pub struct Config {
     /// Proxies (CIDRs such as `10.0.0.0/8`) whose `X-Forwarded-For` or `Forwarded` header
     /// names the client; none by default, so the client is the socket's peer.
     pub trusted_proxies: Vec<String>,
+    /// Days the audit trail is kept at least; `kepu audit purge` removes nothing younger.
+    /// Never less than 180 (GB/T 22239-2019 §8.1.4.3): a smaller value counts as 180.
+    pub audit_retention_days: i64,
 }
 
 /// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
@@ -313,6 +316,7 @@ impl Default for Config {
             body_idle_seconds: 30,
             trusted_proxies: Vec::new(),
             header_read_seconds: 15,
+            audit_retention_days: 180,
         }
     }
 }

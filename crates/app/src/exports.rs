@@ -10,6 +10,7 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use domain::activity::{ActivityDraft, ActivityFields};
 use domain::campaign::BEIJING;
+use domain::region::RegionPath;
 use domain::review::Status;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use serde::Deserialize;
@@ -158,6 +159,20 @@ impl App {
             };
             query = query.add(activity::Column::StartAt.lt(to));
         }
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.activities",
+                "region",
+                &code,
+                &located.path,
+                serde_json::json!({
+                    "status": q.status, "section": q.section, "from": q.from, "to": q.to,
+                    "personal": ["contact_name", "contact_phone"],
+                }),
+            ),
+        )
+        .await?;
         let tmp_dir = self.config.data_dir.join("tmp");
         std::fs::create_dir_all(&tmp_dir).map_err(AppError::internal)?;
         let (tx, rx) = tokio::sync::mpsc::channel::<Vec<[String; 7]>>(2);
@@ -237,6 +252,18 @@ impl App {
         for d in drafts {
             ids.push(self.create_activity(actor, d).await?.id);
         }
+        let nowhere = RegionPath::default();
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "activity.import",
+                "activity",
+                ids.first().copied().unwrap_or_default(),
+                &nowhere,
+                serde_json::json!({"created": ids.len(), "ids": ids}),
+            ),
+        )
+        .await?;
         Ok(Imported {
             created: ids.len(),
             ids,
@@ -311,6 +338,18 @@ impl App {
     /// level's opinion and date.
     pub async fn nomination_form_xlsx(&self, actor: &Actor, id: i64) -> Result<Vec<u8>, AppError> {
         let view = self.nomination_for(actor, id).await?;
+        let area = RegionPath::default();
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.nomination_form",
+                "nomination",
+                id,
+                &area,
+                serde_json::json!({"personal": ["contact_name", "contact_phone"]}),
+            ),
+        )
+        .await?;
         let form = &view.form;
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
         let mut lines: Vec<(String, String)> = vec![

@@ -379,12 +379,14 @@ impl App {
         crate::audit::record(
             &txn,
             now,
-            Some(actor.user_id),
-            "nomination.opinion",
-            target.kind(),
-            &target.id().to_string(),
-            &s.path,
-            json!({"level": level.as_str(), "decision": decision.as_str()}),
+            Some(actor),
+            crate::audit::Event::ok(
+                "nomination.opinion",
+                target.kind(),
+                target.id(),
+                &s.path,
+                json!({"level": level.as_str(), "decision": decision.as_str()}),
+            ),
         )
         .await?;
         if let Target::Activity(id) = target

@@ -248,12 +248,14 @@ impl App {
         crate::audit::record(
             &txn,
             now,
-            Some(actor.user_id),
-            "org.apply",
-            "org",
-            &made.id.to_string(),
-            &located.path,
-            serde_json::json!({"name": made.name}),
+            Some(actor),
+            crate::audit::Event::ok(
+                "org.apply",
+                "org",
+                made.id,
+                &located.path,
+                serde_json::json!({"name": made.name}),
+            ),
         )
         .await?;
         txn.commit().await?;
@@ -345,12 +347,14 @@ impl App {
         crate::audit::record(
             &txn,
             now,
-            Some(actor.user_id),
-            "org.certify",
-            "org",
-            &id.to_string(),
-            &path,
-            serde_json::json!({"status": status.as_str(), "reason": reason}),
+            Some(actor),
+            crate::audit::Event::ok(
+                "org.certify",
+                "org",
+                id,
+                &path,
+                serde_json::json!({"status": status.as_str(), "reason": reason}),
+            ),
         )
         .await?;
         txn.commit().await?;
@@ -384,12 +388,14 @@ impl App {
         crate::audit::record(
             &txn,
             now,
-            Some(actor.user_id),
-            "org.add_member",
-            "org",
-            &org_id.to_string(),
-            &path_of(&found),
-            serde_json::json!({"user_id": user.id}),
+            Some(actor),
+            crate::audit::Event::ok(
+                "org.add_member",
+                "org",
+                org_id,
+                &path_of(&found),
+                serde_json::json!({"user_id": user.id}),
+            ),
         )
         .await?;
         txn.commit().await?;

@@ -10,6 +10,7 @@ use store::entities::quota;
 use crate::regions::locate;
 use crate::scope::{area_condition, scope_condition};
 use crate::{Actor, App, AppError};
+use store::sea_orm::TransactionTrait;
 
 /// Whom a target is set for: a division (by code) or an organisation (by id).
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -133,8 +134,10 @@ impl App {
             ));
         }
         let include_system = input.include_system && input.target_kind == "org";
+        let txn = self.db.begin().await?;
+        let audit_path = path.clone();
         let row = store::quotas::set(
-            &self.db,
+            &txn,
             store::quotas::NewQuota {
                 campaign_id: campaign.id,
                 target_kind: input.target_kind,
@@ -151,6 +154,24 @@ impl App {
         )
         .await?
         .ok_or_else(|| AppError::internal("quota vanished"))?;
+        crate::audit::record(
+            &txn,
+            self.clock.now(),
+            Some(actor),
+            crate::audit::Event::ok(
+                "quota.set",
+                "quota",
+                row.id,
+                &audit_path,
+                serde_json::json!({
+                    "target_kind": row.target_kind, "target_ref": row.target_ref,
+                    "section": row.section, "target": row.target,
+                    "include_system": row.include_system,
+                }),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
         self.progress(&row).await
     }
 
@@ -162,9 +183,32 @@ impl App {
             quota::Column::CityCode,
             quota::Column::CountyCode,
         );
-        if !store::quotas::delete_within(&self.db, id, scope).await? {
+        let txn = self.db.begin().await?;
+        let Some(row) = store::quotas::delete_within(&txn, id, scope).await? else {
             return Err(AppError::NotFound("未找到该任务指标".to_owned()));
-        }
+        };
+        let path = domain::region::RegionPath {
+            province: row.province_code.clone(),
+            city: row.city_code.clone(),
+            county: row.county_code.clone(),
+        };
+        crate::audit::record(
+            &txn,
+            self.clock.now(),
+            Some(actor),
+            crate::audit::Event::ok(
+                "quota.delete",
+                "quota",
+                row.id,
+                &path,
+                serde_json::json!({
+                    "target_kind": row.target_kind, "target_ref": row.target_ref,
+                    "section": row.section, "target": row.target,
+                }),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
         Ok(())
     }
 

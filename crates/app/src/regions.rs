@@ -4,7 +4,7 @@ use domain::FieldErrors;
 use domain::region::{self, NATIONAL, RegionLevel, RegionPath};
 use serde::{Deserialize, Serialize};
 use store::entities::region as entity;
-use store::sea_orm::ConnectionTrait;
+use store::sea_orm::{ConnectionTrait, TransactionTrait};
 
 use crate::{Actor, App, AppError};
 
@@ -193,8 +193,9 @@ impl App {
             .unwrap_or((116.407394, 39.904211));
         let given = input.longitude.zip(input.latitude);
         let (longitude, latitude) = given.unwrap_or(parent_point);
+        let txn = self.db.begin().await?;
         let row = store::regions::add(
-            &self.db,
+            &txn,
             entity::Model {
                 code,
                 name,
@@ -208,16 +209,19 @@ impl App {
         .await
         .map_err(AppError::conflict_if_unique("区划代码已存在"))?;
         crate::audit::record(
-            &self.db,
+            &txn,
             self.clock.now(),
-            Some(actor.user_id),
-            "region.add",
-            "region",
-            &row.code,
-            &RegionPath::default(),
-            serde_json::json!({"name": row.name}),
+            Some(actor),
+            crate::audit::Event::ok(
+                "region.add",
+                "region",
+                &row.code,
+                &RegionPath::default(),
+                serde_json::json!({"name": row.name}),
+            ),
         )
         .await?;
+        txn.commit().await?;
         self.forget_reference();
         Ok(row.into())
     }

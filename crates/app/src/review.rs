@@ -281,12 +281,27 @@ impl App {
                     message: None,
                 },
                 Err(AppError::Internal(cause)) => return Err(AppError::Internal(cause)),
-                Err(e) => BulkOutcome {
-                    id,
-                    ok: false,
-                    status: None,
-                    message: Some(e.to_string()),
-                },
+                Err(e) => {
+                    // Each refused item is recorded: its own transaction rolled back.
+                    let nowhere = domain::region::RegionPath::default();
+                    let refused = crate::audit::Event {
+                        action: "activity.decide",
+                        target_kind: "activity",
+                        target_id: id.to_string(),
+                        area: &nowhere,
+                        outcome: crate::audit::Outcome::of(&e),
+                        detail: serde_json::json!({
+                            "decision": input.decision, "bulk": true, "message": e.to_string(),
+                        }),
+                    };
+                    self.record_alone(Some(actor), refused).await?;
+                    BulkOutcome {
+                        id,
+                        ok: false,
+                        status: None,
+                        message: Some(e.to_string()),
+                    }
+                }
             });
         }
         Ok(results)

@@ -14,6 +14,7 @@ use crate::orgs::path_of as org_path;
 use crate::regions::locate;
 use crate::scope::area_condition;
 use crate::{Actor, App, AppError};
+use store::sea_orm::TransactionTrait;
 
 /// A summary's text, in the sections DESIGN.md §6 lists.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -295,6 +296,7 @@ impl App {
         let submitted_at = previous
             .and_then(|p| p.submitted_at)
             .or(input.submit.then_some(now));
+        let audit_path = path.clone();
         let saved = store::summaries::Saved {
             campaign_id: campaign.id,
             kind,
@@ -305,7 +307,26 @@ impl App {
             submitted_at,
             updated_at: now,
         };
-        store::summaries::save(&self.db, saved).await?;
+        let txn = self.db.begin().await?;
+        store::summaries::save(&txn, saved).await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(
+                if input.submit {
+                    "summary.submit"
+                } else {
+                    "summary.save"
+                },
+                "summary",
+                format!("{kind}/{reference}"),
+                &audit_path,
+                serde_json::json!({"campaign_id": campaign.id, "submitted_at": submitted_at}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
         self.summary(actor, kind, reference).await
     }
 
@@ -421,7 +442,27 @@ impl App {
             bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
             created_at: self.clock.now(),
         };
-        let row = store::summaries::add_file(&self.db, file).await?;
+        let txn = self.db.begin().await?;
+        let row = store::summaries::add_file(&txn, file).await?;
+        let s = store::summaries::file_with_summary(&txn, row.id)
+            .await?
+            .map(|(_, s)| s)
+            .ok_or_else(|| AppError::internal("summary vanished"))?;
+        crate::audit::record(
+            &txn,
+            self.clock.now(),
+            Some(actor),
+            crate::audit::Event::ok(
+                "summary.file_add",
+                "summary_file",
+                row.id,
+                &path_of(&s),
+                serde_json::json!({"summary": format!("{}/{}", s.scope_kind, s.scope_ref),
+                    "kind": row.kind, "bytes": row.bytes}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
         Ok(file_view(&row))
     }
 
@@ -453,13 +494,30 @@ impl App {
     /// Removes an attachment; only the summary's writers may.
     pub async fn delete_summary_file(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         let not_found = || AppError::NotFound("未找到该文件".to_owned());
-        let (_f, s) = store::summaries::file_with_summary(&self.db, id)
+        let (f, s) = store::summaries::file_with_summary(&self.db, id)
             .await?
             .ok_or_else(not_found)?;
         self.summary_scope(actor, &s.scope_kind, &s.scope_ref)
             .await
             .map_err(|_| not_found())?;
-        Ok(store::summaries::delete_file(&self.db, id).await?)
+        let txn = self.db.begin().await?;
+        store::summaries::delete_file(&txn, id).await?;
+        crate::audit::record(
+            &txn,
+            self.clock.now(),
+            Some(actor),
+            crate::audit::Event::ok(
+                "summary.file_delete",
+                "summary_file",
+                id,
+                &path_of(&s),
+                serde_json::json!({"summary": format!("{}/{}", s.scope_kind, s.scope_ref),
+                    "name": f.name}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// `GET /api/v1/summaries/{kind}/{ref}`: a summary with its deadline, for its writers
@@ -563,6 +621,7 @@ impl App {
     pub async fn remind_summaries(&self, actor: &Actor, code: &str) -> Result<Reminded, AppError> {
         let listing = self.summaries_below(actor, code).await?;
         let now = self.clock.now();
+        let txn = self.db.begin().await?;
         let mut reminded = 0_u64;
         for item in &listing.items {
             let reference = item.scope_ref.as_str();
@@ -590,18 +649,29 @@ impl App {
                     item.deadline.map(|d| d.to_string()).unwrap_or_default(),
                     item.name
                 );
-                crate::notifications::notify(
-                    &self.db,
-                    now,
-                    user_id,
-                    "summary.reminder",
-                    None,
-                    text,
-                )
-                .await?;
+                crate::notifications::notify(&txn, now, user_id, "summary.reminder", None, text)
+                    .await?;
                 reminded += 1;
             }
         }
+        let path = locate(&self.db, code)
+            .await?
+            .map(|l| l.path)
+            .unwrap_or_default();
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(
+                "summary.remind",
+                "region",
+                code,
+                &path,
+                serde_json::json!({"reminded": reminded}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
         Ok(Reminded { reminded })
     }
 
@@ -631,5 +701,14 @@ fn status(row: Option<&summary::Model>, due: Option<NaiveDate>) -> &'static str 
         Some(None) => "draft",
         Some(Some(at)) if due.is_some_and(|d| beijing_date(at) > d) => "late",
         Some(Some(_)) => "submitted",
+    }
+}
+
+/// Where a summary lies.
+fn path_of(s: &summary::Model) -> RegionPath {
+    RegionPath {
+        province: s.province_code.clone(),
+        city: s.city_code.clone(),
+        county: s.county_code.clone(),
     }
 }

@@ -61,7 +61,24 @@ impl App {
         let found = store::users::find(&self.db, actor.user_id)
             .await?
             .ok_or_else(AppError::login_required)?;
-        store::users::set_name(&self.db, found, name).await?;
+        let txn = self.db.begin().await?;
+        let before = found.name.clone();
+        let saved = store::users::set_name(&txn, found, name).await?;
+        let nowhere = domain::region::RegionPath::default();
+        crate::audit::record(
+            &txn,
+            self.clock.now(),
+            Some(actor),
+            crate::audit::Event::ok(
+                "user.profile",
+                "user",
+                actor.user_id,
+                &nowhere,
+                serde_json::json!({"name": {"before": before, "after": saved.name}}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -94,12 +111,46 @@ impl App {
         let txn = self.db.begin().await?;
         let found = crate::auth::find_or_create_user(&txn, &phone, now).await?;
         let saved = store::users::set_name(&txn, found, name).await?;
-        if let (Some(role), Some(region_code)) = (role, region_code) {
-            store::users::grant_role(&txn, saved.id, role.as_str(), region_code).await?;
-        }
+        let granted = match (role, region_code) {
+            (Some(role), Some(region_code)) => {
+                store::users::grant_role(&txn, saved.id, role.as_str(), region_code.clone())
+                    .await?;
+                Some((role, region_code))
+            }
+            _ => None,
+        };
         if let Some(org_id) = org_id {
             store::orgs::add_member_if_absent(&txn, org_id, saved.id, now).await?;
         }
+        let area = match &granted {
+            Some((_, code)) if !code.is_empty() => crate::regions::locate(&txn, code)
+                .await?
+                .map(|l| l.path)
+                .unwrap_or_default(),
+            _ => domain::region::RegionPath::default(),
+        };
+        crate::audit::record(
+            &txn,
+            now,
+            None,
+            crate::audit::Event::ok(
+                if granted.is_some() {
+                    "user.grant"
+                } else {
+                    "user.add"
+                },
+                "user",
+                saved.id,
+                &area,
+                serde_json::json!({
+                    "role": granted.as_ref().map(|(r, _)| r.as_str()),
+                    "region": granted.as_ref().map(|(_, c)| c),
+                    "org_id": org_id,
+                    "via": "command line",
+                }),
+            ),
+        )
+        .await?;
         txn.commit().await?;
         Ok(saved.id)
     }
@@ -214,12 +265,14 @@ impl App {
         crate::audit::record(
             &txn,
             now,
-            actor.map(|a| a.user_id),
-            action,
-            "user",
-            &user_id.to_string(),
-            &domain::region::RegionPath::default(),
-            serde_json::json!({"sessions_ended": sessions_ended}),
+            actor,
+            crate::audit::Event::ok(
+                action,
+                "user",
+                user_id,
+                &domain::region::RegionPath::default(),
+                serde_json::json!({"sessions_ended": sessions_ended}),
+            ),
         )
         .await?;
         txn.commit().await?;

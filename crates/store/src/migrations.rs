@@ -19,6 +19,13 @@ enum Step {
     Alter(Box<sea_orm::sea_query::TableAlterStatement>),
     Table(Box<TableCreateStatement>),
     Index(Box<IndexCreateStatement>),
+    /// A statement written for each backend (triggers and functions, which differ).
+    Each {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+    /// Computes the hash chain of audit events copied in without one.
+    SealAudit,
 }
 
 const MIGRATIONS: &[Migration] = &[
@@ -77,6 +84,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "idle sessions, disabled accounts, SMS alarms, settled uploads",
         steps: sessions_and_alarms,
     },
+    Migration {
+        version: 12,
+        name: "append-only, hash-chained audit events",
+        steps: audit_events,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -118,6 +130,17 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
                 Step::Index(i) => txn.execute(i.as_ref()).await?,
                 Step::Alter(a) => txn.execute(a.as_ref()).await?,
                 Step::Sql(sql) => txn.execute_unprepared(sql).await?,
+                Step::Each { sqlite, postgres } => {
+                    let sql = match txn.get_database_backend() {
+                        sea_orm::DbBackend::Postgres => postgres,
+                        _ => sqlite,
+                    };
+                    txn.execute_unprepared(sql).await?
+                }
+                Step::SealAudit => {
+                    crate::audit::seal_copied(&txn).await?;
+                    continue;
+                }
             };
         }
         txn.commit().await?;
@@ -765,5 +788,83 @@ fn sessions_and_alarms() -> Vec<Step> {
                 .to_owned(),
         ),
         index("media", &["settled", "created_at"], false),
+    ]
+}
+
+/// The audit trail becomes `audit_events`: who (id, roles, their areas), from where (address,
+/// user agent, request id, route), what, on what, in which area, with what outcome, each row
+/// hash-chained to the one before. Rows of `audit_log` are copied in and chained in order.
+/// Triggers refuse UPDATE, DELETE and TRUNCATE; the only deletion allowed is a purge of the
+/// oldest rows, which holds a permit in `audit_purge_permits` for the length of its own
+/// transaction.
+fn audit_events() -> Vec<Step> {
+    vec![
+        table(
+            "audit_events",
+            vec![
+                id(),
+                time("at"),
+                opt_big("actor_id"),
+                opt_text("actor_role"),
+                opt_text("actor_region"),
+                text("action"),
+                text("target_kind"),
+                text("target_id"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                opt_text("ip"),
+                opt_long_text("user_agent"),
+                opt_text("request_id"),
+                opt_text("route"),
+                text("outcome"),
+                long_text("detail"),
+                text("prev_hash"),
+                text("hash"),
+            ],
+        ),
+        index("audit_events", &["at"], false),
+        index("audit_events", &["province_code", "at"], false),
+        index("audit_events", &["actor_id", "at"], false),
+        index("audit_events", &["action", "at"], false),
+        index("audit_events", &["target_kind", "target_id"], false),
+        Step::Sql(
+            "INSERT INTO audit_events (at, actor_id, action, target_kind, target_id, \
+             province_code, city_code, county_code, outcome, detail, prev_hash, hash) \
+             SELECT at, actor_id, action, target_kind, target_id, province_code, city_code, \
+             county_code, 'ok', detail, '', '' FROM audit_log ORDER BY id",
+        ),
+        Step::SealAudit,
+        Step::Sql("DROP TABLE audit_log"),
+        table("audit_purge_permits", vec![big("through_id")]),
+        Step::Each {
+            sqlite: "CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events \
+                     BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+            postgres: "CREATE FUNCTION audit_events_append_only() RETURNS trigger \
+                       LANGUAGE plpgsql AS $$ BEGIN \
+                       IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM audit_purge_permits p \
+                       WHERE OLD.id <= p.through_id) THEN RETURN OLD; END IF; \
+                       RAISE EXCEPTION 'audit_events is append-only'; END $$",
+        },
+        Step::Each {
+            sqlite: "CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events \
+                     WHEN NOT EXISTS (SELECT 1 FROM audit_purge_permits p \
+                     WHERE OLD.id <= p.through_id) \
+                     BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END",
+            postgres: "CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE \
+                       ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+        },
+        Step::Each {
+            // SQLite has no TRUNCATE: its `DELETE FROM t` without WHERE runs the row trigger.
+            sqlite: "SELECT 1",
+            postgres: "CREATE FUNCTION audit_events_no_truncate() RETURNS trigger \
+                       LANGUAGE plpgsql AS $$ BEGIN \
+                       RAISE EXCEPTION 'audit_events is append-only'; END $$",
+        },
+        Step::Each {
+            sqlite: "SELECT 1",
+            postgres: "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events \
+                       FOR EACH STATEMENT EXECUTE FUNCTION audit_events_no_truncate()",
+        },
     ]
 }

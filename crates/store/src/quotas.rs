@@ -81,18 +81,22 @@ pub async fn set(db: &impl ConnectionTrait, new: NewQuota) -> Result<Option<quot
         .await
 }
 
-/// Deletes target `id` if it satisfies `scope`; whether it did.
+/// Deletes target `id` if it satisfies `scope`; the row deleted, if it did.
 pub async fn delete_within(
     db: &impl ConnectionTrait,
     id: i64,
     scope: Condition,
-) -> Result<bool, DbErr> {
-    let deleted = quota::Entity::delete_many()
+) -> Result<Option<quota::Model>, DbErr> {
+    let Some(row) = quota::Entity::find()
         .filter(quota::Column::Id.eq(id))
         .filter(scope)
-        .exec(db)
-        .await?;
-    Ok(deleted.rows_affected > 0)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    quota::Entity::delete_by_id(row.id).exec(db).await?;
+    Ok(Some(row))
 }
 
 /// The targets of a campaign that satisfy both `scope` and `area`, by kind and reference.

@@ -53,6 +53,7 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
         }
         other => other.to_string(),
     };
+    app::audit::note_refusal(&message);
     (status, code, message)
 }
 

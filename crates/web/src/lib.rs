@@ -8,6 +8,7 @@ mod error;
 mod openapi;
 mod pages;
 mod security;
+mod trail;
 
 use axum::Router;
 use axum::http::{HeaderName, Request};
@@ -30,6 +31,11 @@ pub fn router(app: App) -> Router {
     Router::new()
         .merge(api::routes(upload_limit))
         .merge(pages::routes(upload_limit))
+        // After routing, so that the route is known.
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            trail::within_origin,
+        ))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(edge::refuse_control_characters))
         .layer(axum::middleware::from_fn(move |request, next| {

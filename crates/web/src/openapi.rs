@@ -176,6 +176,8 @@ fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
     paths(
         api::system::healthz,
         api::system::audit,
+        api::system::audit_log,
+        api::system::audit_log_csv,
         api::regions::list,
         api::regions::add,
         api::campaigns::current,

@@ -18,7 +18,13 @@
 //! - `F` forbidden: exactly 403;
 //! - `R(s)` authorised but refused with status `s` (a state the person may not act in).
 //!
-//! A denied or refused write must change nothing: the database is read before and after.
+//! A denied or refused write must change nothing: the database is read before and after
+//! (all but the audit trail, which records the refusal).
+//!
+//! The audit trail is read after each write cell: an administrator's allowed write leaves an
+//! `ok` entry by that person, and a signed-in person's denied or refused write an entry
+//! `denied` or `invalid` by them, each with the request's address and route (see
+//! `audit_expectation`).
 //! Allowed writes act on a fresh object each, so that every cell is independent: the cells
 //! expected to be refused share one target, made once per row, and run first.
 //!
@@ -331,7 +337,11 @@ const TABLE: &[Row] = &[
     row(GET,    "/healthz", Fx::Nothing, B::None,                                                 ALL),
     row(GET,    "/api/openapi.json", Fx::Nothing, B::None,                                        ALL),
     // The national administrator also sees the nationwide entry of the campaign made at start.
-    row(GET,    "/api/v1/audit", Fx::Nothing, B::None,                                            [D, D, D, D, C(8), C(0), C(8), C(0), C(8), C(0), C(9)]).count(Cnt::Len),
+    // The trail as built: each administrator also sees the grant of their own role, which the
+    // command line made in their area; the national administrator sees the hosts' refused reads.
+    row(GET,    "/api/v1/audit", Fx::Nothing, B::None,                                            [D, D, D, D, C(24), C(1), C(26), C(1), C(28), C(1), C(37)]).count(Cnt::Len),
+    row(GET,    "/api/v1/audit-log", Fx::Nothing, B::None,                                        [D, D, D, D, C(4), C(0), C(4), C(0), C(4), C(0), C(4)]).call("/api/v1/audit-log?action=org.").count(Cnt::Total),
+    row(GET,    "/api/v1/exports/audit-log.csv", Fx::Nothing, B::None,                            [D, D, D, D, Y, Y, Y, Y, Y, Y, Y]),
     row(GET,    "/api/v1/regions", Fx::Nothing, B::None,                                          ALL),
     row(POST,   "/api/v1/regions", Fx::Nothing,
         B::Json(r#"{"code": "{region}", "name": "矩阵测试区{n}", "parent_code": "411200"}"#),  NATIONAL_ONLY),
@@ -1692,6 +1702,76 @@ fn mismatch(row: &Row, col: usize, expected: E, o: &Outcome, changed: bool) -> O
     }
 }
 
+/// The rows a call with no audit entry of its own: asking for a login code (the codes sent
+/// are kept by `sms_codes`) and logging out.
+const NOT_AUDITED: [&str; 3] = ["/login/code", "/api/v1/auth/sms-codes", "/logout"];
+
+/// What the audit trail must gain from a cell: the outcome, and whether the entry must be
+/// the person's own (a login is recorded as the person who logged in, which for the API's
+/// login is a fresh phone).
+fn audit_expectation(row: &Row, col: usize, expected: E) -> Option<(&'static str, bool)> {
+    if row.method == GET || NOT_AUDITED.contains(&row.path) {
+        return None;
+    }
+    let allowed = matches!(expected, Y | C(_));
+    if row.path == "/login" || row.path == "/api/v1/auth/sessions" {
+        return allowed.then_some(("ok", false));
+    }
+    if col == ANON {
+        return None;
+    }
+    match expected {
+        Y | C(_) if col >= COUNTY_IN => Some(("ok", true)),
+        Y | C(_) => None,
+        D | H | F => Some(("denied", true)),
+        R(_) => Some(("invalid", true)),
+    }
+}
+
+/// Why the audit entries written since `mark` do not show what the cell should, if they
+/// do not.
+async fn audit_mismatch(
+    w: &World,
+    row: &Row,
+    col: usize,
+    expected: E,
+    mark: i64,
+) -> Option<String> {
+    let (outcome, own) = audit_expectation(row, col, expected)?;
+    let db = &w.t.app.db;
+    let rows = store::audit::batch_after(db, store::sea_orm::Condition::all(), mark, 1000)
+        .await
+        .unwrap();
+    let person = if own {
+        w.t.app.user_id_by_phone(w.people[col].phone).await.unwrap()
+    } else {
+        None
+    };
+    let fits = |r: &store::entities::audit::Model| {
+        r.outcome == outcome
+            && (!own || (person.is_some() && r.actor_id == person))
+            && r.ip.is_some()
+            && r.route.is_some()
+            && !r.action.is_empty()
+    };
+    if rows.iter().any(fits) {
+        return None;
+    }
+    let seen: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} by {:?} ({:?})",
+                r.action, r.outcome, r.actor_id, r.route
+            )
+        })
+        .collect();
+    Some(format!(
+        "audit: expected an `{outcome}` entry{} with address and route; the log gained {seen:?}",
+        if own { " by this person" } else { "" }
+    ))
+}
+
 /// A digest of what a write can change, read straight from the database.
 async fn fingerprint(db: &store::Db) -> u64 {
     use store::entities as e;
@@ -1722,7 +1802,6 @@ async fn fingerprint(db: &store::Db) -> u64 {
         notification,
         host_confirmation,
         transition,
-        audit,
         user,
         user_role,
     );
@@ -1805,10 +1884,24 @@ async fn run_row(
             baseline = Some(fingerprint(&w.t.app.db).await);
         }
         time.fingerprints += clock.elapsed();
+        let mark = store::audit::head(&w.t.app.db)
+            .await
+            .unwrap()
+            .map_or(0, |h| h.id);
         let clock = Instant::now();
         let r = w.call_cell(row, col, &v).await;
         let outcome = w.judge(row, &v, &r).await;
         time.calls += clock.elapsed();
+        if let Some(why) = audit_mismatch(w, row, col, expected, mark).await {
+            failures.push(Failure {
+                row: row.name(),
+                col,
+                expected,
+                why,
+                got: outcome.detail.clone(),
+                wrongly_allowed: false,
+            });
+        }
         let mut changed = false;
         if watch {
             let clock = Instant::now();

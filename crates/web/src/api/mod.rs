@@ -151,6 +151,8 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/api/v1/orgs/{id}/certification", post(orgs::certify))
         .route("/api/v1/orgs/{id}/members", post(orgs::add_member))
         .route("/api/v1/audit", get(system::audit))
+        .route("/api/v1/audit-log", get(system::audit_log))
+        .route("/api/v1/exports/audit-log.csv", get(system::audit_log_csv))
         .route(
             "/api/v1/activities",
             get(public::list).post(activities::create),

@@ -2,6 +2,7 @@
 
 mod account;
 mod activities;
+mod audit;
 mod charts;
 mod home;
 mod map;
@@ -67,6 +68,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/review/{id}", get(review::item).post(review::decide))
         .route("/notifications", get(review::notifications))
         .route("/admin/sms", get(account::sms_watch))
+        .route("/admin/audit", get(audit::audit_log))
         .route("/activities", get(portal::list))
         .route("/activities/{id}", get(portal::item))
         .route("/orgs/{id}", get(portal::org))

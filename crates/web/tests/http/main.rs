@@ -10,6 +10,7 @@ mod support;
 mod accounts;
 mod activities;
 mod associations;
+mod audit;
 mod auth;
 mod campaigns;
 mod hardening;
