@@ -240,6 +240,17 @@ pub struct ActivityView {
 }
 
 impl ActivityView {
+    /// The view as a line of an administrator's list: the contact's phone masked
+    /// (138****5678); the activity's own page shows it whole to those who may see it.
+    pub(crate) fn listed(mut self) -> ActivityView {
+        self.fields.contact_phone = self
+            .fields
+            .contact_phone
+            .as_deref()
+            .map(domain::phone::mask);
+        self
+    }
+
     /// [`ActivityDraft::example`] approved, as its host sees it (the OpenAPI document's
     /// example).
     pub fn example() -> ActivityView {

@@ -113,6 +113,15 @@ pub struct NominationView {
     pub updated_at: DateTime<Utc>,
 }
 
+impl NominationView {
+    /// The view as a line of an administrator's list: the contact's phone masked; the
+    /// nomination's own page and its 推荐表 show it whole.
+    pub(crate) fn listed(mut self) -> NominationView {
+        self.form.contact_phone = self.form.contact_phone.as_deref().map(domain::phone::mask);
+        self
+    }
+}
+
 /// An approved activity with a complete supplement that an association may put forward.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Candidate {
@@ -529,7 +538,7 @@ impl App {
             store::nominations::page(&self.db, query, page.offset(), page.per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
-            items.push(self.nomination_view(r.id).await?);
+            items.push(self.nomination_view(r.id).await?.listed());
         }
         Ok(Paged {
             items,

@@ -368,7 +368,7 @@ impl App {
             store::review::queue(&self.db, select, page.offset(), page.per_page).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
-            items.push(self.view_for(actor, row).await?);
+            items.push(self.view_for(actor, row).await?.listed());
         }
         Ok(Paged {
             items,

@@ -21,6 +21,7 @@ store::on_both_backends!(
     a_reminder_survives_a_crash_and_is_sent_once,
     the_development_sms_sender_is_announced,
     the_audit_trail_is_verified_purged_and_exported,
+    the_log_holds_no_phone_code_token_or_cookie,
 );
 
 struct Env {
@@ -672,5 +673,106 @@ async fn the_audit_trail_is_verified_purged_and_exported(backend: Backend) {
         )),
         "{}",
         stderr(&out)
+    );
+}
+
+/// A server's log, at its most talkative (`debug`), after a person asks for a code, gets it
+/// wrong until the phone locks, logs in on another phone, uses the token and a browser
+/// session: the log holds neither phone number, no code, no token and no cookie — only the
+/// masked phone where it names one.
+async fn the_log_holds_no_phone_code_token_or_cookie(backend: Backend) {
+    let env = Env::new(backend).await;
+    let port = free_port();
+    let log_path = env.dir.join("server.log");
+    let mut command = env.command(&["serve"]);
+    command
+        .env("KEPU_BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap());
+    let server = Server(command.spawn().unwrap());
+    wait_for(port);
+    let code_of = |phone: &str| -> String {
+        let outbox = std::fs::read_to_string(env.dir.join("sms-outbox.log")).unwrap();
+        outbox
+            .lines()
+            .filter_map(|l| l.strip_prefix(&format!("{phone} ")))
+            .last()
+            .unwrap()
+            .to_owned()
+    };
+    let ask = |phone: &str| {
+        http(
+            port,
+            "POST",
+            "/api/v1/auth/sms-codes",
+            None,
+            Some(&format!("{{\"phone\": \"{phone}\"}}")),
+        )
+        .0
+    };
+    let try_code = |phone: &str, code: &str| {
+        http(
+            port,
+            "POST",
+            "/api/v1/auth/sessions",
+            None,
+            Some(&format!("{{\"phone\": \"{phone}\", \"code\": \"{code}\"}}")),
+        )
+    };
+    // Wrong codes until the phone locks (its warning names the phone, masked).
+    let locked = "13712345678";
+    assert_eq!(ask(locked), 202);
+    let sent_to_locked = code_of(locked);
+    for _ in 0..5 {
+        assert_ne!(try_code(locked, "000000").0, 200);
+    }
+    // A login that works, a token used, a browser session begun.
+    let phone = "13698765432";
+    assert_eq!(ask(phone), 202);
+    let code = code_of(phone);
+    let (status, body) = try_code(phone, &code);
+    assert_eq!(status, 200, "{body}");
+    let token: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let token = token["token"].as_str().unwrap().to_owned();
+    assert_eq!(http(port, "GET", "/api/v1/me", Some(&token), None).0, 200);
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut page = String::new();
+    stream.read_to_string(&mut page).ok();
+    let cookie = page
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: kepu_session="))
+        .and_then(|v| v.split(';').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!cookie.is_empty(), "{page}");
+    drop(server);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.lines().count() > 10, "the log was captured: {log}");
+    for (what, secret) in [
+        ("a phone", locked),
+        ("a phone", phone),
+        ("a code", sent_to_locked.as_str()),
+        ("a code", code.as_str()),
+        ("a token", token.as_str()),
+        ("a cookie", cookie.as_str()),
+    ] {
+        assert!(
+            !log.contains(secret),
+            "the log holds {what}: {secret}\n{log}"
+        );
+    }
+    assert!(
+        !log.contains("Bearer"),
+        "the log holds an Authorization header"
+    );
+    assert!(
+        log.contains("137****5678"),
+        "the lock's warning names the phone masked: {log}"
     );
 }

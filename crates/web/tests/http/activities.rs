@@ -9,6 +9,7 @@ use crate::support::{TestApp, TestResponse, jpeg, png};
 use store::on_both_backends;
 
 on_both_backends!(
+    an_administrators_list_shows_phones_masked,
     a_draft_saves_anything_and_is_private,
     submit_lists_every_problem_at_once,
     an_activity_goes_through_rejection_to_approval,
@@ -1353,4 +1354,23 @@ async fn every_write_of_an_activity_keeps_every_invariant(backend: Backend) {
     app::stats::rebuild(db).await.unwrap();
     let recounted = w.t.get_as(&w.national, "/api/v1/stats").await.json();
     assert_eq!(counted, recounted, "the kept counts are a recount's");
+}
+
+/// In an administrator's list the contact's phone is masked (PIPL: only what the task
+/// needs); the activity's own page shows it whole to the administrators of its area.
+async fn an_administrators_list_shows_phones_masked(backend: Backend) {
+    let w = world(backend).await;
+    let (id, _) = ready(&w).await;
+    let r = act(&w, &w.host, id, "submit", json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let queue = w.t.get_as(&w.henan, "/api/v1/review-queue").await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.text);
+    let item = &queue.json()["items"][0];
+    assert_eq!(item["id"], id);
+    assert_eq!(item["contact_phone"], "039****2345");
+    assert!(!queue.text.contains("0398-2812345"), "{}", queue.text);
+    let one =
+        w.t.get_as(&w.henan, &format!("/api/v1/activities/{id}"))
+            .await;
+    assert_eq!(one.json()["contact_phone"], "0398-2812345");
 }

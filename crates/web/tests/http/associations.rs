@@ -288,6 +288,8 @@ async fn a_nomination_climbs_the_levels(backend: Backend) {
             .await
             .json();
     assert_eq!(henan["total"], 1);
+    // A list shows the contact's phone masked; the form itself (above) holds it whole.
+    assert_eq!(henan["items"][0]["form"]["contact_phone"], "039****2345");
     let shaanxi = w.t.get_as(&w.shaanxi, "/api/v1/nominations").await.json();
     assert_eq!(shaanxi["total"], 0);
     let host = w.t.get_as(&w.host, "/api/v1/nominations").await;
