@@ -696,8 +696,8 @@ async fn the_log_holds_no_phone_code_token_or_cookie(backend: Backend) {
         let outbox = std::fs::read_to_string(env.dir.join("sms-outbox.log")).unwrap();
         outbox
             .lines()
-            .filter_map(|l| l.strip_prefix(&format!("{phone} ")))
-            .last()
+            .rev()
+            .find_map(|l| l.strip_prefix(&format!("{phone} ")))
             .unwrap()
             .to_owned()
     };
