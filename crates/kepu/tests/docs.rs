@@ -2,6 +2,10 @@
 //! docs/THREAT-MODEL.md (a threat's evidence) is a file of this repository holding
 //! `fn function`, so that a renamed or deleted test cannot leave a threat claiming a proof it
 //! no longer has.
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test fails loudly where its setup does"
+)]
 
 use std::path::Path;
 
