@@ -61,6 +61,9 @@ pub struct Config {
     /// Days the audit trail is kept at least; `kepu audit purge` removes nothing younger.
     /// Never less than 180 (GB/T 22239-2019 §8.1.4.3): a smaller value counts as 180.
     pub audit_retention_days: i64,
+    /// Years after its campaign's year that an activity's contact person and phone are kept;
+    /// then a daily job removes them (from the activity and from its history's snapshots).
+    pub contacts_kept_years: i32,
 }
 
 /// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
@@ -317,6 +320,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             header_read_seconds: 15,
             audit_retention_days: 180,
+            contacts_kept_years: 3,
         }
     }
 }

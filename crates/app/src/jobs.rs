@@ -226,6 +226,12 @@ impl App {
             .await
             .map_err(|e| e.to_string())?
             .ok_or("no owner")?;
+        if owner.disabled_at.is_some() {
+            // A disabled or closed account is sent nothing (a closed one has no phone).
+            return Ok(Some(
+                "skipped: the owner's account is disabled or closed".to_owned(),
+            ));
+        }
         let phone = Phone::parse(&owner.phone)?;
         self.sms.send_reminder(&phone, &row.name, days).await?;
         Ok(Some("sent".to_owned()))
@@ -344,8 +350,18 @@ impl App {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The daily work runs at the first tick of each day (Beijing), in each instance:
+            // it is idempotent, so two instances doing it cost a second scan, nothing more.
+            let mut last_day = None;
             loop {
                 tick.tick().await;
+                let today = domain::campaign::beijing_date(app.clock.now());
+                if last_day != Some(today) {
+                    match app.anonymise_old_contacts().await {
+                        Ok(_) => last_day = Some(today),
+                        Err(e) => tracing::warn!(error = %e, "anonymising old contacts"),
+                    }
+                }
                 if let Err(e) = app.run_due_jobs().await {
                     tracing::warn!(error = %e, "job worker");
                 }
@@ -354,5 +370,63 @@ impl App {
                 }
             }
         });
+    }
+
+    /// Removes the contact person and phone of every activity whose campaign ended more than
+    /// `contacts_kept_years` years ago (by the campaign's year), from the activity and from
+    /// the snapshots its history keeps; answers how many activities were changed. Recorded in
+    /// the audit trail when it changes any.
+    pub async fn anonymise_old_contacts(&self) -> Result<u64, AppError> {
+        use chrono::Datelike;
+        let years = self.config.contacts_kept_years.max(1);
+        let now = self.clock.now();
+        let this_year = domain::campaign::beijing_date(now).year();
+        let campaigns = store::campaigns::ids_up_to_year(&self.db, this_year - years - 1).await?;
+        if campaigns.is_empty() {
+            return Ok(0);
+        }
+        let clear = |text: &str| -> Result<String, AppError> {
+            let mut v: Value = serde_json::from_str(text).map_err(AppError::internal)?;
+            if let Some(o) = v.as_object_mut() {
+                o.remove("contact_name");
+                o.remove("contact_phone");
+            }
+            Ok(v.to_string())
+        };
+        let (mut after, mut changed) = (0_i64, 0_u64);
+        loop {
+            let rows =
+                store::activities::with_contacts(&self.db, campaigns.clone(), after, 200).await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            let txn = self.db.begin().await?;
+            for row in &rows {
+                store::activities::set_data(&txn, row.id, clear(&row.data)?).await?;
+                for t in store::review::snapshots_of(&txn, row.id).await? {
+                    if let Some(snapshot) = &t.snapshot {
+                        store::review::set_snapshot(&txn, t.id, clear(snapshot)?).await?;
+                    }
+                }
+            }
+            changed += rows.len() as u64;
+            txn.commit().await?;
+        }
+        if changed > 0 {
+            let nowhere = domain::region::RegionPath::default();
+            self.record_alone(
+                None,
+                crate::audit::Event::ok(
+                    "activity.contacts_anonymised",
+                    "campaign",
+                    this_year - years - 1,
+                    &nowhere,
+                    serde_json::json!({"activities": changed, "kept_years": years,
+                        "campaigns": campaigns}),
+                ),
+            )
+            .await?;
+            tracing::info!(changed, years, "old contacts anonymised");
+        }
+        Ok(changed)
     }
 }

@@ -284,3 +284,79 @@ impl App {
         })
     }
 }
+
+/// The words a person types to close their account (注销), so that it is never done by a
+/// slip of the finger.
+pub const CLOSE_ACCOUNT_WORDS: &str = "注销账号";
+
+/// `POST /api/v1/me/closure`: close my account.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"confirm": "注销账号"}))]
+pub struct CloseAccount {
+    /// Exactly 注销账号.
+    pub confirm: String,
+}
+
+/// What closing an account did.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"user_id": 42, "sessions_ended": 2}))]
+pub struct AccountClosed {
+    /// The account, now without phone or name.
+    pub user_id: i64,
+    /// Browser sessions and bearer tokens ended.
+    pub sessions_ended: u64,
+}
+
+impl App {
+    /// A person closes their own account (PIPL 第四十七条): the phone and name are removed
+    /// for good, every session and token ends, roles and memberships end, and the codes and
+    /// lock kept for the phone are deleted. The account's id stays on what the person did
+    /// (activities, reviews, the audit trail), which the law requires or the organisation
+    /// owns; the contact data typed into an activity belongs to the organisation's activity
+    /// and stays with it. An administrator's account is closed only once a higher level has
+    /// withdrawn the role, so that an area is never left without its reviewer by surprise.
+    pub async fn close_account(
+        &self,
+        actor: &Actor,
+        command: CloseAccount,
+    ) -> Result<AccountClosed, AppError> {
+        if command.confirm.trim() != CLOSE_ACCOUNT_WORDS {
+            return Err(AppError::invalid_field(
+                "confirm",
+                format!("请输入“{CLOSE_ACCOUNT_WORDS}”以确认注销"),
+            ));
+        }
+        if actor.is_admin() {
+            return Err(AppError::conflict(
+                "管理员账号不能自行注销：请先请上级管理员撤销您的管理员角色",
+            ));
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let found = store::users::find(&txn, actor.user_id)
+            .await?
+            .ok_or_else(AppError::login_required)?;
+        let sessions_ended = self.end_all_sessions(&txn, actor.user_id).await?;
+        let nowhere = domain::region::RegionPath::default();
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(
+                "user.close",
+                "user",
+                actor.user_id,
+                &nowhere,
+                serde_json::json!({"sessions_ended": sessions_ended}),
+            ),
+        )
+        .await?;
+        store::users::close(&txn, found, format!("closed:{}", actor.user_id), now).await?;
+        txn.commit().await?;
+        Ok(AccountClosed {
+            user_id: actor.user_id,
+            sessions_ended,
+        })
+    }
+}

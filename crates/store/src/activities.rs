@@ -503,3 +503,36 @@ pub async fn load_batch(
     txn.commit().await?;
     Ok(u64::try_from(count).unwrap_or(0))
 }
+
+/// Up to `limit` activities of `campaigns` with ids above `after` whose content still names
+/// a contact person or phone: the next batch for anonymising old contacts.
+pub async fn with_contacts(
+    db: &impl ConnectionTrait,
+    campaigns: Vec<i64>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::CampaignId.is_in(campaigns))
+        .filter(Column::Id.gt(after))
+        .filter(
+            Condition::any()
+                .add(Column::Data.like("%\"contact_name\":\"%"))
+                .add(Column::Data.like("%\"contact_phone\":\"%")),
+        )
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Replaces an activity's stored content, leaving its version (a change by the system, not
+/// an edit that a person's form could collide with).
+pub async fn set_data(db: &impl ConnectionTrait, id: i64, data: String) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::Data, Expr::value(data))
+        .filter(Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

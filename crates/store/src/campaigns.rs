@@ -64,3 +64,14 @@ pub async fn add(
     .insert(db)
     .await
 }
+
+/// The ids of the campaigns of `year` or before.
+pub async fn ids_up_to_year(db: &impl ConnectionTrait, year: i32) -> Result<Vec<i64>, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::Year.lte(year))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.id)
+        .collect())
+}

@@ -106,3 +106,30 @@ pub async fn last_reason(
         .await?
         .and_then(|t| t.reason))
 }
+
+/// The history rows of an activity that keep a snapshot of its content.
+pub async fn snapshots_of(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+) -> Result<Vec<transition::Model>, DbErr> {
+    transition::Entity::find()
+        .filter(transition::Column::ActivityId.eq(activity_id))
+        .filter(transition::Column::Snapshot.is_not_null())
+        .all(db)
+        .await
+}
+
+/// Replaces a history row's snapshot.
+pub async fn set_snapshot(
+    db: &impl ConnectionTrait,
+    id: i64,
+    snapshot: String,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    transition::Entity::update_many()
+        .col_expr(transition::Column::Snapshot, Expr::value(snapshot))
+        .filter(transition::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -111,3 +111,40 @@ pub async fn add(
     .insert(db)
     .await
 }
+
+/// Closes an account for good (注销): the phone becomes `tombstone` (unique, and never a
+/// phone, so that nobody can log in as it and the number may open a new account), the name
+/// goes, the account is disabled at `at`, its roles and memberships end, and the codes and
+/// the lock kept for its phone are deleted. The row stays, so that what the person did keeps
+/// its author's id (reviews, the audit trail).
+pub async fn close(
+    db: &impl ConnectionTrait,
+    found: user::Model,
+    tombstone: String,
+    at: DateTime<Utc>,
+) -> Result<user::Model, DbErr> {
+    use crate::entities::{login_lock, org_member, sms_code};
+    let phone = found.phone.clone();
+    let id = found.id;
+    sms_code::Entity::delete_many()
+        .filter(sms_code::Column::Phone.eq(phone.clone()))
+        .exec(db)
+        .await?;
+    login_lock::Entity::delete_many()
+        .filter(login_lock::Column::Phone.eq(phone))
+        .exec(db)
+        .await?;
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(id))
+        .exec(db)
+        .await?;
+    org_member::Entity::delete_many()
+        .filter(org_member::Column::UserId.eq(id))
+        .exec(db)
+        .await?;
+    let mut row: user::ActiveModel = found.into();
+    row.phone = Set(tombstone);
+    row.name = Set(None);
+    row.disabled_at = Set(Some(at));
+    row.update(db).await
+}

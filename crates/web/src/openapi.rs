@@ -186,6 +186,7 @@ fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
         api::auth::send_code,
         api::auth::log_in,
         api::auth::me,
+        api::auth::close_account,
         api::auth::tokens,
         api::auth::revoke_token,
         api::auth::end_user_sessions,

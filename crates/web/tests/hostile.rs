@@ -581,6 +581,15 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         ),
         ep("/api/v1/me", get.clone(), none, "", Empty, &host),
         ep("/api/v1/me/tokens", get.clone(), none, "", Empty, &host),
+        // Closing the account, with words that do not close it: the battery's host stays.
+        ep(
+            "/api/v1/me/closure",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"confirm": "注销"})),
+            &host,
+        ),
         ep("/api/v1/me/tokens/{id}", Method::DELETE, &s(w.token_id), "", Empty, &host),
         ep(
             "/api/v1/users/{id}/sessions",
@@ -868,6 +877,14 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             none,
             "",
             form(&w.host_browser, &[("name", "王老师")]),
+            &host_page,
+        ),
+        ep(
+            "/account/close",
+            post.clone(),
+            none,
+            "",
+            form(&w.host_browser, &[("confirm", "注销")]),
             &host_page,
         ),
         ep("/my/activities", get.clone(), none, "submitted=1", Empty, &host_page),

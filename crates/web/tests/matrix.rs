@@ -354,6 +354,8 @@ const TABLE: &[Row] = &[
     row(POST,   "/api/v1/auth/sms-codes", Fx::Nothing, B::Json(r#"{"phone": "{phone}"}"#),      ALL),
     row(POST,   "/api/v1/auth/sessions", Fx::Nothing, B::Code,                                    ALL),
     row(GET,    "/api/v1/me", Fx::Nothing, B::None,                                               SIGNED_IN),
+    // Closing one's account, refused for the words: every signed-in person reaches the rule.
+    row(POST,   "/api/v1/me/closure", Fx::Nothing, B::Json(r#"{"confirm": "注销"}"#),            [D, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
     row(GET,    "/api/v1/me/tokens", Fx::Nothing, B::None,                                        SIGNED_IN),
     row(DELETE, "/api/v1/me/tokens/{id}", Fx::NewToken, B::None,                                  OWNER_ONLY),
     // A national administrator acts on any account (a throwaway one here).
@@ -444,6 +446,7 @@ const TABLE: &[Row] = &[
     row(POST,   "/login/code", Fx::Nothing, B::Form("phone={me}"),                                ALL),
     row(POST,   "/logout", Fx::Nothing, B::Logout,                                                ALL),
     row(POST,   "/account/profile", Fx::Nothing, B::Form("name=矩阵用户{n}"),                      SIGNED_IN),
+    row(POST,   "/account/close", Fx::Nothing, B::Form("confirm=注销"),                          [D, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
     row(POST,   "/my/activities/new", Fx::Nothing, B::Form(""),                                   SIGNED_IN),
     row(POST,   "/my/activities/{id}/edit", Fx::NewDraft,
         B::Form("version={version}&name=改过的活动&province=410000&city=411200&county=411202"),   OWNER_ONLY),

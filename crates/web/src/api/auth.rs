@@ -97,6 +97,18 @@ pub async fn me(State(app): State<App>, Authed(actor): Authed) -> Result<Json<Me
     Ok(Json(app.me(&actor).await?))
 }
 
+/// `POST /api/v1/me/closure {"confirm": "注销账号"}`: the caller closes their own account —
+/// phone and name removed for good, every session and token ended.
+#[utoipa::path(post, path = "/api/v1/me/closure", security(("bearer" = [])), request_body = app::users::CloseAccount, responses((status = 200, description = "已注销", body = app::users::AccountClosed), (status = 401, description = "未登录"), (status = 409, description = "管理员账号须先撤销角色"), (status = 422, description = "未输入确认文字")))]
+pub async fn close_account(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    body: Result<Json<app::users::CloseAccount>, JsonRejection>,
+) -> Result<Json<app::users::AccountClosed>, ApiError> {
+    let Json(command) = body?;
+    Ok(Json(app.close_account(&actor, command).await?))
+}
+
 /// `GET /api/v1/me/tokens`: the caller's tokens (never the tokens themselves).
 #[utoipa::path(get, path = "/api/v1/me/tokens", security(("bearer" = [])), responses((status = 200, description = "令牌列表", body = Vec<app::auth::TokenInfo>)))]
 pub async fn tokens(

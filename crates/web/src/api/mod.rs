@@ -137,6 +137,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/api/v1/auth/sms-codes", post(auth::send_code))
         .route("/api/v1/auth/sessions", post(auth::log_in))
         .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/me/closure", post(auth::close_account))
         .route("/api/v1/me/tokens", get(auth::tokens))
         .route("/api/v1/me/tokens/{id}", delete(auth::revoke_token))
         .route(

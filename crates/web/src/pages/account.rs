@@ -34,6 +34,25 @@ struct ProfilePage {
     layout: Layout,
     name: String,
     name_error: Option<String>,
+    /// Whether the person may close the account here (administrators may not).
+    closable: bool,
+    /// Why the last attempt to close it was refused.
+    close_error: Option<String>,
+}
+
+impl ProfilePage {
+    fn close_words(&self) -> &'static str {
+        app::users::CLOSE_ACCOUNT_WORDS
+    }
+}
+
+/// The account-closing form as posted.
+#[derive(Debug, Deserialize)]
+pub struct CloseForm {
+    #[serde(default)]
+    confirm: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
 }
 
 /// A login form as posted.
@@ -216,17 +235,64 @@ pub async fn profile_page(
     let Some(user_id) = session.user_id else {
         return Ok(see_other("/login"));
     };
-    let name = app
-        .actor(user_id)
-        .await?
-        .and_then(|a| a.name)
-        .unwrap_or_default();
+    let actor = app.actor(user_id).await?;
+    let closable = actor.as_ref().is_some_and(|a| !a.is_admin());
+    let name = actor.and_then(|a| a.name).unwrap_or_default();
     Ok(ProfilePage {
         layout: session.layout(&app).await?,
         name,
         name_error: None,
+        closable,
+        close_error: None,
     }
     .into_response())
+}
+
+/// `POST /account/close`: the person closes their own account, having typed the words; the
+/// browser's session ends with it.
+pub async fn close_account(
+    State(app): State<App>,
+    headers: HeaderMap,
+    Form(form): Form<CloseForm>,
+) -> Result<Response, PageError> {
+    let session = PageSession::read(&app, &headers).await?;
+    if !session.accepts(&form.csrf) {
+        return Err(expired().into());
+    }
+    let Some(actor) = session.actor(&app).await? else {
+        return Ok(see_other("/login"));
+    };
+    let command = app::users::CloseAccount {
+        confirm: form.confirm.clone(),
+    };
+    match app.close_account(&actor, command).await {
+        Ok(_) => {
+            let mut response = (
+                StatusCode::OK,
+                super::MessagePage::new(
+                    "账号已注销",
+                    "您的手机号和姓名已从平台删除，所有登录已退出。您以本单位名义发布的活动仍归本单位所有。",
+                ),
+            )
+                .into_response();
+            if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, None)) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(e) => {
+            let message = field_message(&e, "confirm").unwrap_or_else(|| classify(&e).2);
+            let page = ProfilePage {
+                layout: session.layout(&app).await?,
+                name: actor.name.clone().unwrap_or_default(),
+                name_error: None,
+                closable: !actor.is_admin(),
+                close_error: Some(message),
+            };
+            let status = classify(&e).0;
+            Ok((status, page).into_response())
+        }
+    }
 }
 
 /// `POST /account/profile`: saves the name.
@@ -250,6 +316,8 @@ pub async fn save_profile(
                 layout: session.layout(&app).await?,
                 name: form.name.clone(),
                 name_error: Some(message),
+                closable: !actor.is_admin(),
+                close_error: None,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

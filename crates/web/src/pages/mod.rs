@@ -37,6 +37,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             "/account/profile",
             get(account::profile_page).post(account::save_profile),
         )
+        .route("/account/close", post(account::close_account))
         .route("/my/activities", get(activities::mine))
         .route("/my/activities/new", post(activities::create))
         .route(
@@ -289,6 +290,17 @@ pub struct MessagePage {
     layout: Layout,
     heading: String,
     text: String,
+}
+
+impl MessagePage {
+    /// A page that tells the person something, with the site's frame for nobody signed in.
+    pub fn new(heading: &str, text: &str) -> MessagePage {
+        MessagePage {
+            layout: Layout::default(),
+            heading: heading.to_owned(),
+            text: text.to_owned(),
+        }
+    }
 }
 
 /// Renders an error as a friendly page with the error's status.

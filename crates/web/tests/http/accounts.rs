@@ -2,6 +2,7 @@
 //! tokens that expire, the SMS budget and pumping alarms, the client behind a trusted
 //! proxy, and uploads nothing names.
 
+use app::Clock;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::Duration;
@@ -11,7 +12,7 @@ use store::on_both_backends;
 use store::testing::Backend;
 
 use crate::activities::{complete, world};
-use crate::pages::{page, sign_in};
+use crate::pages::{csrf_of, form, page, sign_in};
 use crate::support::{TestApp, png};
 
 on_both_backends!(
@@ -23,6 +24,9 @@ on_both_backends!(
     pumping_raises_an_alarm_once_and_the_admin_page_shows_it,
     the_client_behind_a_trusted_proxy_is_the_forwarded_address,
     uploads_nothing_names_are_deleted_after_a_day,
+    a_person_closes_their_own_account,
+    a_person_closes_their_account_from_their_page,
+    contacts_are_removed_years_after_their_campaign,
 );
 
 /// Whether a page signed in with `cookie` is still shown (rather than sent to the login).
@@ -496,4 +500,197 @@ fn count_files(dir: &std::path::Path) -> usize {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// 注销: a person closes their own account. The words are asked for; an administrator is
+/// sent to a higher level first; afterwards the token is dead, the phone and name are gone
+/// (the number may open a new, empty account), what the person published stays with its
+/// organisation, and the closing is in the audit trail.
+async fn a_person_closes_their_own_account(backend: Backend) {
+    let w = world(backend).await;
+    let made =
+        w.t.post("/api/v1/activities", Some(&w.host), complete(w.org))
+            .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
+    let activity = made.json()["id"].as_i64().unwrap();
+    let me = w.t.get_as(&w.host, "/api/v1/me").await.json();
+    let old_id = me["id"].as_i64().unwrap();
+
+    let wrong =
+        w.t.post(
+            "/api/v1/me/closure",
+            Some(&w.host),
+            json!({"confirm": "注销"}),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.field("confirm"), "请输入“注销账号”以确认注销");
+    let admin =
+        w.t.post(
+            "/api/v1/me/closure",
+            Some(&w.henan),
+            json!({"confirm": "注销账号"}),
+        )
+        .await;
+    assert_eq!(admin.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin.message(),
+        "管理员账号不能自行注销：请先请上级管理员撤销您的管理员角色"
+    );
+    assert_eq!(
+        w.t.get_as(&w.host, "/api/v1/me").await.status,
+        StatusCode::OK,
+        "refused: nothing changed"
+    );
+
+    let closed =
+        w.t.post(
+            "/api/v1/me/closure",
+            Some(&w.host),
+            json!({"confirm": "注销账号"}),
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::OK, "{}", closed.text);
+    assert_eq!(closed.json()["user_id"], old_id);
+    let after = w.t.get_as(&w.host, "/api/v1/me").await;
+    assert_eq!(
+        after.status,
+        StatusCode::UNAUTHORIZED,
+        "the token died with the account"
+    );
+
+    let row = store::users::find(&w.t.app.db, old_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.phone, format!("closed:{old_id}"));
+    assert_eq!(row.name, None);
+    assert!(row.disabled_at.is_some());
+    assert!(
+        store::users::roles_of(&w.t.app.db, old_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The number opens a new account, which holds nothing of the old one.
+    let again = w.t.log_in("13800138000").await;
+    let fresh = w.t.get_as(&again, "/api/v1/me").await.json();
+    assert_ne!(fresh["id"], old_id);
+    assert_eq!(fresh["orgs"], json!([]));
+    assert_eq!(fresh["name"], serde_json::Value::Null);
+    // What was published stays with the organisation; the administrators still see it.
+    let kept =
+        w.t.get_as(&w.henan, &format!("/api/v1/activities/{activity}"))
+            .await;
+    assert_eq!(kept.status, StatusCode::OK, "{}", kept.text);
+    assert_eq!(kept.json()["hosts"], json!([w.org]));
+    let national =
+        w.t.user("13900000099", "全国管理员", Role::NationalAdmin, None)
+            .await;
+    let trail =
+        w.t.get_as(
+            &national,
+            &format!("/api/v1/audit-log?action=user.close&actor={old_id}"),
+        )
+        .await
+        .json();
+    assert_eq!(trail["total"], 1, "{trail}");
+}
+
+/// The same from the person's page: the words, a refusal next to the field, then a page
+/// saying it is done, and the browser signed out.
+async fn a_person_closes_their_account_from_their_page(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let cookie = sign_in(&t, "13800138777").await;
+    let profile = page(&t, "/account/profile", &cookie).await;
+    assert_eq!(profile.status, StatusCode::OK);
+    assert!(profile.text.contains("注销账号"), "{}", profile.text);
+    let csrf = csrf_of(&profile);
+    let wrong = form(
+        &t,
+        "/account/close",
+        &cookie,
+        &format!("_csrf={csrf}&confirm=%E6%B3%A8%E9%94%80"),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.text.contains("请输入“注销账号”以确认注销"),
+        "{}",
+        wrong.text
+    );
+    assert!(signed_in(&t, &cookie).await, "refused: still signed in");
+    let words = "%E6%B3%A8%E9%94%80%E8%B4%A6%E5%8F%B7";
+    let done = form(
+        &t,
+        "/account/close",
+        &cookie,
+        &format!("_csrf={csrf}&confirm={words}"),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text);
+    assert!(done.text.contains("账号已注销"), "{}", done.text);
+    assert!(
+        done.header("set-cookie").contains("Max-Age=0"),
+        "the cookie is cleared"
+    );
+    assert!(!signed_in(&t, &cookie).await, "the session ended");
+}
+
+/// Three years (`contacts_kept_years`) after its campaign's year, an activity's contact
+/// person and phone are removed by the daily job, from the activity and from the snapshots
+/// of its history; not a day before; once.
+async fn contacts_are_removed_years_after_their_campaign(backend: Backend) {
+    let w = world(backend).await;
+    let (id, _) = crate::activities::ready(&w).await;
+    let submitted =
+        w.t.post(
+            &format!("/api/v1/activities/{id}/submit"),
+            Some(&w.host),
+            json!({}),
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::OK, "{}", submitted.text);
+    let snapshots = |w: &crate::activities::World| {
+        let db = w.t.app.db.clone();
+        async move { store::review::snapshots_of(&db, id).await.unwrap() }
+    };
+    assert!(
+        snapshots(&w).await[0]
+            .snapshot
+            .as_ref()
+            .unwrap()
+            .contains("0398-2812345")
+    );
+    assert_eq!(w.t.app.anonymise_old_contacts().await.unwrap(), 0);
+    // The 2026 campaign's contacts are kept through 2029 (Beijing time) …
+    let now = w.t.clock.now();
+    let to = |y: i32, m: u32, d: u32, h: u32| {
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, y, m, d, h, 0, 0).unwrap() - now
+    };
+    w.t.clock.advance(to(2029, 12, 31, 15));
+    assert_eq!(w.t.app.anonymise_old_contacts().await.unwrap(), 0);
+    // … and gone on the first day of 2030.
+    w.t.clock.advance(Duration::hours(2));
+    assert_eq!(w.t.app.anonymise_old_contacts().await.unwrap(), 1);
+    let row = store::activities::by_id(&w.t.app.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!row.data.contains("contact_"), "{}", row.data);
+    assert!(
+        row.data.contains("走进天文馆"),
+        "the rest is kept: {}",
+        row.data
+    );
+    for t in snapshots(&w).await {
+        let snapshot = t.snapshot.unwrap();
+        assert!(
+            !snapshot.contains("0398-2812345") && !snapshot.contains("王老师"),
+            "{snapshot}"
+        );
+    }
+    assert_eq!(w.t.app.anonymise_old_contacts().await.unwrap(), 0, "once");
+    let trail = store::audit::head(&w.t.app.db).await.unwrap().unwrap();
+    assert_eq!(trail.action, "activity.contacts_anonymised");
 }

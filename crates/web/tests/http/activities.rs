@@ -112,7 +112,7 @@ pub(crate) fn complete(org: i64) -> Value {
 }
 
 /// A complete activity with its poster, ready to submit.
-async fn ready(w: &World) -> (i64, i64) {
+pub(crate) async fn ready(w: &World) -> (i64, i64) {
     let made =
         w.t.post("/api/v1/activities", Some(&w.host), complete(w.org))
             .await;

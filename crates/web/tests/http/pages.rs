@@ -154,7 +154,7 @@ async fn a_person_logs_in_through_the_forms(backend: Backend) {
     );
 
     let profile = page(&t, "/account/profile", &session).await;
-    assert!(profile.text.contains("完善个人信息"));
+    assert!(profile.text.contains("首次登录，请填写您的姓名"));
     let csrf = csrf_of(&profile);
     let empty = form(
         &t,
@@ -176,7 +176,7 @@ async fn a_person_logs_in_through_the_forms(backend: Backend) {
     let home = page(&t, "/", &session).await;
     assert!(
         home.text
-            .contains("<span id=\"current-user\" class=\"user\">张科普</span>"),
+            .contains("<a href=\"/account/profile\" id=\"current-user\" class=\"user\">张科普</a>"),
         "{}",
         home.text
     );
