@@ -64,6 +64,9 @@ pub struct Config {
     /// Years after its campaign's year that an activity's contact person and phone are kept;
     /// then a daily job removes them (from the activity and from its history's snapshots).
     pub contacts_kept_years: i32,
+    /// SQLite only: `normal` (a power loss may take back the last commits) or `full` (an
+    /// fsync at every commit; nothing acknowledged is lost). See docs/OPERATIONS.md.
+    pub sqlite_synchronous: String,
 }
 
 /// The tiles under the maps' points. Without a tile URL the points are drawn on a plain
@@ -321,6 +324,7 @@ impl Default for Config {
             header_read_seconds: 15,
             audit_retention_days: 180,
             contacts_kept_years: 3,
+            sqlite_synchronous: "normal".to_owned(),
         }
     }
 }
@@ -333,6 +337,17 @@ impl Config {
             format!("http://{}", self.bind)
         } else {
             url.to_owned()
+        }
+    }
+
+    /// SQLite's durability, from `sqlite_synchronous`.
+    pub fn durability(&self) -> Result<store::Durability, String> {
+        match self.sqlite_synchronous.trim().to_ascii_lowercase().as_str() {
+            "normal" => Ok(store::Durability::Normal),
+            "full" => Ok(store::Durability::Full),
+            other => Err(format!(
+                "sqlite_synchronous 须为 normal 或 full，收到“{other}”"
+            )),
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod activities;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod bench;
 pub mod campaigns;
 pub mod clock;
@@ -82,7 +83,8 @@ impl App {
         clock: Arc<dyn Clock>,
         sms: Arc<dyn sms::SmsSender>,
     ) -> Result<App, AppError> {
-        let db = store::connect(&config.database_url())
+        let durability = config.durability().map_err(AppError::Malformed)?;
+        let db = store::connect_with(&config.database_url(), durability)
             .await
             .map_err(AppError::internal)?;
         store::migrations::migrate(db.writer()).await?;

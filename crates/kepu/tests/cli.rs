@@ -22,7 +22,15 @@ store::on_both_backends!(
     the_development_sms_sender_is_announced,
     the_audit_trail_is_verified_purged_and_exported,
     the_log_holds_no_phone_code_token_or_cookie,
+    a_backup_under_load_restores_on_the_same_backend,
+    sqlite_durability_is_a_setting,
 );
+
+/// SQLite to PostgreSQL: the same two commands move an embedded installation.
+#[tokio::test]
+async fn a_backup_of_sqlite_restores_on_postgresql() {
+    round_trip(Backend::Sqlite, Backend::Postgres).await;
+}
 
 struct Env {
     db: TestDb,
@@ -774,5 +782,192 @@ async fn the_log_holds_no_phone_code_token_or_cookie(backend: Backend) {
     assert!(
         log.contains("137****5678"),
         "the lock's warning names the phone masked: {log}"
+    );
+}
+
+async fn a_backup_under_load_restores_on_the_same_backend(backend: Backend) {
+    round_trip(backend, backend).await;
+}
+
+/// `manifest.json` of a backup folder.
+fn manifest(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+/// A server with the demo campaign (posters included) takes writes from a client while
+/// `kepu backup` runs; the backup restores into an empty database of `to`, where every
+/// write acknowledged before the backup began is found, every table's rows and every file
+/// equal the archive's (a backup of the restored installation has the same digests), the
+/// audit chain verifies, and a second restore, or a damaged archive, is refused.
+async fn round_trip(from: Backend, to: Backend) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    let src = Env::new(from).await;
+    let (server, port) = src.serve_with(&["serve", "--demo"], &[]);
+    let out = src.run(&[
+        "user",
+        "add",
+        "--phone",
+        "13800138555",
+        "--name",
+        "负载",
+        "--role",
+        "host",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = stdout(&src.run(&["token", "issue", "--phone", "13800138555"]))
+        .trim()
+        .to_owned();
+    let acknowledged: Arc<Mutex<Vec<i64>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let (acknowledged, stop, token) = (acknowledged.clone(), stop.clone(), token.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                let body = format!("{{\"name\": \"备份期间的草稿{n}\"}}");
+                let (status, answer) = http(
+                    port,
+                    "POST",
+                    "/api/v1/activities",
+                    Some(&token),
+                    Some(&body),
+                );
+                if status == 201 {
+                    let v: serde_json::Value = serde_json::from_str(&answer).unwrap();
+                    acknowledged.lock().unwrap().push(v["id"].as_i64().unwrap());
+                }
+            }
+        })
+    };
+    while acknowledged.lock().unwrap().len() < 5 {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let before: Vec<i64> = acknowledged.lock().unwrap().clone();
+    let archive = src.dir.join("backup");
+    let out = src.run(&["backup", "--out", archive.to_str().unwrap()]);
+    stop.store(true, Ordering::Relaxed);
+    writer.join().unwrap();
+    drop(server);
+    assert!(
+        acknowledged.lock().unwrap().len() > before.len(),
+        "writes went on while the backup ran"
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("备份完成"), "{}", stderr(&out));
+    let taken = manifest(&archive);
+    assert!(
+        !taken["files"].as_array().unwrap().is_empty(),
+        "the demo's posters are in it"
+    );
+    assert_eq!(
+        taken["backend"],
+        if from == Backend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    );
+
+    // Refused: a folder that is not empty.
+    let again = src.run(&["backup", "--out", archive.to_str().unwrap()]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("不是空的"), "{}", stderr(&again));
+
+    let dst = Env::new(to).await;
+    let out = dst.run(&["restore", "--from", archive.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("恢复完成"), "{}", stderr(&out));
+    // Every write acknowledged before the backup began is there.
+    let db = store::connect(&dst.db.url).await.unwrap();
+    for id in &before {
+        assert!(
+            store::activities::by_id(&db, *id).await.unwrap().is_some(),
+            "activity {id}, acknowledged before the backup, was restored"
+        );
+    }
+    // The restored installation backs up to the same rows and files.
+    let second = dst.dir.join("backup-again");
+    let out = dst.run(&["backup", "--out", second.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = manifest(&second);
+    for (a, b) in taken["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(again["tables"].as_array().unwrap())
+    {
+        assert_eq!(a["name"], b["name"]);
+        assert_eq!(a["rows"], b["rows"], "{}", a["name"]);
+        assert_eq!(
+            a["rows_digest"], b["rows_digest"],
+            "table {} equal row by row",
+            a["name"]
+        );
+    }
+    assert_eq!(taken["files"], again["files"], "file by file");
+    let verified = dst.run(&["audit", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+    // The restored server serves the demo's public activities, found by search.
+    let (server, port) = dst.serve(&[]);
+    let (status, body) = http(
+        port,
+        "GET",
+        "/api/v1/activities?q=%E7%A7%91%E6%99%AE",
+        None,
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let found: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        found["total"].as_i64().unwrap() > 0,
+        "the index was rebuilt: {body}"
+    );
+    drop(server);
+
+    // Refused: a database that is not empty.
+    let out = dst.run(&["restore", "--from", archive.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("目标数据库不是空的"),
+        "{}",
+        stderr(&out)
+    );
+    // Refused before writing anything: a damaged archive.
+    let table = archive.join("tables").join("activities.jsonl");
+    let mut bytes = std::fs::read(&table).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 1;
+    std::fs::write(&table, bytes).unwrap();
+    let empty = Env::new(to).await;
+    let out = empty.run(&["restore", "--from", archive.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("表 activities 的文件校验和不符：备份已损坏"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// `sqlite_synchronous`: `full` is taken, anything but `normal` or `full` refused with why.
+async fn sqlite_durability_is_a_setting(backend: Backend) {
+    let env = Env::new(backend).await;
+    let out = env
+        .command(&["migrate"])
+        .env("KEPU__SQLITE_SYNCHRONOUS", "full")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = env
+        .command(&["migrate"])
+        .env("KEPU__SQLITE_SYNCHRONOUS", "fast")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("sqlite_synchronous 须为 normal 或 full，收到“fast”"),
+        "{}",
+        stderr(&out)
     );
 }

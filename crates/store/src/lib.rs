@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod backup;
 pub mod campaigns;
 pub mod db;
 pub mod entities;
@@ -43,10 +44,28 @@ pub enum StoreError {
 }
 
 /// Opens the database at `url`: a pool of readers and a pool of writers (see [`Db`]).
-/// SQLite gets WAL, `synchronous=NORMAL`, a busy timeout (for other processes on the same
+/// SQLite gets WAL, `synchronous=NORMAL` (see [`connect_with`] for `FULL`), a busy timeout (for other processes on the same
 /// file, such as `kepu` commands beside a server) and foreign keys, one writer connection,
 /// and its parent folder created if missing.
 pub async fn connect(url: &str) -> Result<Db, StoreError> {
+    connect_with(url, Durability::Normal).await
+}
+
+/// When a SQLite commit is on disk (PostgreSQL decides by its own `synchronous_commit`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// `synchronous=NORMAL` under WAL: a commit is durable once the WAL is checkpointed or
+    /// synced; a power loss (not a crash of kepu) can take back the last commits, never
+    /// corrupt the file.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: the WAL is synced at every commit; nothing acknowledged is lost
+    /// to a power loss, at the cost of an fsync per write.
+    Full,
+}
+
+/// As [`connect`], with SQLite's durability chosen.
+pub async fn connect_with(url: &str, durability: Durability) -> Result<Db, StoreError> {
     if let Some(path) = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -58,8 +77,8 @@ pub async fn connect(url: &str) -> Result<Db, StoreError> {
             std::fs::create_dir_all(parent)?;
         }
         // The writer first: it creates the file and switches it to WAL before readers open.
-        let write = Database::connect(sqlite_options(url, 1)).await?;
-        let read = Database::connect(sqlite_options(url, 8)).await?;
+        let write = Database::connect(sqlite_options(url, 1, durability)).await?;
+        let read = Database::connect(sqlite_options(url, 8, durability)).await?;
         Ok(Db::new(read, write))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let write = Database::connect(pool_options(url, 16)).await?;
@@ -82,12 +101,16 @@ fn pool_options(url: &str, connections: u32) -> ConnectOptions {
     options
 }
 
-fn sqlite_options(url: &str, connections: u32) -> ConnectOptions {
+fn sqlite_options(url: &str, connections: u32, durability: Durability) -> ConnectOptions {
     use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
     let mut options = pool_options(url, connections);
-    options.map_sqlx_sqlite_opts(|o| {
+    let synchronous = match durability {
+        Durability::Normal => SqliteSynchronous::Normal,
+        Durability::Full => SqliteSynchronous::Full,
+    };
+    options.map_sqlx_sqlite_opts(move |o| {
         o.journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(synchronous)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true)
     });
