@@ -95,6 +95,8 @@ after(async () => {
 
 async function upload(page, kind, file) {
   await page.selectOption("#media-kind", kind);
+  // The people shown: a school's activity, so children under 14 with their guardians' consent.
+  await page.check('input[name=consent][value="guardians"]');
   await page.setInputFiles("#media-file", file);
   await Promise.all([page.waitForNavigation(), page.click("#upload-media")]);
 }

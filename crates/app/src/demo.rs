@@ -198,7 +198,9 @@ impl App {
             let fields = serde_json::from_value(body).map_err(AppError::internal)?;
             let made = self.create_activity(&host, fields).await?;
             let id = made.id;
-            let slot = self.begin_upload(&host, id, MediaKind::Poster).await?;
+            let slot = self
+                .begin_upload(&host, id, MediaKind::Poster, None)
+                .await?;
             let poster = demo_poster();
             tokio::fs::write(&slot.temp_path, &poster)
                 .await

@@ -67,6 +67,8 @@ pub struct MediaView {
     pub height: Option<i32>,
     /// Duration of a video, in seconds.
     pub seconds: Option<f64>,
+    /// What the host confirmed about the people shown (photos, videos, evidence).
+    pub consent: Option<domain::consent::Consent>,
 }
 
 impl From<media::Model> for MediaView {
@@ -78,6 +80,10 @@ impl From<media::Model> for MediaView {
             width: m.width,
             height: m.height,
             seconds: m.seconds,
+            consent: m
+                .consent
+                .as_deref()
+                .and_then(|c| domain::consent::Consent::parse(c).ok()),
         }
     }
 }
@@ -109,6 +115,8 @@ pub struct UploadSlot {
     pub max_bytes: u64,
     /// The campaign's longest video, in seconds.
     max_video_seconds: u32,
+    /// The host's answer on the people shown (none for a poster).
+    consent: Option<domain::consent::Consent>,
 }
 
 /// What inspecting a file found.
@@ -135,6 +143,7 @@ impl App {
         actor: &Actor,
         activity_id: i64,
         kind: MediaKind,
+        consent: Option<domain::consent::Consent>,
     ) -> Result<UploadSlot, AppError> {
         let row = self.find_activity(activity_id).await?;
         match standing(Some(actor), &row) {
@@ -146,6 +155,14 @@ impl App {
             }
             Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
         }
+        // A photo, video or evidence photo may show people: the host says who agreed.
+        let consent = match (kind, consent) {
+            (MediaKind::Poster, _) => None,
+            (_, Some(c)) => Some(c),
+            (_, None) => {
+                return Err(AppError::invalid_field("consent", domain::consent::MISSING));
+            }
+        };
         let limits = &self.config.media;
         let (files, stored) = store::media::usage(&self.db, activity_id).await?;
         if files >= limits.activity_max_files {
@@ -181,6 +198,7 @@ impl App {
             temp_path: tmp.join(crate::random_hex(16)?),
             max_bytes,
             max_video_seconds,
+            consent,
         })
     }
 
@@ -251,6 +269,7 @@ impl App {
             height: inspected.height,
             seconds: inspected.seconds,
             created_at: self.clock.now(),
+            consent: slot.consent.map(|c| c.as_str().to_owned()),
         };
         let row = store::media::add(&self.db, stored).await?;
         tracing::info!(

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod campaign;
+pub mod consent;
 pub mod credit_code;
 pub mod errors;
 pub mod geo;

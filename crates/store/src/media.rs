@@ -54,6 +54,8 @@ pub struct Stored {
     pub seconds: Option<f64>,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// The host's answer on the consent of the people shown.
+    pub consent: Option<String>,
 }
 
 /// Records a stored file; its row.
@@ -69,6 +71,7 @@ pub async fn add(db: &impl ConnectionTrait, s: Stored) -> Result<Model, DbErr> {
         height: Set(s.height),
         seconds: Set(s.seconds),
         created_at: Set(s.created_at),
+        consent: Set(s.consent),
         ..Default::default()
     }
     .insert(db)

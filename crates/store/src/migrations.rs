@@ -89,6 +89,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "append-only, hash-chained audit events",
         steps: audit_events,
     },
+    Migration {
+        version: 13,
+        name: "consent stored with each photo and video",
+        steps: media_consent,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -867,4 +872,10 @@ fn audit_events() -> Vec<Step> {
                        FOR EACH STATEMENT EXECUTE FUNCTION audit_events_no_truncate()",
         },
     ]
+}
+
+/// The host's answer, for each photo, video and evidence photo, to whether the people shown
+/// agreed (`domain::consent::Consent`); files stored before have none.
+fn media_consent() -> Vec<Step> {
+    vec![add_column("media", opt_text("consent"))]
 }

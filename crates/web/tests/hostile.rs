@@ -738,7 +738,11 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             post.clone(),
             &s(w.approved),
             "",
-            Multipart(vec![part("kind", "photo"), file_part("现场.png", png(40, 30))]),
+            Multipart(vec![
+                part("kind", "photo"),
+                part("consent", "adults"),
+                file_part("现场.png", png(40, 30)),
+            ]),
             &host,
         ),
         ep("/api/v1/media/{id}", get.clone(), &s(w.poster), "size=thumb", Empty, &anon),
@@ -986,6 +990,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             Multipart(vec![
                 part("_csrf", &w.host_browser.csrf),
                 part("kind", "photo"),
+                part("consent", "adults"),
                 file_part("现场.png", png(40, 30)),
             ]),
             &host_page,
@@ -1874,6 +1879,27 @@ fn upload_probes(base: &Probe, parts: &[Part]) -> Vec<Probe> {
         out.push(build(
             "upload-kind-missing",
             parts.iter().filter(|p| p.name != "kind").cloned().collect(),
+        ));
+        out.push(build(
+            "upload-consent-missing",
+            parts
+                .iter()
+                .filter(|p| p.name != "consent")
+                .cloned()
+                .collect(),
+        ));
+        out.push(build(
+            "upload-consent-sql",
+            parts
+                .iter()
+                .map(|p| {
+                    if p.name == "consent" {
+                        part("consent", SQL)
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect(),
         ));
         let mut reordered: Vec<Part> = parts.iter().filter(|p| p.name != "kind").cloned().collect();
         reordered.push(part("kind", "photo"));

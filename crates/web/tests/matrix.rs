@@ -892,7 +892,10 @@ impl World {
             POST,
             &format!("/api/v1/activities/{activity}/media"),
             Auth::Bearer(self.token(OWNER)),
-            Payload::Multipart(vec![("kind".into(), kind.into())], Some(("f.png", bytes))),
+            Payload::Multipart(
+                vec![("kind".into(), kind.into()), ("consent".into(), "adults".into())],
+                Some(("f.png", bytes)),
+            ),
             None,
         )
         .await;
@@ -1466,7 +1469,10 @@ impl World {
                     Payload::Json(json!({"phone": phone, "code": self.t.last_code(&phone)}))
                 }
                 B::Photo => Payload::Multipart(
-                    vec![("kind".into(), "photo".into())],
+                    vec![
+                        ("kind".into(), "photo".into()),
+                        ("consent".into(), "adults".into()),
+                    ],
                     Some(("photo.jpg", jpeg(800, 600))),
                 ),
                 B::File => Payload::Multipart(Vec::new(), Some(("现场.png", png(80, 60)))),
@@ -1506,6 +1512,7 @@ impl World {
                 vec![
                     ("_csrf".into(), csrf.clone()),
                     ("kind".into(), "photo".into()),
+                    ("consent".into(), "adults".into()),
                 ],
                 Some(("photo.jpg", jpeg(800, 600))),
             ),

@@ -29,6 +29,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Found attached after the grace period, so never checked again.
     pub settled: bool,
+    /// The host's answer on the consent of the people shown (`nobody`, `adults`,
+    /// `guardians`); none for posters and for files stored before it was asked.
+    pub consent: Option<String>,
 }
 
 /// No relations are declared; joins are written where they are needed.

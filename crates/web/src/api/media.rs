@@ -25,7 +25,8 @@ fn multipart_error(err: MultipartError) -> ApiError {
     }
 }
 
-/// `POST /api/v1/activities/{id}/media`, multipart with `kind` then `file`.
+/// `POST /api/v1/activities/{id}/media`, multipart with `kind` (and, for a photo, video or
+/// evidence photo, `consent`) then `file`.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/media", security(("bearer" = [])), request_body(content = MediaUpload, content_type = "multipart/form-data"), params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}", body = app::media::MediaView), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
 pub async fn upload(
     State(app): State<App>,
@@ -54,6 +55,7 @@ pub(crate) async fn receive(
     csrf: Option<&str>,
 ) -> Result<MediaView, ApiError> {
     let mut kind = None;
+    let mut consent = None;
     let mut csrf_ok = csrf.is_none();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
@@ -66,6 +68,13 @@ pub(crate) async fn receive(
                     &field.text().await.map_err(multipart_error)?,
                 )?)
             }
+            Some("consent") => {
+                let raw = field.text().await.map_err(multipart_error)?;
+                consent = Some(
+                    domain::consent::Consent::parse(&raw)
+                        .map_err(|m| AppError::invalid_field("consent", m))?,
+                );
+            }
             Some("file") => {
                 if !csrf_ok {
                     return Err(
@@ -77,7 +86,7 @@ pub(crate) async fn receive(
                         AppError::invalid_field("kind", "请先提供 kind 字段，再提供 file").into(),
                     );
                 };
-                let slot = app.begin_upload(actor, id, kind).await?;
+                let slot = app.begin_upload(actor, id, kind, consent).await?;
                 let written = stream_field(&mut field, &slot.temp_path, slot.max_bytes, || {
                     too_large(&slot)
                 })

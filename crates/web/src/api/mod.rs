@@ -62,6 +62,10 @@ pub(crate) fn xlsx_download(name: &str, body: Body, len: Option<u64>) -> Respons
 pub(crate) struct MediaUpload {
     /// What the file is.
     kind: MediaKindName,
+    /// For a photo, video or evidence photo (required for them, before `file`): whether
+    /// nobody is recognisable, everyone recognisable agreed (no child under 14), or children
+    /// under 14 are shown with their guardians' consent.
+    consent: Option<domain::consent::Consent>,
     /// The file (JPEG, PNG or MP4).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,

@@ -44,6 +44,13 @@ struct SupplementPage {
 }
 
 impl SupplementPage {
+    /// The answers a host gives about the people shown, in the form's order.
+    fn consents(&self) -> [domain::consent::Consent; 3] {
+        domain::consent::Consent::ALL
+    }
+}
+
+impl SupplementPage {
     fn summary(&self, key: &str) -> &str {
         let s = &self.s.summary;
         match key {

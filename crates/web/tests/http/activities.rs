@@ -9,6 +9,7 @@ use crate::support::{TestApp, TestResponse, jpeg, png};
 use store::on_both_backends;
 
 on_both_backends!(
+    a_photo_says_who_agreed_to_be_shown,
     an_administrators_list_shows_phones_masked,
     a_draft_saves_anything_and_is_private,
     submit_lists_every_problem_at_once,
@@ -1373,4 +1374,73 @@ async fn an_administrators_list_shows_phones_masked(backend: Backend) {
         w.t.get_as(&w.henan, &format!("/api/v1/activities/{id}"))
             .await;
     assert_eq!(one.json()["contact_phone"], "0398-2812345");
+}
+
+/// A photo, video or evidence photo is refused unless the host says who agreed to be shown
+/// (children under 14: their guardians, PIPL 第三十一条); the answer is stored with the file.
+/// A poster needs none.
+async fn a_photo_says_who_agreed_to_be_shown(backend: Backend) {
+    let w = world(backend).await;
+    let (id, _) = ready(&w).await;
+    let path = format!("/api/v1/activities/{id}/media");
+    let none =
+        w.t.multipart(
+            &w.host,
+            &path,
+            &[("kind", "photo")],
+            "p.jpg",
+            jpeg(800, 600),
+        )
+        .await;
+    assert_eq!(
+        none.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        none.text
+    );
+    assert_eq!(
+        none.field("consent"),
+        "请确认画面中可识别人员的同意情况：含14岁以下儿童的，须取得其监护人同意"
+    );
+    let odd =
+        w.t.multipart(
+            &w.host,
+            &path,
+            &[("kind", "video"), ("consent", "yes")],
+            "v.mp4",
+            jpeg(8, 6),
+        )
+        .await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", odd.text);
+    assert_eq!(
+        odd.field("consent"),
+        "同意情况须为 nobody、adults 或 guardians，收到“yes”"
+    );
+    let (files_before, _) = store::media::usage(&w.t.app.db, id).await.unwrap();
+    assert_eq!(
+        files_before, 1,
+        "refused uploads stored nothing (the poster only)"
+    );
+    let ok =
+        w.t.multipart(
+            &w.host,
+            &path,
+            &[("kind", "photo"), ("consent", "guardians")],
+            "p.jpg",
+            jpeg(800, 600),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text);
+    assert_eq!(ok.json()["consent"], "guardians");
+    let poster =
+        w.t.multipart(
+            &w.host,
+            &path,
+            &[("kind", "poster")],
+            "p.png",
+            png(600, 350),
+        )
+        .await;
+    assert_eq!(poster.status, StatusCode::CREATED, "{}", poster.text);
+    assert_eq!(poster.json()["consent"], serde_json::Value::Null);
 }

@@ -277,6 +277,7 @@ async fn a_photo_upload_never_undoes_an_edit_made_meanwhile(backend: Backend) {
             let mut body = format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
                  --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nphoto\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\nadults\r\n\
                  --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p{n}.jpg\"\r\n\
                  Content-Type: image/jpeg\r\n\r\n"
             )

@@ -286,7 +286,8 @@ pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
 }
 
 impl TestApp {
-    /// Uploads a file to an activity as multipart `kind` then `file`.
+    /// Uploads a file to an activity as multipart `kind` (with `consent` = `adults` unless a
+    /// poster) then `file`.
     pub async fn upload(
         &self,
         token: &str,
@@ -296,8 +297,13 @@ impl TestApp {
         bytes: Vec<u8>,
     ) -> TestResponse {
         let path = format!("/api/v1/activities/{activity}/media");
-        self.multipart(token, &path, &[("kind", kind)], filename, bytes)
-            .await
+        // A photo, video or evidence photo says who agreed to be shown.
+        let fields: &[(&str, &str)] = if kind == "poster" {
+            &[("kind", kind)]
+        } else {
+            &[("kind", kind), ("consent", "adults")]
+        };
+        self.multipart(token, &path, fields, filename, bytes).await
     }
 
     /// A multipart POST with text fields, then `file`.
