@@ -893,7 +893,10 @@ impl World {
             &format!("/api/v1/activities/{activity}/media"),
             Auth::Bearer(self.token(OWNER)),
             Payload::Multipart(
-                vec![("kind".into(), kind.into()), ("consent".into(), "adults".into())],
+                vec![
+                    ("kind".into(), kind.into()),
+                    ("consent".into(), "adults".into()),
+                ],
                 Some(("f.png", bytes)),
             ),
             None,
