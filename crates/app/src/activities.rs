@@ -1112,6 +1112,30 @@ fn eligibility_given(
     ))
 }
 
+/// A filter's start (inclusive) and end (exclusive), each optional.
+pub type TimeBounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The bounds of a `from`/`to` filter: `from` as given, `to` exclusive — a day (`2026-09-16`,
+/// Beijing) counts whole, so its end is the next day's start. A date that is not one
+/// (2024-02-30) is refused, never ignored.
+pub fn time_bounds(from: Option<&str>, to: Option<&str>) -> Result<TimeBounds, AppError> {
+    let read = |raw: Option<&str>| {
+        raw.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_time(s).map(|t| (t, s.len() == 10)))
+            .transpose()
+    };
+    let from = read(from)?.map(|(t, _)| t);
+    let to = read(to)?.map(|(t, whole_day)| {
+        if whole_day {
+            t + chrono::Duration::days(1)
+        } else {
+            t
+        }
+    });
+    Ok((from, to))
+}
+
 /// Reads an RFC 3339 time, for query parameters.
 pub fn parse_time(raw: &str) -> Result<DateTime<Utc>, AppError> {
     DateTime::<FixedOffset>::parse_from_rfc3339(raw)

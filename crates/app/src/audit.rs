@@ -431,22 +431,11 @@ pub fn csv_line(cells: &[String]) -> Vec<u8> {
 fn condition(q: &AuditQuery) -> Result<Condition, AppError> {
     use audit::Column;
     let mut c = Condition::all();
-    let bound = |raw: &Option<String>| {
-        raw.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| crate::activities::parse_time(s).map(|t| (t, s.len() == 10)))
-            .transpose()
-    };
-    if let Some((from, _)) = bound(&q.from)? {
+    let (from, to) = crate::activities::time_bounds(q.from.as_deref(), q.to.as_deref())?;
+    if let Some(from) = from {
         c = c.add(Column::At.gte(from));
     }
-    if let Some((to, whole_day)) = bound(&q.to)? {
-        let to = if whole_day {
-            to + chrono::Duration::days(1)
-        } else {
-            to
-        };
+    if let Some(to) = to {
         c = c.add(Column::At.lt(to));
     }
     if let Some(actor) = q.actor {

@@ -140,23 +140,11 @@ impl App {
         if let Some(section) = q.section.as_deref().filter(|s| !s.is_empty()) {
             query = query.add(activity::Column::Section.eq(section));
         }
-        // A date that is not one (2024-02-30) is refused, never ignored.
-        let bound = |raw: &Option<String>| {
-            raw.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| crate::activities::parse_time(s).map(|t| (t, s.len() == 10)))
-                .transpose()
-        };
-        if let Some((from, _)) = bound(&q.from)? {
+        let (from, to) = crate::activities::time_bounds(q.from.as_deref(), q.to.as_deref())?;
+        if let Some(from) = from {
             query = query.add(activity::Column::StartAt.gte(from));
         }
-        if let Some((to, whole_day)) = bound(&q.to)? {
-            let to = if whole_day {
-                to + chrono::Duration::days(1)
-            } else {
-                to
-            };
+        if let Some(to) = to {
             query = query.add(activity::Column::StartAt.lt(to));
         }
         self.record_alone(

@@ -267,7 +267,7 @@ pub async fn close_account(
     };
     match app.close_account(&actor, command).await {
         Ok(_) => {
-            let mut response = (
+            let response = (
                 StatusCode::OK,
                 super::MessagePage::new(
                     "账号已注销",
@@ -275,10 +275,7 @@ pub async fn close_account(
                 ),
             )
                 .into_response();
-            if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, None)) {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
-            Ok(response)
+            Ok(signed_out(&app, response))
         }
         Err(e) => {
             let message = field_message(&e, "confirm").unwrap_or_else(|| classify(&e).2);
@@ -293,6 +290,14 @@ pub async fn close_account(
             Ok((status, page).into_response())
         }
     }
+}
+
+/// `response`, with the browser told to forget its session cookie.
+fn signed_out(app: &App, mut response: Response) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&session_set_cookie(app, None)) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// `POST /account/profile`: saves the name.
@@ -337,11 +342,7 @@ pub async fn log_out(
     if let Some(cookie) = &session.cookie {
         app.end_session(cookie).await?;
     }
-    let mut response = see_other("/");
-    if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, None)) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
-    Ok(response)
+    Ok(signed_out(&app, see_other("/")))
 }
 
 #[derive(Template, WebTemplate)]
