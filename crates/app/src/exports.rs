@@ -571,7 +571,10 @@ fn unreadable<E>(_: E) -> AppError {
     AppError::Unsupported("无法读取该文件：请上传 .xlsx 格式的活动项目汇总表".to_owned())
 }
 
-fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
+/// The numbered rows of an import workbook's first sheet, refusing a zip bomb, a sheet
+/// longer than [`IMPORT_MAX_ROWS`] and anything that is not an xlsx. Public for the fuzz
+/// targets.
+pub fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
     refuse_zip_bomb(&bytes)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;

@@ -4,23 +4,81 @@ use chrono::{DateTime, FixedOffset, Utc};
 
 use crate::activities::ActivityView;
 
-/// Escapes a TEXT value.
+/// Escapes a TEXT value (RFC 5545 §3.3.11), trimmed: backslash, semicolon, comma and line
+/// breaks are escaped; other control characters, which TEXT cannot hold, and every other kind
+/// of space become plain spaces; and a run of
+/// spaces becomes one, so that a folded line never has to begin with a space of the text
+/// (readers that unfold by trimming every leading space would lose it).
 fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace("\r\n", "\\n")
-        .replace('\n', "\\n")
+    let mut out = String::with_capacity(text.len());
+    // Spaces at either end of a value are dropped by many readers: none are written.
+    let mut chars = text
+        .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+        .chars()
+        .peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' => out.push_str("\\n"),
+            // Any other space (an ideographic or a thin one) is a space to a reader that
+            // trims lines: written as the plain space the folding keeps away from line ends.
+            c if c.is_whitespace() || c.is_control() => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// Folds a content line at 75 octets, never inside a UTF-8 character.
+/// The most characters a fold moves down to keep a space of the text off a line's ends.
+const CARRIED_AT_MOST: usize = 8;
+
+/// Folds a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character, and
+/// not next to a space of the text where it can be helped: readers that trim each physical
+/// line, or unfold by removing every leading space, would lose it. The characters around such
+/// a space move down together, at most [`CARRIED_AT_MOST`] of them (text like "a b c d e"
+/// could otherwise carry a whole line; there the fold stays where it is, as the RFC allows).
 fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
     let mut width = 0;
+    // Where the current physical line's text begins in `out`.
+    let mut line_start = 0;
     for c in line.chars() {
         if width + c.len_utf8() > 75 {
+            let mut carried = Vec::new();
+            let mut first = c;
+            let mut end = out.len();
+            while (first == ' ' || out[line_start..end].ends_with(' '))
+                && carried.len() < CARRIED_AT_MOST
+            {
+                match out[line_start..end].chars().next_back() {
+                    Some(p) if end - p.len_utf8() > line_start + 1 => {
+                        end -= p.len_utf8();
+                        carried.push(p);
+                        first = p;
+                    }
+                    _ => break,
+                }
+            }
+            if first == ' ' || out[line_start..end].ends_with(' ') {
+                // It could not be helped: fold here.
+                carried.clear();
+                end = out.len();
+            }
+            out.truncate(end);
             out.push_str("\r\n ");
+            line_start = out.len() - 1;
             width = 1;
+            for p in carried.into_iter().rev() {
+                out.push(p);
+                width += p.len_utf8();
+            }
         }
         out.push(c);
         width += c.len_utf8();
@@ -99,5 +157,38 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+        // Found by the fuzz target `ical`: controls TEXT cannot hold, and runs of spaces.
+        assert_eq!(escape("a\r\nb\rc\u{12}d  \t e"), "a\\nb\\nc d e");
+        assert_eq!(escape("\u{3000}名称,\u{2009}带 "), "名称\\, 带");
+    }
+
+    #[test]
+    fn no_line_begins_or_ends_with_a_space_of_the_text() {
+        // Found by the fuzz target `ical`: a space at the fold was lost by a reader.
+        for before in [66, 67, 68] {
+            let line = format!("SUMMARY:{} 和分号", "x".repeat(before));
+            let folded = fold(&line);
+            assert!(!folded.contains("\r\n  "), "{folded:?}");
+            assert!(!folded.contains(" \r\n"), "{folded:?}");
+            assert_eq!(folded.replace("\r\n ", ""), format!("{line}\r\n"));
+            for line in folded.split("\r\n") {
+                assert!(line.len() <= 75, "{} octets", line.len());
+            }
+        }
+        // A character carried down must not leave the space before it at the line's end.
+        let line = format!("SUMMARY:{}\\, 带 逗号", "名".repeat(20));
+        let folded = fold(&line);
+        assert!(
+            !folded.contains(" \r\n") && !folded.contains("\r\n  "),
+            "{folded:?}"
+        );
+        assert_eq!(folded.replace("\r\n ", ""), format!("{line}\r\n"));
+        // Single characters between spaces cannot all move: the fold stays, and is correct.
+        let line = format!("SUMMARY:{}", "a ".repeat(60));
+        let folded = fold(&line);
+        assert_eq!(folded.replace("\r\n ", ""), format!("{line}\r\n"));
+        for line in folded.split("\r\n") {
+            assert!(line.len() <= 75, "{} octets", line.len());
+        }
     }
 }

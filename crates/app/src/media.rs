@@ -120,12 +120,18 @@ pub struct UploadSlot {
 }
 
 /// What inspecting a file found.
-pub(crate) struct Inspected {
-    pub(crate) content_type: &'static str,
-    pub(crate) extension: &'static str,
-    width: Option<i32>,
-    height: Option<i32>,
-    seconds: Option<f64>,
+#[derive(Debug)]
+pub struct Inspected {
+    /// The media type the file was found to be.
+    pub content_type: &'static str,
+    /// The extension it is stored under.
+    pub extension: &'static str,
+    /// Width in pixels (images and videos).
+    pub width: Option<i32>,
+    /// Height in pixels.
+    pub height: Option<i32>,
+    /// Duration (videos).
+    pub seconds: Option<f64>,
 }
 
 fn unsupported(message: &str) -> AppError {
@@ -156,13 +162,8 @@ impl App {
             Standing::Public => return Err(AppError::NotFound("未找到该活动".to_owned())),
         }
         // A photo, video or evidence photo may show people: the host says who agreed.
-        let consent = match (kind, consent) {
-            (MediaKind::Poster, _) => None,
-            (_, Some(c)) => Some(c),
-            (_, None) => {
-                return Err(AppError::invalid_field("consent", domain::consent::MISSING));
-            }
-        };
+        let consent = domain::consent::Consent::kept(kind != MediaKind::Poster, consent)
+            .map_err(|m| AppError::invalid_field("consent", m))?;
         let limits = &self.config.media;
         let (files, stored) = store::media::usage(&self.db, activity_id).await?;
         if files >= limits.activity_max_files {
@@ -409,8 +410,8 @@ fn thumbnail_key(key: &str) -> String {
 }
 
 /// Decodes or parses the file: images by their magic bytes under decode limits, videos by
-/// parsing the MP4 container.
-pub(crate) fn inspect(
+/// parsing the MP4 container. Public for the fuzz targets.
+pub fn inspect(
     path: &Path,
     kind: MediaKind,
     limits: &crate::config::MediaLimits,
@@ -561,8 +562,8 @@ fn ends_with_eoi(path: &Path) -> Result<bool, AppError> {
 }
 
 /// A summary's attachment: slides (PDF, or PPTX read as the zip it is), an MP4 video, or a
-/// JPEG/PNG photo, each checked by parsing it.
-pub(crate) fn inspect_attachment(
+/// JPEG/PNG photo, each checked by parsing it. Public for the fuzz targets.
+pub fn inspect_attachment(
     path: &Path,
     limits: &crate::config::MediaLimits,
     max_seconds: u32,

@@ -127,6 +127,8 @@ pub struct SummarySlot {
     pub temp_path: std::path::PathBuf,
     /// The most bytes accepted.
     pub max_bytes: u64,
+    /// Who agreed to be shown, as the uploader said; a photo or video needs it.
+    pub consent: Option<domain::consent::Consent>,
 }
 
 /// An attachment of a summary (photo, video or slides).
@@ -144,6 +146,8 @@ pub struct SummaryFile {
     pub content_type: String,
     /// Where to download it.
     pub url: String,
+    /// Who agreed to be shown (photos and videos; none for slides).
+    pub consent: Option<domain::consent::Consent>,
 }
 
 fn file_view(f: &summary_file::Model) -> SummaryFile {
@@ -154,6 +158,10 @@ fn file_view(f: &summary_file::Model) -> SummaryFile {
         bytes: f.bytes,
         content_type: f.content_type.clone(),
         url: format!("/api/v1/summary-files/{}", f.id),
+        consent: f
+            .consent
+            .as_deref()
+            .and_then(|c| domain::consent::Consent::parse(c).ok()),
     }
 }
 
@@ -340,12 +348,14 @@ impl App {
     }
 
     /// Checks that the actor writes this summary (making it a draft if it does not exist)
-    /// and prepares a temporary file for an attachment.
+    /// and prepares a temporary file for an attachment; `consent` is the uploader's answer on
+    /// who agreed to be shown, which a photo or video needs.
     pub async fn begin_summary_upload(
         &self,
         actor: &Actor,
         kind: &str,
         reference: &str,
+        consent: Option<domain::consent::Consent>,
     ) -> Result<SummarySlot, AppError> {
         self.summary_scope(actor, kind, reference).await?;
         let campaign = self.current_campaign().await?;
@@ -367,6 +377,7 @@ impl App {
             summary_id: row.id,
             temp_path: tmp.join(crate::random_hex(16)?),
             max_bytes: self.config.media.video_max_bytes,
+            consent,
         })
     }
 
@@ -408,6 +419,10 @@ impl App {
             "mp4" => "video",
             _ => "photo",
         };
+        // Slides are documents; a photo or a video may show people, and the uploader says
+        // who agreed.
+        let consent = domain::consent::Consent::kept(kind != "slides", slot.consent)
+            .map_err(|m| AppError::invalid_field("consent", m))?;
         if kind == "photo" && bytes > self.config.media.photo_max_bytes {
             return Err(AppError::TooLarge(format!(
                 "图片不能超过{}MB",
@@ -441,6 +456,7 @@ impl App {
             content_type: inspected.content_type.to_owned(),
             bytes: i64::try_from(bytes).unwrap_or(i64::MAX),
             created_at: self.clock.now(),
+            consent: consent.map(|c| c.as_str().to_owned()),
         };
         let txn = self.db.begin().await?;
         let row = store::summaries::add_file(&txn, file).await?;
@@ -458,7 +474,7 @@ impl App {
                 row.id,
                 &path_of(&s),
                 serde_json::json!({"summary": format!("{}/{}", s.scope_kind, s.scope_ref),
-                    "kind": row.kind, "bytes": row.bytes}),
+                    "kind": row.kind, "bytes": row.bytes, "consent": row.consent}),
             ),
         )
         .await?;

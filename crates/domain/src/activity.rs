@@ -295,12 +295,26 @@ pub fn funding_fen(yuan: f64) -> Result<i64, String> {
     Ok(fen as i64)
 }
 
-/// Cleans the rich-text details: only harmless formatting survives.
+/// Cleans the rich-text details: only harmless formatting survives. The result is a fixed
+/// point (cleaning it again changes nothing): one pass may leave markup that the HTML parser
+/// reads differently the next time (an `<h6>` inside an `<h6>`), so passes repeat until
+/// nothing changes.
 pub fn sanitise_details(html: &str) -> String {
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(html)
-        .to_string()
+    let cleaner = {
+        let mut b = ammonia::Builder::default();
+        b.link_rel(Some("noopener noreferrer nofollow"));
+        b
+    };
+    let mut clean = cleaner.clean(html).to_string();
+    // Each pass only removes or re-nests markup; a handful always settles it.
+    for _ in 0..8 {
+        let again = cleaner.clean(&clean).to_string();
+        if again == clean {
+            break;
+        }
+        clean = again;
+    }
+    clean
 }
 
 /// The visible text of sanitised details.
@@ -887,6 +901,12 @@ mod tests {
             "{clean}"
         );
         assert!(clean.contains("科普"));
+        // Found by the fuzz target `sanitiser`: one pass left a heading inside a heading.
+        let input = "<sth2)><headersrik/p><ble><h6><//eh0t)></s</\u{16}><P\0<ble><h6><//k==";
+        let once = ammonia::clean(input);
+        assert_ne!(ammonia::clean(&once), once, "one pass is not a fixed point");
+        let clean = sanitise_details(input);
+        assert_eq!(sanitise_details(&clean), clean);
         let mut d = complete();
         d.details = Some("<p> </p>".to_owned());
         assert_eq!(

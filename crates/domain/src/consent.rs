@@ -45,6 +45,16 @@ impl Consent {
             .ok_or_else(|| format!("同意情况须为 nobody、adults 或 guardians，收到“{raw}”"))
     }
 
+    /// The answer an upload keeps: a file that can show people (a photo or a video) needs
+    /// one, anything else keeps none.
+    pub fn kept(shows_people: bool, given: Option<Consent>) -> Result<Option<Consent>, String> {
+        match (shows_people, given) {
+            (false, _) => Ok(None),
+            (true, Some(c)) => Ok(Some(c)),
+            (true, None) => Err(MISSING.to_owned()),
+        }
+    }
+
     /// What the host confirms, in Chinese.
     pub fn label(self) -> &'static str {
         match self {
@@ -69,5 +79,16 @@ mod tests {
             Consent::parse("yes"),
             Err("同意情况须为 nobody、adults 或 guardians，收到“yes”".to_owned())
         );
+    }
+
+    #[test]
+    fn only_what_can_show_people_needs_an_answer() {
+        assert_eq!(Consent::kept(true, None), Err(MISSING.to_owned()));
+        assert_eq!(
+            Consent::kept(true, Some(Consent::Guardians)),
+            Ok(Some(Consent::Guardians))
+        );
+        assert_eq!(Consent::kept(false, Some(Consent::Adults)), Ok(None));
+        assert_eq!(Consent::kept(false, None), Ok(None));
     }
 }

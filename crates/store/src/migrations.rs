@@ -94,6 +94,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "consent stored with each photo and video",
         steps: media_consent,
     },
+    Migration {
+        version: 14,
+        name: "consent stored with each photo and video of a summary",
+        steps: summary_file_consent,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -878,4 +883,10 @@ fn audit_events() -> Vec<Step> {
 /// agreed (`domain::consent::Consent`); files stored before have none.
 fn media_consent() -> Vec<Step> {
     vec![add_column("media", opt_text("consent"))]
+}
+
+/// The same answer for the photos and videos attached to a 工作总结; slides and files stored
+/// before have none.
+fn summary_file_consent() -> Vec<Step> {
+    vec![add_column("summary_files", opt_text("consent"))]
 }

@@ -14,7 +14,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::tokenizer::{LowerCaser, NgramTokenizer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{LowerCaser, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
 
 use crate::cache::SyncCache;
@@ -122,14 +122,88 @@ fn text_field(tokenizer: &str) -> TextOptions {
 }
 
 fn bigrams() -> Result<TextAnalyzer, SearchError> {
-    let ngram = NgramTokenizer::new(2, 2, false).map_err(|e| SearchError(e.to_string()))?;
-    Ok(TextAnalyzer::builder(ngram).filter(LowerCaser).build())
+    Ok(TextAnalyzer::builder(Bigrams).filter(LowerCaser).build())
 }
+
+/// Every two adjacent characters, each pair at its own position, so that a phrase of the
+/// pairs of a word matches exactly where the text contains the word. (tantivy's
+/// `NgramTokenizer` puts every gram at position 0, so that such a phrase never matched and
+/// only jieba's whole words were found: the fuzz target `search` found it.)
+#[derive(Clone, Copy, Debug, Default)]
+struct Bigrams;
+
+/// The pairs of one text.
+struct BigramStream<'a> {
+    text: &'a str,
+    /// Byte offsets of the characters, and of the text's end.
+    starts: Vec<usize>,
+    next: usize,
+    token: Token,
+}
+
+impl Tokenizer for Bigrams {
+    type TokenStream<'a> = BigramStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BigramStream<'a> {
+        let mut starts: Vec<usize> = text.char_indices().map(|(at, _)| at).collect();
+        starts.push(text.len());
+        BigramStream {
+            text,
+            starts,
+            next: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for BigramStream<'_> {
+    fn advance(&mut self) -> bool {
+        let (Some(&from), Some(&to)) = (self.starts.get(self.next), self.starts.get(self.next + 2))
+        else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token
+            .text
+            .push_str(self.text.get(from..to).unwrap_or_default());
+        self.token.offset_from = from;
+        self.token.offset_to = to;
+        self.token.position = self.next;
+        self.token.position_length = 1;
+        self.next += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// What the index holds, by version: an index of another version (other fields, other
+/// tokenizers) is dropped when opened and filled again from the search log.
+/// 2: bigrams at their own positions.
+const FORMAT: &str = "2";
+
+/// The file in the index folder that names its [`FORMAT`].
+const FORMAT_FILE: &str = "kepu-index-format";
 
 impl SearchIndex {
     /// Opens the index in `dir`, making it if missing.
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
-        std::fs::create_dir_all(dir).map_err(|e| SearchError(e.to_string()))?;
+        let io = |e: std::io::Error| SearchError(e.to_string());
+        let marker = dir.join(FORMAT_FILE);
+        if std::fs::read_to_string(&marker).ok().as_deref() != Some(FORMAT) {
+            // Derived data of another format (or none): start empty; the search log fills it.
+            if dir.exists() {
+                std::fs::remove_dir_all(dir).map_err(io)?;
+            }
+            std::fs::create_dir_all(dir).map_err(io)?;
+            std::fs::write(&marker, FORMAT).map_err(io)?;
+        }
         let mut builder = Schema::builder();
         let id = builder.add_i64_field(
             "id",
@@ -413,6 +487,48 @@ mod tests {
         assert_eq!(index.applied().unwrap(), 7);
         index.apply(&[], &[1], 8).unwrap();
         assert!(index.ids("天文", 10).unwrap().is_empty());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn any_piece_of_a_text_is_found_not_only_jiebas_words() {
+        // Found by the fuzz target `search`: "医药文化进" is no word of jieba's, and the
+        // phrase of its pairs never matched while every pair sat at position 0.
+        let (index, dir) = index();
+        index
+            .apply(
+                &[
+                    doc(1, "中医药文化进社区", "三门峡市湖滨区", 10),
+                    doc(2, "文化进万家", "中医知识", 20),
+                ],
+                &[],
+                1,
+            )
+            .unwrap();
+        assert_eq!(index.ids("医药文化进", 10).unwrap(), [1]);
+        assert_eq!(index.ids("化进社", 10).unwrap(), [1]);
+        assert_eq!(index.ids("湖滨区", 10).unwrap(), [1]);
+        assert!(
+            index.ids("医文化", 10).unwrap().is_empty(),
+            "pairs found apart are not the word"
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn an_index_of_another_format_is_dropped_and_refilled() {
+        let (index, dir) = index();
+        index
+            .apply(&[doc(1, "天文讲座", "面向公众", 1)], &[], 5)
+            .unwrap();
+        drop(index);
+        std::fs::write(dir.join(FORMAT_FILE), "1").unwrap();
+        let reopened = SearchIndex::open(&dir).unwrap();
+        assert_eq!(reopened.applied().unwrap(), 0, "to be filled from the log");
+        assert!(reopened.ids("天文", 10).unwrap().is_empty());
+        drop(reopened);
+        let again = SearchIndex::open(&dir).unwrap();
+        assert_eq!(again.applied().unwrap(), 0);
         std::fs::remove_dir_all(dir).ok();
     }
 

@@ -97,6 +97,8 @@ pub struct NewFile {
     pub content_type: String,
     /// Its size.
     pub bytes: i64,
+    /// Who agreed to be shown, for photos and videos.
+    pub consent: Option<String>,
     /// When.
     pub created_at: DateTime<Utc>,
 }
@@ -112,6 +114,7 @@ pub async fn add_file(db: &impl ConnectionTrait, f: NewFile) -> Result<summary_f
         content_type: Set(f.content_type),
         bytes: Set(f.bytes),
         created_at: Set(f.created_at),
+        consent: Set(f.consent),
         ..Default::default()
     }
     .insert(db)

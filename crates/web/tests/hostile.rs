@@ -361,8 +361,14 @@ async fn world(backend: Backend) -> World {
     let path = "/api/v1/summaries/city/411200/files";
     for slot in 0..2 {
         let up =
-            w.t.multipart(&w.city, path, &[], "现场.png", png(80, 60))
-                .await;
+            w.t.multipart(
+                &w.city,
+                path,
+                &[("consent", "adults")],
+                "现场.png",
+                png(80, 60),
+            )
+            .await;
         assert_eq!(up.status, StatusCode::CREATED, "{}", up.text);
         let id = up.json()["id"].as_i64().unwrap();
         if slot == 0 {
@@ -832,7 +838,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             post.clone(),
             &["city".to_owned(), "411200".to_owned()],
             "",
-            Multipart(vec![file_part("现场.png", png(40, 30))]),
+            Multipart(vec![part("consent", "adults"), file_part("现场.png", png(40, 30))]),
             &city,
         ),
         ep("/api/v1/summary-files/{id}", get.clone(), &s(w.summary_file), "", Empty, &city),

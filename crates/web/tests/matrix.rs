@@ -1025,7 +1025,10 @@ impl World {
             POST,
             &format!("/api/v1/summaries/unit/{}/files", self.org),
             Auth::Bearer(self.token(OWNER)),
-            Payload::Multipart(Vec::new(), Some(("现场.png", png(80, 60)))),
+            Payload::Multipart(
+                vec![("consent".to_owned(), "adults".to_owned())],
+                Some(("现场.png", png(80, 60))),
+            ),
             None,
         )
         .await;
@@ -1478,7 +1481,10 @@ impl World {
                     ],
                     Some(("photo.jpg", jpeg(800, 600))),
                 ),
-                B::File => Payload::Multipart(Vec::new(), Some(("现场.png", png(80, 60)))),
+                B::File => Payload::Multipart(
+                    vec![("consent".to_owned(), "adults".to_owned())],
+                    Some(("现场.png", png(80, 60))),
+                ),
                 B::Xlsx => Payload::Bytes(import_table(&format!("矩阵导入活动{}", self.next()))),
                 other => panic!("{}: {other:?} is a form body on an API route", row.name()),
             };

@@ -22,6 +22,8 @@ pub struct Model {
     pub content_type: String,
     pub bytes: i64,
     pub created_at: DateTimeUtc,
+    /// Who agreed to be shown (`domain::consent::Consent`), for photos and videos.
+    pub consent: Option<String>,
 }
 
 /// No relations are declared; joins are written where they are needed.

@@ -47,6 +47,14 @@ pub async fn upload(
 
 /// Reads `kind` (and, for a page's form, `_csrf` matching `csrf`) then streams `file` to a
 /// temporary file chunk by chunk and hands it to `app` to check and store.
+/// A multipart `consent` field: who agreed to be shown in the photo or video that follows.
+pub(crate) async fn consent_field(
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<domain::consent::Consent, ApiError> {
+    let raw = field.text().await.map_err(multipart_error)?;
+    Ok(domain::consent::Consent::parse(&raw).map_err(|m| AppError::invalid_field("consent", m))?)
+}
+
 pub(crate) async fn receive(
     app: &App,
     actor: &Actor,
@@ -68,13 +76,7 @@ pub(crate) async fn receive(
                     &field.text().await.map_err(multipart_error)?,
                 )?)
             }
-            Some("consent") => {
-                let raw = field.text().await.map_err(multipart_error)?;
-                consent = Some(
-                    domain::consent::Consent::parse(&raw)
-                        .map_err(|m| AppError::invalid_field("consent", m))?,
-                );
-            }
+            Some("consent") => consent = Some(consent_field(field).await?),
             Some("file") => {
                 if !csrf_ok {
                     return Err(

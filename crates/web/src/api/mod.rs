@@ -112,6 +112,10 @@ pub(crate) struct Binary(Vec<u8>);
 #[serde(deny_unknown_fields)]
 #[expect(dead_code, reason = "describes a multipart body; read as it streams")]
 pub(crate) struct MultipartFile {
+    /// For a photo or a video (required for them, before `file`): whether nobody is
+    /// recognisable, everyone recognisable agreed (no child under 14), or children under 14
+    /// are shown with their guardians' consent. Slides need none.
+    consent: Option<domain::consent::Consent>,
     /// The file (photo, video, PDF or PPTX).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,

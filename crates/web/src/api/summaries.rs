@@ -62,8 +62,9 @@ pub async fn put_summary(
     ))
 }
 
-/// `POST /api/v1/summaries/{kind}/{ref}/files`, multipart `file`: a photo, video or slides
-/// attached to the summary, streamed to a temporary file and checked by parsing it.
+/// `POST /api/v1/summaries/{kind}/{ref}/files`, multipart `consent` then `file`: a photo,
+/// video or slides attached to the summary, streamed to a temporary file and checked by
+/// parsing it. A photo or video needs `consent` (nobody, adults or guardians); slides do not.
 #[utoipa::path(post, path = "/api/v1/summaries/{kind}/{ref}/files", security(("bearer" = [])), request_body(content = MultipartFile, content_type = "multipart/form-data"), params(("kind" = SummaryScope, Path, description = "unit（单位）、county、city 或 province"), ("ref" = String, Path, description = "单位 id 或地区代码", pattern = r"^\d{1,19}$")), responses((status = 201, description = "{id, kind, name, bytes, url}", body = app::summaries::SummaryFile), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持")))]
 pub async fn upload_summary_file(
     State(app): State<App>,
@@ -78,16 +79,24 @@ pub async fn upload_summary_file(
             e.body_text()
         )))
     })?;
+    let mut consent = None;
     while let Some(mut field) = multipart
         .next_field()
         .await
         .map_err(|e| AppError::Malformed(format!("上传中断：{}", e.body_text())))?
     {
-        if field.name() != Some("file") {
-            continue;
+        match field.name() {
+            Some("consent") => {
+                consent = Some(crate::api::media::consent_field(field).await?);
+                continue;
+            }
+            Some("file") => {}
+            _ => continue,
         }
         let name = field.file_name().unwrap_or_default().to_owned();
-        let slot = app.begin_summary_upload(&actor, &kind, &reference).await?;
+        let slot = app
+            .begin_summary_upload(&actor, &kind, &reference, consent)
+            .await?;
         let max = slot.max_bytes;
         let written = crate::api::media::stream_field(&mut field, &slot.temp_path, max, || {
             AppError::TooLarge(format!("附件不能超过{}MB", max / (1024 * 1024)))

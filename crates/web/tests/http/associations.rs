@@ -993,14 +993,48 @@ fn pptx() -> Vec<u8> {
 async fn summary_attachments_are_uploaded_checked_and_kept_in_scope(backend: Backend) {
     let w = world(backend).await;
     let path = "/api/v1/summaries/city/411200/files";
+    // Photos and videos say who agreed to be shown; slides are documents and need not.
     let send = |name: &'static str, bytes: Vec<u8>| {
         let (t, token) = (&w.t, w.city.clone());
-        async move { t.multipart(&token, path, &[], name, bytes).await }
+        let shows_people = !name.ends_with(".pdf") && !name.ends_with(".pptx");
+        async move {
+            let consent: &[(&str, &str)] = if shows_people {
+                &[("consent", "guardians")]
+            } else {
+                &[]
+            };
+            t.multipart(&token, path, consent, name, bytes).await
+        }
     };
+    let unanswered =
+        w.t.multipart(
+            &w.city,
+            path,
+            &[],
+            "现场.png",
+            crate::support::png(800, 600),
+        )
+        .await;
+    assert_eq!(unanswered.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unanswered.field("consent"), domain::consent::MISSING);
+    let unknown =
+        w.t.multipart(
+            &w.city,
+            path,
+            &[("consent", "yes")],
+            "现场.png",
+            crate::support::png(8, 6),
+        )
+        .await;
+    assert_eq!(
+        unknown.field("consent"),
+        "同意情况须为 nobody、adults 或 guardians，收到“yes”"
+    );
     let photo = send("现场.png", crate::support::png(800, 600)).await;
     assert_eq!(photo.status, StatusCode::CREATED, "{}", photo.text);
     assert_eq!(photo.json()["kind"], "photo");
     assert_eq!(photo.json()["name"], "现场.png");
+    assert_eq!(photo.json()["consent"], "guardians");
     // A right-to-left override would show "exe.png" as "gnp.exe" backwards: it is dropped.
     let disguised = send("\u{202E}gnp.exe\u{200B}.png", crate::support::png(800, 600)).await;
     assert_eq!(disguised.status, StatusCode::CREATED, "{}", disguised.text);
@@ -1021,10 +1055,12 @@ async fn summary_attachments_are_uploaded_checked_and_kept_in_scope(backend: Bac
     )
     .await;
     assert_eq!(pdf.json()["kind"], "slides", "{}", pdf.text);
+    assert_eq!(pdf.json()["consent"], serde_json::Value::Null);
     let slides = send("汇报.pptx", pptx()).await;
     assert_eq!(slides.json()["kind"], "slides", "{}", slides.text);
     let video = send("v.mp4", app::fixtures::mp4(60, 1280, 720, false, 1024)).await;
     assert_eq!(video.json()["kind"], "video", "{}", video.text);
+    assert_eq!(video.json()["consent"], "guardians");
 
     let cut = send("半截.pdf", b"%PDF-1.4\n1 0 obj<<".to_vec()).await;
     assert_eq!(cut.status, StatusCode::UNPROCESSABLE_ENTITY);
