@@ -200,13 +200,20 @@ pub fn ical(data: &[u8]) {
         .expect("one calendar")
         .unwrap_or_else(|e| panic!("the calendar does not parse ({e}): {calendar:?}"));
     let event = parsed.events.first().expect("one event");
+    for wanted in ["SUMMARY", "LOCATION", "DESCRIPTION", "DTSTART", "URL"] {
+        assert!(
+            event.properties.iter().any(|p| p.name == wanted),
+            "the reader finds no {wanted} in {calendar:?}"
+        );
+    }
+    // The values as RFC 5545 reads them: everything after the colon that ends the name (the
+    // reader above drops every colon a value begins with).
     let property = |wanted: &str| {
-        event
-            .properties
-            .iter()
-            .find(|p| p.name == wanted)
-            .and_then(|p| p.value.clone())
+        unfolded
+            .split("\r\n")
+            .find_map(|line| line.strip_prefix(wanted)?.strip_prefix(':'))
             .unwrap_or_default()
+            .to_owned()
     };
     // A reader sees what was written, but that a control character a content line cannot
     // hold shows as a space, any line break as one, and a run of spaces as one.
@@ -222,12 +229,7 @@ pub fn ical(data: &[u8]) {
                 out.push(c);
             }
         }
-        // The reader drops every colon that begins a value (`trim_start_matches(':')`),
-        // where RFC 5545 keeps all but the one that ends the name: compared without them.
-        out.trim_matches(|c: char| c == ' ' || c == '\n')
-            .trim_start_matches(':')
-            .trim_start_matches(|c: char| c == ' ' || c == '\n')
-            .to_owned()
+        out.trim_matches(|c: char| c == ' ' || c == '\n').to_owned()
     };
     assert_eq!(readable(&unescaped(&property("SUMMARY"))), readable(&name));
     if !address.is_empty() {
