@@ -231,7 +231,22 @@ async fn search_finds_exactly_the_activities_containing_a_word(backend: Backend)
         .json()["id"]
             .as_i64()
             .unwrap();
-    for word in ["天文", "食品", "科普", "星空", "实验", "地震", "科技"] {
+    // Pieces jieba makes no word of, which the search missed until character pairs kept their
+    // positions (found by the fuzz target `search`).
+    for word in [
+        "天文",
+        "食品",
+        "科普",
+        "星空",
+        "实验",
+        "地震",
+        "科技",
+        "秋夜观",
+        "品安全进",
+        "避险体验日",
+        "主场活",
+        "湖滨区",
+    ] {
         let mut expected: Vec<i64> = corpus
             .iter()
             .zip(&published)
