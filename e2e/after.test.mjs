@@ -205,7 +205,10 @@ test("the dashboard shows the right numbers in its charts and tables (phone and 
     assert.equal(await page.locator("#expected").innerText(), "120");
     // The table and the chart agree: one approved activity in 三门峡市.
     assert.equal(await page.locator('#by-region tr[data-code="411200"] .count').innerText(), "1");
-    assert.equal(await page.locator('#by-region tr[data-code="410100"] .count').innerText(), "0");
+    // Areas with nothing yet are folded after those with activities (issue 18).
+    assert.equal(await page.locator('#by-region tr[data-code="410100"]').count(), 0);
+    assert.equal(await page.locator('#idle-regions a[data-code="410100"]').count(), 1);
+    assert.match(await page.locator("#idle-regions summary").innerText(), /另有 \d+ 个地区暂无活动/);
     assert.equal(await page.getAttribute('#by-region svg g[data-label="三门峡市"]', "data-value"), "1");
     assert.equal(await page.getAttribute('#by-section svg g[data-label="千馆展览探未来"]', "data-value"), "1");
     assert.equal(await page.getAttribute('#by-status svg g[data-label="已通过"]', "data-value"), "1");

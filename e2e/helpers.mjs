@@ -95,12 +95,15 @@ export async function readSmsCode(dataDir, phone, after = 0) {
   }
 }
 
-/** Debian's Chromium, headless, with nothing reaching out to the network. */
+/** Debian's Chromium in Chinese (zh-CN, as a county clerk's: date fields read 年/月/日),
+ *  headless, with nothing reaching out to the network. */
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    env: { ...process.env, LANG: "zh_CN.UTF-8", LANGUAGE: "zh_CN" },
     args: [
       "--headless",
+      "--lang=zh-CN",
       "--no-sandbox",
       "--disable-gpu",
       "--disable-quic",

@@ -19,6 +19,13 @@ after(async () => {
   await server?.stop();
 });
 
+/** Opens the folded filters (a phone shows them closed; a desktop open). */
+async function openFilters(page, size) {
+  const open = await page.locator("#filters-fold").evaluate((d) => d.open);
+  if (size.name === "desktop") assert.equal(open, true, "a desktop shows the filters open");
+  if (!open) await page.click("#filters-fold > summary");
+}
+
 viewports.forEach((size) => {
   test(`find, search and map activities (${size.name})`, async () => {
     const shot = (page, step) => screenshot(page, `${size.name}-portal-${step}`);
@@ -30,11 +37,17 @@ viewports.forEach((size) => {
     await shot(page, "01-home");
 
     await page.click("#all-activities");
+    // On a phone the filters fold behind one 筛选 control, which names those in force.
+    await openFilters(page, size);
     await page.selectOption("#filter-province", "410000");
     await page.click("#filter-submit");
     await page.waitForURL(/province=410000/);
     assert.match(await page.locator("#result-count").innerText(), /共 2 个/);
     await shot(page, "02-filtered");
+    if (size.name === "phone") {
+      assert.match(await page.locator("#filters-fold > summary").innerText(), /筛选：河南省/);
+    }
+    await openFilters(page, size);
     // The city select is filled from the province (drill-down), here without a reload.
     await page.selectOption("#filter-province", "");
     await page.selectOption("#filter-province", "410000");
@@ -45,6 +58,7 @@ viewports.forEach((size) => {
     await page.waitForURL(/city=411200/);
     assert.match(await page.locator("#result-count").innerText(), /共 1 个/);
     assert.equal(await page.locator("#filter-city").inputValue(), "411200");
+    await openFilters(page, size);
     await page.selectOption("#filter-county", "411282");
     await page.click("#filter-submit");
     await page.waitForURL(/county=411282/);

@@ -92,7 +92,7 @@ viewports.forEach((size, i) => {
     await province.fill("#reason", "请写明科技馆的具体楼层与入口");
     await shot(province, "04-review");
     await province.click("#reject");
-    await province.waitForURL("**/review");
+    await province.waitForURL(/\/review\?decided=\d+$/);
 
     // The host is told, fixes the address and submits again.
     await host.goto(`${server.baseUrl}/my/activities`);
@@ -110,14 +110,16 @@ viewports.forEach((size, i) => {
     assert.match(await province.locator("#changes").innerText(), /活动举办地址[\s\S]*北门入/);
     await shot(province, "05-changes");
     await province.click("#approve");
-    await province.waitForURL("**/review");
+    await province.waitForURL(/\/review\?decided=\d+$/);
+    // The decision is confirmed where the reviewer lands.
+    assert.match(await province.locator("#decided").innerText(), /已处理“走进天文馆：秋夜观星”，当前状态：全国审核中/);
 
     const nation = await (await browser.newContext({ ...size, locale: "zh-CN" })).newPage();
     await logIn(nation, server, `1390000020${i}`, "");
     await nation.goto(`${server.baseUrl}/review`);
     await nation.click(`text=走进天文馆：秋夜观星 >> nth=0`);
     await nation.click("#approve");
-    await nation.waitForURL("**/review");
+    await nation.waitForURL(/\/review\?decided=\d+$/);
 
     await host.goto(`${server.baseUrl}/my/activities`);
     assert.match(await host.locator("#my-activities").innerText(), /已通过/);

@@ -161,6 +161,16 @@ fn fields_into(
     Ok(normalise(draft))
 }
 
+/// What [`App::save_what_reads`] kept: the activity as saved, and the fields that were
+/// not saved (left as stored), each with its message.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    /// The activity as saved.
+    pub view: ActivityView,
+    /// The fields left as they were, by field, with the reason.
+    pub not_saved: FieldErrors,
+}
+
 /// What the host may do with an activity now, decided by the state machine (never by a
 /// page); shown to its host and the administrators of its area, never to the public (so
 /// none of it is required in the schema).
@@ -776,6 +786,51 @@ impl App {
             .await?;
         txn.commit().await?;
         self.activity(Some(actor), id).await
+    }
+
+    /// The form's 保存草稿: saves every field that reads and leaves each field with a
+    /// problem as it was stored, so that nothing typed elsewhere is lost for one bad date;
+    /// answers the activity as saved and the fields that were not, with their messages.
+    /// `pending` are problems the caller found first (names it could not look up). The
+    /// API's PATCH stays all-or-nothing; this is the same command, with the same rules and
+    /// messages, saved around its problems.
+    pub async fn save_what_reads(
+        &self,
+        actor: &Actor,
+        id: i64,
+        if_match: i64,
+        mut fields: ActivityFields,
+        pending: FieldErrors,
+    ) -> Result<Kept, AppError> {
+        let mut not_saved = pending;
+        for (key, message) in fields.typed_text_problems().iter() {
+            not_saved.add(key, message);
+        }
+        // Each round drops the fields named so far; a round can only name more (a field
+        // kept from the last round may meet a rule only a whole draft shows), so a few do.
+        for _ in 0..4 {
+            let unknown = not_saved.iter().any(|(key, _)| !fields.forget(key));
+            if unknown {
+                return Err(not_saved.into());
+            }
+            match self
+                .update_activity(actor, id, if_match, fields.clone())
+                .await
+            {
+                Ok(view) => return Ok(Kept { view, not_saved }),
+                Err(AppError::Validation { fields: more, .. }) => {
+                    let known = not_saved.iter().count();
+                    for (key, message) in more.iter() {
+                        not_saved.add(key, message);
+                    }
+                    if not_saved.iter().count() == known {
+                        return Err(not_saved.into());
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        Err(not_saved.into())
     }
 
     /// The one write path of an activity. Every change to an activity row goes through here,

@@ -105,6 +105,93 @@ pub struct Imported {
     pub created: usize,
     /// The new drafts' ids, in the table's order.
     pub ids: Vec<i64>,
+    /// The rows skipped as repeats (with `on_duplicate=skip`), as the spreadsheet numbers them.
+    pub skipped: Vec<usize>,
+}
+
+/// What an import does with a row that repeats an activity (the same first host, name and
+/// start) already there, or an earlier row of the table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDuplicate {
+    /// Import nothing and list the repeats (the default).
+    #[default]
+    Refuse,
+    /// Import the other rows.
+    Skip,
+    /// Import every row, repeats too.
+    Import,
+}
+
+/// The import's choice.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// `refuse` (default), `skip` or `import`.
+    #[param(inline)]
+    pub on_duplicate: Option<OnDuplicate>,
+}
+
+/// One row of an import as its preview shows it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportRow {
+    /// The spreadsheet's row number.
+    pub row: usize,
+    /// 项目名称
+    pub name: String,
+    /// 举办单位
+    pub host: String,
+    /// 活动时间, as written
+    pub time: String,
+    /// 活动地点
+    pub address: String,
+    /// What keeps the row from being imported, by column.
+    pub problems: Vec<String>,
+    /// The activity it repeats (same first host, name and start).
+    pub duplicate_of: Option<i64>,
+    /// The earlier row of the table it repeats.
+    pub repeats_row: Option<usize>,
+}
+
+impl ImportRow {
+    /// What the row repeats, in words; none when it repeats nothing.
+    pub fn repeats(&self) -> Option<String> {
+        match (self.duplicate_of, self.repeats_row) {
+            (Some(id), _) => Some(format!("与已有活动“{}”（编号{id}）重复", self.name)),
+            (None, Some(row)) => Some(format!("与本表第{row}行重复")),
+            (None, None) => None,
+        }
+    }
+}
+
+/// What an import would do.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportPreview {
+    /// Every row, in the table's order.
+    pub rows: Vec<ImportRow>,
+    /// Rows that would be imported as they are.
+    pub ready: usize,
+    /// Rows that repeat an activity or an earlier row.
+    pub duplicates: usize,
+    /// Rows with problems (nothing is imported while any remains).
+    pub with_problems: usize,
+}
+
+impl ImportPreview {
+    fn of(rows: Vec<ImportRow>) -> ImportPreview {
+        let with_problems = rows.iter().filter(|r| !r.problems.is_empty()).count();
+        let duplicates = rows
+            .iter()
+            .filter(|r| r.problems.is_empty() && r.repeats().is_some())
+            .count();
+        ImportPreview {
+            ready: rows.len() - with_problems - duplicates,
+            duplicates,
+            with_problems,
+            rows,
+        }
+    }
 }
 
 impl App {
@@ -198,14 +285,13 @@ impl App {
         writer.await.map_err(AppError::internal)?
     }
 
-    /// `POST /api/v1/imports/activities.xlsx`: each row of the table becomes a draft of the
-    /// actor's. Every row is checked first; if any is wrong nothing is created and the
-    /// errors are answered by row number (as the spreadsheet numbers them).
-    pub async fn import_activities(
+    /// Reads an import: each row as the preview shows it (its problems, and the activity or
+    /// earlier row it repeats: same first host, name and start), with the command it makes
+    /// when it reads. Nothing is written.
+    async fn read_import(
         &self,
-        actor: &Actor,
         bytes: Vec<u8>,
-    ) -> Result<Imported, AppError> {
+    ) -> Result<Vec<(ImportRow, Option<ActivityFields>)>, AppError> {
         if bytes.len() > IMPORT_MAX_BYTES {
             return Err(AppError::TooLarge(format!(
                 "导入文件不能超过{}MB",
@@ -216,15 +302,91 @@ impl App {
             .await
             .map_err(AppError::internal)??;
         let campaign = self.current_campaign().await?;
-        let mut problems = domain::FieldErrors::new();
-        let mut drafts = Vec::with_capacity(rows.len());
+        let mut seen: Vec<(i64, String, DateTime<Utc>, usize)> = Vec::new();
+        let mut out = Vec::with_capacity(rows.len());
         for (number, cells) in rows {
-            match self.draft_from_row(&cells, &campaign.rules).await {
-                Ok(d) => drafts.push(d),
-                Err(errors) => problems.add(
-                    &format!("row {number}"),
-                    format!("第{number}行：{}", errors.join("；")),
-                ),
+            let cell = |i: usize| {
+                cells
+                    .get(i)
+                    .map(|s| s.trim().to_owned())
+                    .unwrap_or_default()
+            };
+            let mut row = ImportRow {
+                row: number,
+                name: cell(1),
+                host: cell(2),
+                time: cell(3),
+                address: cell(4),
+                problems: Vec::new(),
+                duplicate_of: None,
+                repeats_row: None,
+            };
+            let fields = match self.draft_from_row(&cells, &campaign.rules).await {
+                Ok(fields) => Some(fields),
+                Err(problems) => {
+                    row.problems = problems;
+                    None
+                }
+            };
+            // The same first host, name and start: a row already imported, or twice here.
+            let key = fields.as_ref().and_then(|f| {
+                let host = f.hosts.clone().flatten()?.first().copied()?;
+                let start = f.start.clone().flatten()?;
+                let start = DateTime::parse_from_rfc3339(&start).ok()?.to_utc();
+                Some((host, f.name.clone().flatten()?, start))
+            });
+            if let Some((host, name, start)) = key {
+                row.duplicate_of =
+                    store::activities::same_as(&self.db, campaign.id, host, &name, start).await?;
+                row.repeats_row = seen
+                    .iter()
+                    .find(|(h, n, s, _)| *h == host && *n == name && *s == start)
+                    .map(|(.., r)| *r);
+                seen.push((host, name, start, number));
+            }
+            out.push((row, fields));
+        }
+        Ok(out)
+    }
+
+    /// `POST /api/v1/imports/activities/preview`: what an import would do, row by row, with
+    /// each row's problems and the activities it repeats; nothing is written.
+    pub async fn preview_import(
+        &self,
+        actor: &Actor,
+        bytes: Vec<u8>,
+    ) -> Result<ImportPreview, AppError> {
+        // Anyone signed in may import (the drafts are theirs); the actor is for symmetry
+        // with the import itself.
+        let _ = actor;
+        let rows: Vec<ImportRow> = self
+            .read_import(bytes)
+            .await?
+            .into_iter()
+            .map(|(r, _)| r)
+            .collect();
+        Ok(ImportPreview::of(rows))
+    }
+
+    /// `POST /api/v1/imports/activities.xlsx?on_duplicate=`: each row of the table becomes a
+    /// draft of the actor's. Every row is checked first; if any is wrong nothing is created
+    /// and the errors are answered by row number (as the spreadsheet numbers them). A row
+    /// that repeats an activity (same first host, name and start) refuses the import unless
+    /// the caller chose to skip such rows or to import them anyway.
+    pub async fn import_activities(
+        &self,
+        actor: &Actor,
+        bytes: Vec<u8>,
+        on_duplicate: OnDuplicate,
+    ) -> Result<Imported, AppError> {
+        let read = self.read_import(bytes).await?;
+        let mut problems = domain::FieldErrors::new();
+        for (row, _) in &read {
+            if !row.problems.is_empty() {
+                problems.add(
+                    &format!("row {}", row.row),
+                    format!("第{}行：{}", row.row, row.problems.join("；")),
+                );
             }
         }
         if !problems.is_empty() {
@@ -236,9 +398,35 @@ impl App {
                 fields: problems,
             });
         }
-        let mut ids = Vec::with_capacity(drafts.len());
-        for d in drafts {
-            ids.push(self.create_activity(actor, d).await?.id);
+        if on_duplicate == OnDuplicate::Refuse {
+            let mut repeated = domain::FieldErrors::new();
+            for (row, _) in &read {
+                if let Some(what) = row.repeats() {
+                    repeated.add(
+                        &format!("row {}", row.row),
+                        format!("第{}行：{what}", row.row),
+                    );
+                }
+            }
+            if !repeated.is_empty() {
+                return Err(AppError::Validation {
+                    message: format!(
+                        "{}行与已有活动重复，未导入任何活动；请选择跳过重复的行或仍然导入",
+                        repeated.iter().count()
+                    ),
+                    fields: repeated,
+                });
+            }
+        }
+        let mut ids = Vec::with_capacity(read.len());
+        let mut skipped = Vec::new();
+        for (row, fields) in read {
+            let Some(fields) = fields else { continue };
+            if on_duplicate == OnDuplicate::Skip && row.repeats().is_some() {
+                skipped.push(row.row);
+                continue;
+            }
+            ids.push(self.create_activity(actor, fields).await?.id);
         }
         let nowhere = RegionPath::default();
         self.record_alone(
@@ -248,14 +436,105 @@ impl App {
                 "activity",
                 ids.first().copied().unwrap_or_default(),
                 &nowhere,
-                serde_json::json!({"created": ids.len(), "ids": ids}),
+                serde_json::json!({"created": ids.len(), "ids": ids, "skipped_rows": skipped}),
             ),
         )
         .await?;
         Ok(Imported {
             created: ids.len(),
             ids,
+            skipped,
         })
+    }
+
+    /// Keeps an uploaded table for its preview's confirmation (the import page), and answers
+    /// its token with the preview. Only a table that reads is kept; kept tables older than
+    /// a day are removed.
+    pub async fn stage_import(
+        &self,
+        actor: &Actor,
+        bytes: Vec<u8>,
+    ) -> Result<(String, ImportPreview), AppError> {
+        let preview = self.preview_import(actor, bytes.clone()).await?;
+        let dir = self.config.data_dir.join("tmp");
+        let token = crate::random_hex(16)?;
+        let path = dir.join(format!("import-{}-{token}.xlsx", actor.user_id));
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            std::fs::create_dir_all(&dir)?;
+            let day = std::time::Duration::from_secs(24 * 3600);
+            for entry in std::fs::read_dir(&dir)?.flatten() {
+                let name = entry.file_name();
+                let old = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t.elapsed().unwrap_or_default() > day);
+                if old && name.to_string_lossy().starts_with("import-") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+            std::fs::write(&path, bytes)?;
+            Ok(())
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+        Ok((token, preview))
+    }
+
+    /// Imports a table kept by [`App::stage_import`] for this actor, then forgets it.
+    pub async fn import_staged(
+        &self,
+        actor: &Actor,
+        token: &str,
+        on_duplicate: OnDuplicate,
+    ) -> Result<Imported, AppError> {
+        let gone = || AppError::NotFound("预览已过期，请重新上传表格".to_owned());
+        if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(gone());
+        }
+        let path = self
+            .config
+            .data_dir
+            .join("tmp")
+            .join(format!("import-{}-{token}.xlsx", actor.user_id));
+        let bytes = tokio::fs::read(&path).await.map_err(|_| gone())?;
+        let imported = self.import_activities(actor, bytes, on_duplicate).await?;
+        let _ = tokio::fs::remove_file(&path).await;
+        Ok(imported)
+    }
+
+    /// `GET /api/v1/imports/activities-template.xlsx`: the table to fill, with its columns
+    /// and one example row (the same columns the export writes and the import reads).
+    pub fn import_template(&self) -> Result<Vec<u8>, AppError> {
+        let mut workbook = Workbook::new();
+        let bold = Format::new().set_bold();
+        let hint = Format::new()
+            .set_italic()
+            .set_font_color(rust_xlsxwriter::Color::Gray);
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("活动项目汇总表").map_err(xlsx_error)?;
+        for (col, (name, width)) in (0_u16..).zip(COLUMNS) {
+            sheet.set_column_width(col, width).map_err(xlsx_error)?;
+            sheet
+                .write_string_with_format(0, col, name, &bold)
+                .map_err(xlsx_error)?;
+        }
+        let example = [
+            "1",
+            "（示例，导入前请删除本行）社区科普讲座",
+            "单位库中的单位全称",
+            "2026-09-20 09:00 至 2026-09-20 11:00",
+            "活动举办地址",
+            "负责人姓名",
+            "联系电话",
+            "",
+        ];
+        for (col, value) in (0_u16..).zip(example) {
+            sheet
+                .write_string_with_format(1, col, value, &hint)
+                .map_err(xlsx_error)?;
+        }
+        workbook.save_to_buffer().map_err(xlsx_error)
     }
 
     /// A draft from one row, or its problems by column.
@@ -340,17 +619,28 @@ impl App {
         .await?;
         let form = &view.form;
         let text = |v: &Option<String>| v.clone().unwrap_or_default();
-        let mut lines: Vec<(String, String)> = vec![
-            ("活动名称".to_owned(), text(&form.activity_name)),
-            ("单位名称".to_owned(), text(&form.unit_name)),
-            ("联系人".to_owned(), text(&form.contact_name)),
-            ("联系电话".to_owned(), text(&form.contact_phone)),
-            ("主要内容".to_owned(), text(&form.content)),
-        ];
+        let mut lines: Vec<(String, String, String)> = [
+            ("活动名称", text(&form.activity_name)),
+            ("单位名称", text(&form.unit_name)),
+            ("活动时间", text(&form.time)),
+            ("活动地点", text(&form.place)),
+            (
+                "实际参与人数",
+                form.participants.map(|n| n.to_string()).unwrap_or_default(),
+            ),
+            ("联系人", text(&form.contact_name)),
+            ("联系电话", text(&form.contact_phone)),
+            ("主要内容", text(&form.content)),
+        ]
+        .into_iter()
+        .map(|(label, value)| (label.to_owned(), value, String::new()))
+        .collect();
+        // Each level's opinion with its decision, and its date in a column of its own.
         for o in &view.opinions {
             lines.push((
                 format!("{}意见", o.level_label),
-                format!("{}（{}，{}）", o.opinion, o.decision.label(), o.date),
+                format!("{}（{}）", o.opinion, o.decision.label()),
+                o.date.format("%Y-%m-%d").to_string(),
             ));
         }
         let mut workbook = Workbook::new();
@@ -360,13 +650,17 @@ impl App {
         sheet.set_name("推荐表").map_err(xlsx_error)?;
         sheet.set_column_width(0, 16).map_err(xlsx_error)?;
         sheet.set_column_width(1, 80).map_err(xlsx_error)?;
-        for (row, (label, value)) in (0_u32..).zip(&lines) {
+        sheet.set_column_width(2, 14).map_err(xlsx_error)?;
+        for (row, (label, value, date)) in (0_u32..).zip(&lines) {
             sheet
                 .write_string_with_format(row, 0, label, &bold)
                 .map_err(xlsx_error)?;
             sheet
                 .write_string_with_format(row, 1, value, &wrap)
                 .map_err(xlsx_error)?;
+            if !date.is_empty() {
+                sheet.write_string(row, 2, date).map_err(xlsx_error)?;
+            }
         }
         workbook.save_to_buffer().map_err(xlsx_error)
     }
@@ -484,7 +778,13 @@ impl App {
                 &["场所类型", "已通过"],
                 pairs(&s.by_venue_type, &same),
             )?;
-            table("按形式", &["活动形式", "已通过"], pairs(&s.by_mode, &same))?;
+            table(
+                "按形式",
+                &["活动形式", "已通过"],
+                pairs(&s.by_mode, &|k: &str| {
+                    domain::activity::mode_label(k).to_owned()
+                }),
+            )?;
             table(
                 "任务指标",
                 &["对象", "板块", "指标", "已完成", "完成率%"],
@@ -690,11 +990,15 @@ fn parse_range(raw: &str) -> Result<(Option<String>, Option<String>), String> {
     let parts: Vec<&str> = raw.split(['至', '~', '～']).map(str::trim).collect();
     // The one parser and message of the form and the API.
     let parse = |s: &str| domain::activity::parse_time(s).map(|t| t.to_rfc3339());
+    let whole = "请写成“开始时间 至 结束时间”，如 2026-09-20 09:00 至 2026-09-20 17:00";
     match parts.as_slice() {
         [start, end] => Ok((Some(parse(start)?), Some(parse(end)?))),
-        _ => {
-            Err("请写成“开始时间 至 结束时间”，如 2026-09-20 09:00 至 2026-09-20 17:00".to_owned())
-        }
+        // One time alone (a date cell of a spreadsheet): the start; the end is filled in
+        // on the form later.
+        [start] => parse(start)
+            .map(|start| (Some(start), None))
+            .map_err(|_| whole.to_owned()),
+        _ => Err(whole.to_owned()),
     }
 }
 

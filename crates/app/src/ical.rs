@@ -98,6 +98,14 @@ pub fn calendar(
     now: DateTime<Utc>,
     host: &str,
 ) -> String {
+    let mut out = opening();
+    out.push_str(&events(activities, base_url, now, host));
+    out.push_str(&closing());
+    out
+}
+
+/// A calendar's first lines, before its events (a feed streams its events after these).
+pub fn opening() -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -108,6 +116,22 @@ pub fn calendar(
     ] {
         out.push_str(&fold(line));
     }
+    out
+}
+
+/// A calendar's last line.
+pub fn closing() -> String {
+    fold("END:VCALENDAR")
+}
+
+/// One VEVENT per activity with both times, linking to `base_url`.
+pub fn events(
+    activities: &[ActivityView],
+    base_url: &str,
+    now: DateTime<Utc>,
+    host: &str,
+) -> String {
+    let mut out = String::new();
     let now = now.format("%Y%m%dT%H%M%SZ").to_string();
     for a in activities {
         let (id, f) = (a.id, &a.fields);
@@ -134,7 +158,6 @@ pub fn calendar(
             out.push_str(&fold(&line));
         }
     }
-    out.push_str(&fold("END:VCALENDAR"));
     out
 }
 

@@ -69,6 +69,12 @@ pub struct NominationForm {
     pub contact_phone: Option<String>,
     /// 主要内容
     pub content: Option<String>,
+    /// 活动时间 (Beijing time, start to end; activities only)
+    pub time: Option<String>,
+    /// 活动地点 (the address, or 线上活动)
+    pub place: Option<String>,
+    /// 实际参与人数 (from the supplement)
+    pub participants: Option<i64>,
 }
 
 impl NominationForm {
@@ -489,12 +495,29 @@ impl App {
                 .as_deref()
                 .map(domain::activity::visible_text)
                 .unwrap_or_default();
+            let at = |t: Option<chrono::DateTime<chrono::FixedOffset>>| {
+                t.map(|t| {
+                    t.with_timezone(&domain::campaign::BEIJING)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string()
+                })
+            };
+            let time = match (at(draft.start), at(draft.end)) {
+                (Some(start), Some(end)) => Some(format!("{start} 至 {end}")),
+                (start, end) => start.or(end),
+            };
+            let participants = store::supplements::find(&self.db, row.id)
+                .await?
+                .and_then(|s| s.participants);
             Ok(NominationForm {
                 activity_name: Some(row.name),
                 unit_name: unit,
                 contact_name: draft.contact_name,
                 contact_phone: draft.contact_phone,
                 content: Some(content),
+                time,
+                place: Some(draft.address.unwrap_or_else(|| "线上活动".to_owned())),
+                participants,
             })
         } else {
             let o = store::orgs::find(&self.db, n.target_id).await?;

@@ -25,11 +25,11 @@ impl Page {
         // databases' OFFSET.
         if !(1..=MAX_PAGE).contains(&page) {
             return Err(AppError::Malformed(format!(
-                "page 须为1至{MAX_PAGE}之间的整数"
+                "页码须为1至{MAX_PAGE}之间的整数"
             )));
         }
         if !(1..=100).contains(&per_page) {
-            return Err(AppError::Malformed("per_page 须在1至100之间".to_owned()));
+            return Err(AppError::Malformed("每页条数须在1至100之间".to_owned()));
         }
         Ok(Page {
             page: page.unsigned_abs(),

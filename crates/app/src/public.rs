@@ -137,6 +137,8 @@ pub struct Summary {
     pub name: String,
     /// Start.
     pub start: Option<DateTime<Utc>>,
+    /// End.
+    pub end: Option<DateTime<Utc>>,
     /// Address (`None` online).
     pub address: Option<String>,
     /// Section key.
@@ -163,6 +165,7 @@ impl Summary {
             id: row.id,
             name: row.name.clone(),
             start: row.start_at,
+            end: row.end_at,
             address,
             section: row.section.clone(),
             lon: row.lon,
@@ -272,7 +275,7 @@ impl App {
             Some("offline") => cond = cond.add(entity::Column::Mode.is_in(["offline", "both"])),
             Some("online") => cond = cond.add(entity::Column::Mode.is_in(["online", "both"])),
             Some("both") => cond = cond.add(entity::Column::Mode.eq("both")),
-            Some(_) => return Err(malformed("mode 须为 offline、online 或 both")),
+            Some(_) => return Err(malformed("活动形式只能是线下、线上或线上线下结合")),
         }
         if let Some(audience) = nonempty(&q.audience) {
             let bit = audience_bit(audience)
@@ -289,12 +292,12 @@ impl App {
             None => {}
             Some("true" | "1") => cond = cond.add(entity::Column::Reservable.eq(true)),
             Some("false" | "0") => cond = cond.add(entity::Column::Reservable.eq(false)),
-            Some(_) => return Err(malformed("reservable 须为 true 或 false")),
+            Some(_) => return Err(malformed("是否支持预约只能是“是”或“否”")),
         }
         let near = match (nonempty(&q.near), nonempty(&q.within_km)) {
             (None, None) => None,
             (Some(_), None) | (None, Some(_)) => {
-                return Err(malformed("near 与 within_km 须同时给出"));
+                return Err(malformed("位置与范围须同时给出"));
             }
             (Some(near), Some(km)) => Some(parse_near(near, km)?),
         };
@@ -634,16 +637,16 @@ pub fn parse_near(near: &str, km: &str) -> Result<Near, AppError> {
         .split(',')
         .map(|p| p.trim().parse::<f64>())
         .collect::<Result<_, _>>()
-        .map_err(|_| malformed("near 须为“经度,纬度”"))?;
+        .map_err(|_| malformed("位置须为地名或“经度,纬度”"))?;
     let [lon, lat] = parts.as_slice() else {
-        return Err(malformed("near 须为“经度,纬度”"));
+        return Err(malformed("位置须为地名或“经度,纬度”"));
     };
     if !(-180.0..=180.0).contains(lon) || !(-90.0..=90.0).contains(lat) {
-        return Err(malformed("near 的经纬度超出范围"));
+        return Err(malformed("位置的经纬度超出范围"));
     }
-    let km: f64 = km.parse().map_err(|_| malformed("within_km 须为数字"))?;
+    let km: f64 = km.parse().map_err(|_| malformed("范围须为公里数"))?;
     if !(km > 0.0 && km <= 500.0) {
-        return Err(malformed("within_km 须大于0且不超过500"));
+        return Err(malformed("范围须大于0且不超过500公里"));
     }
     Ok(Near {
         point: (*lon, *lat),

@@ -307,6 +307,17 @@ impl App {
         Ok(results)
     }
 
+    /// What still waits one level down and will reach this admin's queue: for a national
+    /// administrator, the activities in provincial review; `None` for anyone else.
+    pub async fn waiting_below(&self, actor: &Actor) -> Result<Option<u64>, AppError> {
+        if !actor.is_national_admin() {
+            return Ok(None);
+        }
+        let below =
+            Condition::all().add(entity::Column::Status.eq(Status::ProvinceReview.as_str()));
+        Ok(Some(store::review::count(&self.db, below).await?))
+    }
+
     /// `GET /api/v1/review-queue`: what waits for this admin's decision, in their area only.
     pub async fn review_queue(
         &self,
@@ -323,7 +334,7 @@ impl App {
                 Ok(s) if s.reviewer().is_some() => Some(s),
                 _ => {
                     return Err(AppError::Malformed(
-                        "status 须为 province_review 或 national_review".to_owned(),
+                        "状态只能是省级审核中或全国审核中".to_owned(),
                     ));
                 }
             },

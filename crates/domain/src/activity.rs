@@ -83,6 +83,14 @@ pub const MODES: [(&str, &str); 3] = [
     ("both", "线上线下结合"),
 ];
 
+/// The Chinese name of a mode key (the key itself when it is none of [`MODES`]).
+pub fn mode_label(key: &str) -> &str {
+    MODES
+        .iter()
+        .find(|(m, _)| *m == key)
+        .map_or(key, |(_, label)| label)
+}
+
 /// A named science worker taking part (added one by one).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -541,12 +549,15 @@ pub fn submit_problems(d: &ActivityDraft, campaign: &CampaignRules) -> FieldErro
             e.add(field, message);
         }
     }
-    let mode = present(&d.mode);
-    if mode != Some("online") && present(&d.address).is_none() {
-        e.add("address", "线下活动须填写活动举办地址");
-    }
-    if mode != Some("offline") && present(&d.online_url).is_none() {
-        e.add("online_url", "线上活动须填写活动网址");
+    // Which of the address and the link is needed follows from the mode: with no mode yet
+    // there is one message (choose it), never two that ask for both.
+    if let Some(mode) = present(&d.mode) {
+        if mode != "online" && present(&d.address).is_none() {
+            e.add("address", "线下活动须填写活动举办地址");
+        }
+        if mode != "offline" && present(&d.online_url).is_none() {
+            e.add("online_url", "线上活动须填写活动网址");
+        }
     }
     if d.reservable && present(&d.reservation_url).is_none() {
         e.add("reservation_url", "支持预约的活动须填写第三方预约链接");
@@ -778,12 +789,15 @@ mod tests {
             "contact_name",
             "contact_phone",
             "hosts",
-            "address",
-            "online_url",
         ] {
             assert!(e.get(field).is_some(), "{field} missing from {e:?}");
         }
         assert_eq!(e.get("name"), Some("请填写活动名称"));
+        // With no mode yet, one message asks for it; none asks for both an address and a
+        // link (issue 18, finding 7: an empty form showed both).
+        assert_eq!(e.get("mode"), Some("请选择线上或线下"));
+        assert_eq!(e.get("address"), None);
+        assert_eq!(e.get("online_url"), None);
         assert!(
             format_problems(&ActivityDraft::default(), &campaign()).is_empty(),
             "a draft saves anything"

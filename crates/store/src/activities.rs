@@ -51,6 +51,26 @@ pub async fn with_complete_supplement(
         .await
 }
 
+/// The activity of a campaign with the same first host, name and start as one about to be
+/// imported (a table imported twice), if any.
+pub async fn same_as(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    first_host_id: i64,
+    name: &str,
+    start_at: DateTime<Utc>,
+) -> Result<Option<i64>, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::CampaignId.eq(campaign_id))
+        .filter(Column::FirstHostId.eq(first_host_id))
+        .filter(Column::Name.eq(name))
+        .filter(Column::StartAt.eq(start_at))
+        .order_by_asc(Column::Id)
+        .one(db)
+        .await?
+        .map(|m| m.id))
+}
+
 /// How many activities there are, in any state.
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Entity::find().count(db).await

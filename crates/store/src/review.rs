@@ -28,6 +28,12 @@ pub async fn queue(
     Ok((rows, total))
 }
 
+/// How many activities match `filter` (what waits one level down, for a reviewer to see
+/// what is coming).
+pub async fn count(db: &impl ConnectionTrait, filter: Condition) -> Result<u64, DbErr> {
+    activity::Entity::find().filter(filter).count(db).await
+}
+
 /// The snapshots of an activity's last `n` submissions, newest first.
 pub async fn last_submissions(
     db: &impl ConnectionTrait,

@@ -230,6 +230,8 @@ fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
         api::stats::stats_xlsx,
         api::exports::export_activities,
         api::exports::import_activities,
+        api::exports::preview_import,
+        api::exports::import_template,
         api::quotas::set_quota,
         api::quotas::delete_quota,
         api::summaries::summaries,

@@ -8,6 +8,18 @@
     print.addEventListener("click", function () { window.print(); });
   }
 
+  // The filters fold behind one 筛选 control on a phone; on a wide screen they stand open.
+  if (window.matchMedia && window.matchMedia("(min-width: 720px)").matches) {
+    document.querySelectorAll("details.filters-fold").forEach(function (d) { d.open = true; });
+  }
+
+  // A form's error summary takes the focus, so that a screen reader reads it first and a
+  // keyboard moves from it to the fields it links.
+  var summary = document.getElementById("form-errors");
+  if (summary) {
+    summary.focus();
+  }
+
   // The "获取验证码" button: sends the code without leaving the page, then counts down.
   var button = document.getElementById("send-code");
   if (button) {

@@ -798,7 +798,9 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             Empty,
             &henan,
         ),
-        ep("/api/v1/imports/activities.xlsx", post.clone(), none, "", Xlsx(bad_row), &host),
+        ep("/api/v1/imports/activities.xlsx", post.clone(), none, "on_duplicate=skip", Xlsx(bad_row.clone()), &host),
+        ep("/api/v1/imports/activities/preview", post.clone(), none, "", Xlsx(bad_row.clone()), &host),
+        ep("/api/v1/imports/activities-template.xlsx", get.clone(), none, "", Empty, &anon),
         ep(
             "/api/v1/quotas",
             Method::PUT,
@@ -1042,6 +1044,31 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &admin_page,
         ),
         ep("/notifications", get.clone(), none, "", Empty, &host_page),
+        ep("/my/import", get.clone(), none, "", Empty, &host_page),
+        ep(
+            "/my/import",
+            post.clone(),
+            none,
+            "",
+            Multipart(vec![
+                part("_csrf", &w.host_browser.csrf),
+                file_part("活动项目汇总表.xlsx", bad_row.clone()),
+            ]),
+            &host_page,
+        ),
+        ep(
+            "/my/import/confirm",
+            post.clone(),
+            none,
+            "",
+            form(
+                &w.host_browser,
+                &[("token", "00000000000000000000000000000000"), ("on_duplicate", "skip")],
+            ),
+            &host_page,
+        ),
+        ep("/activities/{id}/calendar.ics", get.clone(), &s(w.approved), "", Empty, &anon),
+        ep("/favicon.ico", get.clone(), none, "", Empty, &anon),
         ep(
             "/admin/audit",
             get.clone(),

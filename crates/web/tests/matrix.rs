@@ -209,6 +209,8 @@ enum B {
     FormPoster,
     /// Multipart form: `_csrf`, `kind=photo`, a JPEG.
     FormPhoto,
+    /// Multipart form: `_csrf` and the 活动项目汇总表 with one activity.
+    FormTable,
     /// The login form, from a new browser session of the caller's.
     Login,
     /// The logout form, from a new browser session of the caller's.
@@ -421,6 +423,8 @@ const TABLE: &[Row] = &[
     row(GET,    "/api/v1/exports/activities.xlsx", Fx::Nothing, B::None,                          [D, D, D, D, C(3), D, C(3), D, C(3), D, C(3)])
         .call("/api/v1/exports/activities.xlsx?region=411202").count(Cnt::XlsxRows).variant("411202 named"),
     row(POST,   "/api/v1/imports/activities.xlsx", Fx::Nothing, B::Xlsx,                         SIGNED_IN),
+    row(POST,   "/api/v1/imports/activities/preview", Fx::Nothing, B::Xlsx,                      SIGNED_IN),
+    row(GET,    "/api/v1/imports/activities-template.xlsx", Fx::Nothing, B::None,                 ALL),
     // "An association sets targets for the organisations or areas below it" (DESIGN.md §6):
     // an organisation of 411202 is below every administrator in scope; 411202 itself is not
     // below its own county.
@@ -448,6 +452,10 @@ const TABLE: &[Row] = &[
     row(POST,   "/account/profile", Fx::Nothing, B::Form("name=矩阵用户{n}"),                      SIGNED_IN),
     row(POST,   "/account/close", Fx::Nothing, B::Form("confirm=注销"),                          [D, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
     row(POST,   "/my/activities/new", Fx::Nothing, B::Form(""),                                   SIGNED_IN),
+    row(POST,   "/my/import", Fx::Nothing, B::FormTable,                                          SIGNED_IN),
+    // A previewed table is the previewer's own: a token not theirs finds nothing.
+    row(POST,   "/my/import/confirm", Fx::Nothing,
+        B::Form("token=00000000000000000000000000000000&on_duplicate=skip"),                     [D, H, H, H, H, H, H, H, H, H, H]),
     row(POST,   "/my/activities/{id}/edit", Fx::NewDraft,
         B::Form("version={version}&name=改过的活动&province=410000&city=411200&county=411202"),   OWNER_ONLY),
     row(POST,   "/my/activities/{id}/poster", Fx::NewDraft, B::FormPoster,                        OWNER_ONLY),
@@ -1517,6 +1525,13 @@ impl World {
                 ],
                 Some(("poster.png", png(600, 350))),
             ),
+            B::FormTable => Payload::Multipart(
+                vec![("_csrf".into(), csrf.clone())],
+                Some((
+                    "table.xlsx",
+                    import_table(&format!("矩阵导入活动{}", self.next())),
+                )),
+            ),
             B::FormPhoto => Payload::Multipart(
                 vec![
                     ("_csrf".into(), csrf.clone()),
@@ -1723,7 +1738,14 @@ fn mismatch(row: &Row, col: usize, expected: E, o: &Outcome, changed: bool) -> O
 
 /// The rows a call with no audit entry of its own: asking for a login code (the codes sent
 /// are kept by `sms_codes`) and logging out.
-const NOT_AUDITED: [&str; 3] = ["/login/code", "/api/v1/auth/sms-codes", "/logout"];
+/// Writes that change nothing of record: codes sent, a logout, an import's preview.
+const NOT_AUDITED: [&str; 5] = [
+    "/login/code",
+    "/api/v1/auth/sms-codes",
+    "/logout",
+    "/api/v1/imports/activities/preview",
+    "/my/import",
+];
 
 /// What the audit trail must gain from a cell: the outcome, and whether the entry must be
 /// the person's own (a login is recorded as the person who logged in, which for the API's

@@ -320,6 +320,49 @@ impl ActivityFields {
         errors
     }
 
+    /// Leaves the field a problem is reported under (`start`, `sessions[2]`, `hosts`…)
+    /// unchanged, so that the rest can be saved without it; false for a key that names no
+    /// field (then nothing may be saved around it).
+    pub fn forget(&mut self, key: &str) -> bool {
+        let field = key.split('[').next().unwrap_or(key);
+        macro_rules! clear {
+            ($($name:ident),*) => {
+                match field {
+                    $(stringify!($name) => { self.$name = None; true })*
+                    "lon" | "lat" => { self.lon = None; self.lat = None; true }
+                    _ => false,
+                }
+            };
+        }
+        clear!(
+            campaign_id,
+            name,
+            section,
+            start,
+            end,
+            region_code,
+            address,
+            mode,
+            online_url,
+            venue_type,
+            audiences,
+            reservable,
+            reservation_url,
+            expected_participants,
+            poster,
+            details,
+            funding_yuan,
+            scientist_count,
+            scientists,
+            contact_name,
+            contact_phone,
+            org_chain,
+            hosts,
+            co_hosts,
+            sessions
+        )
+    }
+
     /// The problems of the typed text alone (amounts, counts, times), with the messages
     /// [`ActivityFields::apply`] gives; for a form that must know before it acts on other
     /// fields (registering organisations).
@@ -409,6 +452,25 @@ mod tests {
         assert_eq!(d.expected_participants, Some(120));
         assert_eq!(d.start.unwrap().to_rfc3339(), "2026-09-15T19:00:00+08:00");
         assert_eq!(d.scientist_count, None);
+    }
+
+    #[test]
+    fn forgetting_the_fields_with_problems_leaves_the_rest_to_save() {
+        let mut f = ActivityFields::from_json(json!({
+            "name": "机器人科普体验营", "start": "202609-15T09:00", "funding_yuan": "NaN",
+            "sessions": [{"start": "2026-09-15T09:00"}, {"start": "明天"}]
+        }))
+        .unwrap();
+        let problems = f.typed_text_problems();
+        for (key, _) in problems.iter() {
+            assert!(f.forget(key), "{key} names a field");
+        }
+        assert!(f.typed_text_problems().is_empty());
+        assert!(!f.forget("nonsense"));
+        let mut d = ActivityDraft::default();
+        assert!(f.apply(&mut d).is_empty());
+        assert_eq!(d.name.as_deref(), Some("机器人科普体验营"));
+        assert_eq!((d.start, d.funding_yuan, d.sessions.len()), (None, None, 0));
     }
 
     #[test]

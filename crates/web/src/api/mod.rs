@@ -233,6 +233,15 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             post(exports::import_activities)
                 .layer(DefaultBodyLimit::max(app::exports::IMPORT_MAX_BYTES)),
         )
+        .route(
+            "/api/v1/imports/activities/preview",
+            post(exports::preview_import)
+                .layer(DefaultBodyLimit::max(app::exports::IMPORT_MAX_BYTES)),
+        )
+        .route(
+            "/api/v1/imports/activities-template.xlsx",
+            get(exports::import_template),
+        )
         .route("/api/v1/quotas", put(quotas::set_quota))
         .route("/api/v1/quotas/{id}", delete(quotas::delete_quota))
         .route("/api/v1/summaries", get(summaries::summaries))

@@ -9,6 +9,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 
 use crate::error::ApiError;
 
@@ -22,22 +23,56 @@ pub async fn list(
     Ok(Json(app.public_activities(&query).await?))
 }
 
-/// `GET /api/v1/activities.ics`: the same filters as a calendar, one event per activity.
-#[utoipa::path(get, path = "/api/v1/activities.ics", security(()), params(app::public::PublicQuery), responses((status = 200, description = "text/calendar", content_type = "text/calendar")))]
+/// Events fetched per round while a feed streams.
+const FEED_ROUND: i64 = 100;
+
+/// `GET /api/v1/activities.ics`: the same filters as a calendar, one event per activity:
+/// every matching one (a calendar app does not page), upcoming and ongoing unless `from` or
+/// `to` says otherwise, streamed a hundred at a time.
+#[utoipa::path(get, path = "/api/v1/activities.ics", security(()), params(app::public::PublicQuery), responses((status = 200, description = "text/calendar：全部符合条件的活动（不分页；未给 from/to 时为未结束的活动）", content_type = "text/calendar"), (status = 400, description = "参数无法解析或超出范围")))]
 pub async fn calendar(
     State(app): State<App>,
     query: Result<Query<PublicQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(mut query) = query?;
-    query.per_page = Some(query.per_page.unwrap_or(100));
-    let page = app.public_activities(&query).await?;
+    query.page = None;
+    query.per_page = Some(FEED_ROUND);
+    if query.from.is_none() && query.to.is_none() {
+        let today = domain::campaign::beijing_date(app.clock.now());
+        query.from = Some(today.format("%Y-%m-%d").to_string());
+    }
+    // The first round is read before anything is sent: a filter that does not read is a
+    // 400 with its reason, never a calendar cut short.
+    let first = app.public_activities(&query).await?;
+    let rounds = first.total.div_ceil(FEED_ROUND.unsigned_abs()).max(1);
     // Absolute links come from the configured address, never from the Host header.
     let base = app.config.site_url();
-    let host = base.split_once("://").map_or(base.as_str(), |(_, h)| h);
-    let body = app::ical::calendar(&page.items, &base, app.clock.now(), host);
+    let host = base
+        .split_once("://")
+        .map_or(base.as_str(), |(_, h)| h)
+        .to_owned();
+    let now = app.clock.now();
+    let head = app::ical::opening() + &app::ical::events(&first.items, &base, now, &host);
+    let rest = futures::stream::unfold(2_u64, move |round| {
+        let (app, mut query, base, host) = (app.clone(), query.clone(), base.clone(), host.clone());
+        async move {
+            if round > rounds {
+                return None;
+            }
+            query.page = i64::try_from(round).ok();
+            let chunk = match app.public_activities(&query).await {
+                Ok(page) => Ok(app::ical::events(&page.items, &base, now, &host)),
+                Err(e) => Err(std::io::Error::other(e.to_string())),
+            };
+            Some((chunk, round + 1))
+        }
+    });
+    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(head) })
+        .chain(rest)
+        .chain(futures::stream::once(async { Ok(app::ical::closing()) }));
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        body,
+        axum::body::Body::from_stream(body),
     )
         .into_response())
 }

@@ -83,6 +83,7 @@ struct FormPage {
     review_reason: Option<String>,
     v: Values,
     errors: FieldErrors,
+    error_links: Vec<ErrorLink>,
     notice: Option<String>,
     sections: Vec<Opt>,
     provinces: Vec<Opt>,
@@ -94,6 +95,76 @@ struct FormPage {
     session_rows: Vec<SessionRow>,
     blank_regions: Vec<Opt>,
     poster_url: Option<String>,
+}
+
+/// One line of the form's error summary: a link to the field, its name and its message.
+pub struct ErrorLink {
+    anchor: String,
+    label: String,
+    message: String,
+}
+
+impl ErrorLink {
+    /// The summary's lines, in the form's order, each linking to the control to correct.
+    fn all(errors: &FieldErrors) -> Vec<ErrorLink> {
+        const ORDER: [&str; 25] = [
+            "poster",
+            "section",
+            "name",
+            "start",
+            "end",
+            "region_code",
+            "mode",
+            "address",
+            "online_url",
+            "venue_type",
+            "audiences",
+            "reservable",
+            "reservation_url",
+            "expected_participants",
+            "funding_yuan",
+            "details",
+            "scientist_count",
+            "scientists",
+            "contact_name",
+            "contact_phone",
+            "org_chain",
+            "hosts",
+            "co_hosts",
+            "sessions",
+            "lon",
+        ];
+        let mut links: Vec<(usize, ErrorLink)> = errors
+            .iter()
+            .map(|(key, message)| {
+                let field = key.split('[').next().unwrap_or(key);
+                let anchor = match field {
+                    "poster" => "poster-file".to_owned(),
+                    "region_code" => "province".to_owned(),
+                    "mode" => "mode-offline".to_owned(),
+                    "reservable" => "reservable".to_owned(),
+                    "audiences" | "scientists" | "sessions" => format!("{field}-field"),
+                    "lon" | "lat" => "address".to_owned(),
+                    other => other.to_owned(),
+                };
+                let label = field_name(key);
+                let place = ORDER
+                    .iter()
+                    .position(|f| *f == field)
+                    .unwrap_or(ORDER.len());
+                (
+                    place,
+                    ErrorLink {
+                        anchor,
+                        label,
+                        message: message.to_owned(),
+                    },
+                )
+            })
+            .collect();
+        links.sort_by_key(|(place, _)| *place);
+        links.into_iter().map(|(_, link)| link).collect()
+    }
 }
 
 /// A session's row in the form, with its region choices.
@@ -355,6 +426,9 @@ impl Values {
             // Asked to register, but something else does not read yet: those problems are
             // shown first, and the names wait (nothing is registered by a refused form).
             if self.register_new && !e.is_empty() {
+                if !names.is_empty() {
+                    e.add(field, "其他栏目改好后再保存，才会登记新单位");
+                }
                 continue;
             }
             let register = self.register_new;
@@ -484,11 +558,50 @@ impl FormPage {
                 &[],
             ),
             poster_url,
+            error_links: ErrorLink::all(&errors),
             errors,
             notice,
             v,
         })
     }
+}
+
+/// The Chinese name of the field a problem is reported under (`sessions[1]` is 第2个场次).
+fn field_name(key: &str) -> String {
+    match key
+        .strip_prefix("sessions[")
+        .and_then(|k| k.strip_suffix(']'))
+    {
+        Some(i) => format!("第{}个场次", i.parse::<usize>().map_or(0, |i| i + 1)),
+        None => domain::activity::field_label(key.split('[').next().unwrap_or(key)).to_owned(),
+    }
+}
+
+/// What a partial save tells the person: that the rest was saved, which fields were not
+/// (by their Chinese names, with the text they typed where the page cannot show it), and
+/// that nothing was submitted.
+fn not_saved_notice(not_saved: &FieldErrors, v: &Values, submit: bool) -> String {
+    let typed = |key: &str| match key {
+        "start" => v.start.as_str(),
+        "end" => v.end.as_str(),
+        _ => "",
+    };
+    let names: Vec<String> = not_saved
+        .iter()
+        .map(|(key, _)| {
+            let name = field_name(key);
+            match typed(key) {
+                "" => format!("“{name}”"),
+                text => format!("“{name}”（您填写的“{text}”）"),
+            }
+        })
+        .collect();
+    let submitted = if submit { "，尚未提交审核" } else { "" };
+    format!(
+        "其他内容已保存{submitted}。以下{}项未保存，仍为原来的内容：{}。请按栏目下的提示修改后再保存。",
+        names.len(),
+        names.join("、")
+    )
 }
 
 fn page_result(result: Result<Response, AppError>) -> Response {
@@ -509,8 +622,23 @@ pub async fn mine(
             };
             let page = app::paging::Page::parse(Some(1), Some(100))?;
             let items = app.my_activities(&actor, page).await?.items;
-            let notice = (query.as_deref() == Some("submitted=1"))
-                .then(|| "已提交审核，审核结果将通过通知告诉您".to_owned());
+            let query = query.unwrap_or_default();
+            let said = |key: &str| {
+                query
+                    .split('&')
+                    .find_map(|p| p.strip_prefix(key)?.strip_prefix('='))
+                    .and_then(|v| v.parse::<u64>().ok())
+            };
+            let notice = if said("submitted").is_some() {
+                Some("已提交审核，审核结果将通过通知告诉您".to_owned())
+            } else {
+                said("imported").map(|n| match said("skipped").unwrap_or(0) {
+                    0 => format!("已导入{n}项活动，均为草稿，请逐条补充后提交审核"),
+                    skipped => format!(
+                        "已导入{n}项活动，跳过重复的{skipped}行；导入的活动均为草稿，请逐条补充后提交审核"
+                    ),
+                })
+            };
             Ok(MyPage {
                 layout: session.layout(&app).await?,
                 items,
@@ -587,35 +715,69 @@ pub async fn save(
         async {
             let id = activity_id(id)?;
             let (session, actor) = logged_in(&app, &headers).await?;
-            let Some(actor) = actor else { return Ok(see_other("/login")) };
+            let Some(actor) = actor else {
+                return Ok(see_other("/login"));
+            };
             if !session.accepts(form_value(&form, "_csrf")) {
                 return Err(expired());
             }
-            let version: i64 = form_value(&form, "version").parse().map_err(|_| AppError::Malformed("缺少版本号".to_owned()))?;
+            let version: i64 = form_value(&form, "version")
+                .parse()
+                .map_err(|_| AppError::Malformed("缺少版本号".to_owned()))?;
             let submit = form_value(&form, "action") == "submit";
             let values = Values::from_form(&form);
-            let (fields, mut errors) = values.to_fields(&app, &actor).await;
-            let mut notice = None;
-            if errors.is_empty() {
-                match app.update_activity(&actor, id, version, fields).await {
-                    Ok(saved) if submit => {
-                        match app.submit_activity(&actor, id, Some(saved.version)).await {
-                            Ok(_) => return Ok(see_other("/my/activities?submitted=1")),
-                            Err(AppError::Validation { fields, .. }) => {
-                                errors = fields;
-                                notice = Some("草稿已保存，但还有以下内容需要补充或修改，请按提示处理后再提交".to_owned());
-                            }
-                            Err(other) => return Err(other),
-                        }
+            let (fields, pending) = values.to_fields(&app, &actor).await;
+            // Every field that reads is saved; one that does not stays as it was stored,
+            // its typed text on the page beside its message, and the notice names it.
+            // 200 whenever the draft was saved (wholly or around its problems): a 422 means
+            // nothing changed.
+            let (errors, notice, saved) = match app
+                .save_what_reads(&actor, id, version, fields, pending)
+                .await
+            {
+                Ok(kept) if kept.not_saved.is_empty() && submit => {
+                    match app
+                        .submit_activity(&actor, id, Some(kept.view.version))
+                        .await
+                    {
+                        Ok(_) => return Ok(see_other("/my/activities?submitted=1")),
+                        Err(AppError::Validation { fields, .. }) => (
+                            fields,
+                            "草稿已保存，但还有以下内容需要补充或修改，请按提示处理后再提交"
+                                .to_owned(),
+                            true,
+                        ),
+                        Err(other) => return Err(other),
                     }
-                    Ok(_) => notice = Some("草稿已保存".to_owned()),
-                    Err(AppError::Validation { fields, .. }) => errors = fields,
-                    Err(other) => return Err(other),
                 }
-            }
+                Ok(kept) if kept.not_saved.is_empty() => {
+                    (FieldErrors::new(), "草稿已保存".to_owned(), true)
+                }
+                Ok(kept) => {
+                    let notice = not_saved_notice(&kept.not_saved, &values, submit);
+                    (kept.not_saved, notice, true)
+                }
+                Err(AppError::Validation { fields, .. }) => {
+                    (fields, "未能保存，请按提示修改后再保存".to_owned(), false)
+                }
+                Err(other) => return Err(other),
+            };
+            let notice = Some(notice);
             let row = app.activity(Some(&actor), id).await?;
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let page = FormPage::build(&app, session.layout(&app).await?, &row, values, errors, notice).await?;
+            let status = if saved {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let page = FormPage::build(
+                &app,
+                session.layout(&app).await?,
+                &row,
+                values,
+                errors,
+                notice,
+            )
+            .await?;
             Ok((status, page).into_response())
         }
         .await,

@@ -19,9 +19,11 @@ pub fn bars(title: &str, rows: &[Bar]) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let row_h = 26;
-    let label_w = 150;
-    let bar_w = 240;
+    // Sized so that the text reads at 13 px or more on a phone (the picture is drawn
+    // about 330 pixels wide there) and the picture stays modest on a desktop.
+    let row_h = 30;
+    let label_w = 130;
+    let bar_w = 170;
     let width = label_w + bar_w + 70;
     let height = row_h * rows.len() + 8;
     let max = rows.iter().map(|(_, v)| *v).max().unwrap_or(0).max(1);
@@ -39,15 +41,15 @@ pub fn bars(title: &str, rows: &[Bar]) -> String {
         } else {
             label.clone()
         };
-        let w = usize::try_from((*value).max(0) * i64::try_from(bar_w).unwrap_or(240) / max)
+        let w = usize::try_from((*value).max(0) * i64::try_from(bar_w).unwrap_or(170) / max)
             .unwrap_or(0);
         let _ = write!(
             svg,
-            r##"<g class="bar" data-label="{l}" data-value="{value}"><text x="{lx}" y="{ty}" text-anchor="end" font-size="13">{shown}</text><rect x="{label_w}" y="{y}" width="{w}" height="{bh}" rx="3" fill="#1f6feb"></rect><text x="{vx}" y="{ty}" font-size="13">{value}</text></g>"##,
+            r##"<g class="bar" data-label="{l}" data-value="{value}"><text x="{lx}" y="{ty}" text-anchor="end" font-size="16">{shown}</text><rect x="{label_w}" y="{y}" width="{w}" height="{bh}" rx="3" fill="#1f6feb"></rect><text x="{vx}" y="{ty}" font-size="16">{value}</text></g>"##,
             l = escape(label),
             shown = escape(&shown),
             lx = label_w - 6,
-            ty = y + 17,
+            ty = y + 19,
             bh = row_h - 8,
             vx = label_w + w + 6,
         );
@@ -84,8 +86,8 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains(r#"data-label="展览" data-value="10""#));
         assert!(svg.contains("报告&lt;讲座&gt;"));
-        assert!(svg.contains(r#"width="240""#));
-        assert!(svg.contains(r#"width="120""#));
+        assert!(svg.contains(r#"width="170""#));
+        assert!(svg.contains(r#"width="85""#));
         assert_eq!(bars("空", &[]), "");
     }
 

@@ -58,7 +58,7 @@ async fn render(app: &App, headers: &HeaderMap) -> Result<Response, AppError> {
         .await?
         .summaries()
         .iter()
-        .map(|a| super::portal::card(a, &rules.sections))
+        .map(|a| super::portal::card(a, &rules.sections, app.clock.now()))
         .collect();
     let page = HomePage {
         layout: session.layout(app).await?,

@@ -3,7 +3,9 @@
 //! WGS-84; they are converted to the tiles' datum here, at the edge, and nowhere else.
 
 use app::config::MapConfig;
+use app::portal_context::Division;
 use domain::geo::{self, Datum, Point};
+use domain::region::RegionLevel;
 
 /// The picture's size, in its own units.
 const WIDTH: f64 = 1000.0;
@@ -18,6 +20,13 @@ const ZOOMS: (i32, i32) = (3, 17);
 const SPAN: f64 = 0.0001;
 /// The equator's length, in kilometres.
 const EQUATOR_KM: f64 = 40_075.017;
+/// Marks closer than this (in the picture's units) are drawn as one, with their count.
+const CROWD: f64 = 40.0;
+/// A label's character, in the picture's units, as the phone's style draws it (labels that
+/// would overlap at that size are left out).
+const GLYPH: f64 = 28.0;
+/// The scale bar's longest length, in the picture's units.
+const BAR: f64 = 180.0;
 /// Mainland China's extent, shown when there is nothing to frame.
 const CHINA: [Point; 2] = [(73.5, 18.0), (135.0, 53.6)];
 
@@ -31,6 +40,25 @@ pub struct Ground {
     pub me: Option<Circle>,
     /// The provider's notice.
     pub attribution: String,
+    /// Division names, when there are no tiles to carry them (never any border).
+    pub labels: Vec<Label>,
+    /// What a length on the ground measures.
+    pub scale: ScaleBar,
+}
+
+/// A division's name on a plain ground.
+pub struct Label {
+    pub x: f64,
+    pub y: f64,
+    pub name: String,
+    /// `province`, `city` or `county` (its class: provinces stand out).
+    pub level: &'static str,
+}
+
+/// The scale bar: its length in the picture's units and the distance it stands for.
+pub struct ScaleBar {
+    pub length: f64,
+    pub text: String,
 }
 
 impl Ground {
@@ -47,11 +75,14 @@ pub struct Tile {
     pub href: String,
 }
 
-/// A place's mark on the ground.
+/// A place's mark on the ground; where places crowd, one mark with their count, linking
+/// to the list of what is there.
 pub struct Dot {
     pub x: f64,
     pub y: f64,
     pub place: Place,
+    /// How many places the mark stands for (1: the place itself).
+    pub count: usize,
 }
 
 /// The chosen place, with the radius of the distance asked for.
@@ -96,12 +127,14 @@ impl Place {
 }
 
 /// Draws `places`: framed on the circle of `km` around a point when given (the point marked
-/// when `mark`), otherwise on the places themselves.
+/// when `mark`), otherwise on the places themselves. Without tiles, the `divisions`' names
+/// orient the reader (provinces on a wide view, cities and counties closer in).
 pub fn draw(
     config: &MapConfig,
     places: &[Place],
     around: Option<(Point, f64)>,
     mark: bool,
+    divisions: &[Division],
 ) -> Ground {
     let tiled = !config.tile_url.trim().is_empty();
     let datum = if tiled {
@@ -146,23 +179,27 @@ pub fn draw(
         centre.1 * scale - HEIGHT / 2.0,
     );
     let at = |p: Point| (tenth(p.0 * scale - origin.0), tenth(p.1 * scale - origin.1));
+    // Kilometres per unit of the picture at the centre's latitude (Mercator's own scale).
+    let km_per_unit = EQUATOR_KM * latitude(centre.1).to_radians().cos() / scale;
+    let dots = located
+        .iter()
+        .map(|(p, place)| {
+            let (x, y) = at(*p);
+            Dot {
+                x,
+                y,
+                place: (*place).clone(),
+                count: 1,
+            }
+        })
+        .collect();
     Ground {
         tiles: if tiled {
             tiles(&config.tile_url, zoom, origin)
         } else {
             Vec::new()
         },
-        points: located
-            .iter()
-            .map(|(p, place)| {
-                let (x, y) = at(*p);
-                Dot {
-                    x,
-                    y,
-                    place: (*place).clone(),
-                }
-            })
-            .collect(),
+        points: crowded(dots),
         me: around.filter(|_| mark).map(|(centre, km)| {
             let (x, y) = at(world(centre));
             Circle {
@@ -176,6 +213,139 @@ pub fn draw(
         } else {
             String::new()
         },
+        labels: if tiled {
+            Vec::new()
+        } else {
+            labels(divisions, WIDTH * km_per_unit, |p| at(world(p)))
+        },
+        scale: scale_bar(km_per_unit),
+    }
+}
+
+/// The latitude of a Web Mercator world y.
+fn latitude(y: f64) -> f64 {
+    (std::f64::consts::PI * (1.0 - 2.0 * y))
+        .sinh()
+        .atan()
+        .to_degrees()
+}
+
+/// Activities' marks that crowd one another drawn as one: each joins the first within [`CROWD`],
+/// which then stands at their middle, counts them and links to the list around it.
+fn crowded(dots: Vec<Dot>) -> Vec<Dot> {
+    let mut groups: Vec<(Dot, Vec<Point>)> = Vec::new();
+    for dot in dots {
+        // Venues stand alone, as squares under the activities; activities crowd together.
+        let near = groups.iter_mut().find(|(g, ..)| {
+            !g.place.venue && !dot.place.venue && (g.x - dot.x).hypot(g.y - dot.y) < CROWD
+        });
+        match near {
+            Some((group, points)) => {
+                group.count += 1;
+                let n = group.count as f64;
+                group.x = tenth(group.x + (dot.x - group.x) / n);
+                group.y = tenth(group.y + (dot.y - group.y) / n);
+                points.push(dot.place.point);
+            }
+            None => {
+                let point = dot.place.point;
+                groups.push((dot, vec![point]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(mut dot, points)| {
+            if dot.count > 1 {
+                let n = points.len() as f64;
+                let lon = points.iter().map(|p| p.0).sum::<f64>() / n;
+                let lat = points.iter().map(|p| p.1).sum::<f64>() / n;
+                let reach = points
+                    .iter()
+                    .map(|p| distance_km((lon, lat), *p))
+                    .fold(1.0_f64, f64::max);
+                let km = (reach * 1.2).ceil().min(500.0);
+                dot.place = Place {
+                    point: (lon, lat),
+                    href: format!("/activities?near={lon:.4},{lat:.4}&within_km={km}"),
+                    name: format!("此处 {} 个活动", dot.count),
+                    venue: false,
+                };
+            }
+            dot
+        })
+        .collect()
+}
+
+/// The great-circle distance between two WGS-84 points, in kilometres.
+fn distance_km(a: Point, b: Point) -> f64 {
+    let (la, lb) = (a.1.to_radians(), b.1.to_radians());
+    let h = ((lb - la) / 2.0).sin().powi(2)
+        + la.cos() * lb.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The names that help at this width (in km): provinces on a wide view, cities closer in,
+/// counties closest; those on the ground that do not overlap a more important one.
+fn labels(divisions: &[Division], width_km: f64, at: impl Fn(Point) -> (f64, f64)) -> Vec<Label> {
+    let wanted = |level: RegionLevel| match level {
+        RegionLevel::Province => width_km > 600.0,
+        RegionLevel::City => (60.0..=2500.0).contains(&width_km),
+        RegionLevel::County => width_km < 200.0,
+    };
+    let mut placed: Vec<Label> = Vec::new();
+    for level in [
+        RegionLevel::Province,
+        RegionLevel::City,
+        RegionLevel::County,
+    ] {
+        if !wanted(level) {
+            continue;
+        }
+        for d in divisions.iter().filter(|d| d.level == level) {
+            let (x, y) = at(d.point);
+            let half = GLYPH * d.name.chars().count() as f64 / 2.0;
+            let inside = x - half >= 0.0 && x + half <= WIDTH && y - GLYPH >= 0.0 && y <= HEIGHT;
+            let clear = placed.iter().all(|l| {
+                let other = GLYPH * l.name.chars().count() as f64 / 2.0;
+                (l.x - x).abs() >= half + other || (l.y - y).abs() >= GLYPH * 1.2
+            });
+            if inside && clear {
+                placed.push(Label {
+                    x,
+                    y,
+                    name: d.name.clone(),
+                    level: match level {
+                        RegionLevel::Province => "province",
+                        RegionLevel::City => "city",
+                        RegionLevel::County => "county",
+                    },
+                });
+            }
+        }
+    }
+    placed
+}
+
+/// The longest round distance (1, 2 or 5 times a power of ten, in km or m) that fits in
+/// [`BAR`] units, with its length.
+fn scale_bar(km_per_unit: f64) -> ScaleBar {
+    let most = BAR * km_per_unit;
+    let mut step = 10_f64.powf(most.log10().floor());
+    for m in [5.0, 2.0] {
+        if step * m <= most {
+            step *= m;
+            break;
+        }
+    }
+    let text = if step >= 1.0 {
+        format!("{}公里", step.round())
+    } else {
+        format!("{}米", (step * 1000.0).round())
+    };
+    ScaleBar {
+        length: tenth(step / km_per_unit),
+        text,
     }
 }
 
@@ -266,6 +436,7 @@ mod tests {
             &[Place::activity(near, 1, "A")],
             Some((BEIJING, 30.0)),
             true,
+            &[],
         );
         let me = g.me.expect("marked");
         assert_eq!((me.x, me.y), (500.0, 300.0));
@@ -284,8 +455,20 @@ mod tests {
     fn tiles_cover_the_ground_and_points_move_to_the_tiles_datum() {
         let url = "https://t.example/{z}/{x}/{y}.png";
         let place = [Place::activity(BEIJING, 7, "天安门")];
-        let plain = draw(&config(url, "wgs84"), &place, Some((BEIJING, 3.0)), false);
-        let shifted = draw(&config(url, "gcj02"), &place, Some((BEIJING, 3.0)), false);
+        let plain = draw(
+            &config(url, "wgs84"),
+            &place,
+            Some((BEIJING, 3.0)),
+            false,
+            &[],
+        );
+        let shifted = draw(
+            &config(url, "gcj02"),
+            &place,
+            Some((BEIJING, 3.0)),
+            false,
+            &[],
+        );
         // At the same zoom, the GCJ-02 point sits a few hundred metres north-east of the
         // framing centre's WGS-84 position, which is where 高德's tiles draw it.
         assert!(plain.tiles[0].href.starts_with("https://t.example/"));
@@ -336,6 +519,113 @@ mod tests {
         assert!(l.amap.contains("name=%E7%A7%91%E6%99%AE%20%26%20"));
     }
 
+    fn division(code: &str, name: &str, level: RegionLevel, point: Point) -> Division {
+        Division {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            parent: None,
+            level,
+            point,
+        }
+    }
+
+    fn divisions() -> Vec<Division> {
+        vec![
+            division("110000", "北京市", RegionLevel::Province, BEIJING),
+            division("410000", "河南省", RegionLevel::Province, (113.75, 34.77)),
+            division("440000", "广东省", RegionLevel::Province, (113.27, 23.13)),
+            division("410100", "郑州市", RegionLevel::City, (113.62, 34.75)),
+            division("411200", "三门峡市", RegionLevel::City, (111.2, 34.77)),
+            division("410102", "中原区", RegionLevel::County, (113.61, 34.75)),
+            division("410103", "二七区", RegionLevel::County, (113.64, 34.73)),
+        ]
+    }
+
+    /// Issue 18, finding 3: without tiles the map was a pale rectangle of unlabelled dots.
+    #[test]
+    fn a_plain_ground_names_places_by_how_far_it_reaches_and_never_overlaps_them() {
+        let plain = config("", "wgs84");
+        let wide = draw(&plain, &[], None, false, &divisions());
+        let names: Vec<&str> = wide.labels.iter().map(|l| l.name.as_str()).collect();
+        assert!(
+            names.contains(&"河南省") && names.contains(&"广东省"),
+            "{names:?}"
+        );
+        assert!(!names.contains(&"中原区"), "no county on China: {names:?}");
+        let zhengzhou = (113.62, 34.75);
+        let close = draw(&plain, &[], Some((zhengzhou, 10.0)), true, &divisions());
+        let names: Vec<&str> = close.labels.iter().map(|l| l.name.as_str()).collect();
+        assert!(
+            names.contains(&"中原区") || names.contains(&"二七区"),
+            "{names:?}"
+        );
+        assert!(!names.contains(&"河南省"), "{names:?}");
+        for g in [&wide, &close] {
+            for (i, a) in g.labels.iter().enumerate() {
+                for b in &g.labels[i + 1..] {
+                    let half = |l: &Label| GLYPH * l.name.chars().count() as f64 / 2.0;
+                    let apart =
+                        (a.x - b.x).abs() >= half(a) + half(b) || (a.y - b.y).abs() >= GLYPH * 1.2;
+                    assert!(apart, "{} overlaps {}", a.name, b.name);
+                }
+            }
+        }
+        let tiled = draw(
+            &config("https://t.example/{z}/{x}/{y}", "wgs84"),
+            &[],
+            None,
+            false,
+            &divisions(),
+        );
+        assert!(tiled.labels.is_empty(), "the tiles carry their own names");
+    }
+
+    #[test]
+    fn the_scale_bar_measures_what_it_says() {
+        let g = draw(&config("", "wgs84"), &[], Some((BEIJING, 30.0)), true, &[]);
+        // The 30 km circle's radius in units gives the truth to check the bar against.
+        let me = g.me.expect("marked");
+        let km: f64 = g.scale.text.trim_end_matches("公里").parse().unwrap();
+        let measured = g.scale.length / me.r * 30.0;
+        assert!(
+            (measured - km).abs() / km < 0.01,
+            "{} ~ {measured}",
+            g.scale.text
+        );
+        assert!(g.scale.length <= BAR && g.scale.length >= BAR / 2.5);
+        assert_eq!(scale_bar(0.001).text, "100米");
+    }
+
+    #[test]
+    fn crowded_places_are_one_mark_with_their_count_linking_to_their_list() {
+        let places = [
+            Place::activity((113.62, 34.75), 1, "甲"),
+            Place::activity((113.62, 34.75), 2, "乙"),
+            Place::activity((113.63, 34.76), 3, "丙"),
+            Place::activity((116.4, 39.9), 4, "丁"),
+        ];
+        let g = draw(&config("", "wgs84"), &places, None, false, &[]);
+        assert_eq!(g.points.len(), 2);
+        let crowd = g
+            .points
+            .iter()
+            .find(|d| d.count == 3)
+            .expect("one mark for three");
+        assert_eq!(crowd.place.name, "此处 3 个活动");
+        assert!(
+            crowd.place.href.starts_with("/activities?near=113.62"),
+            "{}",
+            crowd.place.href
+        );
+        assert!(
+            crowd.place.href.contains("&within_km="),
+            "{}",
+            crowd.place.href
+        );
+        let alone = g.points.iter().find(|d| d.count == 1).unwrap();
+        assert_eq!(alone.place.href, "/activities/4");
+    }
+
     #[test]
     fn with_nothing_to_frame_the_ground_shows_china() {
         let g = draw(
@@ -343,6 +633,7 @@ mod tests {
             &[],
             None,
             false,
+            &[],
         );
         assert!(!g.tiles.is_empty());
         let zoom = &g.tiles[0].href["https://t.example/".len()..][..1];

@@ -5,6 +5,7 @@ mod activities;
 mod audit;
 mod charts;
 mod home;
+mod import;
 mod map;
 mod nominations;
 mod portal;
@@ -39,6 +40,15 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         )
         .route("/account/close", post(account::close_account))
         .route("/my/activities", get(activities::mine))
+        .route(
+            "/my/import",
+            get(import::page)
+                .post(import::preview)
+                .layer(DefaultBodyLimit::max(
+                    app::exports::IMPORT_MAX_BYTES + 64 * 1024,
+                )),
+        )
+        .route("/my/import/confirm", post(import::confirm))
         .route("/my/activities/new", post(activities::create))
         .route(
             "/my/activities/{id}/edit",
@@ -72,6 +82,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/admin/audit", get(audit::audit_log))
         .route("/activities", get(portal::list))
         .route("/activities/{id}", get(portal::item))
+        .route("/activities/{id}/calendar.ics", get(portal::item_calendar))
         .route("/orgs/{id}", get(portal::org))
         .route("/map", get(portal::map))
         .route(
@@ -90,6 +101,19 @@ pub fn routes(upload_limit: usize) -> Router<App> {
                     "text/css; charset=utf-8",
                     include_str!("../../static/print.css"),
                 )
+            }),
+        )
+        .route(
+            "/favicon.ico",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "image/x-icon"),
+                        (header::CACHE_CONTROL, "public, max-age=86400"),
+                    ],
+                    &include_bytes!("../../static/favicon.ico")[..],
+                )
+                    .into_response()
             }),
         )
         .route(
@@ -133,7 +157,20 @@ where
             .await
             .map(|q| PageParams(q.0))
             .map_err(|e| {
-                AppError::Malformed(format!("地址中的参数不正确：{}", e.body_text())).into()
+                // A person never sees the query's parameter names: what did not read is
+                // named by what it means, or the page says the address is off.
+                let detail = e.body_text();
+                let what = [
+                    ("page", "页码须为整数"),
+                    ("decided", "处理结果的编号不正确"),
+                    ("province", "省份选择不正确"),
+                    ("within_km", "范围须为公里数"),
+                ]
+                .into_iter()
+                .find(|(name, _)| detail.contains(&format!("{name}:")))
+                .map_or("请返回上一页重新选择", |(_, m)| m);
+                tracing::debug!(%detail, "a page's query did not read");
+                AppError::Malformed(format!("地址中的条件无法识别：{what}")).into()
             })
     }
 }

@@ -48,6 +48,8 @@ pub struct Card {
     pub(super) distance: Option<f64>,
     pub(super) lon: Option<f64>,
     pub(super) lat: Option<f64>,
+    /// Over by now: marked 已结束 (lists put these after the upcoming and ongoing ones).
+    pub(super) ended: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -70,10 +72,41 @@ struct ListPage {
     ics: String,
 }
 
+impl ListPage {
+    /// The filters in force, by their Chinese names, for the folded 筛选 control.
+    fn active(&self) -> String {
+        let mut out: Vec<String> = [
+            &self.regions.provinces,
+            &self.regions.cities,
+            &self.regions.counties,
+            &self.sections,
+            &self.audiences,
+            &self.venues,
+            &self.modes,
+        ]
+        .into_iter()
+        .flat_map(|list| list.iter().filter(|c| c.selected).map(|c| c.label.clone()))
+        .collect();
+        match self.reservable.as_str() {
+            "true" => out.push("支持预约".to_owned()),
+            "false" => out.push("无需预约".to_owned()),
+            _ => {}
+        }
+        match (self.from.as_str(), self.to.as_str()) {
+            ("", "") => {}
+            (from, "") => out.push(format!("{from}起")),
+            ("", to) => out.push(format!("{to}前")),
+            (from, to) => out.push(format!("{from}至{to}")),
+        }
+        out.join("、")
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "activity.html")]
 struct ItemPage {
     layout: Layout,
+    id: i64,
     /// The activity's fields, as the public sees them.
     a: ActivityDraft,
     when: String,
@@ -113,6 +146,8 @@ struct MapPage {
     near: String,
     within_km: String,
     error: Option<String>,
+    /// Nothing here is still to come: the finished ones are shown, marked.
+    only_past: bool,
 }
 
 /// A list or map page's query: the API's filters, and the form's three region selects.
@@ -226,7 +261,7 @@ fn query_of(p: &PortalParams, reference: &Reference) -> Result<PublicQuery, AppE
         v.as_deref()
             .map(|v| {
                 v.parse::<i64>()
-                    .map_err(|_| AppError::Malformed(format!("{k} 须为整数")))
+                    .map_err(|_| AppError::Malformed(format!("{k}须为整数")))
             })
             .transpose()
     };
@@ -252,8 +287,8 @@ fn query_of(p: &PortalParams, reference: &Reference) -> Result<PublicQuery, AppE
         reservable: p.reservable.clone(),
         near: p.near.clone(),
         within_km: p.within_km.clone(),
-        page: number("page", &p.page)?,
-        per_page: number("per_page", &p.per_page)?,
+        page: number("页码", &p.page)?,
+        per_page: number("每页条数", &p.per_page)?,
     })
 }
 
@@ -285,7 +320,11 @@ fn region_choices(reference: &Reference, region: Option<&str>) -> RegionChoices 
     }
 }
 
-pub(super) fn card(a: &app::public::Summary, sections: &[domain::campaign::Section]) -> Card {
+pub(super) fn card(
+    a: &app::public::Summary,
+    sections: &[domain::campaign::Section],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Card {
     let section = a.section.as_deref().unwrap_or_default();
     Card {
         id: a.id,
@@ -300,6 +339,7 @@ pub(super) fn card(a: &app::public::Summary, sections: &[domain::campaign::Secti
         distance: a.distance_km,
         lon: a.lon,
         lat: a.lat,
+        ended: a.end.is_some_and(|end| end < now),
     }
 }
 
@@ -345,7 +385,7 @@ pub async fn list(
         cards: listed
             .summaries()
             .iter()
-            .map(|a| card(a, &rules.sections))
+            .map(|a| card(a, &rules.sections, app.clock.now()))
             .collect(),
         total,
         q: query.q.clone().unwrap_or_default(),
@@ -418,14 +458,17 @@ pub async fn item(
     let (photos, videos, media_links) = after
         .map(|x| (x.photos, x.videos, x.media_links))
         .unwrap_or_default();
+    let reference = app.reference().await?;
     Ok(ItemPage {
         layout: session.layout(&app).await?,
+        id,
         ground: point.map(|p| {
             map::draw(
                 &app.config.map,
                 &[Place::activity(p, id, &name)],
                 Some((p, 2.0)),
                 false,
+                &reference.divisions,
             )
         }),
         links: point.map(|p| map::links(p, &name)),
@@ -475,7 +518,7 @@ pub async fn org(
         .org_activities(id)
         .await?
         .iter()
-        .map(|a| card(a, &rules.sections))
+        .map(|a| card(a, &rules.sections, app.clock.now()))
         .collect();
     let kind = domain::org::OrgKind::parse(&org.kind)
         .map(|k| k.label().to_owned())
@@ -493,6 +536,36 @@ pub async fn org(
     .into_response())
 }
 
+/// `GET /activities/{id}/calendar.ics`: the one activity as a calendar (加入日历), to
+/// whoever may see its page.
+pub async fn item_calendar(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, PageError> {
+    let id = activity_id(id)?;
+    let session = PageSession::read(&app, &headers).await?;
+    let actor = session.actor(&app).await?;
+    let a = app.activity_page(actor.as_ref(), id).await?;
+    let base = app.config.site_url();
+    let host = base.split_once("://").map_or(base.as_str(), |(_, h)| h);
+    let body = app::ical::calendar(std::slice::from_ref(&a), &base, app.clock.now(), host);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"activity-{id}.ics\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// `GET /map?near=PLACE&within_km=N`: the science map. The place is `经度,纬度` (WGS-84,
 /// as a browser gives it) or a division's name; without one it shows the latest activities
 /// nationwide.
@@ -504,6 +577,12 @@ pub async fn map(
     let session = PageSession::read(&app, &headers).await?;
     let reference = app.reference().await?;
     let mut query = query_of(&params, &reference)?;
+    // The map shows what one can still go to; finished activities only when asked for, or,
+    // marked 已结束, when nothing here is still to come.
+    let upcoming_only = query.from.is_none() && query.to.is_none();
+    if upcoming_only {
+        query.from = Some(today(&app));
+    }
     let typed = query.near.take().unwrap_or_default();
     let (near, place_error) = match place(&reference, &typed) {
         Ok(near) => (near, None),
@@ -516,16 +595,25 @@ pub async fn map(
         query.within_km = Some("30".to_owned());
     }
     query.per_page = Some(100);
-    let (listed, error) = match app.public_listed(&query).await {
+    let (mut listed, error) = match app.public_listed(&query).await {
         Ok(p) => (p, place_error),
         Err(AppError::Malformed(m)) => (nationwide(&app).await?, Some(m)),
         Err(e) => return Err(e.into()),
     };
+    let mut only_past = false;
+    if upcoming_only && listed.rows.is_empty() {
+        query.from = None;
+        if let Ok(past) = app.public_listed(&query).await
+            && !past.rows.is_empty()
+        {
+            (listed, only_past) = (past, true);
+        }
+    }
     let rules = &reference.campaign.rules;
     let cards: Vec<Card> = listed
         .summaries()
         .iter()
-        .map(|a| card(a, &rules.sections))
+        .map(|a| card(a, &rules.sections, app.clock.now()))
         .collect();
     let venues = app.venues_of(&listed).await?;
     let around = if error.is_none() {
@@ -540,11 +628,18 @@ pub async fn map(
     };
     Ok(MapPage {
         layout: session.layout(&app).await?,
-        ground: map::draw(&app.config.map, &places(&cards, &venues), around, true),
+        ground: map::draw(
+            &app.config.map,
+            &places(&cards, &venues),
+            around,
+            true,
+            &reference.divisions,
+        ),
         venues,
         near: typed,
         within_km: query.within_km.clone().unwrap_or_default(),
         error,
+        only_past,
         cards,
     }
     .into_response())
@@ -566,9 +661,17 @@ fn place(reference: &Reference, typed: &str) -> Result<Option<String>, String> {
         .ok_or_else(|| format!("未找到地点“{typed}”：请输入地名（如“杭州”）或“经度,纬度”"))
 }
 
-/// The latest activities nationwide, for a map whose place could not be used.
+/// Today in Beijing, as a list's `from` takes it.
+fn today(app: &App) -> String {
+    domain::campaign::beijing_date(app.clock.now())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// The upcoming and ongoing activities nationwide, for a map whose place could not be used.
 async fn nationwide(app: &App) -> Result<std::sync::Arc<app::public::Listed>, AppError> {
     app.public_listed(&PublicQuery {
+        from: Some(today(app)),
         per_page: Some(100),
         ..Default::default()
     })

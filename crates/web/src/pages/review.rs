@@ -22,9 +22,115 @@ struct QueuePage {
     layout: Layout,
     items: Vec<ActivityView>,
     total: u64,
-    q: QueueQuery,
+    q: QueueFilters,
+    choices: Choices,
     results: Vec<app::review::BulkOutcome>,
     refusal: Option<String>,
+    decided: Option<String>,
+    waiting_below: Option<u64>,
+}
+
+/// The queue page's filters as a person chooses them: the area by the same cascade as the
+/// activity form, the section by its Chinese name; read into the API's [`QueueQuery`].
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFilters {
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    status: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    province: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    city: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    county: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    section: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    from: Option<String>,
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    to: Option<String>,
+    page: Option<i64>,
+    /// The activity just decided on this page (its confirmation).
+    decided: Option<i64>,
+}
+
+impl QueueFilters {
+    fn query(&self) -> QueueQuery {
+        QueueQuery {
+            status: self.status.clone(),
+            region: [&self.county, &self.city, &self.province]
+                .into_iter()
+                .find_map(Clone::clone),
+            section: self.section.clone(),
+            q: self.q.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            page: self.page,
+            per_page: None,
+        }
+    }
+}
+
+/// The filters' choices: the divisions of the admin's area by level, and the sections.
+#[derive(Default)]
+struct Choices {
+    provinces: Vec<super::activities::Opt>,
+    cities: Vec<super::activities::Opt>,
+    counties: Vec<super::activities::Opt>,
+    sections: Vec<super::activities::Opt>,
+}
+
+impl Choices {
+    async fn of(app: &App, actor: &app::Actor, f: &QueueFilters) -> Result<Choices, AppError> {
+        let pick = |list: Vec<app::regions::RegionView>, chosen: &Option<String>| {
+            list.into_iter()
+                .map(|r| super::activities::Opt {
+                    selected: chosen.as_deref() == Some(r.code.as_str()),
+                    value: r.code,
+                    label: r.name,
+                })
+                .collect::<Vec<_>>()
+        };
+        // A national administrator chooses among all provinces; anyone else among theirs.
+        let mine: Vec<String> = actor
+            .grants
+            .iter()
+            .filter(|g| g.region_code.len() == 6)
+            .map(|g| format!("{}0000", &g.region_code[..2]))
+            .collect();
+        let provinces = app
+            .regions_under(None)
+            .await?
+            .into_iter()
+            .filter(|r| actor.is_national_admin() || mine.contains(&r.code))
+            .collect();
+        let under = |code: &Option<String>| {
+            let code = code.clone();
+            async move {
+                match code {
+                    Some(c) => app.regions_under(Some(&c)).await.unwrap_or_default(),
+                    None => Vec::new(),
+                }
+            }
+        };
+        let rules = app.campaign(app.current_campaign().await?.id).await?.rules;
+        Ok(Choices {
+            provinces: pick(provinces, &f.province),
+            cities: pick(under(&f.province).await, &f.city),
+            counties: pick(under(&f.city).await, &f.county),
+            sections: rules
+                .sections
+                .iter()
+                .map(|s| super::activities::Opt {
+                    selected: f.section.as_deref() == Some(s.key.as_str()),
+                    value: s.key.clone(),
+                    label: s.name.clone(),
+                })
+                .collect(),
+        })
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -77,20 +183,43 @@ struct NotesPage {
     unread: u64,
 }
 
-/// `GET /review`: the queue; the filters are the API's.
+/// `GET /review`: the queue, filtered by the API's filters as a person chooses them.
 pub async fn queue(
     State(app): State<App>,
     SignedIn { session, actor }: SignedIn,
-    PageParams(q): PageParams<QueueQuery>,
+    PageParams(f): PageParams<QueueFilters>,
 ) -> Result<Response, PageError> {
-    let paged = app.review_queue(&actor, q.clone()).await?;
+    let decided = match f.decided {
+        Some(id) => app
+            .activity(Some(&actor), id)
+            .await
+            .ok()
+            .map(|a| format!("已处理“{}”，当前状态：{}", a.title(), a.status_label)),
+        None => None,
+    };
+    queue_page(&app, &session, &actor, f, Vec::new(), None, decided).await
+}
+
+async fn queue_page(
+    app: &App,
+    session: &PageSession,
+    actor: &app::Actor,
+    f: QueueFilters,
+    results: Vec<app::review::BulkOutcome>,
+    refusal: Option<String>,
+    decided: Option<String>,
+) -> Result<Response, PageError> {
+    let paged = app.review_queue(actor, f.query()).await?;
     Ok(QueuePage {
-        layout: session.layout(&app).await?,
+        layout: session.layout(app).await?,
         items: paged.items,
         total: paged.total,
-        q,
-        results: Vec::new(),
-        refusal: None,
+        choices: Choices::of(app, actor, &f).await?,
+        q: f,
+        results,
+        refusal,
+        decided,
+        waiting_below: app.waiting_below(actor).await?,
     }
     .into_response())
 }
@@ -122,17 +251,16 @@ pub async fn decide_many(
         ),
         Err(e) => return Err(e.into()),
     };
-    let q = QueueQuery::default();
-    let paged = app.review_queue(&actor, q.clone()).await?;
-    Ok(QueuePage {
-        layout: session.layout(&app).await?,
-        items: paged.items,
-        total: paged.total,
-        q,
+    queue_page(
+        &app,
+        &session,
+        &actor,
+        QueueFilters::default(),
         results,
         refusal,
-    }
-    .into_response())
+        None,
+    )
+    .await
 }
 
 async fn item_page(
@@ -198,7 +326,7 @@ pub async fn decide(
         reason: Some(form_value(&form, "reason").to_owned()),
     };
     match app.decide_activity(&actor, id, input, None).await {
-        Ok(_) => Ok(see_other("/review")),
+        Ok(_) => Ok(see_other(&format!("/review?decided={id}"))),
         Err(AppError::Validation { fields, .. }) => {
             let message = fields.iter().map(|(_, m)| m).collect::<Vec<_>>().join("；");
             let page = item_page(&app, &session, &actor, id, Some(message)).await?;

@@ -16,15 +16,19 @@ use super::{Layout, PageParams};
 struct Panel {
     id: &'static str,
     title: &'static str,
+    /// What the first column names (按板块（已通过） → 板块).
+    column: &'static str,
     rows: Vec<Bar>,
     chart: String,
 }
 
 impl Panel {
     fn new(id: &'static str, title: &'static str, rows: Vec<Bar>) -> Panel {
+        let column = title.trim_start_matches('按');
         Panel {
             id,
             title,
+            column: column.split('（').next().unwrap_or(column),
             chart: charts::bars(title, &rows),
             rows,
         }
@@ -51,6 +55,9 @@ struct DashboardPage {
     s: StatsView,
     panels: Vec<Panel>,
     region_chart: String,
+    /// The divisions below with any activity, most first; those with none, folded.
+    busy: Vec<app::stats::RegionCount>,
+    idle: Vec<app::stats::RegionCount>,
     quotas: Vec<QuotaLine>,
     topic: String,
 }
@@ -90,12 +97,7 @@ pub async fn dashboard(
     let status_name = |k: &str| {
         domain::review::Status::parse(k).map_or_else(|_| k.to_owned(), |s| s.label().to_owned())
     };
-    let mode_name = |k: &str| {
-        domain::activity::MODES
-            .iter()
-            .find(|(m, _)| *m == k)
-            .map_or_else(|| k.to_owned(), |(_, l)| (*l).to_owned())
-    };
+    let mode_name = |k: &str| domain::activity::mode_label(k).to_owned();
     let panels = vec![
         Panel::new(
             "by-status",
@@ -123,9 +125,19 @@ pub async fn dashboard(
             counted(&s.by_mode, mode_name),
         ),
     ];
-    let region_rows: Vec<Bar> = s
+    let (mut busy, idle): (Vec<_>, Vec<_>) = s
         .by_region
         .iter()
+        .cloned()
+        .partition(|r| r.count > 0 || r.submitted > 0);
+    busy.sort_by(|a, b| {
+        (b.count, b.submitted)
+            .cmp(&(a.count, a.submitted))
+            .then_with(|| a.code.cmp(&b.code))
+    });
+    let region_rows: Vec<Bar> = busy
+        .iter()
+        .filter(|r| r.count > 0)
         .map(|r| (r.name.clone(), r.count))
         .collect();
     let quotas = s
@@ -159,6 +171,8 @@ pub async fn dashboard(
     Ok(DashboardPage {
         layout: session.layout(&app).await?,
         region_chart: charts::bars("按下级地区（已通过）", &region_rows),
+        busy,
+        idle,
         code,
         name,
         parent,

@@ -51,6 +51,11 @@ impl SupplementPage {
 }
 
 impl SupplementPage {
+    /// Past its deadline: still fillable, no longer eligible, so 拟推优 is not offered.
+    fn expired(&self) -> bool {
+        self.days_left.is_some_and(|n| n < 0)
+    }
+
     fn summary(&self, key: &str) -> &str {
         let s = &self.s.summary;
         match key {

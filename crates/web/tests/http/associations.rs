@@ -268,15 +268,21 @@ async fn a_nomination_climbs_the_levels(backend: Backend) {
             .await;
     assert_eq!(form.status, StatusCode::OK);
     let rows = sheet(&form.bytes);
-    assert_eq!(rows[0], ["活动名称", "走进天文馆：秋夜观星"]);
-    assert_eq!(rows[1], ["单位名称", "三门峡市科技馆"]);
-    assert_eq!(rows[3], ["联系电话", "0398-2812345"]);
-    assert_eq!(rows[6][0], "县级意见");
-    assert!(
-        rows[6][1].starts_with("同意推荐（推荐，2026-07-01）"),
-        "{:?}",
-        rows[6]
+    assert_eq!(rows[0], ["活动名称", "走进天文馆：秋夜观星", ""]);
+    assert_eq!(rows[1], ["单位名称", "三门峡市科技馆", ""]);
+    // The activity's time, place and real participants stand in the form (issue 18,
+    // finding 10), and each opinion's date in a column of its own.
+    assert_eq!(
+        rows[2],
+        ["活动时间", "2026-09-15 19:00 至 2026-09-15 21:30", ""]
     );
+    assert_eq!(rows[3], ["活动地点", "三门峡市湖滨区科技馆三楼", ""]);
+    assert_eq!(rows[4][0], "实际参与人数");
+    assert!(rows[4][1].parse::<i64>().is_ok(), "{:?}", rows[4]);
+    assert_eq!(rows[6], ["联系电话", "0398-2812345", ""]);
+    assert_eq!(rows[9][0], "县级意见");
+    assert!(rows[9][1].starts_with("同意推荐（推荐）"), "{:?}", rows[9]);
+    assert_eq!(rows[9][2], "2026-07-01");
     let hidden =
         w.t.get_as(&w.shaanxi, &format!("/api/v1/nominations/{nid}/form.xlsx"))
             .await;

@@ -233,7 +233,7 @@ async fn the_first_host_is_the_callers_own_organisation(backend: Backend) {
 /// member of 5,001 new organisations. A refused form changes nothing, and unknown names
 /// are never registered as a side effect.
 async fn a_refused_form_registers_nothing(backend: Backend) {
-    use crate::pages::{csrf_of, form, page, sign_in};
+    use crate::pages::{csrf_of, form, hidden_of, page, sign_in};
     let w: World = world(backend).await;
     let cookie = sign_in(&w.t, "13800138000").await;
     let list = page(&w.t, "/my/activities", &cookie).await;
@@ -247,23 +247,32 @@ async fn a_refused_form_registers_nothing(backend: Backend) {
     let edit = made.header("location");
     assert!(edit.ends_with("/edit"), "{edit}");
     let shown = page(&w.t, &edit, &cookie).await;
+    // The form saves what reads (issue 18): each answer carries the version to send next.
+    let version = std::cell::Cell::new(1_i64);
     let save = |hosts: String| {
         let body = format!(
-            "_csrf={}&version=1&action=save&name={}&hosts={}",
+            "_csrf={}&version={}&action=save&name={}&hosts={}",
             csrf_of(&shown),
+            version.get(),
             urlencoding::encode("观星夜"),
             urlencoding::encode(&hosts)
         );
-        let (t, cookie, edit) = (&w.t, &cookie, &edit);
-        async move { form(t, edit, cookie, &body).await }
+        let (t, cookie, edit, version) = (&w.t, &cookie, &edit, &version);
+        async move {
+            let answer = form(t, edit, cookie, &body).await;
+            version.set(hidden_of(&answer, "version").parse().unwrap());
+            answer
+        }
     };
     let registered = || async {
         let query = urlencoding::encode("不存在的单位");
         w.t.get(&format!("/api/v1/orgs?q={query}")).await.json()
     };
     let names: Vec<String> = (0..5000).map(|i| format!("不存在的单位{i}")).collect();
+    // The form saves what reads (issue 18): the name is kept, the hosts are not, and the
+    // page says so (200, since something was saved); no organisation is registered.
     let refused = save(names.join("\n")).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.status, StatusCode::OK);
     assert!(
         refused.text.contains("主办单位最多20个"),
         "{}",
@@ -272,7 +281,7 @@ async fn a_refused_form_registers_nothing(backend: Backend) {
     assert_eq!(registered().await, json!([]));
     // Three unknown names, otherwise fine: still nothing is registered without asking.
     let refused = save("三门峡市科技馆\n不存在的单位甲\n不存在的单位乙".to_owned()).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.status, StatusCode::OK);
     assert!(
         refused.text.contains("单位库中没有“不存在的单位甲”"),
         "{}",
@@ -286,15 +295,24 @@ async fn a_refused_form_registers_nothing(backend: Backend) {
         ("expected_participants", "一百", "预计参与人数须为整数"),
     ] {
         let body = format!(
-            "_csrf={}&version=1&action=save&name={}&hosts={}&register_new=on&{field}={}",
+            "_csrf={}&version={}&action=save&name={}&hosts={}&register_new=on&{field}={}",
             csrf_of(&shown),
+            version.get(),
             urlencoding::encode("观星夜"),
             urlencoding::encode("三门峡市科技馆\n不存在的单位丙"),
             urlencoding::encode(value)
         );
         let refused = form(&w.t, &edit, &cookie, &body).await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        version.set(hidden_of(&refused, "version").parse().unwrap());
+        assert_eq!(refused.status, StatusCode::OK, "{field}");
         assert!(refused.text.contains(message), "{field}: {}", refused.text);
+        assert!(
+            refused
+                .text
+                .contains("其他栏目改好后再保存，才会登记新单位"),
+            "{field}: {}",
+            refused.text
+        );
         assert_eq!(registered().await, json!([]), "{field}");
         // The API refuses the same value with the same message.
         let api =
@@ -401,7 +419,7 @@ async fn bad_numbers_and_dates_are_refused_alike(backend: Backend) {
             urlencoding::encode("经费测试")
         );
         let refused = form(&w.t, &edit, &cookie, &body).await;
-        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(refused.status, StatusCode::OK, "{bad}");
         assert!(
             refused
                 .text
@@ -413,6 +431,8 @@ async fn bad_numbers_and_dates_are_refused_alike(backend: Backend) {
                 .await
                 .json();
         assert_eq!(stored["funding_yuan"], 1000.0, "{bad}: {stored}");
+        // The form saved the rest (issue 18): the API goes on from the version it left.
+        let version = stored["version"].as_i64().unwrap();
         // The API answers the same value with the same message.
         let api =
             w.t.patch(
@@ -449,13 +469,14 @@ async fn bad_numbers_and_dates_are_refused_alike(backend: Backend) {
         urlencoding::encode("经费测试")
     );
     let refused = form(&w.t, &edit, &cookie, &body).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.status, StatusCode::OK);
     assert!(refused.text.contains(time_format), "the form");
+    let version = crate::pages::hidden_of(&refused, "version");
     let api =
         w.t.patch(
             &w.host,
             &format!("/api/v1/activities/{id}"),
-            Some(version),
+            Some(version.parse().unwrap()),
             json!({"start": "2026-02-30 09:00"}),
         )
         .await;

@@ -16,6 +16,7 @@ mod campaigns;
 mod hardening;
 mod orgs;
 mod pages;
+mod people;
 mod portal;
 mod public;
 mod regions;

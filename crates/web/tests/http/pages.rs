@@ -37,8 +37,17 @@ async fn the_cookie_is_secure_when_configured(backend: Backend) {
 }
 
 pub(crate) fn csrf_of(page: &TestResponse) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = page.text.find(marker).expect("page has a CSRF field") + marker.len();
+    hidden_of(page, "_csrf")
+}
+
+/// The value of the hidden input `name` of a page (its form's version, its CSRF token).
+pub(crate) fn hidden_of(page: &TestResponse, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("page has a {name} field"))
+        + marker.len();
     page.text[start..].split('"').next().unwrap().to_owned()
 }
 

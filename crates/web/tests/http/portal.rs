@@ -98,7 +98,7 @@ async fn the_list_drills_down_from_province_to_county(backend: Backend) {
     let wrong = w.t.get("/activities?reservable=maybe").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(
-        wrong.text.contains("reservable 须为 true 或 false"),
+        wrong.text.contains("是否支持预约只能是“是”或“否”"),
         "{}",
         wrong.text
     );
@@ -165,7 +165,7 @@ async fn the_map_finds_a_place_by_name_or_coordinates(backend: Backend) {
     assert!(unknown.text.contains(&link(sanmenxia)) && unknown.text.contains(&link(zhengzhou)));
 
     let far = w.t.get("/map?near=111,34&within_km=900").await.text;
-    assert!(far.contains("within_km 须大于0且不超过500"));
+    assert!(far.contains("范围须大于0且不超过500公里"));
 
     let none = w.t.get("/map?near=87.6,43.8&within_km=10").await.text;
     assert!(none.contains(r#"id="map-none""#), "乌鲁木齐: nothing near");
@@ -193,7 +193,7 @@ async fn tiles_and_provider_links_use_the_providers_datum(backend: Backend) {
     );
     assert!(map.contains("审图号：GS(2026)1号"));
     // The chosen place and the activity at the same spot are drawn together, in the middle.
-    assert!(map.contains(r#"cx="500" cy="300" r="8""#), "{map}");
+    assert!(map.contains(r#"class="me" cx="500" cy="300""#), "{map}");
     assert!(map.contains(r#"class="point" cx="500" cy="300""#));
 
     // The same ground without tiles differs only in what is under the points.
