@@ -149,6 +149,9 @@ pub struct Summary {
     pub lat: Option<f64>,
     /// With `near`: the distance in kilometres.
     pub distance_km: Option<f64>,
+    /// The activity gave its own point; otherwise it stands at its division's centre, and a
+    /// distance is an estimate.
+    pub own_point: bool,
 }
 
 impl Summary {
@@ -157,10 +160,14 @@ impl Summary {
         #[derive(Deserialize)]
         struct Place {
             address: Option<String>,
+            lon: Option<f64>,
+            lat: Option<f64>,
         }
-        let address = serde_json::from_str::<Place>(&row.data)
-            .ok()
-            .and_then(|p| p.address);
+        let place = serde_json::from_str::<Place>(&row.data).ok();
+        let own_point = place
+            .as_ref()
+            .is_some_and(|p| p.lon.is_some() && p.lat.is_some());
+        let address = place.and_then(|p| p.address);
         Summary {
             id: row.id,
             name: row.name.clone(),
@@ -171,6 +178,7 @@ impl Summary {
             lon: row.lon,
             lat: row.lat,
             distance_km,
+            own_point,
         }
     }
 }

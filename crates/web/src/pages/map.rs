@@ -24,7 +24,7 @@ const EQUATOR_KM: f64 = 40_075.017;
 const CROWD: f64 = 40.0;
 /// A label's character, in the picture's units, as the phone's style draws it (labels that
 /// would overlap at that size are left out).
-const GLYPH: f64 = 28.0;
+const GLYPH: f64 = 38.0;
 /// The scale bar's longest length, in the picture's units.
 const BAR: f64 = 180.0;
 /// Mainland China's extent, shown when there is nothing to frame.
@@ -65,6 +65,11 @@ impl Ground {
     /// Whether any venue is drawn (the legend names it then).
     pub fn has_venues(&self) -> bool {
         self.points.iter().any(|p| p.place.venue)
+    }
+
+    /// Whether any mark stands for several activities (the legend explains it then).
+    pub fn has_crowds(&self) -> bool {
+        self.points.iter().any(|p| p.count > 1)
     }
 }
 
@@ -181,7 +186,7 @@ pub fn draw(
     let at = |p: Point| (tenth(p.0 * scale - origin.0), tenth(p.1 * scale - origin.1));
     // Kilometres per unit of the picture at the centre's latitude (Mercator's own scale).
     let km_per_unit = EQUATOR_KM * latitude(centre.1).to_radians().cos() / scale;
-    let dots = located
+    let dots: Vec<Dot> = located
         .iter()
         .map(|(p, place)| {
             let (x, y) = at(*p);
@@ -193,21 +198,37 @@ pub fn draw(
             }
         })
         .collect();
+    let points = crowded(dots);
+    let me = around.filter(|_| mark).map(|(centre, km)| {
+        let (x, y) = at(world(centre));
+        Circle {
+            x,
+            y,
+            r: tenth(radius(centre, km) * scale),
+        }
+    });
+    // Names never cover a mark, the chosen place with its words, or the scale bar.
+    let mut taken: Vec<Box2> = points
+        .iter()
+        .map(|p| Box2::around(p.x, p.y, GLYPH, GLYPH))
+        .collect();
+    if let Some(me) = &me {
+        taken.push(Box2::around(me.x, me.y - GLYPH, GLYPH * 3.0, GLYPH * 2.2));
+    }
+    taken.push(Box2 {
+        left: 0.0,
+        top: HEIGHT - 90.0,
+        right: BAR + 40.0,
+        bottom: HEIGHT,
+    });
     Ground {
         tiles: if tiled {
             tiles(&config.tile_url, zoom, origin)
         } else {
             Vec::new()
         },
-        points: crowded(dots),
-        me: around.filter(|_| mark).map(|(centre, km)| {
-            let (x, y) = at(world(centre));
-            Circle {
-                x,
-                y,
-                r: tenth(radius(centre, km) * scale),
-            }
-        }),
+        points,
+        me,
         attribution: if tiled {
             config.attribution.clone()
         } else {
@@ -216,7 +237,7 @@ pub fn draw(
         labels: if tiled {
             Vec::new()
         } else {
-            labels(divisions, WIDTH * km_per_unit, |p| at(world(p)))
+            labels(divisions, WIDTH * km_per_unit, |p| at(world(p)), taken)
         },
         scale: scale_bar(km_per_unit),
     }
@@ -287,7 +308,44 @@ fn distance_km(a: Point, b: Point) -> f64 {
 
 /// The names that help at this width (in km): provinces on a wide view, cities closer in,
 /// counties closest; those on the ground that do not overlap a more important one.
-fn labels(divisions: &[Division], width_km: f64, at: impl Fn(Point) -> (f64, f64)) -> Vec<Label> {
+/// A rectangle on the ground.
+#[derive(Clone, Copy)]
+struct Box2 {
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+impl Box2 {
+    /// The box `w` wide and `h` high centred on (x, y).
+    fn around(x: f64, y: f64, w: f64, h: f64) -> Box2 {
+        Box2 {
+            left: x - w / 2.0,
+            top: y - h / 2.0,
+            right: x + w / 2.0,
+            bottom: y + h / 2.0,
+        }
+    }
+
+    fn meets(&self, other: &Box2) -> bool {
+        self.left < other.right
+            && other.left < self.right
+            && self.top < other.bottom
+            && other.top < self.bottom
+    }
+
+    fn inside(&self) -> bool {
+        self.left >= 0.0 && self.right <= WIDTH && self.top >= 0.0 && self.bottom <= HEIGHT
+    }
+}
+
+fn labels(
+    divisions: &[Division],
+    width_km: f64,
+    at: impl Fn(Point) -> (f64, f64),
+    mut taken: Vec<Box2>,
+) -> Vec<Label> {
     let wanted = |level: RegionLevel| match level {
         RegionLevel::Province => width_km > 600.0,
         RegionLevel::City => (60.0..=2500.0).contains(&width_km),
@@ -304,13 +362,14 @@ fn labels(divisions: &[Division], width_km: f64, at: impl Fn(Point) -> (f64, f64
         }
         for d in divisions.iter().filter(|d| d.level == level) {
             let (x, y) = at(d.point);
-            let half = GLYPH * d.name.chars().count() as f64 / 2.0;
-            let inside = x - half >= 0.0 && x + half <= WIDTH && y - GLYPH >= 0.0 && y <= HEIGHT;
-            let clear = placed.iter().all(|l| {
-                let other = GLYPH * l.name.chars().count() as f64 / 2.0;
-                (l.x - x).abs() >= half + other || (l.y - y).abs() >= GLYPH * 1.2
+            let width = GLYPH * d.name.chars().count() as f64;
+            // On its point, or just below it when a mark or another name is there.
+            let spot = [y, y + GLYPH * 1.6].into_iter().find_map(|y| {
+                let area = Box2::around(x, y - GLYPH * 0.35, width, GLYPH * 1.2);
+                (area.inside() && !taken.iter().any(|t| t.meets(&area))).then_some((y, area))
             });
-            if inside && clear {
+            if let Some((y, area)) = spot {
+                taken.push(area);
                 placed.push(Label {
                     x,
                     y,

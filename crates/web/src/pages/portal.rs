@@ -50,6 +50,8 @@ pub struct Card {
     pub(super) lat: Option<f64>,
     /// Over by now: marked 已结束 (lists put these after the upcoming and ongoing ones).
     pub(super) ended: bool,
+    /// The distance is from its division's centre (no point of its own).
+    pub(super) estimated: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -340,6 +342,7 @@ pub(super) fn card(
         lon: a.lon,
         lat: a.lat,
         ended: a.end.is_some_and(|end| end < now),
+        estimated: !a.own_point,
     }
 }
 

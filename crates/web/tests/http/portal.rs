@@ -147,7 +147,10 @@ async fn the_map_finds_a_place_by_name_or_coordinates(backend: Backend) {
         !by_point.contains(&venue),
         "not placed at its activity in 郑州"
     );
-    assert!(by_point.contains("公里 · "), "distances shown");
+    assert!(
+        by_point.contains("公里（按区县中心估算） · "),
+        "distances shown, and said to be estimates"
+    );
 
     let unknown =
         w.t.get("/map?near=%E7%81%AB%E6%98%9F%E5%9F%BA%E5%9C%B0&within_km=30")
