@@ -32,7 +32,8 @@ for (const v of viewports) {
     await page.goto(`${server.baseUrl}/admin/audit`);
     await assert.doesNotReject(page.locator("#audit-table").waitFor());
     const first = page.locator("#audit-table tbody tr").first();
-    assert.match(await first.innerText(), /user\.grant[\s\S]*410000[\s\S]*成功/);
+    // In words, not codes: the action, the role, the division by name (issue 18).
+    assert.match(await first.innerText(), /授予角色[\s\S]*河南省[\s\S]*成功/);
     await screenshot(page, `audit-log-${v.name}`);
 
     // A filter that does not read: the reason, next to the form; the input kept.
@@ -44,13 +45,13 @@ for (const v of viewports) {
 
     // By action and outcome.
     await page.fill("input[name=actor]", "");
-    await page.fill("input[name=action]", "user.");
+    await page.selectOption("select[name=action]", "user.");
     await page.selectOption("select[name=outcome]", "ok");
     await page.click("#audit-filters button[type=submit]");
     await page.waitForLoadState("load");
     const rows = await page.locator("#audit-table tbody tr").allInnerTexts();
     assert.ok(rows.length >= 1);
-    for (const row of rows) assert.match(row, /user\.grant[\s\S]*成功/);
+    for (const row of rows) assert.match(row, /授予角色[\s\S]*成功/);
 
     // The download carries the same filters and opens as CSV with a byte-order mark.
     const href = await page.getAttribute("#audit-download", "href");

@@ -86,6 +86,13 @@ test("no serious or critical accessibility violation on any page, at phone and d
   await person.goto(`${server.baseUrl}/my/activities`);
   const supplement = await person.locator(".supplement-link").first().getAttribute("href");
   await check(person, "host", supplement, found);
+  // The import page with a preview: the template itself, uploaded back.
+  const template = Buffer.from(await (await fetch(`${server.baseUrl}/api/v1/imports/activities-template.xlsx`)).arrayBuffer());
+  await person.goto(`${server.baseUrl}/my/import`);
+  await person.setInputFiles("#import-file", { name: "活动导入模板.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: template });
+  await person.click("#import-preview");
+  await person.waitForSelector("#preview-rows");
+  await checkHere(person, "host", "import-preview", found);
   await person.goto(`${server.baseUrl}/my/activities`);
   await person.click("#new-activity");
   await person.waitForSelector("#activity-form");

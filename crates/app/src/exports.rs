@@ -128,9 +128,23 @@ pub enum OnDuplicate {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
-    /// `refuse` (default), `skip` or `import`.
+    /// `refuse` (default; also when blank), `skip` or `import`.
     #[param(inline)]
+    #[serde(default, deserialize_with = "blank_or_choice")]
     pub on_duplicate: Option<OnDuplicate>,
+}
+
+/// A choice, or none when the parameter is blank (a form's unset select sends it empty).
+fn blank_or_choice<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<OnDuplicate>, D::Error> {
+    match domain::text::blank_as_none(d)? {
+        None => Ok(None),
+        Some(raw) => OnDuplicate::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(
+            raw.trim(),
+        ))
+        .map(Some),
+    }
 }
 
 /// One row of an import as its preview shows it.

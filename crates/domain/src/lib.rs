@@ -5,6 +5,7 @@
 //! here once, with its Chinese message.
 
 pub mod activity;
+pub mod audit;
 pub mod campaign;
 pub mod consent;
 pub mod credit_code;

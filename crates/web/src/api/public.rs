@@ -26,10 +26,35 @@ pub async fn list(
 /// Events fetched per round while a feed streams.
 const FEED_ROUND: i64 = 100;
 
+/// The feed's parameters for the OpenAPI document: the list's filters, with `page` and
+/// `per_page` read (integers) but ignored, since a calendar holds every matching event.
+pub struct FeedParams;
+
+impl utoipa::IntoParams for FeedParams {
+    fn into_params(
+        parameter_in_provider: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
+        <PublicQuery as utoipa::IntoParams>::into_params(parameter_in_provider)
+            .into_iter()
+            .map(|mut p| {
+                if p.name == "page" || p.name == "per_page" {
+                    p.description =
+                        Some("日历订阅不分页：此参数被忽略，返回全部符合条件的活动".to_owned());
+                    p.schema = Some(RefOr::T(Schema::Object(
+                        ObjectBuilder::new().schema_type(Type::Integer).build(),
+                    )));
+                }
+                p
+            })
+            .collect()
+    }
+}
+
 /// `GET /api/v1/activities.ics`: the same filters as a calendar, one event per activity:
 /// every matching one (a calendar app does not page), upcoming and ongoing unless `from` or
 /// `to` says otherwise, streamed a hundred at a time.
-#[utoipa::path(get, path = "/api/v1/activities.ics", security(()), params(app::public::PublicQuery), responses((status = 200, description = "text/calendar：全部符合条件的活动（不分页；未给 from/to 时为未结束的活动）", content_type = "text/calendar"), (status = 400, description = "参数无法解析或超出范围")))]
+#[utoipa::path(get, path = "/api/v1/activities.ics", security(()), params(FeedParams), responses((status = 200, description = "text/calendar：全部符合条件的活动（不分页；未给 from/to 时为未结束的活动）", content_type = "text/calendar"), (status = 400, description = "参数无法解析或超出范围")))]
 pub async fn calendar(
     State(app): State<App>,
     query: Result<Query<PublicQuery>, QueryRejection>,

@@ -88,6 +88,8 @@ fn url_pairs(f: &AuditForm) -> Vec<(String, String)> {
 struct AuditPage {
     layout: Layout,
     form: AuditForm,
+    /// The divisions the page's entries name, by code.
+    places: std::collections::BTreeMap<String, String>,
     items: Vec<AuditEntry>,
     total: u64,
     page: u64,
@@ -100,6 +102,40 @@ impl AuditPage {
         at.with_timezone(&domain::campaign::BEIJING)
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
+    }
+
+    /// An action by its Chinese name; a refused request by its route.
+    fn action_name(action: &str) -> String {
+        domain::audit::action_label(action).map_or_else(|| action.to_owned(), str::to_owned)
+    }
+
+    /// Roles recorded as codes (`province_admin,host`), by their Chinese names.
+    fn role_names(roles: &str) -> String {
+        roles
+            .split(',')
+            .map(|r| domain::role::Role::parse(r.trim()).map_or(r.trim(), |r| r.label()))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    fn target_name(kind: &str) -> &str {
+        domain::audit::target_label(kind)
+    }
+
+    /// A division by its name (the code when unknown), 全国 for none.
+    fn place(&self, code: &Option<String>) -> String {
+        match code.as_deref() {
+            None | Some("000000") => "全国".to_owned(),
+            Some(c) => self.places.get(c).cloned().unwrap_or_else(|| c.to_owned()),
+        }
+    }
+
+    fn actions() -> &'static [(&'static str, &'static str)] {
+        &domain::audit::ACTIONS
+    }
+
+    fn action_groups() -> &'static [(&'static str, &'static str)] {
+        &domain::audit::GROUPS
     }
 
     fn outcome_label(outcome: &str) -> &'static str {
@@ -149,9 +185,18 @@ pub async fn audit_log(
     } else {
         StatusCode::OK
     };
+    let mut places = std::collections::BTreeMap::new();
+    for code in items.iter().filter_map(|e| e.region_code.clone()) {
+        if !places.contains_key(&code)
+            && let Ok(name) = app.region_name(&code).await
+        {
+            places.insert(code, name);
+        }
+    }
     let page = AuditPage {
         layout,
         form,
+        places,
         items,
         total,
         page,

@@ -89,6 +89,9 @@ impl ListPage {
         .into_iter()
         .flat_map(|list| list.iter().filter(|c| c.selected).map(|c| c.label.clone()))
         .collect();
+        if !self.q.trim().is_empty() {
+            out.insert(0, format!("“{}”", self.q.trim()));
+        }
         match self.reservable.as_str() {
             "true" => out.push("支持预约".to_owned()),
             "false" => out.push("无需预约".to_owned()),

@@ -426,6 +426,12 @@ async fn the_calendar_feed_holds_every_event_and_each_page_offers_its_own(backen
             .await,
         );
     }
+    // Paging is read but ignored: a calendar holds every event (found by the contract run).
+    for ignored in ["per_page=0", "page=7&per_page=1"] {
+        let r = w.t.get(&format!("/api/v1/activities.ics?{ignored}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{ignored}");
+        assert_eq!(r.text.matches("BEGIN:VEVENT").count(), 105, "{ignored}");
+    }
     let feed = w.t.get("/api/v1/activities.ics?per_page=101").await;
     assert_eq!(feed.status, StatusCode::OK, "{}", feed.text);
     let calendar = ical::IcalParser::new(std::io::BufReader::new(feed.text.as_bytes()))
@@ -710,6 +716,20 @@ async fn the_import_round_trip_finds_repeats_and_writes_nothing_before_confirmat
     assert_eq!(skipped.json()["created"], 0);
     assert_eq!(skipped.json()["skipped"], json!([2, 3]));
     assert_eq!(my_total(&w).await, before);
+    // A blank choice is the default (found by the contract run).
+    let blank =
+        w.t.post_bytes(
+            &w.host,
+            &format!("{url}?on_duplicate="),
+            exported.bytes.clone(),
+        )
+        .await;
+    assert_eq!(
+        blank.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        blank.text
+    );
     let wrong =
         w.t.post_bytes(
             &w.host,
