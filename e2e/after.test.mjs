@@ -3,7 +3,7 @@
 // province's dashboard shows the right numbers in its charts and tables.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile, axeViolations } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -184,6 +184,14 @@ test("a county administrator recommends it and the province passes it up (deskto
   await province.waitForSelector("#nomination-notice");
   assert.deepEqual(await province.locator("#opinions li").evaluateAll((l) => l.map((e) => e.dataset.level)), ["county", "province"]);
   await screenshot(province, "desktop-nomination");
+  // The nomination page and its printable form pass axe-core at both sizes too (the demo
+  // that e2e/axe.test.mjs walks has no nomination).
+  const found = [];
+  for (const size of viewports) {
+    await province.setViewportSize(size.viewport);
+    for (const line of await axeViolations(province)) found.push(`${size.name} nomination: ${line}`);
+    await screenshot(province, `${size.name}-page-province-nomination`);
+  }
 
   // The printable recommendation form holds each level's opinion.
   await province.click("#print-link");
@@ -193,6 +201,12 @@ test("a county administrator recommends it and the province passes it up (deskto
   assert.match(form, /县级意见\s+活动组织规范，效果突出，同意推荐/);
   assert.match(form, /省级意见\s+同意推荐至全国/);
   await screenshot(province, "desktop-nomination-print");
+  for (const size of viewports) {
+    await province.setViewportSize(size.viewport);
+    for (const line of await axeViolations(province)) found.push(`${size.name} print: ${line}`);
+    await screenshot(province, `${size.name}-page-province-nomination-print`);
+  }
+  assert.deepEqual(found, [], `accessibility violations:\n${found.join("\n")}`);
 });
 
 test("the dashboard shows the right numbers in its charts and tables (phone and desktop)", async () => {

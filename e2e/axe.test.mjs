@@ -3,11 +3,10 @@
 // violation of serious or critical impact; each one found is printed with its nodes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { startServer, launchBrowser, viewports, logIn, screenshot } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, logIn, screenshot, axeViolations } from "./helpers.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+/** The serious and critical violations on the page now. */
+const violations = axeViolations;
 
 let server;
 let browser;
@@ -18,28 +17,13 @@ before(async () => {
   browser = await launchBrowser();
   // The demo's ids, read as any client reads them.
   const list = await (await fetch(`${server.baseUrl}/api/v1/activities?per_page=10`)).json();
-  const approved = list.items[0].id;
-  const org = list.items[0].hosts[0];
-  ids = { approved, org };
+  ids = { approved: list.items[0].id, org: list.items[0].hosts[0] };
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** The serious and critical violations on the page now, as readable lines. */
-async function violations(page) {
-  // Evaluated through the debugging protocol: the pages' policy forbids inline scripts.
-  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } }),
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")}`);
-}
 
 /** A file name for a page's screenshot. */
 const slug = (path) => path.replace(/^\//, "").replace(/[^\w\u4e00-\u9fa5]+/g, "-").replace(/-+$/, "") || "home";

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { createRequire } from "node:module";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, "..");
@@ -159,4 +160,20 @@ export async function pngFile(page, width, height, name = "poster.png") {
     return canvas.toDataURL("image/png").split(",")[1];
   }, [width, height]);
   return { name, mimeType: "image/png", buffer: Buffer.from(base64, "base64") };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** The page's serious and critical accessibility violations (axe-core, WCAG 2.2 AA and
+ *  best-practice rules), as readable lines. */
+export async function axeViolations(page) {
+  // Evaluated through the debugging protocol: the pages' policy forbids inline scripts.
+  if (!(await page.evaluate(() => typeof window.axe === "object"))) await page.evaluate(axeSource);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } }),
+  );
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")}`);
 }

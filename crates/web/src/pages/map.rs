@@ -383,6 +383,32 @@ fn labels(
             }
         }
     }
+    // A view closer than any division's centre still says where it is: the nearest
+    // division's name, as a caption at the top.
+    let finest = [
+        RegionLevel::County,
+        RegionLevel::City,
+        RegionLevel::Province,
+    ]
+    .into_iter()
+    .find(|level| divisions.iter().any(|d| d.level == *level));
+    if placed.is_empty()
+        && let Some((d, _)) = divisions
+            .iter()
+            .filter(|d| Some(d.level) == finest)
+            .map(|d| {
+                let (x, y) = at(d.point);
+                (d, (x - WIDTH / 2.0).hypot(y - HEIGHT / 2.0))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    {
+        placed.push(Label {
+            x: WIDTH / 2.0,
+            y: GLYPH * 1.2,
+            name: format!("{}附近", d.name),
+            level: "caption",
+        });
+    }
     placed
 }
 
@@ -637,6 +663,19 @@ mod tests {
             &divisions(),
         );
         assert!(tiled.labels.is_empty(), "the tiles carry their own names");
+    }
+
+    #[test]
+    fn a_close_view_is_captioned_with_the_nearest_division() {
+        let g = draw(
+            &config("", "wgs84"),
+            &[Place::activity((113.70, 34.80), 1, "甲")],
+            Some(((113.70, 34.80), 2.0)),
+            false,
+            &divisions(),
+        );
+        let names: Vec<&str> = g.labels.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["二七区附近"], "{names:?}");
     }
 
     #[test]
