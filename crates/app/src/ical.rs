@@ -104,6 +104,14 @@ pub fn calendar(
     out
 }
 
+/// The host a calendar's UIDs name: the configured site address without its scheme (never
+/// the Host header a request came with).
+pub fn host_of(base_url: &str) -> &str {
+    base_url
+        .split_once("://")
+        .map_or(base_url, |(_, host)| host)
+}
+
 /// A calendar's first lines, before its events (a feed streams its events after these).
 pub fn opening() -> String {
     let mut out = String::new();

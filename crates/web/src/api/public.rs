@@ -72,10 +72,7 @@ pub async fn calendar(
     let rounds = first.total.div_ceil(FEED_ROUND.unsigned_abs()).max(1);
     // Absolute links come from the configured address, never from the Host header.
     let base = app.config.site_url();
-    let host = base
-        .split_once("://")
-        .map_or(base.as_str(), |(_, h)| h)
-        .to_owned();
+    let host = app::ical::host_of(&base).to_owned();
     let now = app.clock.now();
     let head = app::ical::opening() + &app::ical::events(&first.items, &base, now, &host);
     let rest = futures::stream::unfold(2_u64, move |round| {

@@ -554,8 +554,12 @@ pub async fn item_calendar(
     let actor = session.actor(&app).await?;
     let a = app.activity_page(actor.as_ref(), id).await?;
     let base = app.config.site_url();
-    let host = base.split_once("://").map_or(base.as_str(), |(_, h)| h);
-    let body = app::ical::calendar(std::slice::from_ref(&a), &base, app.clock.now(), host);
+    let body = app::ical::calendar(
+        std::slice::from_ref(&a),
+        &base,
+        app.clock.now(),
+        app::ical::host_of(&base),
+    );
     Ok((
         [
             (

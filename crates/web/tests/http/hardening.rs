@@ -233,20 +233,10 @@ async fn the_first_host_is_the_callers_own_organisation(backend: Backend) {
 /// member of 5,001 new organisations. A refused form changes nothing, and unknown names
 /// are never registered as a side effect.
 async fn a_refused_form_registers_nothing(backend: Backend) {
-    use crate::pages::{csrf_of, form, hidden_of, page, sign_in};
+    use crate::pages::{csrf_of, form, hidden_of, new_draft_form};
     let w: World = world(backend).await;
-    let cookie = sign_in(&w.t, "13800138000").await;
-    let list = page(&w.t, "/my/activities", &cookie).await;
-    let made = form(
-        &w.t,
-        "/my/activities/new",
-        &cookie,
-        &format!("_csrf={}", csrf_of(&list)),
-    )
-    .await;
-    let edit = made.header("location");
+    let (cookie, edit, shown) = new_draft_form(&w.t, "13800138000").await;
     assert!(edit.ends_with("/edit"), "{edit}");
-    let shown = page(&w.t, &edit, &cookie).await;
     // The form saves what reads (issue 18): each answer carries the version to send next.
     let version = std::cell::Cell::new(1_i64);
     let save = |hosts: String| {

@@ -327,3 +327,20 @@ async fn wrong_codes_are_shown_next_to_the_field(backend: Backend) {
     assert_eq!(bad_phone.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad_phone.text.contains("手机号格式不正确"));
 }
+
+/// A host signed in through the forms who opens a new draft's form, as a person does from
+/// 我的活动: (cookie, the form's path, the form page).
+pub(crate) async fn new_draft_form(t: &TestApp, phone: &str) -> (String, String, TestResponse) {
+    let cookie = sign_in(t, phone).await;
+    let list = page(t, "/my/activities", &cookie).await;
+    let made = form(
+        t,
+        "/my/activities/new",
+        &cookie,
+        &format!("_csrf={}", csrf_of(&list)),
+    )
+    .await;
+    let edit = made.header("location");
+    let shown = page(t, &edit, &cookie).await;
+    (cookie, edit, shown)
+}

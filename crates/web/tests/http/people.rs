@@ -29,18 +29,7 @@ on_both_backends!(
 
 /// A new draft's form, as a host opens it: (cookie, the form's path, the form page).
 async fn new_form(w: &World) -> (String, String, crate::support::TestResponse) {
-    let cookie = sign_in(&w.t, "13800138000").await;
-    let list = page(&w.t, "/my/activities", &cookie).await;
-    let made = form(
-        &w.t,
-        "/my/activities/new",
-        &cookie,
-        &format!("_csrf={}", csrf_of(&list)),
-    )
-    .await;
-    let edit = made.header("location");
-    let shown = page(&w.t, &edit, &cookie).await;
-    (cookie, edit, shown)
+    crate::pages::new_draft_form(&w.t, "13800138000").await
 }
 
 fn body(shown: &crate::support::TestResponse, pairs: &[(&str, &str)]) -> String {
@@ -802,20 +791,8 @@ async fn the_import_round_trip_finds_repeats_and_writes_nothing_before_confirmat
     // A real date cell in 活动时间 reads as the start.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    for (c, h) in [
-        "序号",
-        "项目名称",
-        "举办单位",
-        "活动时间",
-        "活动地点",
-        "负责人",
-        "联系电话",
-        "备注",
-    ]
-    .iter()
-    .enumerate()
-    {
-        sheet.write_string(0, c as u16, *h).unwrap();
+    for (c, (h, _)) in (0_u16..).zip(app::exports::COLUMNS) {
+        sheet.write_string(0, c, h).unwrap();
     }
     sheet.write_string(1, 1, "冬令营筹备会").unwrap();
     sheet.write_string(1, 2, "三门峡市科技馆").unwrap();
