@@ -702,6 +702,8 @@ impl App {
         }
         let txn = self.db.begin().await?;
         store::activities::confirm_host(&txn, id, org_id, actor.user_id, self.clock.now()).await?;
+        // The public now sees this host: kept public answers are renewed.
+        store::search::log::append(&txn, id, self.clock.now()).await?;
         crate::audit::record(
             &txn,
             self.clock.now(),

@@ -69,6 +69,8 @@ pub struct App {
     reference: Arc<portal_context::Kept>,
     /// Public list answers, kept until the search log moves.
     public_answers: Arc<store::cache::Cache<String, public::Listed>>,
+    /// The JSON list's answers as sent, kept like `public_answers`.
+    public_json: Arc<store::cache::Cache<String, bytes::Bytes>>,
     /// Image decodes allowed at once in this instance.
     decodes: Arc<tokio::sync::Semaphore>,
     /// Proxies whose forwarding headers name the client.
@@ -95,6 +97,7 @@ impl App {
         let search = store::search::SearchIndex::open(&config.data_dir.join("search"))
             .map_err(AppError::internal)?;
         let public_answers = Arc::new(store::cache::Cache::new(config.kept_public_answers));
+        let public_json = Arc::new(store::cache::Cache::new(config.kept_public_answers));
         let decodes = Arc::new(tokio::sync::Semaphore::new(
             config.media.decodes_at_once.max(1),
         ));
@@ -113,6 +116,7 @@ impl App {
             rules_cache: Arc::default(),
             reference: Arc::default(),
             public_answers,
+            public_json,
         };
         app.ensure_current_campaign().await?;
         stats::rebuild_if_missing(&app.db).await?;

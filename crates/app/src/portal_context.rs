@@ -34,6 +34,32 @@ pub struct Division {
     pub level: RegionLevel,
     /// WGS-84 (longitude, latitude) of a representative point.
     pub point: (f64, f64),
+    /// That point on the Web Mercator world (`domain::geo::web_mercator`), worked out once:
+    /// every map draws thousands of divisions.
+    pub world: (f64, f64),
+    /// Characters in the name (the width of its label).
+    pub glyphs: usize,
+}
+
+impl Division {
+    /// A division at `point` (WGS-84), with its world point and name width worked out.
+    pub fn new(
+        code: String,
+        name: String,
+        parent: Option<String>,
+        level: RegionLevel,
+        point: (f64, f64),
+    ) -> Division {
+        Division {
+            world: domain::geo::web_mercator(point),
+            glyphs: name.chars().count(),
+            code,
+            name,
+            parent,
+            level,
+            point,
+        }
+    }
 }
 
 impl Reference {
@@ -124,12 +150,14 @@ impl App {
         let divisions = store::regions::all(&self.db)
             .await?
             .into_iter()
-            .map(|r| Division {
-                level: RegionLevel::parse(&r.level).unwrap_or(RegionLevel::County),
-                point: (r.longitude, r.latitude),
-                code: r.code,
-                name: r.name,
-                parent: r.parent_code,
+            .map(|r| {
+                Division::new(
+                    r.code,
+                    r.name,
+                    r.parent_code,
+                    RegionLevel::parse(&r.level).unwrap_or(RegionLevel::County),
+                    (r.longitude, r.latitude),
+                )
             })
             .collect();
         let reference = Arc::new(Reference {

@@ -363,11 +363,35 @@ impl App {
         self.public_page(&listed).await
     }
 
+    /// `GET /api/v1/activities` as sent: the JSON of [`App::public_activities`], kept like
+    /// the rows it is made from, so that a kept answer costs no query beyond the log's
+    /// position and no serialising.
+    pub async fn public_activities_json(&self, q: &PublicQuery) -> Result<bytes::Bytes, AppError> {
+        let (stamp, position) = self.public_stamp().await?;
+        let key = format!("{q:?}");
+        let kept = self
+            .public_json
+            .get_or_compute(stamp, key, async {
+                let listed = self.listed_at(q, stamp, position).await?;
+                let page = self.public_page(&listed).await?;
+                serde_json::to_vec(&page)
+                    .map(bytes::Bytes::from)
+                    .map_err(AppError::internal)
+            })
+            .await?;
+        Ok(bytes::Bytes::clone(&kept))
+    }
+
     /// The page of a public query as stored rows (pages draw their cards from these).
     /// Answers are kept until the search log moves (every change to what is public moves
     /// it) and for the minute (upcoming activities become past ones as time passes).
     pub async fn public_listed(&self, q: &PublicQuery) -> Result<Arc<Listed>, AppError> {
-        let page = Page::parse(q.page, q.per_page)?;
+        let (stamp, position) = self.public_stamp().await?;
+        self.listed_at(q, stamp, position).await
+    }
+
+    /// The stamp public answers are kept under, and the log position it holds.
+    async fn public_stamp(&self) -> Result<(i64, i64), AppError> {
         let position = self.log_position().await?;
         let minute = self.clock.now().timestamp().div_euclid(60);
         // One stamp that grows with either (the minute above the log's position), so that
@@ -375,6 +399,16 @@ impl App {
         let stamp = minute
             .saturating_mul(1 << 32)
             .saturating_add(position.clamp(0, i64::from(u32::MAX)));
+        Ok((stamp, position))
+    }
+
+    async fn listed_at(
+        &self,
+        q: &PublicQuery,
+        stamp: i64,
+        position: i64,
+    ) -> Result<Arc<Listed>, AppError> {
+        let page = Page::parse(q.page, q.per_page)?;
         let key = format!("{q:?}");
         self.public_answers
             .get_or_compute(stamp, key, async {

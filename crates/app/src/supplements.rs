@@ -149,6 +149,8 @@ impl App {
         let after = crate::stats::facts(&txn, &row).await?;
         crate::stats::shift(&txn, &row, Some(&before), Some(&after)).await?;
         crate::jobs::schedule_link_checks(&txn, id, &input.media_links, now).await?;
+        // Its photos, videos and links are public: kept public answers are renewed.
+        store::search::log::append(&txn, id, now).await?;
         txn.commit().await?;
         self.supplement(Some(actor), id).await
     }

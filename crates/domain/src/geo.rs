@@ -35,6 +35,16 @@ impl Datum {
 /// A point as (longitude, latitude) in degrees.
 pub type Point = (f64, f64);
 
+/// Web Mercator: where a point lies on a square world one unit wide, x growing eastwards
+/// and y southwards (latitudes beyond ±85° are held there).
+pub fn web_mercator(p: Point) -> Point {
+    let lat = p.1.clamp(-85.0, 85.0).to_radians();
+    (
+        (p.0 + 180.0) / 360.0,
+        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0,
+    )
+}
+
 /// A WGS-84 point as the provider of `datum` places it.
 pub fn from_wgs84(p: Point, datum: Datum) -> Point {
     match datum {

@@ -237,7 +237,13 @@ pub fn draw(
         labels: if tiled {
             Vec::new()
         } else {
-            labels(divisions, WIDTH * km_per_unit, |p| at(world(p)), taken)
+            // Names are drawn without tiles only, where the world is WGS-84's.
+            labels(
+                divisions,
+                WIDTH * km_per_unit,
+                |w| (w.0 * scale - origin.0, w.1 * scale - origin.1),
+                taken,
+            )
         },
         scale: scale_bar(km_per_unit),
     }
@@ -340,6 +346,10 @@ impl Box2 {
     }
 }
 
+/// The divisions' names a view of `width_km` shows, placed where no mark, name or `taken`
+/// area is; `at` places a division's world point ([`Division::world`]) in the picture.
+/// Thousands of divisions are tested per page: those whose point is off the picture are
+/// passed over before any name is measured.
 fn labels(
     divisions: &[Division],
     width_km: f64,
@@ -361,8 +371,14 @@ fn labels(
             continue;
         }
         for d in divisions.iter().filter(|d| d.level == level) {
-            let (x, y) = at(d.point);
-            let width = GLYPH * d.name.chars().count() as f64;
+            let (x, y) = at(d.world);
+            // A name is centred on its point and must lie inside the picture, on the point
+            // or just below it.
+            if !(0.0..=WIDTH).contains(&x) || !(-2.0 * GLYPH..=HEIGHT).contains(&y) {
+                continue;
+            }
+            let (x, y) = (tenth(x), tenth(y));
+            let width = GLYPH * d.glyphs as f64;
             // On its point, or just below it when a mark or another name is there.
             let spot = [y, y + GLYPH * 1.6].into_iter().find_map(|y| {
                 let area = Box2::around(x, y - GLYPH * 0.35, width, GLYPH * 1.2);
@@ -397,7 +413,7 @@ fn labels(
             .iter()
             .filter(|d| Some(d.level) == finest)
             .map(|d| {
-                let (x, y) = at(d.point);
+                let (x, y) = at(d.world);
                 (d, (x - WIDTH / 2.0).hypot(y - HEIGHT / 2.0))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
@@ -461,11 +477,7 @@ pub fn links(p: Point, name: &str) -> Links {
 
 /// A point in Web Mercator world units: both axes 0..1, y growing southwards.
 fn mercator(p: Point) -> Point {
-    let lat = p.1.clamp(-85.0, 85.0).to_radians();
-    (
-        (p.0 + 180.0) / 360.0,
-        (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0,
-    )
+    geo::web_mercator(p)
 }
 
 /// `km` around `centre`, in world units (Mercator keeps small circles round).
@@ -605,13 +617,7 @@ mod tests {
     }
 
     fn division(code: &str, name: &str, level: RegionLevel, point: Point) -> Division {
-        Division {
-            code: code.to_owned(),
-            name: name.to_owned(),
-            parent: None,
-            level,
-            point,
-        }
+        Division::new(code.to_owned(), name.to_owned(), None, level, point)
     }
 
     fn divisions() -> Vec<Division> {

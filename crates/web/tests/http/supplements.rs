@@ -205,6 +205,10 @@ async fn the_public_sees_photos_and_reports_after_the_event_but_no_evidence(back
     let id = publish(&w, json!({})).await;
     let before = w.t.get(&format!("/activities/{id}")).await.text;
     assert!(!before.contains("活动回顾"), "nothing to look back on yet");
+    // Read once, so that the list's answer is kept: it must still follow the supplement.
+    let kept = w.t.get("/api/v1/activities").await.json();
+    assert_eq!(kept["items"][0]["id"], json!(id));
+    assert!(kept["items"][0]["after"].is_null(), "{kept}");
     let body = full(&w, &w.host, id, 120).await;
     let evidence = body["evidence_photo"].as_i64().unwrap();
     let photos = ids(&body["photos"]);
