@@ -39,6 +39,11 @@ pub struct Config {
     pub reference_seconds: u64,
     /// Public list answers kept until the next change to what is public (0: none).
     pub kept_public_answers: usize,
+    /// Megabytes of the JSON list's answers kept as sent, in all (0: none): a page holds
+    /// up to a hundred activities, so they are kept by size rather than by number.
+    pub kept_public_megabytes: usize,
+    /// Statistics answers kept until the next audited or public change (0: none).
+    pub kept_stats_answers: usize,
     /// The site's public address (`https://kepu.example.cn`), the only source of the absolute
     /// links kepu writes (calendar feeds); never taken from a request's Host header. Empty:
     /// `http://` and the bind address.
@@ -315,6 +320,8 @@ impl Default for Config {
             region_probe_above: 5000,
             reference_seconds: 5,
             kept_public_answers: 1024,
+            kept_public_megabytes: 32,
+            kept_stats_answers: 256,
             base_url: String::new(),
             hsts_seconds: 0,
             org_applications_per_day: 10,

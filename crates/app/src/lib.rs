@@ -71,6 +71,8 @@ pub struct App {
     public_answers: Arc<store::cache::Cache<String, public::Listed>>,
     /// The JSON list's answers as sent, kept like `public_answers`.
     public_json: Arc<store::cache::Cache<String, bytes::Bytes>>,
+    /// Statistics answers, kept until the audit trail or the search log moves.
+    stats_answers: Arc<store::cache::Cache<String, stats::StatsView>>,
     /// Image decodes allowed at once in this instance.
     decodes: Arc<tokio::sync::Semaphore>,
     /// Proxies whose forwarding headers name the client.
@@ -97,7 +99,11 @@ impl App {
         let search = store::search::SearchIndex::open(&config.data_dir.join("search"))
             .map_err(AppError::internal)?;
         let public_answers = Arc::new(store::cache::Cache::new(config.kept_public_answers));
-        let public_json = Arc::new(store::cache::Cache::new(config.kept_public_answers));
+        let public_json = Arc::new(store::cache::Cache::weighed(
+            config.kept_public_megabytes.saturating_mul(1 << 20),
+            bytes::Bytes::len,
+        ));
+        let stats_answers = Arc::new(store::cache::Cache::new(config.kept_stats_answers));
         let decodes = Arc::new(tokio::sync::Semaphore::new(
             config.media.decodes_at_once.max(1),
         ));
@@ -117,6 +123,7 @@ impl App {
             reference: Arc::default(),
             public_answers,
             public_json,
+            stats_answers,
         };
         app.ensure_current_campaign().await?;
         stats::rebuild_if_missing(&app.db).await?;

@@ -101,6 +101,16 @@ pub struct Near {
     pub km: f64,
 }
 
+impl Near {
+    /// The box around the circle: longitude and latitude ranges, in degrees.
+    pub fn bounds(&self) -> ((f64, f64), (f64, f64)) {
+        let dlat = self.km / 111.0;
+        let dlon = self.km / (111.0 * self.point.1.to_radians().cos().max(0.01));
+        let (lon, lat) = self.point;
+        ((lon - dlon, lon + dlon), (lat - dlat, lat + dlat))
+    }
+}
+
 /// A query's filters, checked: the division and section apart (the list's index serves
 /// them), every other filter as a condition on activities.
 struct Filters {
@@ -341,13 +351,8 @@ impl App {
         }
         if let Some(near) = &f.near {
             // A bounding box first (indexed columns), the exact distance after.
-            let dlat = near.km / 111.0;
-            let dlon = near.km / (111.0 * near.point.1.to_radians().cos().max(0.01));
-            let (lon, lat) = near.point;
-            cond = cond.add(store::public::near_box(
-                (lon - dlon, lon + dlon),
-                (lat - dlat, lat + dlat),
-            ));
+            let (lon, lat) = near.bounds();
+            cond = cond.add(store::public::near_box(lon, lat));
         }
         Ok(cond)
     }
@@ -478,40 +483,40 @@ impl App {
         let Some(near) = &f.near else {
             return Err(AppError::internal("near-me without a place"));
         };
-        let mut rows =
-            store::public::matching(&self.db, self.public_condition(f, false).await?).await?;
+        // Ids and points first (thousands in a city at national scale); rows for the page.
+        let found =
+            store::public::points_matching(&self.db, self.public_condition(f, false).await?)
+                .await?;
+        let (lon, lat) = near.bounds();
         let mut sessions: std::collections::HashMap<i64, Vec<(f64, f64)>> =
             std::collections::HashMap::new();
-        for (id, p) in store::public::session_points(&self.db, rows.iter().map(|r| r.id)).await? {
+        // A session outside the box is farther than the distance asked for.
+        for (id, p) in store::public::session_points_in(&self.db, lon, lat).await? {
             sessions.entry(id).or_default().push(p);
         }
-        let mut distances = std::collections::HashMap::new();
-        for row in &rows {
-            let places = row.lon.zip(row.lat).into_iter();
-            let best = places
-                .chain(sessions.get(&row.id).into_iter().flatten().copied())
-                .map(|p| haversine_km(near.point, p))
-                .min_by(f64::total_cmp);
-            if let Some(d) = best.filter(|d| *d <= near.km) {
-                distances.insert(row.id, d);
-            }
-        }
-        rows.retain(|r| distances.contains_key(&r.id));
-        rows.sort_by(|a, b| {
-            distances[&a.id]
-                .total_cmp(&distances[&b.id])
-                .then(a.id.cmp(&b.id))
-        });
-        let total = rows.len() as u64;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let keep: std::collections::HashSet<i64> = page_of(&ids, page).iter().copied().collect();
-        rows.retain(|r| keep.contains(&r.id));
-        distances.retain(|id, _| keep.contains(id));
+        let mut near_ids: Vec<(f64, i64)> = found
+            .iter()
+            .filter_map(|(id, lon, lat)| {
+                lon.zip(*lat)
+                    .into_iter()
+                    .chain(sessions.get(id).into_iter().flatten().copied())
+                    .map(|p| haversine_km(near.point, p))
+                    .min_by(f64::total_cmp)
+                    .filter(|d| *d <= near.km)
+                    .map(|d| (d, *id))
+            })
+            .collect();
+        near_ids.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let total = near_ids.len() as u64;
+        let slice = page_of(&near_ids, page).to_vec();
+        let ids: Vec<i64> = slice.iter().map(|(_, id)| *id).collect();
+        let mut rows = store::activities::by_ids(&self.db, ids.clone()).await?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
         Ok(Listed {
             rows,
             total,
             page,
-            distances: Some(distances),
+            distances: Some(slice.into_iter().map(|(d, id)| (id, d)).collect()),
         })
     }
 

@@ -261,6 +261,11 @@ impl App {
     /// `GET /api/v1/stats?region=CODE`: counts by state, section, child division, audience,
     /// venue type and mode; participants, funding, science workers; a topic's count when
     /// asked; quotas and summaries of the area.
+    ///
+    /// Kept until the next change: every write that moves a figure is audited (reviews,
+    /// quotas, summaries) or writes the search log (every activity write, supplements), so
+    /// the two positions together stamp the answer. Who may see the area is asked each time;
+    /// the answer is kept per area, topic and the asker's grants (quotas are scoped by them).
     pub async fn stats(
         &self,
         actor: &Actor,
@@ -269,6 +274,27 @@ impl App {
     ) -> Result<StatsView, AppError> {
         let code = region.map_or_else(|| App::home_region(actor), str::to_owned);
         let located = self.govern_region(actor, &code).await?;
+        let audited = store::audit::position(&self.db).await?;
+        let logged = self.log_position().await?;
+        let stamp = audited
+            .saturating_mul(1 << 32)
+            .saturating_add(logged.clamp(0, i64::from(u32::MAX)));
+        let key = format!("{code}|{topic:?}|{:?}", actor.grants);
+        let kept = self
+            .stats_answers
+            .get_or_compute(stamp, key, self.stats_now(actor, &code, &located, topic))
+            .await?;
+        Ok(StatsView::clone(&kept))
+    }
+
+    async fn stats_now(
+        &self,
+        actor: &Actor,
+        code: &str,
+        located: &crate::regions::Located,
+        topic: Option<&str>,
+    ) -> Result<StatsView, AppError> {
+        let code = code.to_owned();
         let campaign = self.current_campaign().await?;
         let rows = store::stats::cells_of(&self.db, campaign.id, &code).await?;
         let mut by: BTreeMap<&str, Counts> = BTreeMap::new();

@@ -46,6 +46,19 @@ where
         Cache(Kept::new(most, moka::future::Cache::new))
     }
 
+    /// Keeps answers up to `bytes` in all, each weighing `size(answer)` bytes (none at 0):
+    /// for answers whose size the asker decides (a page of up to a hundred activities).
+    pub fn weighed(bytes: usize, size: fn(&V) -> usize) -> Cache<K, V> {
+        Cache(Kept::new(bytes, |most| {
+            moka::future::Cache::builder()
+                .max_capacity(most)
+                .weigher(move |_key, answer: &Arc<V>| {
+                    u32::try_from(size(answer)).unwrap_or(u32::MAX)
+                })
+                .build()
+        }))
+    }
+
     /// The answer for `key` at `stamp`: the kept one, or `compute`'s, then kept. Callers
     /// missing the same key at once wait for the first one's computation (and share its
     /// refusal, which is not kept).
@@ -134,6 +147,24 @@ mod tests {
             assert_eq!(w.await.unwrap().unwrap().as_ref(), &7);
         }
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn weighed_answers_are_kept_up_to_their_bytes() {
+        let kept: Cache<u32, Vec<u8>> = Cache::weighed(10_000, Vec::len);
+        for key in 0..100 {
+            kept.get_or_compute(1, key, async { Ok::<_, ()>(vec![0; 1_000]) })
+                .await
+                .unwrap();
+        }
+        let answers = kept.0.answers.as_ref().unwrap();
+        answers.run_pending_tasks().await;
+        assert!(
+            answers.weighted_size() <= 10_000,
+            "{} bytes kept",
+            answers.weighted_size()
+        );
+        assert!(answers.entry_count() <= 10);
     }
 
     #[test]

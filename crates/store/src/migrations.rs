@@ -99,6 +99,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "consent stored with each photo and video of a summary",
         steps: summary_file_consent,
     },
+    Migration {
+        version: 15,
+        name: "near-me from an indexed box",
+        steps: near_box,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -889,4 +894,14 @@ fn media_consent() -> Vec<Step> {
 /// before have none.
 fn summary_file_consent() -> Vec<Step> {
     vec![add_column("summary_files", opt_text("consent"))]
+}
+
+/// Near-me and the map read the activities and sessions in a box around the place: a range
+/// of latitude, then of longitude, in an index (at 1,000,000 activities the box was a scan
+/// of every approved one).
+fn near_box() -> Vec<Step> {
+    vec![
+        index("activities", &["lat", "lon"], false),
+        index("activity_sessions", &["lat", "lon"], false),
+    ]
 }

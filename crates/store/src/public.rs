@@ -12,21 +12,61 @@ use sea_orm::{
 use crate::entities::activity::{Column, Entity, Model};
 use crate::entities::{activity_region, activity_session, listing, org, region, stat_count};
 
-/// Activities with their own point in the box, or a session's.
+/// Activities with their own point in the box, or a session's: ids from two indexed
+/// ranges (`(lat, lon)` of activities and of sessions), so that no other row is read.
 pub fn near_box(lon: (f64, f64), lat: (f64, f64)) -> Condition {
     let sessions_in_box = Query::select()
         .column(activity_session::Column::ActivityId)
         .from(activity_session::Entity)
-        .and_where(Expr::col(activity_session::Column::Lon).between(lon.0, lon.1))
         .and_where(Expr::col(activity_session::Column::Lat).between(lat.0, lat.1))
+        .and_where(Expr::col(activity_session::Column::Lon).between(lon.0, lon.1))
         .to_owned();
-    Condition::any()
-        .add(
-            Condition::all()
-                .add(Column::Lon.between(lon.0, lon.1))
-                .add(Column::Lat.between(lat.0, lat.1)),
-        )
-        .add(Column::Id.in_subquery(sessions_in_box))
+    let in_box = Query::select()
+        .column(Column::Id)
+        .from(Entity)
+        .and_where(Expr::col(Column::Lat).between(lat.0, lat.1))
+        .and_where(Expr::col(Column::Lon).between(lon.0, lon.1))
+        .union(sea_orm::sea_query::UnionType::Distinct, sessions_in_box)
+        .to_owned();
+    Condition::all().add(Column::Id.in_subquery(in_box))
+}
+
+/// The id and own point of every activity matching `filter` (no other column is read).
+pub async fn points_matching(
+    db: &impl ConnectionTrait,
+    filter: Condition,
+) -> Result<Vec<(i64, Option<f64>, Option<f64>)>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .column(Column::Lon)
+        .column(Column::Lat)
+        .filter(filter)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The sessions' points inside the box, by activity.
+pub async fn session_points_in(
+    db: &impl ConnectionTrait,
+    lon: (f64, f64),
+    lat: (f64, f64),
+) -> Result<Vec<(i64, (f64, f64))>, DbErr> {
+    let rows: Vec<(i64, f64, f64)> = activity_session::Entity::find()
+        .select_only()
+        .column(activity_session::Column::ActivityId)
+        .column(activity_session::Column::Lon)
+        .column(activity_session::Column::Lat)
+        .filter(activity_session::Column::Lat.between(lat.0, lat.1))
+        .filter(activity_session::Column::Lon.between(lon.0, lon.1))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, lon, lat)| (id, (lon, lat)))
+        .collect())
 }
 
 /// "Listed under this division": a probe of `activity_regions` per row (`probe`, for a

@@ -794,6 +794,9 @@ async fn summaries_are_tracked_by_the_level_above(backend: Backend) {
         "只有本单位的成员可以填报本单位的工作总结"
     );
 
+    // Read now, so that the figures are kept: the next summary must still be counted.
+    let before = stats(&w, &w.henan, "").await;
+    assert_eq!(before["summaries"]["submitted"], 2, "{before}");
     // Past the deadline, a submission counts as late.
     w.t.clock.advance(chrono::Duration::days(120));
     let luoyang = w.t.log_in("13900000006").await;
