@@ -339,14 +339,7 @@ pub async fn batch_after(
 
 /// The newest entry's id (0 when empty): every audited write moves it.
 pub async fn position(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
-    Ok(Entity::find()
-        .select_only()
-        .column(Column::Id)
-        .order_by_desc(Column::Id)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .unwrap_or(0))
+    crate::last_id::<Entity>(db, Column::Id).await
 }
 
 /// The newest entry's id and hash, for tests and the verify command's report.

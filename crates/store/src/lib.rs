@@ -117,6 +117,23 @@ fn sqlite_options(url: &str, connections: u32, durability: Durability) -> Connec
     options
 }
 
+/// The highest `id` of an append-only table (0 when empty): the position of a log that
+/// every change of some kind moves (the search log, the audit trail).
+pub(crate) async fn last_id<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    id: E::Column,
+) -> Result<i64, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(E::find()
+        .select_only()
+        .column(id)
+        .order_by_desc(id)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0))
+}
+
 /// Whether an error is a unique-constraint violation, on either backend; the one place
 /// that turns such a violation into a conflict the user can understand.
 pub fn is_unique_violation(err: &DbErr) -> bool {

@@ -61,14 +61,7 @@ pub mod log {
 
     /// The log's last entry id (0 when empty).
     pub async fn position(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
-        Ok(Entity::find()
-            .select_only()
-            .column(Column::Id)
-            .order_by_desc(Column::Id)
-            .into_tuple::<i64>()
-            .one(db)
-            .await?
-            .unwrap_or(0))
+        crate::last_id::<Entity>(db, Column::Id).await
     }
 }
 
