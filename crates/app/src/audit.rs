@@ -92,7 +92,8 @@ pub fn note_refusal(message: &str) {
     note(|n| n.refusal = Some(message.to_owned()));
 }
 
-fn origin() -> Origin {
+/// Where the current request came from (empty outside a request).
+pub(crate) fn origin() -> Origin {
     CONTEXT.try_with(|c| c.origin.clone()).unwrap_or_default()
 }
 

@@ -21,6 +21,8 @@ pub struct Config {
     pub cookie_secure: bool,
     /// Login limits and durations.
     pub login: LoginLimits,
+    /// Check-in limits (打卡).
+    pub checkin: CheckinLimits,
     /// SMS provider.
     pub sms: SmsConfig,
     /// Upload limits.
@@ -252,6 +254,25 @@ impl Default for LoginLimits {
     }
 }
 
+/// The limits of check-ins (the daily cap and the travel speed are each route's own).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct CheckinLimits {
+    /// Wrong or expired codes a visitor may type in `refused_window_secs`; then 429.
+    pub refused_codes: usize,
+    /// The window of `refused_codes`.
+    pub refused_window_secs: i64,
+}
+
+impl Default for CheckinLimits {
+    fn default() -> Self {
+        CheckinLimits {
+            refused_codes: 10,
+            refused_window_secs: 3600,
+        }
+    }
+}
+
 /// Which SMS provider sends login codes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
@@ -312,6 +333,7 @@ impl Default for Config {
             database_url: None,
             cookie_secure: false,
             login: LoginLimits::default(),
+            checkin: CheckinLimits::default(),
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
             storage: StorageConfig::default(),

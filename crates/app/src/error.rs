@@ -39,6 +39,17 @@ pub enum AppError {
         /// Messages by field.
         fields: FieldErrors,
     },
+    /// A rule broken (422) with a machine-readable reason (`error.code`), the message
+    /// beside one field.
+    #[error("{message}")]
+    Refused {
+        /// `error.code`, e.g. `code_expired`.
+        code: &'static str,
+        /// The field the message belongs beside.
+        field: &'static str,
+        /// Chinese message.
+        message: String,
+    },
     /// Too many requests (429); try again after this many seconds.
     #[error("{message}")]
     TooMany {

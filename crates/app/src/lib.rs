@@ -27,6 +27,7 @@ pub mod public;
 pub mod quotas;
 pub mod regions;
 pub mod review;
+pub mod routes;
 pub mod scope;
 pub mod search;
 pub mod sms;

@@ -84,14 +84,7 @@ fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-/// Great-circle distance in kilometres.
-pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lon1, lat1) = (a.0.to_radians(), a.1.to_radians());
-    let (lon2, lat2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
+pub use domain::geo::distance_km as haversine_km;
 
 /// The near-me circle of a query.
 pub struct Near {

@@ -35,6 +35,15 @@ impl Datum {
 /// A point as (longitude, latitude) in degrees.
 pub type Point = (f64, f64);
 
+/// The great-circle distance between two WGS-84 points, in kilometres (haversine on a
+/// sphere of 6,371 km: within 0.5 % of the ellipsoid, enough for near-me and geofences).
+pub fn distance_km(a: Point, b: Point) -> f64 {
+    let (la, lb) = (a.1.to_radians(), b.1.to_radians());
+    let h = ((lb - la) / 2.0).sin().powi(2)
+        + la.cos() * lb.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
 /// Web Mercator: where a point lies on a square world one unit wide, x growing eastwards
 /// and y southwards (latitudes beyond ±85° are held there).
 pub fn web_mercator(p: Point) -> Point {

@@ -17,8 +17,10 @@ pub mod phone;
 pub mod region;
 pub mod review;
 pub mod role;
+pub mod routes;
 pub mod stats;
 pub mod supplement;
 pub mod text;
+pub mod totp;
 
 pub use errors::FieldErrors;

@@ -84,6 +84,14 @@ pub fn blank_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<St
     Ok(raw.filter(|v| !v.trim().is_empty()))
 }
 
+/// Reads a field that may be absent (keep), `null` (clear) or given:
+/// `#[serde(default, deserialize_with = "domain::text::given")]` on an `Option<Option<T>>`.
+pub fn given<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,6 +104,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "near-me from an indexed box",
         steps: near_box,
     },
+    Migration {
+        version: 16,
+        name: "themed routes and check-in",
+        steps: routes_and_checkin,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -903,5 +908,165 @@ fn near_box() -> Vec<Step> {
     vec![
         index("activities", &["lat", "lon"], false),
         index("activity_sessions", &["lat", "lon"], false),
+    ]
+}
+
+/// 科普主题线路 and 打卡 (DESIGN.md §7.1): venues with their code secrets, routes and their
+/// stops, check-ins and every attempt, stamps, and completion certificates. A stamp that is
+/// not rejected is unique per visitor, route and stop (a partial index, the same on both
+/// backends), so that two scans at once earn one stamp and a rejected stop can be earned
+/// again.
+fn routes_and_checkin() -> Vec<Step> {
+    vec![
+        table(
+            "venues",
+            vec![
+                id(),
+                text("name"),
+                text("address"),
+                text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                col("lon").double().not_null().to_owned(),
+                col("lat").double().not_null().to_owned(),
+                opt_big("org_id"),
+                opt_text("venue_type"),
+                text("opening_hours"),
+                text("geofence_mode"),
+                big("radius_m"),
+                big("period_s"),
+                big("digits"),
+                big("grace_steps"),
+                text("secret"),
+                text("display_key_hash"),
+                big("created_by"),
+                time("created_at"),
+                time("updated_at"),
+                big("version"),
+            ],
+        ),
+        index("venues", &["province_code"], false),
+        index("venues", &["city_code"], false),
+        index("venues", &["county_code"], false),
+        index("venues", &["lat", "lon"], false),
+        table(
+            "routes",
+            vec![
+                id(),
+                text("name"),
+                text("theme"),
+                long_text("description"),
+                text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                big("campaign_id"),
+                opt_big("activity_id"),
+                text("from_date"),
+                text("to_date"),
+                flag("sequential"),
+                big("complete_at"),
+                text("issuer"),
+                opt_big("max_speed_kmh"),
+                big("max_checkins_per_day"),
+                text("status"),
+                big("created_by"),
+                time("created_at"),
+                time("updated_at"),
+                big("version"),
+            ],
+        ),
+        index("routes", &["status", "to_date"], false),
+        index("routes", &["province_code"], false),
+        index("routes", &["city_code"], false),
+        index("routes", &["county_code"], false),
+        table(
+            "route_stops",
+            vec![
+                id(),
+                big("route_id"),
+                big("no"),
+                big("venue_id"),
+                text("note"),
+            ],
+        ),
+        index("route_stops", &["route_id", "no"], true),
+        index("route_stops", &["route_id", "venue_id"], true),
+        index("route_stops", &["venue_id"], false),
+        table(
+            "checkins",
+            vec![
+                id(),
+                big("user_id"),
+                big("venue_id"),
+                time("at"),
+                text("flags"),
+                text("state"),
+                opt_double("lon"),
+                opt_double("lat"),
+                opt_double("accuracy_m"),
+                opt_big("reviewed_by"),
+                opt_time("reviewed_at"),
+                opt_text("review_reason"),
+            ],
+        ),
+        index("checkins", &["user_id", "at"], false),
+        index("checkins", &["venue_id", "at"], false),
+        table(
+            "stamps",
+            vec![
+                id(),
+                big("user_id"),
+                big("route_id"),
+                big("no"),
+                big("venue_id"),
+                big("checkin_id"),
+                time("at"),
+                text("state"),
+            ],
+        ),
+        Step::Sql(
+            "CREATE UNIQUE INDEX uq_stamps_held ON stamps (user_id, route_id, no) \
+             WHERE state <> 'rejected'",
+        ),
+        index("stamps", &["route_id", "state"], false),
+        index("stamps", &["checkin_id"], false),
+        table(
+            "checkin_attempts",
+            vec![
+                id(),
+                time("at"),
+                big("user_id"),
+                opt_big("venue_id"),
+                text("outcome"),
+                text("ip"),
+                text("user_agent"),
+                opt_double("lon"),
+                opt_double("lat"),
+                opt_double("accuracy_m"),
+            ],
+        ),
+        index("checkin_attempts", &["user_id", "at"], false),
+        index("checkin_attempts", &["venue_id", "at"], false),
+        table(
+            "certificates",
+            vec![
+                id(),
+                text("serial"),
+                big("route_id"),
+                big("user_id"),
+                text("holder_name"),
+                text("issuer"),
+                time("completed_at"),
+                time("issued_at"),
+                text("status"),
+                opt_text("revoked_reason"),
+                opt_big("revoked_by"),
+                opt_time("revoked_at"),
+            ],
+        ),
+        index("certificates", &["serial"], true),
+        index("certificates", &["route_id", "user_id"], true),
     ]
 }

@@ -40,6 +40,7 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
         AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
         AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
         AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
+        AppError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
         AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
         AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
         AppError::Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
@@ -118,6 +119,9 @@ impl IntoResponse for ApiError {
         let mut error = ErrorDetail::new(code, message);
         match &err {
             AppError::Validation { fields, .. } => error.fields = Some(fields.clone()),
+            AppError::Refused { field, message, .. } => {
+                error.fields = Some(domain::FieldErrors::single(field, message.clone()));
+            }
             AppError::Conflict {
                 existing_id: Some(id),
                 ..

@@ -107,6 +107,29 @@ struct World {
     campaign: i64,
     /// An account the battery may end the sessions of, disable and enable.
     bystander: i64,
+    /// Themed routes and check-in: venues, routes, a flagged check-in, a certificate.
+    trail: Trail,
+}
+
+/// The 打卡 part of the world.
+#[derive(Default)]
+struct Trail {
+    /// A venue on two published routes, its secret and its display key.
+    venue: i64,
+    secret: Vec<u8>,
+    key: String,
+    /// A venue the battery may rotate the keys of.
+    spare_venue: i64,
+    /// A published route, completed by the outsider (who holds its certificate).
+    route: i64,
+    /// A published route with a flagged check-in of the outsider's.
+    flagged_route: i64,
+    /// The flagged check-in.
+    checkin: i64,
+    /// A draft route.
+    draft: i64,
+    /// The outsider's certificate.
+    serial: String,
 }
 
 fn complete(org: i64, name: &str) -> Value {
@@ -298,6 +321,7 @@ async fn world(backend: Backend) -> World {
         quota: 0,
         summary_file: 0,
         doomed_summary_file: 0,
+        trail: Trail::default(),
         notification: 1,
         campaign: 0,
         bystander,
@@ -384,7 +408,96 @@ async fn world(backend: Backend) -> World {
     w.campaign = w.t.get("/api/v1/campaigns/current").await.json()["id"]
         .as_i64()
         .unwrap();
+    w.trail = trail(&w).await;
     w
+}
+
+/// Venues, routes, check-ins and a certificate, made as an admin and a visitor would.
+async fn trail(w: &World) -> Trail {
+    let venue = |name: &str, east: f64, mode: &str| json!({"name": name, "address": "三门峡市湖滨区", "region_code": "411202", "lon": 111.19 + east, "lat": 34.77, "geofence": {"mode": mode}});
+    let mut made_venues = Vec::new();
+    for (name, east, mode) in [
+        ("敌意测试甲馆", 0.0, "off"),
+        ("敌意测试乙馆", 0.001, "off"),
+        ("敌意测试丙园", 0.002, "flag"),
+        ("敌意测试丁馆", 0.003, "off"),
+    ] {
+        let v = made(&w.t, &w.city, "/api/v1/venues", venue(name, east, mode)).await;
+        let secret = domain::totp::from_base32(v["code_secret"].as_str().unwrap()).unwrap();
+        let key = v["display_url"]
+            .as_str()
+            .unwrap()
+            .split("key=")
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        made_venues.push((v["id"].as_i64().unwrap(), secret, key));
+    }
+    let route = |name: &str, stops: &[i64]| json!({"name": name, "region_code": "411200", "from": "2026-06-01", "to": "2026-12-31", "stops": stops.iter().map(|v| json!({"venue_id": v})).collect::<Vec<_>>()});
+    let ids: Vec<i64> = made_venues.iter().map(|v| v.0).collect();
+    let mut published = Vec::new();
+    for (name, stops) in [
+        ("敌意测试线路", vec![ids[0], ids[1]]),
+        ("敌意测试待审线路", vec![ids[2], ids[0]]),
+    ] {
+        let id = made(&w.t, &w.city, "/api/v1/routes", route(name, &stops)).await["id"]
+            .as_i64()
+            .unwrap();
+        let r =
+            w.t.post(
+                &format!("/api/v1/routes/{id}/publish"),
+                Some(&w.city),
+                json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        published.push(id);
+    }
+    let draft = made(
+        &w.t,
+        &w.city,
+        "/api/v1/routes",
+        route("敌意测试草稿线路", &[ids[0], ids[1]]),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let now = w.t.app.clock.now().timestamp();
+    let code = |secret: &[u8]| domain::totp::code(secret, domain::totp::step_at(now, 30), 6);
+    let mut checkin = 0;
+    for (id, secret, _) in &made_venues[..3] {
+        let r =
+            w.t.post(
+                "/api/v1/checkins",
+                Some(&w.outsider),
+                json!({"venue_id": id, "code": code(secret)}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        if !r.json()["flags"].as_array().unwrap().is_empty() {
+            checkin = r.json()["id"].as_i64().unwrap();
+        }
+    }
+    let cert =
+        w.t.post(
+            &format!("/api/v1/routes/{}/certificate", published[0]),
+            Some(&w.outsider),
+            json!({"name": "敌意测试"}),
+        )
+        .await;
+    assert_eq!(cert.status, StatusCode::CREATED, "{}", cert.text);
+    let (venue, secret, key) = made_venues[0].clone();
+    Trail {
+        venue,
+        secret,
+        key,
+        spare_venue: made_venues[3].0,
+        route: published[0],
+        flagged_route: published[1],
+        checkin,
+        draft,
+        serial: cert.json()["serial"].as_str().unwrap().to_owned(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -423,9 +536,9 @@ struct Endpoint {
     query: String,
     payload: Payload,
     who: Who,
-    /// The activity whose current version the request carries (If-Match, or the form's
-    /// `version`).
-    version_of: Option<i64>,
+    /// The record (table, id) whose current version the request carries (If-Match, or the
+    /// form's `version`).
+    version_of: Option<(&'static str, i64)>,
 }
 
 impl Endpoint {
@@ -447,8 +560,12 @@ impl Endpoint {
         matches!(self.payload, Payload::Multipart(_) | Payload::Xlsx(_))
     }
 
-    fn versioned(mut self, id: i64) -> Endpoint {
-        self.version_of = Some(id);
+    fn versioned(self, id: i64) -> Endpoint {
+        self.versioned_in("activities", id)
+    }
+
+    fn versioned_in(mut self, table: &'static str, id: i64) -> Endpoint {
+        self.version_of = Some((table, id));
         self
     }
 }
@@ -810,6 +927,62 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &henan,
         ),
         ep("/api/v1/quotas/{id}", Method::DELETE, &s(w.quota), "", Empty, &henan),
+        // Themed routes and check-in.
+        ep(
+            "/api/v1/venues",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"name": "敌意测试新馆", "address": "三门峡市湖滨区", "region_code": "411202", "lon": 111.2, "lat": 34.77, "venue_type": "科技馆", "opening_hours": "9:00—17:00", "geofence": {"mode": "flag", "radius_m": 300}, "code": {"period_s": 30, "digits": 6, "grace_steps": 1}})),
+            &city,
+        ),
+        ep("/api/v1/venues/{id}", get.clone(), &s(w.trail.venue), "", Empty, &anon),
+        ep(
+            "/api/v1/venues/{id}",
+            Method::PATCH,
+            &s(w.trail.venue),
+            "",
+            Json(json!({"opening_hours": "周三至周日 9:30—16:30", "geofence": {"radius_m": 200}})),
+            &city,
+        )
+        .versioned_in("venues", w.trail.venue),
+        ep("/api/v1/venues/{id}/code-secret", post.clone(), &s(w.trail.spare_venue), "", Empty, &city),
+        ep("/api/v1/venues/{id}/code", get.clone(), &s(w.trail.venue), &qs(&[("key", &w.trail.key)]), Empty, &anon),
+        ep(
+            "/api/v1/routes",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"name": "敌意测试新线路", "region_code": "411200", "from": "2026-09-15", "to": "2026-09-25", "sequential": true, "complete_at": 2, "issuer": "三门峡市科学技术协会", "anti_abuse": {"max_speed_kmh": 120, "max_checkins_per_day": 30}, "stops": [{"venue_id": w.trail.venue, "note": "起点"}, {"venue_id": w.trail.spare_venue}]})),
+            &city,
+        ),
+        ep("/api/v1/routes", get.clone(), none, &qs(&[("region", "411200"), ("q", "敌意"), ("page", "1"), ("per_page", "20")]), Empty, &anon),
+        ep("/api/v1/routes/{id}", get.clone(), &s(w.trail.route), "", Empty, &outsider),
+        ep(
+            "/api/v1/routes/{id}",
+            Method::PATCH,
+            &s(w.trail.draft),
+            "",
+            Json(json!({"theme": "走进科技场馆", "stops": [{"venue_id": w.trail.spare_venue}, {"venue_id": w.trail.venue}]})),
+            &city,
+        )
+        .versioned_in("routes", w.trail.draft),
+        ep("/api/v1/routes/{id}/publish", post.clone(), &s(w.trail.draft), "", Empty, &city),
+        ep("/api/v1/routes/{id}/close", post.clone(), &s(w.trail.draft), "", Empty, &city),
+        ep("/api/v1/routes/{id}/checkins", get.clone(), &s(w.trail.flagged_route), &qs(&[("flagged", "true"), ("page", "1")]), Empty, &city),
+        ep("/api/v1/routes/{id}/certificate", post.clone(), &s(w.trail.route), "", Json(json!({"name": "敌意测试"})), &outsider),
+        ep(
+            "/api/v1/checkins",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"venue_id": w.trail.venue, "code": domain::totp::code(&w.trail.secret, domain::totp::step_at(w.t.app.clock.now().timestamp(), 30), 6), "lon": 111.19, "lat": 34.77, "accuracy_m": 20})),
+            &outsider,
+        ),
+        ep("/api/v1/checkins/{id}/review", post.clone(), &s(w.trail.checkin), "", Json(json!({"decision": "reject", "reason": "敌意测试"})), &city),
+        ep("/api/v1/me/stamps", get.clone(), none, "", Empty, &outsider),
+        ep("/api/v1/certificates/{serial}", get.clone(), std::slice::from_ref(&w.trail.serial), "", Empty, &anon),
+        ep("/api/v1/certificates/{serial}/revoke", post.clone(), std::slice::from_ref(&w.trail.serial), "", Json(json!({"reason": "敌意测试撤销"})), &city),
         ep("/api/v1/summaries", get.clone(), none, "region=410000", Empty, &henan),
         ep(
             "/api/v1/summaries/reminders",
@@ -1134,7 +1307,7 @@ struct Probe {
     query: String,
     headers: Vec<(String, Vec<u8>)>,
     body: Vec<u8>,
-    version_of: Option<i64>,
+    version_of: Option<(&'static str, i64)>,
     upload: bool,
 }
 
@@ -2321,22 +2494,19 @@ async fn query_rows(t: &TestApp, sql: &str) -> Vec<QueryResult> {
     .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
-async fn current_version(t: &TestApp, id: i64) -> i64 {
-    query_rows(
-        t,
-        &format!("SELECT version FROM activities WHERE id = {id}"),
-    )
-    .await
-    .first()
-    .and_then(|r| r.try_get::<i64>("", "version").ok())
-    .unwrap_or(1)
+async fn current_version(t: &TestApp, table: &str, id: i64) -> i64 {
+    query_rows(t, &format!("SELECT version FROM {table} WHERE id = {id}"))
+        .await
+        .first()
+        .and_then(|r| r.try_get::<i64>("", "version").ok())
+        .unwrap_or(1)
 }
 
 async fn deliver(t: &TestApp, probe: &Probe) -> (Result<Answer, String>, Duration) {
     let mut body = probe.body.clone();
     let mut headers = probe.headers.clone();
-    if let Some(id) = probe.version_of {
-        let version = current_version(t, id).await.to_string();
+    if let Some((table, id)) = probe.version_of {
+        let version = current_version(t, table, id).await.to_string();
         body = replace_bytes(&body, VERSION.as_bytes(), version.as_bytes());
         for (_, value) in &mut headers {
             *value = replace_bytes(value, VERSION.as_bytes(), version.as_bytes());
@@ -2477,6 +2647,11 @@ const SKIPPED_TABLES: &[(&str, &str)] = &[
         "audit_events",
         "records every refusal of a signed-in person: a refused request is what it records \
          (tests/http/audit.rs and the matrix check what it records)",
+    ),
+    (
+        "checkin_attempts",
+        "logs every check-in attempt, refused ones included: a refused code is what the \
+         limit of ten an hour counts (tests/http/routes.rs checks it)",
     ),
 ];
 

@@ -163,6 +163,19 @@ enum Fx {
     NewUser,
     /// Such an account, disabled by the national administrator.
     NewDisabledUser,
+    /// Two venues in 411202 made by its county administrator (`{id}`, `{org_id}`; the
+    /// first's display key as `{ref}`).
+    NewVenue,
+    /// A draft route in 411202 over two new venues.
+    NewRoute,
+    /// Such a route, published.
+    NewPublishedRoute,
+    /// A published route and, as `{ref}`, the code its first venue (`{id}`) shows now.
+    NewCheckinCode,
+    /// A flagged check-in of the owner's (no location at a venue that asks for one).
+    NewFlaggedCheckin,
+    /// A route (`{id}`) the owner completed, and the owner's certificate (`{ref}`).
+    NewCertificate,
 }
 
 impl Fx {
@@ -183,6 +196,12 @@ impl Fx {
                 | Fx::NewSummaryFile
                 | Fx::NewUser
                 | Fx::NewDisabledUser
+                | Fx::NewVenue
+                | Fx::NewRoute
+                | Fx::NewPublishedRoute
+                | Fx::NewCheckinCode
+                | Fx::NewFlaggedCheckin
+                | Fx::NewCertificate
         )
     }
 }
@@ -331,6 +350,8 @@ const UNIT_AND_SCOPE_READ: [E; 11] = [D, Y, H, Y, Y, H, Y, H, Y, H, Y];
 const UNIT_AND_SCOPE_ACT: [E; 11] = [D, Y, D, Y, Y, D, Y, D, Y, D, Y];
 /// The unit's members write it.
 const UNIT_WRITES: [E; 11] = [D, Y, D, Y, D, D, D, D, D, D, D];
+/// Administrators in scope read it; nobody else learns it exists.
+const SCOPE_READ: [E; 11] = [H, H, H, H, Y, H, Y, H, Y, H, Y];
 
 #[rustfmt::skip]
 const TABLE: &[Row] = &[
@@ -445,6 +466,32 @@ const TABLE: &[Row] = &[
     row(POST,   "/api/v1/summaries/{kind}/{ref}/files", Fx::UnitSummary, B::File,                UNIT_WRITES),
     row(GET,    "/api/v1/summary-files/{id}", Fx::SummaryFile, B::None,                           UNIT_AND_SCOPE_READ),
     row(DELETE, "/api/v1/summary-files/{id}", Fx::NewSummaryFile, B::None,                        UNIT_WRITES),
+    // --- Themed routes and check-in (411202) ----------------------------------------------------
+    row(POST,   "/api/v1/venues", Fx::Nothing,
+        B::Json(r#"{"name": "矩阵打卡点{n}", "address": "湖滨区", "region_code": "411202", "lon": 111.19, "lat": 34.77}"#), ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/venues/{id}", Fx::NewVenue, B::None,                                      ALL),
+    row(PATCH,  "/api/v1/venues/{id}", Fx::NewVenue, B::Json(r#"{"name": "矩阵打卡点{n}"}"#),  ADMINS_IN_SCOPE),
+    row(POST,   "/api/v1/venues/{id}/code-secret", Fx::NewVenue, B::None,                          ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/venues/{id}/code", Fx::NewVenue, B::None,                                 ALL).call("/api/v1/venues/{id}/code?key={ref}"),
+    row(POST,   "/api/v1/routes", Fx::NewVenue,
+        B::Json(r#"{"name": "矩阵线路{n}", "region_code": "411202", "stops": [{"venue_id": {id}}, {"venue_id": {org_id}}]}"#), ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/routes", Fx::Nothing, B::None,                                           ALL),
+    row(GET,    "/api/v1/routes/{id}", Fx::NewPublishedRoute, B::None,                             ALL),
+    row(GET,    "/api/v1/routes/{id}", Fx::NewRoute, B::None,                                      SCOPE_READ).variant("draft"),
+    row(PATCH,  "/api/v1/routes/{id}", Fx::NewRoute, B::Json(r#"{"theme": "矩阵主题{n}"}"#),   ADMINS_IN_SCOPE),
+    row(POST,   "/api/v1/routes/{id}/publish", Fx::NewRoute, B::None,                              ADMINS_IN_SCOPE),
+    row(POST,   "/api/v1/routes/{id}/close", Fx::NewPublishedRoute, B::None,                       ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/routes/{id}/checkins", Fx::NewPublishedRoute, B::None,                    ADMINS_IN_SCOPE),
+    // The owner completed the route and asks again (the same certificate); nobody else has.
+    row(POST,   "/api/v1/routes/{id}/certificate", Fx::NewCertificate,
+        B::Json(r#"{"name": "矩阵用户"}"#),                                                       [D, Y, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
+    row(POST,   "/api/v1/checkins", Fx::NewCheckinCode, B::Json(r#"{"venue_id": {id}, "code": "{ref}"}"#), SIGNED_IN),
+    row(POST,   "/api/v1/checkins/{id}/review", Fx::NewFlaggedCheckin,
+        B::Json(r#"{"decision": "accept"}"#),                                                     ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/me/stamps", Fx::Nothing, B::None,                                        SIGNED_IN),
+    row(GET,    "/api/v1/certificates/{serial}", Fx::NewCertificate, B::None,                      ALL).call("/api/v1/certificates/{ref}"),
+    row(POST,   "/api/v1/certificates/{serial}/revoke", Fx::NewCertificate,
+        B::Json(r#"{"reason": "矩阵撤销"}"#),                                                     ADMINS_IN_SCOPE).call("/api/v1/certificates/{ref}/revoke"),
     // --- HTML forms ---------------------------------------------------------------------------
     row(POST,   "/login", Fx::Nothing, B::Login,                                                  ALL),
     row(POST,   "/login/code", Fx::Nothing, B::Form("phone={me}"),                                ALL),
@@ -1044,6 +1091,75 @@ impl World {
         r.json()["id"].as_i64().unwrap()
     }
 
+    /// The code a venue's screen shows now.
+    fn code_now(&self, secret: &[u8]) -> String {
+        let now = self.t.app.clock.now().timestamp();
+        domain::totp::code(secret, domain::totp::step_at(now, 30), 6)
+    }
+
+    /// A venue in 411202 made by its county administrator: (id, display key).
+    async fn venue(&self, mode: &str) -> (i64, String) {
+        let n = self.next();
+        let v = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                "/api/v1/venues",
+                Some(json!({"name": format!("矩阵打卡点{n}"), "address": "湖滨区", "region_code": "411202",
+                            "lon": 111.19, "lat": 34.77, "geofence": {"mode": mode}})),
+            )
+            .await;
+        let key = v["display_url"]
+            .as_str()
+            .unwrap()
+            .split("key=")
+            .nth(1)
+            .unwrap()
+            .to_owned();
+        (v["id"].as_i64().unwrap(), key)
+    }
+
+    /// A route in 411202 over two new venues (the first in geofence `mode`), published when
+    /// asked: ((id, version), the first venue, the code it shows now).
+    async fn route(&self, publish: bool, mode: &str) -> ((i64, i64), i64, String) {
+        let (a, _) = self.venue(mode).await;
+        let (b, _) = self.venue("off").await;
+        let n = self.next();
+        let r = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                "/api/v1/routes",
+                Some(json!({"name": format!("矩阵线路{n}"), "region_code": "411202", "from": "2026-06-01", "to": "2026-12-31",
+                            "anti_abuse": {"max_checkins_per_day": 500}, "stops": [{"venue_id": a}, {"venue_id": b}]})),
+            )
+            .await;
+        let id = r["id"].as_i64().unwrap();
+        let mut version = r["version"].as_i64().unwrap();
+        if publish {
+            version = self
+                .ok(
+                    COUNTY_IN,
+                    POST,
+                    &format!("/api/v1/routes/{id}/publish"),
+                    None,
+                )
+                .await["version"]
+                .as_i64()
+                .unwrap();
+        }
+        let rotated = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                &format!("/api/v1/venues/{a}/code-secret"),
+                None,
+            )
+            .await;
+        let secret = domain::totp::from_base32(rotated["code_secret"].as_str().unwrap()).unwrap();
+        ((id, version), a, self.code_now(&secret))
+    }
+
     /// The target of a row: the world's object, or a new one.
     async fn make(&self, at: Fx) -> Vars {
         let id = |id: i64| Vars {
@@ -1150,6 +1266,84 @@ impl World {
                 id(q["id"].as_i64().unwrap_or_else(|| panic!("quota id: {q}")))
             }
             Fx::NewSummaryFile => id(self.summary_file_of_unit().await),
+            Fx::NewVenue => {
+                let (a, key) = self.venue("off").await;
+                let (b, _) = self.venue("off").await;
+                Vars {
+                    id: a,
+                    org_id: b,
+                    version: 1,
+                    reference: key,
+                    ..Vars::default()
+                }
+            }
+            Fx::NewRoute => versioned(self.route(false, "off").await.0),
+            Fx::NewPublishedRoute => versioned(self.route(true, "off").await.0),
+            Fx::NewCheckinCode => {
+                let (_, venue, code) = self.route(true, "off").await;
+                Vars {
+                    id: venue,
+                    reference: code,
+                    ..Vars::default()
+                }
+            }
+            Fx::NewFlaggedCheckin => {
+                let (_, venue, code) = self.route(true, "flag").await;
+                let c = self
+                    .ok(
+                        OWNER,
+                        POST,
+                        "/api/v1/checkins",
+                        Some(json!({"venue_id": venue, "code": code})),
+                    )
+                    .await;
+                assert_eq!(c["flags"], json!(["no_location"]), "{c}");
+                id(c["id"].as_i64().unwrap())
+            }
+            Fx::NewCertificate => {
+                let ((route, _), venue, code) = self.route(true, "off").await;
+                self.ok(
+                    OWNER,
+                    POST,
+                    "/api/v1/checkins",
+                    Some(json!({"venue_id": venue, "code": code})),
+                )
+                .await;
+                let second = self
+                    .ok(OWNER, GET, &format!("/api/v1/routes/{route}"), None)
+                    .await["stops"][1]["venue_id"]
+                    .as_i64()
+                    .unwrap();
+                let r = self
+                    .ok(
+                        COUNTY_IN,
+                        POST,
+                        &format!("/api/v1/venues/{second}/code-secret"),
+                        None,
+                    )
+                    .await;
+                let secret = domain::totp::from_base32(r["code_secret"].as_str().unwrap()).unwrap();
+                self.ok(
+                    OWNER,
+                    POST,
+                    "/api/v1/checkins",
+                    Some(json!({"venue_id": second, "code": self.code_now(&secret)})),
+                )
+                .await;
+                let cert = self
+                    .ok(
+                        OWNER,
+                        POST,
+                        &format!("/api/v1/routes/{route}/certificate"),
+                        Some(json!({"name": "矩阵用户"})),
+                    )
+                    .await;
+                Vars {
+                    id: route,
+                    reference: cert["serial"].as_str().unwrap().to_owned(),
+                    ..Vars::default()
+                }
+            }
             Fx::NewUser => id(self.new_user().await),
             Fx::NewDisabledUser => {
                 let user = self.new_user().await;
@@ -1739,12 +1933,15 @@ fn mismatch(row: &Row, col: usize, expected: E, o: &Outcome, changed: bool) -> O
 /// The rows a call with no audit entry of its own: asking for a login code (the codes sent
 /// are kept by `sms_codes`) and logging out.
 /// Writes that change nothing of record: codes sent, a logout, an import's preview.
-const NOT_AUDITED: [&str; 5] = [
+const NOT_AUDITED: [&str; 6] = [
     "/login/code",
     "/api/v1/auth/sms-codes",
     "/logout",
     "/api/v1/imports/activities/preview",
     "/my/import",
+    // Every check-in attempt is logged in `checkin_attempts` (with address and user agent),
+    // refused ones included; the hash-chained trail is not a place for 100,000 visits an hour.
+    "/api/v1/checkins",
 ];
 
 /// What the audit trail must gain from a cell: the outcome, and whether the entry must be

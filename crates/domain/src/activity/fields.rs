@@ -2,7 +2,7 @@
 //! filling form and the spreadsheet import all build, read by one set of parsers with one
 //! set of Chinese messages.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{ActivityDraft, Scientist, SessionDraft, parse_count, parse_time, parse_yuan};
@@ -19,12 +19,7 @@ pub enum Typed<T> {
     Text(String),
 }
 
-/// Reads a field that may be absent (keep), `null` (clear) or given.
-fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
+use crate::text::given;
 
 /// One session (场次) as sent: times may be typed text.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -52,7 +52,7 @@ pub struct VersionSeen {
 }
 
 /// The version in `If-Match` (`3`, `"3"` or `W/"3"`); `None` when absent.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };

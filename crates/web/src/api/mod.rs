@@ -10,6 +10,7 @@ pub(crate) mod orgs;
 pub(crate) mod public;
 pub(crate) mod quotas;
 pub(crate) mod regions;
+pub(crate) mod routes;
 pub(crate) mod stats;
 pub(crate) mod summaries;
 pub(crate) mod system;
@@ -241,6 +242,39 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route(
             "/api/v1/imports/activities-template.xlsx",
             get(exports::import_template),
+        )
+        .route("/api/v1/venues", post(routes::create_venue))
+        .route(
+            "/api/v1/venues/{id}",
+            get(routes::venue).patch(routes::update_venue),
+        )
+        .route(
+            "/api/v1/venues/{id}/code-secret",
+            post(routes::rotate_secret),
+        )
+        .route("/api/v1/venues/{id}/code", get(routes::code))
+        .route(
+            "/api/v1/routes",
+            get(routes::routes).post(routes::create_route),
+        )
+        .route(
+            "/api/v1/routes/{id}",
+            get(routes::route).patch(routes::update_route),
+        )
+        .route("/api/v1/routes/{id}/publish", post(routes::publish_route))
+        .route("/api/v1/routes/{id}/close", post(routes::close_route))
+        .route("/api/v1/routes/{id}/checkins", get(routes::route_checkins))
+        .route(
+            "/api/v1/routes/{id}/certificate",
+            post(routes::take_certificate),
+        )
+        .route("/api/v1/checkins", post(routes::check_in))
+        .route("/api/v1/checkins/{id}/review", post(routes::review_checkin))
+        .route("/api/v1/me/stamps", get(routes::my_stamps))
+        .route("/api/v1/certificates/{serial}", get(routes::certificate))
+        .route(
+            "/api/v1/certificates/{serial}/revoke",
+            post(routes::revoke_certificate),
         )
         .route("/api/v1/quotas", put(quotas::set_quota))
         .route("/api/v1/quotas/{id}", delete(quotas::delete_quota))

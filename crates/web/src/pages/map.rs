@@ -304,13 +304,7 @@ fn crowded(dots: Vec<Dot>) -> Vec<Dot> {
         .collect()
 }
 
-/// The great-circle distance between two WGS-84 points, in kilometres.
-fn distance_km(a: Point, b: Point) -> f64 {
-    let (la, lb) = (a.1.to_radians(), b.1.to_radians());
-    let h = ((lb - la) / 2.0).sin().powi(2)
-        + la.cos() * lb.cos() * ((b.0 - a.0).to_radians() / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
+use domain::geo::distance_km;
 
 /// The names that help at this width (in km): provinces on a wide view, cities closer in,
 /// counties closest; those on the ground that do not overlap a more important one.

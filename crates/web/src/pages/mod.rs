@@ -429,6 +429,9 @@ pub async fn not_found(State(_): State<App>, request: Request) -> Response {
 pub(crate) fn field_errors(err: &app::AppError) -> domain::FieldErrors {
     match err {
         app::AppError::Validation { fields, .. } => fields.clone(),
+        app::AppError::Refused { field, message, .. } => {
+            domain::FieldErrors::single(field, message.clone())
+        }
         other => domain::FieldErrors::single("", crate::error::classify(other).2),
     }
 }

@@ -20,6 +20,7 @@ mod people;
 mod portal;
 mod public;
 mod regions;
+mod routes;
 mod s3;
 mod supplements;
 mod system;
