@@ -512,6 +512,8 @@ const TABLE: &[Row] = &[
     row(POST,   "/my/activities/{id}/supplement", Fx::NewApproved, B::Form("participants=30"),    OWNER_ONLY),
     row(POST,   "/my/activities/{id}/supplement/media", Fx::NewApproved, B::FormPhoto,            OWNER_ONLY),
     row(POST,   "/nominations/activity/{id}", Fx::NewEligible, B::Form("opinion=同意推荐"),       UNIT_AND_SCOPE_ACT),
+    row(POST,   "/routes/{id}/certificate", Fx::NewCertificate, B::Form("name=矩阵用户"),         [D, Y, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
+    row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
     row(POST,   "/review/decisions", Fx::NewInReview, B::Form("ids={id}&decision=approve"),       [D, D, D, D, D, D, D, D, Y, D, R(409)]).judge(J::BulkPage),
     row(POST,   "/review/{id}", Fx::NewInReview, B::Form("decision=approve"),                     [D, D, D, D, D, D, D, D, Y, D, R(409)]),
     row(POST,   "/review/{id}", Fx::NewInNationalReview, B::Form("decision=approve"),             [D, D, D, D, D, D, D, D, R(409), D, Y]).variant("national review"),
@@ -1933,7 +1935,7 @@ fn mismatch(row: &Row, col: usize, expected: E, o: &Outcome, changed: bool) -> O
 /// The rows a call with no audit entry of its own: asking for a login code (the codes sent
 /// are kept by `sms_codes`) and logging out.
 /// Writes that change nothing of record: codes sent, a logout, an import's preview.
-const NOT_AUDITED: [&str; 6] = [
+const NOT_AUDITED: [&str; 7] = [
     "/login/code",
     "/api/v1/auth/sms-codes",
     "/logout",
@@ -1942,6 +1944,7 @@ const NOT_AUDITED: [&str; 6] = [
     // Every check-in attempt is logged in `checkin_attempts` (with address and user agent),
     // refused ones included; the hash-chained trail is not a place for 100,000 visits an hour.
     "/api/v1/checkins",
+    "/checkin",
 ];
 
 /// What the audit trail must gain from a cell: the outcome, and whether the entry must be

@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::PageError;
 use super::SignedIn;
-use super::{Layout, PageSession, error_page, expired, see_other};
+use super::{Layout, PageParams, PageSession, error_page, expired, see_other};
 use crate::api::auth::ClientIp;
 use crate::caller::session_set_cookie;
 use crate::error::{ApiError, classify};
@@ -21,6 +21,8 @@ use crate::error::{ApiError, classify};
 #[template(path = "login.html")]
 struct LoginPage {
     layout: Layout,
+    /// Where to go once logged in (a path of ours), kept through the form.
+    next: String,
     phone: String,
     wait: i64,
     notice: Option<String>,
@@ -32,6 +34,8 @@ struct LoginPage {
 #[template(path = "profile.html")]
 struct ProfilePage {
     layout: Layout,
+    /// Where to go once the name is saved.
+    next: String,
     name: String,
     name_error: Option<String>,
     /// Whether the person may close the account here (administrators may not).
@@ -59,6 +63,8 @@ pub struct CloseForm {
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
+    next: String,
+    #[serde(default)]
     phone: String,
     #[serde(default)]
     code: String,
@@ -69,6 +75,8 @@ pub struct LoginForm {
 /// A profile form as posted.
 #[derive(Debug, Deserialize)]
 pub struct ProfileForm {
+    #[serde(default)]
+    next: String,
     #[serde(default)]
     name: String,
     #[serde(default, rename = "_csrf")]
@@ -89,14 +97,45 @@ fn wants_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("application/json"))
 }
 
-/// `GET /login`.
-pub async fn login_page(State(app): State<App>, headers: HeaderMap) -> Result<Response, PageError> {
+/// Where a page asks to go after login: one of our own paths, never another site.
+#[derive(Debug, Default, Deserialize)]
+pub struct NextParams {
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `next` if it is a path of this site (`/…`, not `//…` nor `/\…`), else empty.
+fn local_path(next: &str) -> String {
+    let next = next.trim();
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\');
+    if local {
+        next.to_owned()
+    } else {
+        String::new()
+    }
+}
+
+fn or_home(next: &str) -> &str {
+    if next.is_empty() { "/" } else { next }
+}
+
+/// `GET /login?next=`.
+pub async fn login_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    PageParams(params): PageParams<NextParams>,
+) -> Result<Response, PageError> {
+    let next = local_path(params.next.as_deref().unwrap_or_default());
     let session = PageSession::ensure(&app, &headers).await?;
     if session.user_id.is_some() {
-        return Ok(see_other("/"));
+        return Ok(see_other(or_home(&next)));
     }
     let page = LoginPage {
         layout: session.layout(&app).await?,
+        next,
         ..Default::default()
     };
     Ok(session.attach(&app, page.into_response()))
@@ -132,6 +171,7 @@ pub async fn send_code(
     };
     let mut page = LoginPage {
         layout,
+        next: local_path(&form.next),
         phone: form.phone.trim().to_owned(),
         ..Default::default()
     };
@@ -194,12 +234,17 @@ pub async fn log_in(
                 Ok(c) => c,
                 Err(e) => return error_page(&e),
             };
+            let next = local_path(&form.next);
             let target = if logged_in.needs_name {
-                "/account/profile"
+                if next.is_empty() {
+                    "/account/profile".to_owned()
+                } else {
+                    format!("/account/profile?next={}", urlencoding::encode(&next))
+                }
             } else {
-                "/"
+                or_home(&next).to_owned()
             };
-            let mut response = see_other(target);
+            let mut response = see_other(&target);
             if let Ok(value) = HeaderValue::from_str(&session_set_cookie(&app, Some(&cookie))) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
@@ -214,6 +259,7 @@ pub async fn log_in(
             let (status, _, message) = classify(&e);
             let mut page = LoginPage {
                 layout,
+                next: local_path(&form.next),
                 phone: form.phone.trim().to_owned(),
                 ..Default::default()
             };
@@ -226,10 +272,11 @@ pub async fn log_in(
     }
 }
 
-/// `GET /account/profile`.
+/// `GET /account/profile?next=`.
 pub async fn profile_page(
     State(app): State<App>,
     headers: HeaderMap,
+    PageParams(params): PageParams<NextParams>,
 ) -> Result<Response, PageError> {
     let session = PageSession::read(&app, &headers).await?;
     let Some(user_id) = session.user_id else {
@@ -240,6 +287,7 @@ pub async fn profile_page(
     let name = actor.and_then(|a| a.name).unwrap_or_default();
     Ok(ProfilePage {
         layout: session.layout(&app).await?,
+        next: local_path(params.next.as_deref().unwrap_or_default()),
         name,
         name_error: None,
         closable,
@@ -281,6 +329,7 @@ pub async fn close_account(
             let message = field_message(&e, "confirm").unwrap_or_else(|| classify(&e).2);
             let page = ProfilePage {
                 layout: session.layout(&app).await?,
+                next: String::new(),
                 name: actor.name.clone().unwrap_or_default(),
                 name_error: None,
                 closable: !actor.is_admin(),
@@ -314,11 +363,12 @@ pub async fn save_profile(
         return Ok(see_other("/login"));
     };
     match app.set_name(&actor, &form.name).await {
-        Ok(()) => Ok(see_other("/")),
+        Ok(()) => Ok(see_other(or_home(&local_path(&form.next)))),
         Err(e) => {
             let message = field_message(&e, "name").unwrap_or_else(|| classify(&e).2);
             let page = ProfilePage {
                 layout: session.layout(&app).await?,
+                next: local_path(&form.next),
                 name: form.name.clone(),
                 name_error: Some(message),
                 closable: !actor.is_admin(),

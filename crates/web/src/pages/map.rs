@@ -107,6 +107,8 @@ pub struct Place {
     pub name: String,
     /// A venue (a square) rather than an activity (a dot).
     pub venue: bool,
+    /// A route's stop number, written in its square.
+    pub number: Option<i64>,
 }
 
 impl Place {
@@ -117,6 +119,7 @@ impl Place {
             href: format!("/activities/{id}"),
             name: name.to_owned(),
             venue: false,
+            number: None,
         }
     }
 
@@ -127,6 +130,7 @@ impl Place {
             href: format!("/orgs/{}", v.id),
             name: v.name.clone(),
             venue: true,
+            number: None,
         }
     }
 }
@@ -297,6 +301,7 @@ fn crowded(dots: Vec<Dot>) -> Vec<Dot> {
                     href: format!("/activities?near={lon:.4},{lat:.4}&within_km={km}"),
                     name: format!("此处 {} 个活动", dot.count),
                     venue: false,
+                    number: None,
                 };
             }
             dot

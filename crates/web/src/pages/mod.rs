@@ -10,6 +10,7 @@ mod map;
 mod nominations;
 mod portal;
 mod review;
+mod routes;
 mod stats;
 mod supplements;
 
@@ -85,6 +86,13 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/activities/{id}/calendar.ics", get(portal::item_calendar))
         .route("/orgs/{id}", get(portal::org))
         .route("/map", get(portal::map))
+        .route("/routes", get(routes::routes))
+        .route("/routes/{id}", get(routes::route))
+        .route("/routes/{id}/certificate", post(routes::take_certificate))
+        .route("/checkin", get(routes::checkin_page).post(routes::check_in))
+        .route("/venues/{id}/display", get(routes::display))
+        .route("/me/stamps", get(routes::stamps))
+        .route("/certificates/{serial}", get(routes::certificate))
         .route(
             "/static/app.js",
             get(|| async {

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use store::on_both_backends;
 use store::testing::Backend;
 
+use crate::pages::{csrf_of, form, page};
 use crate::support::{TestApp, TestResponse};
 
 on_both_backends!(
@@ -24,6 +25,7 @@ on_both_backends!(
     the_daily_cap_holds,
     a_completed_route_gives_one_certificate_that_anyone_can_verify,
     another_areas_admin_can_neither_see_nor_change_anything,
+    the_pages_carry_a_visitor_from_the_screen_to_the_certificate,
 );
 
 /// Admins of 三门峡 (city), 湖滨区 (county) and 郑州 (another city), a visitor logged in
@@ -1113,4 +1115,162 @@ async fn another_areas_admin_can_neither_see_nor_change_anything(backend: Backen
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.message(), "只能在本辖区内创建线路");
+}
+
+/// The visitor's way through the pages, without JavaScript: the screen shows a code and a
+/// QR of the check-in link; the link sends a visitor who is not logged in to the login
+/// and back with the code kept; the form tells a stale code has expired, stamps a good
+/// one, and the route page then offers the certificate, which prints with its status.
+async fn the_pages_carry_a_visitor_from_the_screen_to_the_certificate(backend: Backend) {
+    let p = place(backend).await;
+    let (a, sa, key) = make_venue(&p, &p.county, venue_body("三门峡市科技馆", 0.0)).await;
+    let (b, sb, _) = make_venue(&p, &p.county, venue_body("三门峡市博物馆", 0.001)).await;
+    let route = make_route(&p, &[a, b], json!({"theme": "走进科技场馆"})).await;
+
+    let screen = p.t.get(&format!("/venues/{a}/display?key={key}")).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    let code = code_at(&p, &sa, 0);
+    assert!(
+        screen
+            .text
+            .contains(&format!("{} {}", &code[..3], &code[3..])),
+        "the digits"
+    );
+    assert!(screen.text.contains("<meta http-equiv=\"refresh\""));
+    assert!(screen.text.contains("打卡二维码"));
+    assert!(
+        screen.text.contains("科技场馆科普游"),
+        "the routes it belongs to"
+    );
+    assert_eq!(screen.header("cache-control"), "no-store");
+    assert_eq!(
+        p.t.get(&format!("/venues/{a}/display?key=wrong"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let link = format!("/checkin?v={a}&c={code}");
+    let r = p.t.get(&link).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let to = r.header("location");
+    assert_eq!(to, format!("/login?next={}", urlencoding::encode(&link)));
+    // Logging in through that page comes back to the check-in link (via the name, the
+    // first time).
+    let login = p.t.get(&to).await;
+    let visitor = login.session_cookie().unwrap();
+    let csrf = csrf_of(&login);
+    assert!(
+        login.text.contains("name=\"next\""),
+        "the login form keeps where to go"
+    );
+    let next = urlencoding::encode(&link).into_owned();
+    form(
+        &p.t,
+        "/login/code",
+        &visitor,
+        &format!("phone=13900000109&next={next}&_csrf={csrf}"),
+    )
+    .await;
+    let sms = p.t.last_code("13900000109");
+    let r = form(
+        &p.t,
+        "/login",
+        &visitor,
+        &format!("phone=13900000109&code={sms}&next={next}&_csrf={csrf}"),
+    )
+    .await;
+    let cookie = r.session_cookie().unwrap();
+    assert_eq!(
+        r.header("location"),
+        format!("/account/profile?next={next}")
+    );
+    let profile = page(&p.t, &r.header("location"), &cookie).await;
+    let csrf = csrf_of(&profile);
+    let r = form(
+        &p.t,
+        "/account/profile",
+        &cookie,
+        &format!(
+            "name={}&next={next}&_csrf={csrf}",
+            urlencoding::encode("张三明")
+        ),
+    )
+    .await;
+    assert_eq!(r.header("location"), link);
+
+    let checkin = page(&p.t, &link, &cookie).await;
+    assert_eq!(checkin.status, StatusCode::OK);
+    assert!(
+        checkin.text.contains(&format!("value=\"{code}\"")),
+        "the code is kept"
+    );
+    let csrf = csrf_of(&checkin);
+    let stale = code_at(&p, &sa, -3);
+    let r = form(
+        &p.t,
+        "/checkin",
+        &cookie,
+        &format!("venue_id={a}&code={stale}&lon=&lat=&accuracy_m=&_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text.contains("打卡码已过期，请扫描现场最新的打卡码"),
+        "{}",
+        r.text
+    );
+    let r = form(
+        &p.t,
+        "/checkin",
+        &cookie,
+        &format!("venue_id={a}&code={code}&lon=&lat=&accuracy_m=&_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.contains("打卡成功"));
+    assert!(r.text.contains("获得“科技场馆科普游”第1站印章"));
+    let r = form(
+        &p.t,
+        "/checkin",
+        &cookie,
+        &format!("venue_id={b}&code={}&_csrf={csrf}", code_at(&p, &sb, 0)),
+    )
+    .await;
+    assert!(r.text.contains("第2站印章"), "{}", r.text);
+
+    let shown = page(&p.t, &format!("/routes/{route}"), &cookie).await;
+    assert!(shown.text.contains("已集 2 / 2 枚"));
+    assert!(shown.text.contains("领取完成证书"));
+    let csrf = csrf_of(&shown);
+    let r = form(
+        &p.t,
+        &format!("/routes/{route}/certificate"),
+        &cookie,
+        &format!("name=&_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let cert_path = r.header("location");
+    let mine = page(&p.t, &cert_path, &cookie).await;
+    assert!(mine.text.contains("证书有效"));
+    assert!(mine.text.contains("张三明"));
+    assert!(mine.text.contains("三门峡市科学技术协会"));
+    let public = p.t.get(&cert_path).await;
+    assert!(public.text.contains("张*明") && !public.text.contains("张三明"));
+    let passport = page(&p.t, "/me/stamps", &cookie).await;
+    assert!(
+        passport.text.contains("第1站 三门峡市科技馆"),
+        "{}",
+        passport.text
+    );
+    assert!(passport.text.contains("查看完成证书"));
+    let list = p.t.get("/routes?q=科技").await;
+    assert!(
+        list.text.contains("科技场馆科普游")
+            && list.text.contains("三门峡市科技馆 → 三门峡市博物馆")
+    );
+    // A login link never leads away from the site.
+    let away = p.t.get("/login?next=//evil.example").await;
+    assert!(!away.text.contains("evil.example"));
 }

@@ -1,0 +1,183 @@
+// Themed routes and check-in in a browser: an administrator's route over three venues; a
+// visitor on a phone and on a desktop opens the route, types the code read off a venue's
+// screen, is told in Chinese that a stale code has expired, collects every stamp (the
+// fenced venue with the browser's location), takes the certificate and prints it; the
+// public verification page shows it valid with the name masked.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations } from "./helpers.mjs";
+
+let server;
+let browser;
+let routeId;
+const venues = [];
+const admin = "13900000601";
+const visitors = { phone: "13800138601", desktop: "13800138602" };
+
+/** A day relative to today in China, as YYYY-MM-DD. */
+function chinaDay(offsetDays) {
+  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000);
+  return t.toISOString().slice(0, 10);
+}
+
+/** RFC 4648 base32 to bytes. */
+function fromBase32(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, "")) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 (HMAC-SHA1, 30 s, 6 digits), `steps` steps from now: what an offline display
+ *  provisioned from the secret would show. */
+function totp(secret, steps = 0) {
+  const counter = Math.floor(Date.now() / 1000 / 30) + steps;
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const hash = createHmac("sha1", fromBase32(secret)).update(message).digest();
+  const offset = hash[19] & 0x0f;
+  const binary = hash.readUInt32BE(offset) & 0x7fffffff;
+  return String(binary % 1_000_000).padStart(6, "0");
+}
+
+async function api(token, method, path, body) {
+  const init = { method, headers: { Authorization: `Bearer ${token}` } };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers["Content-Type"] = "application/json";
+  }
+  const response = await fetch(`${server.baseUrl}${path}`, init);
+  const json = await response.json();
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  await server.run(["user", "add", "--phone", admin, "--name", "三门峡市科协", "--role", "city_admin", "--region", "411200"]);
+  const token = await server.run(["token", "issue", "--phone", admin]);
+  const made = [
+    { name: "三门峡市科技馆", lon: 111.1904, lat: 34.7703, geofence: { mode: "off" }, opening_hours: "周三至周日 9:30—16:30" },
+    { name: "三门峡市博物馆", lon: 111.1982, lat: 34.7745, geofence: { mode: "off" }, opening_hours: "周二至周日 9:00—17:00" },
+    { name: "天鹅湖国家城市湿地公园", lon: 111.1689, lat: 34.7903, geofence: { mode: "require", radius_m: 500 }, opening_hours: "全天开放" },
+  ];
+  for (const v of made) {
+    venues.push(await api(token, "POST", "/api/v1/venues", { ...v, address: "三门峡市湖滨区", region_code: "411202", venue_type: "科技馆" }));
+  }
+  const route = await api(token, "POST", "/api/v1/routes", {
+    name: "科技场馆科普游",
+    theme: "走进科技场馆与湿地",
+    description: "<p>从科技馆出发，经博物馆，到天鹅湖湿地观鸟。</p>",
+    region_code: "411200",
+    from: chinaDay(-1),
+    to: chinaDay(10),
+    // The stops are a short walk apart; a walker scanning them within seconds in a test is
+    // not a relay, so the travel check is off for this route.
+    anti_abuse: { max_speed_kmh: null, max_checkins_per_day: 30 },
+    stops: venues.map((v) => ({ venue_id: v.id })),
+  });
+  routeId = route.id;
+  await api(token, "POST", `/api/v1/routes/${routeId}/publish`);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+viewports.forEach((size) => {
+  test(`a visitor walks a route and prints the certificate (${size.name})`, async () => {
+    const shot = (page, step) => screenshot(page, `${size.name}-routes-${step}`);
+    const wetland = venues[2];
+    const context = await browser.newContext({
+      ...size,
+      locale: "zh-CN",
+      geolocation: { longitude: wetland.lon + 0.001, latitude: wetland.lat, accuracy: 30 },
+      permissions: ["geolocation"],
+    });
+    const page = await context.newPage();
+    await logIn(page, server, visitors[size.name], "张三明");
+
+    // The venue's screen, as a tablet at the door shows it.
+    const screen = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "zh-CN" })).newPage();
+    await screen.goto(`${server.baseUrl}${venues[0].display_url}`);
+    const shown = (await screen.locator("#display-code").innerText()).replace(/\s/g, "");
+    assert.match(shown, /^\d{6}$/);
+    assert.equal(await screen.locator("svg.display-qr path").count(), 1, "a QR code of the check-in link");
+    assert.equal(await screen.locator('meta[http-equiv="refresh"]').count(), 1, "it renews itself without script");
+    if (size.name === "desktop") await shot(screen, "00-display");
+
+    await page.goto(`${server.baseUrl}/routes`);
+    await shot(page, "01-routes");
+    await page.click(`a[href="/routes/${routeId}"]`);
+    await page.waitForSelector("#route-name");
+    assert.equal(await page.locator("#route-name").innerText(), "科技场馆科普游");
+    assert.equal(await page.locator("#stops > li").count(), 3);
+    assert.match(await page.locator("#my-progress").innerText(), /已集 0 \/ 3 枚/);
+    assert.equal(await page.locator(".ground .stop-number").count(), 3, "numbered stops on the map");
+    assert.deepEqual(await axeViolations(page), [], "the route page passes axe");
+    await shot(page, "02-route");
+
+    // At the first stop: a code photographed a minute and a half ago has expired.
+    await page.click("#stop-1 .checkin-link");
+    await page.waitForSelector("#checkin-code");
+    await page.fill("#checkin-code", totp(venues[0].code_secret, -3));
+    await Promise.all([page.waitForNavigation(), page.click("#checkin-submit")]);
+    assert.equal(await page.locator("#checkin-code-error").innerText(), "打卡码已过期，请扫描现场最新的打卡码");
+    assert.deepEqual(await axeViolations(page), [], "the check-in page passes axe");
+    await shot(page, "03-expired");
+    // The code as the screen shows it now.
+    await screen.reload();
+    await page.fill("#checkin-code", (await screen.locator("#display-code").innerText()).replace(/\s/g, ""));
+    await Promise.all([page.waitForNavigation(), page.click("#checkin-submit")]);
+    assert.match(await page.locator("#checkin-result").innerText(), /打卡成功[\s\S]*第1站印章/);
+    await shot(page, "04-stamped");
+
+    // The other two by scanning (the QR's link carries the code); the wetland asks the
+    // browser where the visitor is.
+    for (const v of venues.slice(1)) {
+      await page.goto(`${server.baseUrl}/checkin?v=${v.id}&c=${totp(v.code_secret)}`);
+      assert.equal(await page.locator("#checkin-code").inputValue(), totp(v.code_secret));
+      await Promise.all([page.waitForNavigation(), page.click("#checkin-submit")]);
+      assert.match(await page.locator("#checkin-result").innerText(), /打卡成功/, await page.content());
+    }
+    assert.doesNotMatch(await page.locator("#checkin-result").innerText(), /待审核/, "the location was inside the fence");
+
+    await page.goto(`${server.baseUrl}/me/stamps`);
+    assert.equal(await page.locator(".seal").count(), 3);
+    await shot(page, "05-passport");
+
+    await page.goto(`${server.baseUrl}/routes/${routeId}`);
+    assert.match(await page.locator("#my-progress").innerText(), /已集 3 \/ 3 枚/);
+    assert.equal(await page.locator("#holder-name").inputValue(), "张三明");
+    await Promise.all([page.waitForNavigation(), page.click("#certificate-form button")]);
+    assert.match(page.url(), /\/certificates\/KP\d{4}[A-Z2-7]{10}$/);
+    assert.equal(await page.locator("#certificate-status").innerText(), "✓ 证书有效");
+    assert.equal(await page.locator("#holder-name").innerText(), "张三明");
+    assert.equal(await page.locator("svg.cert-qr path").count(), 1);
+    await shot(page, "06-certificate");
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("#print-page").isVisible(), false, "the print button does not print");
+    await page.emulateMedia({ media: "screen" });
+
+    // Anyone with the serial verifies it; the name is masked for them.
+    const stranger = await (await browser.newContext({ ...size, locale: "zh-CN" })).newPage();
+    await stranger.goto(page.url());
+    assert.equal(await stranger.locator("#certificate-status").innerText(), "✓ 证书有效");
+    assert.equal(await stranger.locator("#holder-name").innerText(), "张*明");
+    assert.doesNotMatch(await stranger.content(), /1380013860/);
+    await shot(stranger, "07-verified");
+    await context.close();
+  });
+});
