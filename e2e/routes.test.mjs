@@ -181,3 +181,40 @@ viewports.forEach((size) => {
     await context.close();
   });
 });
+
+// 千万IP创科普: a member of a host organisation registers a 抖音 post on /online-ip; a
+// refused link is shown beside its field with nothing typed lost; the post is listed and
+// counted in the statistics of the organisation's area.
+viewports.forEach((size, i) => {
+  test(`a member registers a 抖音 post (${size.name})`, async () => {
+    const shot = (page, step) => screenshot(page, `${size.name}-online-ip-${step}`);
+    const phone = `1380013862${i}`;
+    await server.run(["user", "add", "--phone", phone, "--name", "融媒体中心"]);
+    const member = await server.run(["token", "issue", "--phone", phone]);
+    await api(member, "POST", "/api/v1/orgs", { name: `湖滨区融媒体中心${i}`, kind: "other", region_code: "411202" });
+    const context = await browser.newContext({ ...size, locale: "zh-CN" });
+    const page = await context.newPage();
+    await logIn(page, server, phone, "融媒体中心");
+    await page.goto(`${server.baseUrl}/online-ip`);
+    await page.selectOption("#post-platform", "douyin");
+    await page.fill("#post-url", `https://www.weibo.com/7412345${i}`);
+    await page.fill("#post-title", "三分钟看懂秋夜星空");
+    await page.selectOption("#post-kind", "content");
+    await page.fill("#post-published", "2026-09-16T19:30");
+    await page.check("#post-hashtag");
+    await Promise.all([page.waitForNavigation(), page.click("#post-submit")]);
+    assert.equal(await page.locator("#post-url-error").innerText(), "链接不是抖音的网址（应为 douyin.com、iesdouyin.com 等域名）");
+    assert.equal(await page.locator("#post-title").inputValue(), "三分钟看懂秋夜星空", "nothing typed is lost");
+    await shot(page, "01-refused");
+    await page.fill("#post-url", `https://www.douyin.com/video/7412345${i}?utm_source=wechat`);
+    await Promise.all([page.waitForNavigation(), page.click("#post-submit")]);
+    assert.match(await page.locator("#post-registered").innerText(), /作品已登记/);
+    assert.match(await page.locator("#post-list").innerText(), new RegExp(`三分钟看懂秋夜星空[\\s\\S]*抖音[\\s\\S]*湖滨区融媒体中心${i}`));
+    assert.deepEqual(await axeViolations(page), [], "the page passes axe");
+    await shot(page, "02-listed");
+    const token = await server.run(["token", "issue", "--phone", admin]);
+    const stats = await api(token, "GET", "/api/v1/stats?region=411200");
+    assert.equal(stats.online_posts.by_platform.douyin, i + 1, JSON.stringify(stats.online_posts));
+    await context.close();
+  });
+});

@@ -23,6 +23,9 @@ pub struct Config {
     pub login: LoginLimits,
     /// Check-in limits (打卡).
     pub checkin: CheckinLimits,
+    /// 千万IP创科普: each platform's hosts and the query parameters that name its content
+    /// (`[online_posts.douyin] hosts = [...]`); DESIGN.md §8.2's list when not set.
+    pub online_posts: domain::posts::PostRules,
     /// SMS provider.
     pub sms: SmsConfig,
     /// Upload limits.
@@ -334,6 +337,7 @@ impl Default for Config {
             cookie_secure: false,
             login: LoginLimits::default(),
             checkin: CheckinLimits::default(),
+            online_posts: domain::posts::default_rules(),
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
             storage: StorageConfig::default(),

@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod orgs;
 pub mod paging;
 pub mod portal_context;
+pub mod posts;
 pub mod public;
 pub mod quotas;
 pub mod regions;

@@ -413,6 +413,19 @@ pub struct RevokeInput {
     pub reason: String,
 }
 
+/// The routes of an area in the statistics (`stats.routes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RouteCounts {
+    /// Published routes of the area.
+    pub published: u64,
+    /// Check-ins that stamped them (rejected ones left out).
+    pub checkins: u64,
+    /// Visitors holding a stamp on them.
+    pub visitors: u64,
+    /// Valid certificates given on them.
+    pub completions: u64,
+}
+
 fn venue_scope(actor: &Actor) -> Condition {
     scope_condition(
         actor,
@@ -538,6 +551,24 @@ fn day_start(at: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl App {
+    /// The routes of the division at `path`, counted (routes whose own area lies there).
+    pub(crate) async fn route_counts(&self, path: &RegionPath) -> Result<RouteCounts, AppError> {
+        let area = area_condition(
+            path,
+            route::Column::ProvinceCode,
+            route::Column::CityCode,
+            route::Column::CountyCode,
+        );
+        let (published, checkins, visitors, completions) =
+            store::routes::area_counts(&self.db, area).await?;
+        Ok(RouteCounts {
+            published,
+            checkins,
+            visitors,
+            completions,
+        })
+    }
+
     fn display_url(&self, id: i64, key: &str) -> String {
         format!("/venues/{id}/display?key={key}")
     }
@@ -1684,17 +1715,12 @@ impl App {
                 ));
             }
         };
-        let reason = input
-            .reason
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .map(|r| domain::text::bounded(r, "理由", 1, 500))
-            .transpose()
-            .map_err(|m| AppError::invalid_field("reason", m))?;
-        if state == StampState::Rejected && reason.is_none() {
-            return Err(AppError::invalid_field("reason", "不通过时须填写理由"));
-        }
+        let reason = domain::text::reason(
+            input.reason.as_deref(),
+            state == StampState::Rejected,
+            "不通过时须填写理由",
+        )
+        .map_err(|m| AppError::invalid_field("reason", m))?;
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         if !store::routes::decide_checkin(

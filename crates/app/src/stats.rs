@@ -206,6 +206,10 @@ pub struct StatsView {
     /// The keyword's count, when one was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<TopicCount>,
+    /// 千万IP创科普 posts of the area's organisations (visible ones only).
+    pub online_posts: crate::posts::PostCounts,
+    /// 科普主题线路 of the area: published, check-ins, visitors, completions.
+    pub routes: crate::routes::RouteCounts,
 }
 
 /// One child division's counts.
@@ -279,7 +283,10 @@ impl App {
         let stamp = audited
             .saturating_mul(1 << 32)
             .saturating_add(logged.clamp(0, i64::from(u32::MAX)));
-        let key = format!("{code}|{topic:?}|{:?}", actor.grants);
+        // Check-ins are not in the audit trail: their log's position is part of the key, so
+        // that a stamp earned renews the answer (older keys age out of the cache).
+        let checkins = store::routes::checkin_position(&self.db).await?;
+        let key = format!("{code}|{topic:?}|{:?}|{checkins}", actor.grants);
         let kept = self
             .stats_answers
             .get_or_compute(stamp, key, self.stats_now(actor, &code, &located, topic))
@@ -342,6 +349,8 @@ impl App {
                 submitted: self.summary_counts(campaign.id, &code).await?,
             },
             topic,
+            online_posts: self.post_counts(campaign.id, &located.path).await?,
+            routes: self.route_counts(&located.path).await?,
         })
     }
 

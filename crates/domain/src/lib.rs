@@ -14,6 +14,7 @@ pub mod geo;
 pub mod nomination;
 pub mod org;
 pub mod phone;
+pub mod posts;
 pub mod region;
 pub mod review;
 pub mod role;

@@ -77,6 +77,17 @@ pub fn person_name(raw: &str) -> Result<String, String> {
     bounded(raw, "姓名", 1, 30)
 }
 
+/// The reason given with a decision: blank is none; otherwise 2–500 characters; when the
+/// decision `needs` one and there is none, `missing` is the message.
+pub fn reason(raw: Option<&str>, needs: bool, missing: &str) -> Result<Option<String>, String> {
+    let given = raw.map(str::trim).filter(|r| !r.is_empty());
+    match given {
+        Some(r) => bounded(r, "理由", 2, 500).map(Some),
+        None if needs => Err(missing.to_owned()),
+        None => Ok(None),
+    }
+}
+
 /// Reads a query parameter given empty (a form's blank filter) as one not given:
 /// `#[serde(default, deserialize_with = "domain::text::blank_as_none")]`.
 pub fn blank_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

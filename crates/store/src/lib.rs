@@ -13,6 +13,7 @@ pub mod migrations;
 pub mod nominations;
 pub mod notifications;
 pub mod orgs;
+pub mod posts;
 pub mod public;
 pub mod quotas;
 pub mod regions;

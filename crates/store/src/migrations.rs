@@ -109,6 +109,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "themed routes and check-in",
         steps: routes_and_checkin,
     },
+    Migration {
+        version: 17,
+        name: "online posts",
+        steps: online_posts,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1068,5 +1073,47 @@ fn routes_and_checkin() -> Vec<Step> {
         ),
         index("certificates", &["serial"], true),
         index("certificates", &["route_id", "user_id"], true),
+    ]
+}
+
+/// 千万IP创科普 (DESIGN.md §8.2): posts on other platforms registered by host organisations,
+/// one per link (as compared) in a campaign, counted by the organisation's division.
+fn online_posts() -> Vec<Step> {
+    vec![
+        table(
+            "online_posts",
+            vec![
+                id(),
+                big("campaign_id"),
+                big("org_id"),
+                text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                text("platform"),
+                long_text("url"),
+                long_text("url_key"),
+                text("title"),
+                text("kind"),
+                time("published_at"),
+                opt_big("activity_id"),
+                opt_long_text("metrics"),
+                text("status"),
+                opt_text("hidden_reason"),
+                big("created_by"),
+                time("created_at"),
+                time("updated_at"),
+            ],
+        ),
+        index("online_posts", &["campaign_id", "url_key"], true),
+        index(
+            "online_posts",
+            &["campaign_id", "status", "published_at"],
+            false,
+        ),
+        index("online_posts", &["province_code"], false),
+        index("online_posts", &["city_code"], false),
+        index("online_posts", &["county_code"], false),
+        index("online_posts", &["org_id"], false),
     ]
 }

@@ -794,3 +794,55 @@ pub async fn revoke_certificate(
         .await?;
     Ok(result.rows_affected > 0)
 }
+
+/// The position of the check-in log: the newest check-in's id (0 when none), which every
+/// stamp earned moves (kept statistics are keyed by it).
+pub async fn checkin_position(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    crate::last_id::<checkin::Entity>(db, checkin::Column::Id).await
+}
+
+/// The routes of an area, counted: (published routes, check-ins that stamped them and were
+/// not rejected, visitors holding a stamp on them, valid certificates).
+pub async fn area_counts(
+    db: &impl ConnectionTrait,
+    area: Condition,
+) -> Result<(u64, u64, u64, u64), DbErr> {
+    let in_area = || {
+        Query::select()
+            .column(route::Column::Id)
+            .from(route::Entity)
+            .cond_where(area.clone())
+            .and_where(Expr::col(route::Column::Status).ne("draft"))
+            .to_owned()
+    };
+    let published = route::Entity::find()
+        .filter(area.clone())
+        .filter(route::Column::Status.eq("published"))
+        .count(db)
+        .await?;
+    let stamped: Vec<i64> = stamp::Entity::find()
+        .select_only()
+        .column(stamp::Column::CheckinId)
+        .distinct()
+        .filter(stamp::Column::RouteId.in_subquery(in_area()))
+        .filter(stamp::Column::State.ne("rejected"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let visitors: Vec<i64> = stamp::Entity::find()
+        .select_only()
+        .column(stamp::Column::UserId)
+        .distinct()
+        .filter(stamp::Column::RouteId.in_subquery(in_area()))
+        .filter(stamp::Column::State.ne("rejected"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let completions = certificate::Entity::find()
+        .filter(certificate::Column::RouteId.in_subquery(in_area()))
+        .filter(certificate::Column::Status.eq("valid"))
+        .count(db)
+        .await?;
+    let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
+    Ok((published, n(stamped.len()), n(visitors.len()), completions))
+}

@@ -259,6 +259,11 @@ fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
         api::routes::take_certificate,
         api::routes::certificate,
         api::routes::revoke_certificate,
+        api::posts::create,
+        api::posts::list,
+        api::posts::update,
+        api::posts::delete,
+        api::posts::moderate,
     ),
     components(schemas(ErrorBody, api::SummaryScope)),
     modifiers(&Completion)

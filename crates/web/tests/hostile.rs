@@ -109,6 +109,9 @@ struct World {
     bystander: i64,
     /// Themed routes and check-in: venues, routes, a flagged check-in, a certificate.
     trail: Trail,
+    /// A post of the host's organisation, and another the battery may delete.
+    post: i64,
+    doomed_post: i64,
 }
 
 /// The 打卡 part of the world.
@@ -322,6 +325,8 @@ async fn world(backend: Backend) -> World {
         summary_file: 0,
         doomed_summary_file: 0,
         trail: Trail::default(),
+        post: 0,
+        doomed_post: 0,
         notification: 1,
         campaign: 0,
         bystander,
@@ -409,6 +414,25 @@ async fn world(backend: Backend) -> World {
         .as_i64()
         .unwrap();
     w.trail = trail(&w).await;
+    for (slot, url) in [
+        (0, "https://www.douyin.com/video/700"),
+        (1, "https://www.douyin.com/video/701"),
+    ] {
+        let id = made(
+            &w.t,
+            &w.host,
+            "/api/v1/online-posts",
+            json!({"platform": "douyin", "url": url, "title": "敌意测试原有作品", "kind": "content", "published_at": "2026-09-16T19:30:00+08:00", "hashtag_confirmed": true}),
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap();
+        if slot == 0 {
+            w.post = id;
+        } else {
+            w.doomed_post = id;
+        }
+    }
     w
 }
 
@@ -927,6 +951,28 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &henan,
         ),
         ep("/api/v1/quotas/{id}", Method::DELETE, &s(w.quota), "", Empty, &henan),
+        // 千万IP创科普 online posts.
+        ep(
+            "/api/v1/online-posts",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"platform": "douyin", "url": "https://www.douyin.com/video/1?utm_source=x", "title": "敌意测试作品", "kind": "content", "published_at": "2026-09-16T19:30:00+08:00", "hashtag_confirmed": true, "org_id": w.org, "metrics": {"views": 10, "likes": 1, "shares": 0, "comments": 0, "as_of": "2026-09-20"}})),
+            &host,
+        ),
+        ep("/api/v1/online-posts", get.clone(), none, &qs(&[("region", "411200"), ("platform", "douyin"), ("kind", "content"), ("q", "敌意"), ("page", "1"), ("per_page", "20")]), Empty, &anon),
+        ep("/api/v1/online-posts/{id}", Method::PATCH, &s(w.post), "", Json(json!({"title": "敌意测试作品（改）"})), &host),
+        ep("/api/v1/online-posts/{id}", Method::DELETE, &s(w.doomed_post), "", Empty, &host),
+        ep("/api/v1/online-posts/{id}/moderation", post.clone(), &s(w.post), "", Json(json!({"decision": "hide", "reason": "敌意测试"})), &henan),
+        ep("/online-ip", get.clone(), none, &qs(&[("platform", "douyin"), ("page", "1")]), Empty, &anon),
+        ep(
+            "/online-ip",
+            post.clone(),
+            none,
+            "",
+            form(&w.host_browser, &[("platform", "zhihu"), ("url", "https://www.zhihu.com/question/2"), ("title", "敌意测试问答"), ("kind", "qa"), ("published_at", "2026-09-16T19:30"), ("hashtag_confirmed", "true")]),
+            &host_page,
+        ),
         // Themed routes and check-in.
         ep(
             "/api/v1/venues",

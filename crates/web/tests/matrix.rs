@@ -176,6 +176,8 @@ enum Fx {
     NewFlaggedCheckin,
     /// A route (`{id}`) the owner completed, and the owner's certificate (`{ref}`).
     NewCertificate,
+    /// A 千万IP创科普 post of the owner's organisation.
+    NewPost,
 }
 
 impl Fx {
@@ -202,6 +204,7 @@ impl Fx {
                 | Fx::NewCheckinCode
                 | Fx::NewFlaggedCheckin
                 | Fx::NewCertificate
+                | Fx::NewPost
         )
     }
 }
@@ -492,6 +495,15 @@ const TABLE: &[Row] = &[
     row(GET,    "/api/v1/certificates/{serial}", Fx::NewCertificate, B::None,                      ALL).call("/api/v1/certificates/{ref}"),
     row(POST,   "/api/v1/certificates/{serial}/revoke", Fx::NewCertificate,
         B::Json(r#"{"reason": "矩阵撤销"}"#),                                                     ADMINS_IN_SCOPE).call("/api/v1/certificates/{ref}/revoke"),
+    // --- 千万IP创科普 online posts (the owner's organisation, 411202) -----------------------------
+    row(POST,   "/api/v1/online-posts", Fx::Org,
+        B::Json(r#"{"platform": "douyin", "url": "https://www.douyin.com/video/{n}", "title": "矩阵作品{n}", "kind": "content",
+                    "published_at": "2026-09-16T19:30:00+08:00", "hashtag_confirmed": true, "org_id": {id}}"#),  UNIT_WRITES),
+    row(GET,    "/api/v1/online-posts", Fx::Nothing, B::None,                                     ALL),
+    row(PATCH,  "/api/v1/online-posts/{id}", Fx::NewPost, B::Json(r#"{"title": "矩阵作品{n}"}"#), UNIT_WRITES),
+    row(DELETE, "/api/v1/online-posts/{id}", Fx::NewPost, B::None,                                UNIT_WRITES),
+    row(POST,   "/api/v1/online-posts/{id}/moderation", Fx::NewPost,
+        B::Json(r#"{"decision": "hide", "reason": "矩阵隐藏"}"#),                                 ADMINS_IN_SCOPE),
     // --- HTML forms ---------------------------------------------------------------------------
     row(POST,   "/login", Fx::Nothing, B::Login,                                                  ALL),
     row(POST,   "/login/code", Fx::Nothing, B::Form("phone={me}"),                                ALL),
@@ -513,6 +525,11 @@ const TABLE: &[Row] = &[
     row(POST,   "/my/activities/{id}/supplement/media", Fx::NewApproved, B::FormPhoto,            OWNER_ONLY),
     row(POST,   "/nominations/activity/{id}", Fx::NewEligible, B::Form("opinion=同意推荐"),       UNIT_AND_SCOPE_ACT),
     row(POST,   "/routes/{id}/certificate", Fx::NewCertificate, B::Form("name=矩阵用户"),         [D, Y, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
+    // Each signed-in person posts for the first organisation they belong to (by now every one
+    // has applied for one, in the row of POST /api/v1/orgs).
+    row(POST,   "/online-ip", Fx::Nothing,
+        B::Form("platform=douyin&url=https%3A%2F%2Fwww.douyin.com%2Fvideo%2F9{n}&title=矩阵作品{n}&kind=content&published_at=2026-09-16T19%3A30&hashtag_confirmed=true"),
+                                                                                                  SIGNED_IN),
     row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
     row(POST,   "/review/decisions", Fx::NewInReview, B::Form("ids={id}&decision=approve"),       [D, D, D, D, D, D, D, D, Y, D, R(409)]).judge(J::BulkPage),
     row(POST,   "/review/{id}", Fx::NewInReview, B::Form("decision=approve"),                     [D, D, D, D, D, D, D, D, Y, D, R(409)]),
@@ -1268,6 +1285,19 @@ impl World {
                 id(q["id"].as_i64().unwrap_or_else(|| panic!("quota id: {q}")))
             }
             Fx::NewSummaryFile => id(self.summary_file_of_unit().await),
+            Fx::NewPost => {
+                let n = self.next();
+                let p = self
+                    .ok(
+                        OWNER,
+                        POST,
+                        "/api/v1/online-posts",
+                        Some(json!({"platform": "douyin", "url": format!("https://www.douyin.com/video/8{n}"), "title": format!("矩阵作品{n}"),
+                                    "kind": "content", "published_at": "2026-09-16T19:30:00+08:00", "hashtag_confirmed": true, "org_id": self.org})),
+                    )
+                    .await;
+                id(p["id"].as_i64().unwrap())
+            }
             Fx::NewVenue => {
                 let (a, key) = self.venue("off").await;
                 let (b, _) = self.venue("off").await;

@@ -19,6 +19,7 @@ pub mod media;
 pub mod nomination;
 pub mod nomination_opinion;
 pub mod notification;
+pub mod online_post;
 pub mod org;
 pub mod org_member;
 pub mod quota;

@@ -7,6 +7,7 @@ pub(crate) mod exports;
 pub(crate) mod media;
 pub(crate) mod nominations;
 pub(crate) mod orgs;
+pub(crate) mod posts;
 pub(crate) mod public;
 pub(crate) mod quotas;
 pub(crate) mod regions;
@@ -21,7 +22,7 @@ use axum::body::Body;
 use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
 /// A JSON answer or the contract's error.
 type Answer<T = serde_json::Value> = Result<axum::Json<T>, crate::error::ApiError>;
@@ -275,6 +276,15 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route(
             "/api/v1/certificates/{serial}/revoke",
             post(routes::revoke_certificate),
+        )
+        .route("/api/v1/online-posts", get(posts::list).post(posts::create))
+        .route(
+            "/api/v1/online-posts/{id}",
+            patch(posts::update).delete(posts::delete),
+        )
+        .route(
+            "/api/v1/online-posts/{id}/moderation",
+            post(posts::moderate),
         )
         .route("/api/v1/quotas", put(quotas::set_quota))
         .route("/api/v1/quotas/{id}", delete(quotas::delete_quota))

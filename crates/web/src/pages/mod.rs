@@ -9,6 +9,7 @@ mod import;
 mod map;
 mod nominations;
 mod portal;
+mod posts;
 mod review;
 mod routes;
 mod stats;
@@ -86,6 +87,7 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/activities/{id}/calendar.ics", get(portal::item_calendar))
         .route("/orgs/{id}", get(portal::org))
         .route("/map", get(portal::map))
+        .route("/online-ip", get(posts::online).post(posts::register))
         .route("/routes", get(routes::routes))
         .route("/routes/{id}", get(routes::route))
         .route("/routes/{id}/certificate", post(routes::take_certificate))

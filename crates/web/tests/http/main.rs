@@ -18,6 +18,7 @@ mod orgs;
 mod pages;
 mod people;
 mod portal;
+mod posts;
 mod public;
 mod regions;
 mod routes;

@@ -131,6 +131,14 @@ async fn make_route(p: &Place, venues: &[i64], extra: Value) -> i64 {
     id
 }
 
+/// The city's statistics' `routes` block.
+async fn route_stats(p: &Place) -> Value {
+    p.t.get_as(&p.city, "/api/v1/stats?region=411200")
+        .await
+        .json()["routes"]
+        .clone()
+}
+
 async fn post_route(p: &Place, body: Value) -> TestResponse {
     p.t.post("/api/v1/routes", Some(&p.city), body).await
 }
@@ -949,6 +957,10 @@ async fn a_completed_route_gives_one_certificate_that_anyone_can_verify(backend:
         json!({"venue_id": id, "code": code_at(&p, secret, 0)}),
     )
     .await;
+    assert_eq!(
+        route_stats(&p).await,
+        json!({"published": 1, "checkins": 1, "visitors": 1, "completions": 0})
+    );
     let r =
         p.t.post(&certificate, Some(&p.visitor), json!({"name": "张三明"}))
             .await;
@@ -1014,6 +1026,11 @@ async fn a_completed_route_gives_one_certificate_that_anyone_can_verify(backend:
             .json();
     assert_eq!(me["me"]["certificate"], serial.as_str());
     assert_eq!(me["stats"]["completions"], 1);
+    // The statistics follow the check-ins (not audited) as well as the certificate (audited).
+    assert_eq!(
+        route_stats(&p).await,
+        json!({"published": 1, "checkins": 3, "visitors": 1, "completions": 1})
+    );
     // Revocation: a reason, by the route's area only.
     let revoke = format!("/api/v1/certificates/{serial}/revoke");
     let r =

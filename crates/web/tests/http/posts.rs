@@ -1,0 +1,282 @@
+//! 千万IP创科普 online posts: registration by an organisation's members, the platforms'
+//! hosts, duplicates after normalisation, the counting window, moderation in scope, and the
+//! statistics.
+
+use axum::http::{Method, StatusCode};
+use domain::role::Role;
+use serde_json::{Value, json};
+use store::on_both_backends;
+use store::testing::Backend;
+
+use crate::support::TestApp;
+
+on_both_backends!(
+    a_member_registers_a_post_and_it_is_counted,
+    each_post_rule_is_refused_with_its_message,
+    admins_moderate_only_in_their_area,
+);
+
+struct Unit {
+    t: TestApp,
+    member: String,
+    org: i64,
+    outsider: String,
+    county: String,
+    other_county: String,
+    /// A day inside the campaign's counting window.
+    day: String,
+}
+
+async fn unit(backend: Backend) -> Unit {
+    let t = TestApp::new(backend).await;
+    let member = t.log_in("13800138701").await;
+    let org = t
+        .post(
+            "/api/v1/orgs",
+            Some(&member),
+            json!({"name": "湖滨区科技馆", "kind": "venue", "region_code": "411202"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let outsider = t.log_in("13800138702").await;
+    let county = t
+        .user(
+            "13900000701",
+            "湖滨区科协",
+            Role::CountyAdmin,
+            Some("411202"),
+        )
+        .await;
+    let other_county = t
+        .user(
+            "13900000702",
+            "陕州区科协",
+            Role::CountyAdmin,
+            Some("411203"),
+        )
+        .await;
+    let campaign = t.get("/api/v1/campaigns/current").await.json();
+    let day = campaign["activity_from"].as_str().unwrap().to_owned();
+    Unit {
+        t,
+        member,
+        org,
+        outsider,
+        county,
+        other_county,
+        day,
+    }
+}
+
+fn post(u: &Unit, url: &str) -> Value {
+    json!({
+        "platform": "douyin",
+        "url": url,
+        "title": "三分钟看懂秋夜星空",
+        "kind": "content",
+        "published_at": format!("{}T19:30:00+08:00", u.day),
+        "hashtag_confirmed": true,
+    })
+}
+
+async fn a_member_registers_a_post_and_it_is_counted(backend: Backend) {
+    let u = unit(backend).await;
+    let r =
+        u.t.post(
+            "/api/v1/online-posts",
+            Some(&u.member),
+            post(&u, "https://www.douyin.com/video/741/?utm_source=wx"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let made = r.json();
+    assert_eq!(made["org_id"], u.org);
+    assert_eq!(made["org_name"], "湖滨区科技馆");
+    assert_eq!(made["region_code"], "411202");
+    assert_eq!(made["status"], "visible");
+    // The same work again, written differently.
+    let r =
+        u.t.post(
+            "/api/v1/online-posts",
+            Some(&u.member),
+            post(&u, "http://douyin.com/video/741"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.message(), "该作品链接已登记过（同一作品只计一次）");
+    let mut qa = post(&u, "https://www.zhihu.com/question/1/answer/2");
+    qa["platform"] = json!("zhihu");
+    qa["kind"] = json!("qa");
+    let r = u.t.post("/api/v1/online-posts", Some(&u.member), qa).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+
+    let list = u.t.get("/api/v1/online-posts?platform=douyin").await.json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["title"], "三分钟看懂秋夜星空");
+    for region in ["411202", "411200", "410000"] {
+        let stats =
+            u.t.get_as(&u.county, &format!("/api/v1/stats?region={region}"))
+                .await;
+        if region != "411202" {
+            assert_eq!(
+                stats.status,
+                StatusCode::FORBIDDEN,
+                "a county admin reads its county only"
+            );
+            continue;
+        }
+        let stats = stats.json();
+        assert_eq!(stats["online_posts"]["total"], 2, "{stats}");
+        assert_eq!(stats["online_posts"]["by_platform"]["douyin"], 1);
+        assert_eq!(stats["online_posts"]["by_kind"]["qa"], 1);
+    }
+    let other =
+        u.t.get_as(&u.other_county, "/api/v1/stats?region=411203")
+            .await
+            .json();
+    assert_eq!(other["online_posts"]["total"], 0);
+
+    // Edited and deleted by the unit's members only.
+    let id = made["id"].as_i64().unwrap();
+    let path = format!("/api/v1/online-posts/{id}");
+    let r =
+        u.t.patch(&u.outsider, &path, None, json!({"title": "别人的标题"}))
+            .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.message(), "只能修改本单位登记的作品");
+    let r =
+        u.t.patch(&u.member, &path, None, json!({"title": "秋夜星空三分钟"}))
+            .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["title"], "秋夜星空三分钟");
+    let r =
+        u.t.call(Method::DELETE, &path, Some(&u.outsider), None)
+            .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = u.t.call(Method::DELETE, &path, Some(&u.member), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(u.t.get("/api/v1/online-posts").await.json()["total"], 1);
+}
+
+async fn each_post_rule_is_refused_with_its_message(backend: Backend) {
+    let u = unit(backend).await;
+    let send = |token: &str, body: Value| {
+        let t = &u.t;
+        let token = token.to_owned();
+        async move { t.post("/api/v1/online-posts", Some(&token), body).await }
+    };
+    let r = send(&u.member, post(&u, "https://weibo.com/123/abc")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field("url"),
+        "链接不是抖音的网址（应为 douyin.com、iesdouyin.com 等域名）"
+    );
+    let mut body = post(&u, "javascript:alert(1)");
+    body["hashtag_confirmed"] = json!(false);
+    body["published_at"] = json!("2030-01-01");
+    body["title"] = json!("短");
+    body["kind"] = json!("repost");
+    let r = send(&u.member, body).await;
+    assert_eq!(
+        r.field("url"),
+        "链接须为以 http:// 或 https:// 开头的完整网址"
+    );
+    assert_eq!(
+        r.field("hashtag_confirmed"),
+        "请确认作品已带话题 #千万IP创科普#（未带话题的作品不计入）"
+    );
+    assert!(
+        r.field("published_at")
+            .starts_with("发布时间须在本届活动的统计期内"),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.field("title"), "标题至少2个字");
+    assert!(!r.field("kind").is_empty());
+    let mut body = post(&u, "https://douyin.com/video/9");
+    body["platform"] = json!("tiktok");
+    assert_eq!(
+        send(&u.member, body).await.field("platform"),
+        "未知平台“tiktok”"
+    );
+    // Only for one's own organisation.
+    let mut body = post(&u, "https://douyin.com/video/9");
+    body["org_id"] = json!(u.org);
+    let r = send(&u.outsider, body).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.message(), "只能以本人所在单位的名义登记作品");
+    let r = send(&u.outsider, post(&u, "https://douyin.com/video/9")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.message(), "请先加入或申请一个单位，再以单位名义登记作品");
+    assert_eq!(
+        u.t.get("/api/v1/online-posts").await.json()["total"],
+        0,
+        "nothing was stored"
+    );
+}
+
+async fn admins_moderate_only_in_their_area(backend: Backend) {
+    let u = unit(backend).await;
+    let id =
+        u.t.post(
+            "/api/v1/online-posts",
+            Some(&u.member),
+            post(&u, "https://v.douyin.com/abc"),
+        )
+        .await
+        .json()["id"]
+            .as_i64()
+            .unwrap();
+    let path = format!("/api/v1/online-posts/{id}/moderation");
+    let r =
+        u.t.post(
+            &path,
+            Some(&u.other_county),
+            json!({"decision": "hide", "reason": "与科普无关"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.message(), "只能处理本辖区单位登记的作品");
+    let r =
+        u.t.post(&path, Some(&u.county), json!({"decision": "hide"}))
+            .await;
+    assert_eq!(r.field("reason"), "隐藏作品须填写理由");
+    let r =
+        u.t.post(
+            &path,
+            Some(&u.county),
+            json!({"decision": "hide", "reason": "与科普无关"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["status"], "hidden");
+    assert_eq!(
+        u.t.get("/api/v1/online-posts").await.json()["total"],
+        0,
+        "hidden from the public"
+    );
+    let seen = u.t.get_as(&u.county, "/api/v1/online-posts").await.json();
+    assert_eq!(seen["total"], 1, "the area's admins still see it");
+    assert_eq!(seen["items"][0]["hidden_reason"], "与科普无关");
+    assert_eq!(
+        u.t.get_as(&u.other_county, "/api/v1/online-posts")
+            .await
+            .json()["total"],
+        0
+    );
+    let stats =
+        u.t.get_as(&u.county, "/api/v1/stats?region=411202")
+            .await
+            .json();
+    assert_eq!(
+        stats["online_posts"]["total"], 0,
+        "hidden posts are not counted"
+    );
+    let r =
+        u.t.post(&path, Some(&u.county), json!({"decision": "show"}))
+            .await;
+    assert_eq!(r.json()["status"], "visible");
+    assert_eq!(u.t.get("/api/v1/online-posts").await.json()["total"], 1);
+}
