@@ -1066,7 +1066,8 @@ pub fn parse_serial(raw: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    let ok = s.len() == 2 + 4 + SERIAL_RANDOM
+    let ok = s.is_ascii()
+        && s.len() == 2 + 4 + SERIAL_RANDOM
         && s.starts_with("KP")
         && s[2..6].bytes().all(|b| b.is_ascii_digit())
         && s[6..]
@@ -1447,6 +1448,9 @@ mod tests {
         assert_eq!(parse_serial("kp2026 77777 77777"), Some(s));
         assert_eq!(parse_serial("KP2026777777771Y"), None);
         assert_eq!(parse_serial("KP26"), None);
+        // Sixteen bytes that are not sixteen ASCII characters are no serial (never a panic).
+        assert_eq!(parse_serial("KP€€€€AB"), None);
+        assert_eq!(parse_serial("KP2€2677777777"), None);
         assert_eq!(mask_name("张三明"), "张*明");
         assert_eq!(mask_name("欧阳小明"), "欧*明");
         assert_eq!(mask_name("李四"), "李*");
