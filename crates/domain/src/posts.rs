@@ -340,6 +340,7 @@ pub struct PostInput {
     #[schema(value_type = Option<i64>)]
     pub activity_id: Option<Option<i64>>,
     /// 自报数据
+    #[serde(default, deserialize_with = "crate::text::object")]
     pub metrics: Option<Metrics>,
 }
 

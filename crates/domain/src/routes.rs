@@ -226,8 +226,10 @@ pub struct VenueInput {
     #[schema(value_type = Option<String>)]
     pub opening_hours: Option<Option<String>>,
     /// 打卡范围
+    #[serde(default, deserialize_with = "crate::text::object")]
     pub geofence: Option<GeofenceInput>,
     /// 打卡码
+    #[serde(default, deserialize_with = "crate::text::object")]
     pub code: Option<CodeRuleInput>,
 }
 
@@ -538,6 +540,7 @@ pub struct RouteInput {
     #[schema(value_type = Option<String>)]
     pub issuer: Option<Option<String>>,
     /// 防作弊设置
+    #[serde(default, deserialize_with = "crate::text::object")]
     pub anti_abuse: Option<AntiAbuseInput>,
     /// 打卡点，按顺序（2–30个，不可重复）
     pub stops: Option<Vec<StopInput>>,

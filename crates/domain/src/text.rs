@@ -77,6 +77,24 @@ pub fn person_name(raw: &str) -> Result<String, String> {
     bounded(raw, "姓名", 1, 30)
 }
 
+/// Reads a nested object that may be absent or `null`; anything but an object (an array,
+/// which serde would otherwise take for the struct's fields in order) is refused:
+/// `#[serde(default, deserialize_with = "domain::text::object")]` on an `Option<T>`.
+pub fn object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = <Option<serde_json::Value> as serde::Deserialize>::deserialize(d)?;
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(v @ serde_json::Value::Object(_)) => serde_json::from_value(v)
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+        Some(_) => Err(serde::de::Error::custom("须为 JSON 对象")),
+    }
+}
+
 /// The reason given with a decision: blank is none; otherwise 2–500 characters; when the
 /// decision `needs` one and there is none, `missing` is the message.
 pub fn reason(raw: Option<&str>, needs: bool, missing: &str) -> Result<Option<String>, String> {

@@ -109,7 +109,7 @@ pub async fn update_venue_at_version(
 ) -> Result<bool, DbErr> {
     let mut update = <venue::ActiveModel as Default>::default();
     columns.set(&mut update, at);
-    update.version = Set(version + 1);
+    update.version = Set(version.saturating_add(1));
     let result = venue::Entity::update_many()
         .set(update)
         .filter(venue::Column::Id.eq(id))
@@ -324,7 +324,7 @@ pub async fn update_route_at_version(
         update.status = Set(status.to_owned());
     }
     update.updated_at = Set(at);
-    update.version = Set(version + 1);
+    update.version = Set(version.saturating_add(1));
     let result = route::Entity::update_many()
         .set(update)
         .filter(route::Column::Id.eq(id))

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use domain::posts::PostInput;
 
+use crate::api::routes::object_body;
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
@@ -17,9 +18,9 @@ use crate::error::ApiError;
 pub async fn create(
     State(app): State<App>,
     Authed(actor): Authed,
-    body: Result<Json<PostInput>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<PostView>), ApiError> {
-    let Json(body) = body?;
+    let body: PostInput = object_body(body?.0)?;
     Ok((
         StatusCode::CREATED,
         Json(app.register_post(&actor, body).await?),
@@ -43,10 +44,10 @@ pub async fn update(
     State(app): State<App>,
     Authed(actor): Authed,
     id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<PostInput>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<PostView>, ApiError> {
     let Path(id) = id?;
-    let Json(body) = body?;
+    let body: PostInput = object_body(body?.0)?;
     Ok(Json(app.update_post(&actor, id, body).await?))
 }
 

@@ -28,6 +28,18 @@ pub struct VersionOfRecord {
     if_match: i64,
 }
 
+/// A body that must be a JSON object (serde would read an array as a struct's fields in
+/// order): 400 otherwise, or when its fields do not read.
+pub(crate) fn object_body<T: serde::de::DeserializeOwned>(
+    body: serde_json::Value,
+) -> Result<T, ApiError> {
+    if !body.is_object() {
+        return Err(app::AppError::Malformed("请求体须为 JSON 对象".to_owned()).into());
+    }
+    serde_json::from_value(body)
+        .map_err(|e| app::AppError::Malformed(format!("请求体字段不正确：{e}")).into())
+}
+
 /// The version a PATCH names: 428 without one.
 fn required_version(headers: &HeaderMap) -> Result<i64, ApiError> {
     if_match(headers)?.ok_or_else(|| {
@@ -44,9 +56,9 @@ fn required_version(headers: &HeaderMap) -> Result<i64, ApiError> {
 pub async fn create_venue(
     State(app): State<App>,
     Authed(actor): Authed,
-    body: Result<Json<VenueInput>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<VenueCreated>), ApiError> {
-    let Json(body) = body?;
+    let body: VenueInput = object_body(body?.0)?;
     Ok((
         StatusCode::CREATED,
         Json(app.create_venue(&actor, body).await?),
@@ -70,11 +82,11 @@ pub async fn update_venue(
     Authed(actor): Authed,
     headers: HeaderMap,
     id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<VenueInput>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<VenueView>, ApiError> {
     let Path(id) = id?;
     let version = required_version(&headers)?;
-    let Json(body) = body?;
+    let body: VenueInput = object_body(body?.0)?;
     Ok(Json(app.update_venue(&actor, id, version, body).await?))
 }
 
@@ -115,9 +127,9 @@ pub async fn code(
 pub async fn create_route(
     State(app): State<App>,
     Authed(actor): Authed,
-    body: Result<Json<RouteInput>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<RouteView>), ApiError> {
-    let Json(body) = body?;
+    let body: RouteInput = object_body(body?.0)?;
     Ok((
         StatusCode::CREATED,
         Json(app.create_route(&actor, body).await?),
@@ -153,11 +165,11 @@ pub async fn update_route(
     Authed(actor): Authed,
     headers: HeaderMap,
     id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<RouteInput>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<RouteView>, ApiError> {
     let Path(id) = id?;
     let version = required_version(&headers)?;
-    let Json(body) = body?;
+    let body: RouteInput = object_body(body?.0)?;
     Ok(Json(app.update_route(&actor, id, version, body).await?))
 }
 
@@ -186,7 +198,7 @@ pub async fn close_route(
 }
 
 /// `POST /api/v1/checkins`.
-#[utoipa::path(post, path = "/api/v1/checkins", security(("bearer" = [])), request_body = CheckinInput, responses((status = 201, description = "获得新的打卡印章", body = CheckinView), (status = 200, description = "打卡码正确但没有新的印章（未记录）", body = CheckinView), (status = 422, description = "error.code：code_invalid、code_expired、location_required、outside_geofence 或 no_active_route"), (status = 429, description = "打卡码错误过多，或今日打卡已达上限（Retry-After）")))]
+#[utoipa::path(post, path = "/api/v1/checkins", security(("bearer" = [])), request_body = CheckinInput, responses((status = 201, description = "获得新的打卡印章", body = CheckinView), (status = 200, description = "打卡码正确但没有新的印章（未记录）", body = CheckinView), (status = 404, description = "打卡点不存在"), (status = 422, description = "error.code：code_invalid、code_expired、location_required、outside_geofence 或 no_active_route"), (status = 429, description = "打卡码错误过多，或今日打卡已达上限（Retry-After）")))]
 pub async fn check_in(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -257,7 +269,7 @@ pub async fn take_certificate(
 }
 
 /// `GET /api/v1/certificates/{serial}`.
-#[utoipa::path(get, path = "/api/v1/certificates/{serial}", security((), ("bearer" = [])), params(("serial" = String, Path)), responses((status = 200, description = "证书核验（持有人姓名对他人遮蔽）", body = CertificateView)))]
+#[utoipa::path(get, path = "/api/v1/certificates/{serial}", security((), ("bearer" = [])), params(("serial" = String, Path, description = "证书编号（KP + 年份 + 10 位字母数字）", pattern = r"^[A-Za-z0-9]{1,32}$")), responses((status = 200, description = "证书核验（持有人姓名对他人遮蔽）", body = CertificateView)))]
 pub async fn certificate(
     State(app): State<App>,
     Caller(actor): Caller,
@@ -268,7 +280,7 @@ pub async fn certificate(
 }
 
 /// `POST /api/v1/certificates/{serial}/revoke`.
-#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", security(("bearer" = [])), params(("serial" = String, Path)), request_body = RevokeInput, responses((status = 200, description = "已撤销的证书", body = CertificateView), (status = 409, description = "已撤销")))]
+#[utoipa::path(post, path = "/api/v1/certificates/{serial}/revoke", security(("bearer" = [])), params(("serial" = String, Path, description = "证书编号（KP + 年份 + 10 位字母数字）", pattern = r"^[A-Za-z0-9]{1,32}$")), request_body = RevokeInput, responses((status = 200, description = "已撤销的证书", body = CertificateView), (status = 409, description = "已撤销")))]
 pub async fn revoke_certificate(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -67,6 +67,11 @@ impl Ground {
         self.points.iter().any(|p| p.place.venue)
     }
 
+    /// Whether the marks are a route's numbered stops (the legend names them then).
+    pub fn has_stops(&self) -> bool {
+        self.points.iter().any(|p| p.place.number.is_some())
+    }
+
     /// Whether any mark stands for several activities (the legend explains it then).
     pub fn has_crowds(&self) -> bool {
         self.points.iter().any(|p| p.count > 1)

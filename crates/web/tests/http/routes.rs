@@ -26,6 +26,7 @@ on_both_backends!(
     a_completed_route_gives_one_certificate_that_anyone_can_verify,
     another_areas_admin_can_neither_see_nor_change_anything,
     the_pages_carry_a_visitor_from_the_screen_to_the_certificate,
+    faults_found_from_outside_are_refused_cleanly,
 );
 
 /// Admins of 三门峡 (city), 湖滨区 (county) and 郑州 (another city), a visitor logged in
@@ -1290,4 +1291,49 @@ async fn the_pages_carry_a_visitor_from_the_screen_to_the_certificate(backend: B
     // A login link never leads away from the site.
     let away = p.t.get("/login?next=//evil.example").await;
     assert!(!away.text.contains("evil.example"));
+}
+
+/// What schemathesis found against the first build of these endpoints, each answered with a
+/// 4xx and a reason now: a version at i64::MAX (was a 500: the next version overflowed), a
+/// nested object sent as an array and a body that is an array (were read as the fields in
+/// order), a check-in at no venue (an undocumented 404, now documented), and a serial with
+/// control characters (refused as malformed, and documented by its pattern).
+async fn faults_found_from_outside_are_refused_cleanly(backend: Backend) {
+    let p = place(backend).await;
+    let (id, _, _) = make_venue(&p, &p.city, venue_body("三门峡市科技馆", 0.0)).await;
+    let r =
+        p.t.patch(
+            &p.city,
+            &format!("/api/v1/venues/{id}"),
+            Some(i64::MAX),
+            json!({"name": "新名称"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    let mut body = venue_body("甲馆", 0.0);
+    body["geofence"] = json!([null, null]);
+    let r = p.t.post("/api/v1/venues", Some(&p.city), body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    assert!(r.message().contains("须为 JSON 对象"), "{}", r.text);
+    let r =
+        p.t.post("/api/v1/venues", Some(&p.city), json!(["甲馆", "地址"]))
+            .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.message(), "请求体须为 JSON 对象");
+    let r = check_in(&p, &p.visitor, json!({"venue_id": 0, "code": ""})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.message(), "未找到该打卡点");
+    let r =
+        p.t.post(
+            "/api/v1/certificates/KP%08x/revoke",
+            Some(&p.city),
+            json!({"reason": "作弊"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let doc = p.t.get("/api/openapi.json").await.json();
+    assert_eq!(
+        doc["paths"]["/api/v1/certificates/{serial}"]["get"]["parameters"][0]["schema"]["pattern"],
+        "^[A-Za-z0-9]{1,32}$"
+    );
 }
