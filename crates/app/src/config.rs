@@ -30,6 +30,8 @@ pub struct Config {
     pub sms: SmsConfig,
     /// Upload limits.
     pub media: MediaLimits,
+    /// The publicity resource library's limits (`[resources]`).
+    pub resources: domain::resources::ResourceLimits,
     /// Where uploads are stored.
     pub storage: StorageConfig,
     /// The science map's tiles.
@@ -340,6 +342,7 @@ impl Default for Config {
             online_posts: domain::posts::default_rules(),
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
+            resources: domain::resources::ResourceLimits::default(),
             storage: StorageConfig::default(),
             map: MapConfig::default(),
             jobs_every_seconds: 30,

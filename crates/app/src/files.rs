@@ -121,6 +121,29 @@ impl Files {
         Ok(result.into_stream().map_err(std::io::Error::other).boxed())
     }
 
+    /// The bytes `range` of `key`, as a stream (a download's `Range`).
+    pub async fn get_range(
+        &self,
+        key: &str,
+        range: std::ops::Range<u64>,
+    ) -> Result<BoxStream<'static, std::io::Result<Bytes>>, AppError> {
+        let options = object_store::GetOptions {
+            range: Some(object_store::GetRange::Bounded(range)),
+            ..Default::default()
+        };
+        let result = self
+            .store
+            .get_opts(&Key::from(key), options)
+            .await
+            .map_err(|e| match e {
+                object_store::Error::NotFound { .. } => {
+                    AppError::NotFound("未找到该文件".to_owned())
+                }
+                other => AppError::internal(other),
+            })?;
+        Ok(result.into_stream().map_err(std::io::Error::other).boxed())
+    }
+
     /// Deletes `key`; a key already gone is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), AppError> {
         match self.store.delete(&Key::from(key)).await {

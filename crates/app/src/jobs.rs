@@ -361,6 +361,9 @@ impl App {
                         Ok(_) => last_day = Some(today),
                         Err(e) => tracing::warn!(error = %e, "anonymising old contacts"),
                     }
+                    if let Err(e) = app.purge_download_records().await {
+                        tracing::warn!(error = %e, "purging download records");
+                    }
                 }
                 if let Err(e) = app.run_due_jobs().await {
                     tracing::warn!(error = %e, "job worker");

@@ -547,7 +547,7 @@ fn clean_image(
 
 /// Whether a JPEG file ends with its end-of-image marker (zero padding after it allowed):
 /// a file cut short does not, however much of it a lenient decoder would show.
-fn ends_with_eoi(path: &Path) -> Result<bool, AppError> {
+pub(crate) fn ends_with_eoi(path: &Path) -> Result<bool, AppError> {
     use std::io::{Read, Seek, SeekFrom};
     let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
     let len = file.seek(SeekFrom::End(0)).map_err(AppError::internal)?;
@@ -561,6 +561,24 @@ fn ends_with_eoi(path: &Path) -> Result<bool, AppError> {
     Ok(tail.ends_with(&[0xFF, 0xD9]))
 }
 
+/// A PDF (its header already read) must end with its end-of-file marker: one cut short does
+/// not.
+pub(crate) fn check_pdf_end(file: &mut std::fs::File) -> Result<(), AppError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.seek(SeekFrom::End(0)).map_err(AppError::internal)?;
+    file.seek(SeekFrom::Start(len.saturating_sub(1024)))
+        .map_err(AppError::internal)?;
+    let mut tail = Vec::new();
+    file.read_to_end(&mut tail).map_err(AppError::internal)?;
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(AppError::invalid_field(
+            "file",
+            "PDF 文件不完整，请重新导出后上传",
+        ));
+    }
+    Ok(())
+}
+
 /// A summary's attachment: slides (PDF, or PPTX read as the zip it is), an MP4 video, or a
 /// JPEG/PNG photo, each checked by parsing it. Public for the fuzz targets.
 pub fn inspect_attachment(
@@ -568,7 +586,7 @@ pub fn inspect_attachment(
     limits: &crate::config::MediaLimits,
     max_seconds: u32,
 ) -> Result<Inspected, AppError> {
-    use std::io::{Read, Seek, SeekFrom};
+    use std::io::Read;
     let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
     let mut head = [0u8; 8];
     let n = file.read(&mut head).map_err(AppError::internal)?;
@@ -581,17 +599,7 @@ pub fn inspect_attachment(
         seconds: None,
     };
     if head.starts_with(b"%PDF-") {
-        let len = file.seek(SeekFrom::End(0)).map_err(AppError::internal)?;
-        file.seek(SeekFrom::Start(len.saturating_sub(1024)))
-            .map_err(AppError::internal)?;
-        let mut tail = Vec::new();
-        file.read_to_end(&mut tail).map_err(AppError::internal)?;
-        if !tail.windows(5).any(|w| w == b"%%EOF") {
-            return Err(AppError::invalid_field(
-                "file",
-                "PDF 文件不完整，请重新导出后上传",
-            ));
-        }
+        check_pdf_end(&mut file)?;
         return Ok(slides("application/pdf", "pdf"));
     }
     if head.starts_with(b"PK\x03\x04") {
@@ -621,7 +629,7 @@ pub fn inspect_attachment(
     })
 }
 
-fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, AppError> {
+pub(crate) fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, AppError> {
     let file = std::fs::File::open(path).map_err(AppError::internal)?;
     let mut head = [0u8; 8];
     {

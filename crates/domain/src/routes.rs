@@ -13,35 +13,6 @@ use crate::geo::{Point, distance_km};
 use crate::region::{self, RegionLevel, RegionPath};
 use crate::text::{bounded, given, nfc};
 
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal / $label:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
-
-        impl $name {
-            /// Every value, in order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The wire name.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            /// The Chinese name.
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// Reads a wire name.
-            pub fn parse(raw: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.as_str() == raw)
-            }
-        }
-    };
-}
-
 vocabulary!(
     /// How a venue's geofence treats the visitor's location.
     GeofenceMode {

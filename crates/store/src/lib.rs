@@ -17,6 +17,7 @@ pub mod posts;
 pub mod public;
 pub mod quotas;
 pub mod regions;
+pub mod resources;
 pub mod review;
 pub mod routes;
 pub mod testing;

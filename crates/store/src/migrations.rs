@@ -114,6 +114,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "online posts",
         steps: online_posts,
     },
+    Migration {
+        version: 18,
+        name: "publicity resources",
+        steps: publicity_resources,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1115,5 +1120,60 @@ fn online_posts() -> Vec<Step> {
         index("online_posts", &["city_code"], false),
         index("online_posts", &["county_code"], false),
         index("online_posts", &["org_id"], false),
+    ]
+}
+
+fn publicity_resources() -> Vec<Step> {
+    vec![
+        table(
+            "resources",
+            vec![
+                id(),
+                big("campaign_id"),
+                // The campaign's province; none for the national campaign's resources.
+                opt_text("province_code"),
+                text("kind"),
+                text("title"),
+                long_text("description"),
+                long_text("usage_note"),
+                long_text("tags"),
+                text("status"),
+                big("created_by"),
+                time("created_at"),
+                time("updated_at"),
+                opt_time("published_at"),
+            ],
+        ),
+        index("resources", &["status", "campaign_id", "kind"], false),
+        index("resources", &["province_code"], false),
+        table(
+            "resource_files",
+            vec![
+                id(),
+                big("resource_id"),
+                text("name"),
+                text("format"),
+                text("content_type"),
+                big("bytes"),
+                col("width").integer().null().to_owned(),
+                col("height").integer().null().to_owned(),
+                opt_double("seconds"),
+                text("storage_key"),
+                text("etag"),
+                big("downloads"),
+                time("created_at"),
+            ],
+        ),
+        index("resource_files", &["resource_id"], false),
+        // One count per address, file and day: the address is kept only as a keyed hash.
+        table(
+            "resource_downloads",
+            vec![id(), big("file_id"), text("day"), text("address_key")],
+        ),
+        index(
+            "resource_downloads",
+            &["file_id", "day", "address_key"],
+            true,
+        ),
     ]
 }

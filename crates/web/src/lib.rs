@@ -28,9 +28,12 @@ pub fn router(app: App) -> Router {
     let upload_limit = usize::try_from(app.config.media.video_max_bytes)
         .unwrap_or(usize::MAX)
         .saturating_add(1024 * 1024);
+    let resource_limit = usize::try_from(app.config.resources.largest())
+        .unwrap_or(usize::MAX)
+        .saturating_add(1024 * 1024);
     Router::new()
-        .merge(api::routes(upload_limit))
-        .merge(pages::routes(upload_limit))
+        .merge(api::routes(upload_limit, resource_limit))
+        .merge(pages::routes(upload_limit, resource_limit))
         // After routing, so that the route is known.
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),

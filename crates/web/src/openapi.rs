@@ -264,6 +264,13 @@ fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
         api::posts::update,
         api::posts::delete,
         api::posts::moderate,
+        api::resources::create,
+        api::resources::list,
+        api::resources::get,
+        api::resources::publish,
+        api::resources::delete,
+        api::resources::upload,
+        api::resources::download,
     ),
     components(schemas(ErrorBody, api::SummaryScope)),
     modifiers(&Completion)

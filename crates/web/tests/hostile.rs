@@ -112,6 +112,11 @@ struct World {
     /// A post of the host's organisation, and another the battery may delete.
     post: i64,
     doomed_post: i64,
+    /// A published resource with one file, and two drafts the battery may delete.
+    resource: i64,
+    resource_file: i64,
+    doomed_resource: i64,
+    doomed_page_resource: i64,
 }
 
 /// The 打卡 part of the world.
@@ -327,6 +332,10 @@ async fn world(backend: Backend) -> World {
         trail: Trail::default(),
         post: 0,
         doomed_post: 0,
+        resource: 0,
+        resource_file: 0,
+        doomed_resource: 0,
+        doomed_page_resource: 0,
         notification: 1,
         campaign: 0,
         bystander,
@@ -433,6 +442,46 @@ async fn world(backend: Backend) -> World {
             w.doomed_post = id;
         }
     }
+    let resource = |title: &'static str| {
+        let w = &w;
+        async move {
+            made(
+                &w.t,
+                &w.national,
+                "/api/v1/resources",
+                json!({"kind": "logo", "title": title}),
+            )
+            .await["id"]
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let (published, doomed, doomed_page) = (
+        resource("敌意测试标识").await,
+        resource("敌意测试草稿").await,
+        resource("敌意测试页面草稿").await,
+    );
+    let file =
+        w.t.multipart(
+            &w.national,
+            &format!("/api/v1/resources/{published}/files"),
+            &[],
+            "标识.png",
+            png(40, 30),
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::CREATED, "{}", file.text);
+    made(
+        &w.t,
+        &w.national,
+        &format!("/api/v1/resources/{published}/publish"),
+        json!({}),
+    )
+    .await;
+    w.resource = published;
+    w.resource_file = file.json()["id"].as_i64().unwrap();
+    w.doomed_resource = doomed;
+    w.doomed_page_resource = doomed_page;
     w
 }
 
@@ -660,6 +709,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
     let outsider = Who::Bearer(w.outsider.clone());
     let host_page = Who::Browser(w.host_browser.clone());
     let admin_page = Who::Browser(w.admin_browser.clone());
+    let national_page = Who::Browser(w.national_browser.clone());
     let s = |v: i64| vec![v.to_string()];
     let none: &[String] = &[];
     let public_query = qs(&[
@@ -972,6 +1022,71 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             "",
             form(&w.host_browser, &[("platform", "zhihu"), ("url", "https://www.zhihu.com/question/2"), ("title", "敌意测试问答"), ("kind", "qa"), ("published_at", "2026-09-16T19:30"), ("hashtag_confirmed", "true")]),
             &host_page,
+        ),
+        // The publicity resource library.
+        ep(
+            "/api/v1/resources",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"kind": "poster", "title": "敌意测试海报", "description": "说明", "usage_note": "规范", "tags": ["敌意"]})),
+            &national,
+        ),
+        ep("/api/v1/resources", get.clone(), none, &qs(&[("campaign", &w.campaign.to_string()), ("kind", "logo"), ("q", "敌意"), ("page", "1"), ("per_page", "20")]), Empty, &anon),
+        ep("/api/v1/resources/{id}", get.clone(), &s(w.resource), "", Empty, &anon),
+        ep("/api/v1/resources/{id}", Method::DELETE, &s(w.doomed_resource), "", Empty, &national),
+        ep(
+            "/api/v1/resources/{id}/files",
+            post.clone(),
+            &s(w.resource),
+            "",
+            Multipart(vec![part("name", "敌意测试标识"), file_part("标识.png", png(40, 30))]),
+            &national,
+        ),
+        ep(
+            "/api/v1/resources/{id}/files/{fid}",
+            get.clone(),
+            &[w.resource.to_string(), w.resource_file.to_string()],
+            "",
+            Empty,
+            &anon,
+        ),
+        ep("/api/v1/resources/{id}/publish", post.clone(), &s(w.resource), "", Empty, &national),
+        ep("/resources", get.clone(), none, &qs(&[("kind", "logo"), ("q", "敌意"), ("page", "1")]), Empty, &anon),
+        ep(
+            "/resources",
+            post.clone(),
+            none,
+            "",
+            form(&w.national_browser, &[("kind", "document"), ("title", "敌意测试文档"), ("tags", "敌意，测试")]),
+            &national_page,
+        ),
+        ep(
+            "/resources/{id}/files",
+            post.clone(),
+            &s(w.resource),
+            "",
+            Multipart(vec![
+                part("_csrf", &w.national_browser.csrf),
+                file_part("标识.png", png(40, 30)),
+            ]),
+            &national_page,
+        ),
+        ep(
+            "/resources/{id}/publish",
+            post.clone(),
+            &s(w.resource),
+            "",
+            form(&w.national_browser, &[]),
+            &national_page,
+        ),
+        ep(
+            "/resources/{id}/delete",
+            post.clone(),
+            &s(w.doomed_page_resource),
+            "",
+            form(&w.national_browser, &[("confirm", "1")]),
+            &national_page,
         ),
         // Themed routes and check-in.
         ep(

@@ -178,6 +178,12 @@ enum Fx {
     NewCertificate,
     /// A 千万IP创科普 post of the owner's organisation.
     NewPost,
+    /// A draft resource of the national campaign, without a file.
+    NewResource,
+    /// Such a draft with one file.
+    NewResourceWithFile,
+    /// Such a resource, published (`{ref}`: its file).
+    NewPublishedResource,
 }
 
 impl Fx {
@@ -205,6 +211,9 @@ impl Fx {
                 | Fx::NewFlaggedCheckin
                 | Fx::NewCertificate
                 | Fx::NewPost
+                | Fx::NewResource
+                | Fx::NewResourceWithFile
+                | Fx::NewPublishedResource
         )
     }
 }
@@ -504,6 +513,17 @@ const TABLE: &[Row] = &[
     row(DELETE, "/api/v1/online-posts/{id}", Fx::NewPost, B::None,                                UNIT_WRITES),
     row(POST,   "/api/v1/online-posts/{id}/moderation", Fx::NewPost,
         B::Json(r#"{"decision": "hide", "reason": "矩阵隐藏"}"#),                                 ADMINS_IN_SCOPE),
+    // --- 宣传资源库 (the national campaign's: its administrator manages it; the provinces have
+    // --- no campaign of their own in this world) -------------------------------------------------
+    row(POST,   "/api/v1/resources", Fx::Nothing, B::Json(r#"{"kind": "logo", "title": "矩阵资源{n}"}"#),
+                                                                                                  [D, D, D, D, D, D, D, D, R(422), R(422), Y]),
+    row(GET,    "/api/v1/resources", Fx::Nothing, B::None,                                        ALL),
+    row(GET,    "/api/v1/resources/{id}", Fx::NewPublishedResource, B::None,                      ALL),
+    row(GET,    "/api/v1/resources/{id}", Fx::NewResource, B::None,                               [H, H, H, H, H, H, H, H, H, H, Y]).variant("draft"),
+    row(DELETE, "/api/v1/resources/{id}", Fx::NewResource, B::None,                               NATIONAL_ONLY),
+    row(POST,   "/api/v1/resources/{id}/files", Fx::NewResource, B::File,                         NATIONAL_ONLY),
+    row(GET,    "/api/v1/resources/{id}/files/{fid}", Fx::NewPublishedResource, B::None,          ALL).call("/api/v1/resources/{id}/files/{ref}"),
+    row(POST,   "/api/v1/resources/{id}/publish", Fx::NewResourceWithFile, B::None,               NATIONAL_ONLY),
     // --- HTML forms ---------------------------------------------------------------------------
     row(POST,   "/login", Fx::Nothing, B::Login,                                                  ALL),
     row(POST,   "/login/code", Fx::Nothing, B::Form("phone={me}"),                                ALL),
@@ -531,6 +551,10 @@ const TABLE: &[Row] = &[
         B::Form("platform=douyin&url=https%3A%2F%2Fwww.douyin.com%2Fvideo%2F9{n}&title=矩阵作品{n}&kind=content&published_at=2026-09-16T19%3A30&hashtag_confirmed=true"),
                                                                                                   SIGNED_IN),
     row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
+    row(POST,   "/resources", Fx::Nothing, B::Form("kind=logo&title=矩阵资源{n}"),              [D, D, D, D, D, D, D, D, R(422), R(422), Y]),
+    row(POST,   "/resources/{id}/files", Fx::NewResource, B::FormPoster,                          NATIONAL_ONLY),
+    row(POST,   "/resources/{id}/publish", Fx::NewResourceWithFile, B::Form(""),                  NATIONAL_ONLY),
+    row(POST,   "/resources/{id}/delete", Fx::NewResource, B::Form("confirm=1"),                  NATIONAL_ONLY),
     row(POST,   "/review/decisions", Fx::NewInReview, B::Form("ids={id}&decision=approve"),       [D, D, D, D, D, D, D, D, Y, D, R(409)]).judge(J::BulkPage),
     row(POST,   "/review/{id}", Fx::NewInReview, B::Form("decision=approve"),                     [D, D, D, D, D, D, D, D, Y, D, R(409)]),
     row(POST,   "/review/{id}", Fx::NewInNationalReview, B::Form("decision=approve"),             [D, D, D, D, D, D, D, D, R(409), D, Y]).variant("national review"),
@@ -960,6 +984,45 @@ impl World {
         }
     }
 
+    /// A resource of the national campaign (with a file, published): its id and its file's.
+    async fn resource(&self, with_file: bool, published: bool) -> (i64, i64) {
+        let n = self.next();
+        let r = self
+            .ok(
+                NATIONAL,
+                POST,
+                "/api/v1/resources",
+                Some(json!({"kind": "logo", "title": format!("矩阵资源{n}")})),
+            )
+            .await;
+        let id = r["id"].as_i64().unwrap();
+        let mut file = 0;
+        if with_file {
+            let up = self
+                .t
+                .multipart(
+                    self.token(NATIONAL),
+                    &format!("/api/v1/resources/{id}/files"),
+                    &[],
+                    "标识.png",
+                    png(40, 30),
+                )
+                .await;
+            assert_eq!(up.status.as_u16(), 201, "{}", up.text);
+            file = up.json()["id"].as_i64().unwrap();
+        }
+        if published {
+            self.ok(
+                NATIONAL,
+                POST,
+                &format!("/api/v1/resources/{id}/publish"),
+                None,
+            )
+            .await;
+        }
+        (id, file)
+    }
+
     async fn upload(&self, activity: i64, kind: &str, bytes: Vec<u8>) -> i64 {
         let r = send(
             &self.t,
@@ -1297,6 +1360,16 @@ impl World {
                     )
                     .await;
                 id(p["id"].as_i64().unwrap())
+            }
+            Fx::NewResource => id(self.resource(false, false).await.0),
+            Fx::NewResourceWithFile => id(self.resource(true, false).await.0),
+            Fx::NewPublishedResource => {
+                let (r, file) = self.resource(true, true).await;
+                Vars {
+                    id: r,
+                    reference: file.to_string(),
+                    ..Vars::default()
+                }
             }
             Fx::NewVenue => {
                 let (a, key) = self.venue("off").await;

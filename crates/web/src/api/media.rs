@@ -17,7 +17,7 @@ use super::MediaUpload;
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
-fn multipart_error(err: MultipartError) -> ApiError {
+pub(crate) fn multipart_error(err: MultipartError) -> ApiError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge("上传的文件过大".to_owned()).into()
     } else {

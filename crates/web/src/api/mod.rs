@@ -11,6 +11,7 @@ pub(crate) mod posts;
 pub(crate) mod public;
 pub(crate) mod quotas;
 pub(crate) mod regions;
+pub(crate) mod resources;
 pub(crate) mod routes;
 pub(crate) mod stats;
 pub(crate) mod summaries;
@@ -136,7 +137,7 @@ pub(crate) struct RegionQuery {
 }
 
 /// Every API route.
-pub fn routes(upload_limit: usize) -> Router<App> {
+pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
     Router::new()
         .route("/healthz", get(system::healthz))
         .route("/api/openapi.json", get(crate::openapi::document))
@@ -286,6 +287,23 @@ pub fn routes(upload_limit: usize) -> Router<App> {
             "/api/v1/online-posts/{id}/moderation",
             post(posts::moderate),
         )
+        .route(
+            "/api/v1/resources",
+            get(resources::list).post(resources::create),
+        )
+        .route(
+            "/api/v1/resources/{id}",
+            get(resources::get).delete(resources::delete),
+        )
+        .route(
+            "/api/v1/resources/{id}/files",
+            post(resources::upload).layer(DefaultBodyLimit::max(resource_limit)),
+        )
+        .route(
+            "/api/v1/resources/{id}/files/{fid}",
+            get(resources::download),
+        )
+        .route("/api/v1/resources/{id}/publish", post(resources::publish))
         .route("/api/v1/quotas", put(quotas::set_quota))
         .route("/api/v1/quotas/{id}", delete(quotas::delete_quota))
         .route("/api/v1/summaries", get(summaries::summaries))

@@ -14,7 +14,7 @@ use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
 /// `POST /api/v1/online-posts`.
-#[utoipa::path(post, path = "/api/v1/online-posts", security(("bearer" = [])), request_body = PostInput, responses((status = 201, description = "已登记的作品", body = PostView), (status = 409, description = "同一链接已在本届登记")))]
+#[utoipa::path(post, path = "/api/v1/online-posts", operation_id = "create_online_post", security(("bearer" = [])), request_body = PostInput, responses((status = 201, description = "已登记的作品", body = PostView), (status = 409, description = "同一链接已在本届登记")))]
 pub async fn create(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -28,7 +28,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/online-posts`.
-#[utoipa::path(get, path = "/api/v1/online-posts", security((), ("bearer" = [])), params(PostQuery), responses((status = 200, description = "{items, total, page, per_page}（公开的作品；管理员另见本辖区隐藏的）", body = Paged<PostView>)))]
+#[utoipa::path(get, path = "/api/v1/online-posts", operation_id = "list_online_posts", security((), ("bearer" = [])), params(PostQuery), responses((status = 200, description = "{items, total, page, per_page}（公开的作品；管理员另见本辖区隐藏的）", body = Paged<PostView>)))]
 pub async fn list(
     State(app): State<App>,
     Caller(actor): Caller,
@@ -39,7 +39,7 @@ pub async fn list(
 }
 
 /// `PATCH /api/v1/online-posts/{id}`.
-#[utoipa::path(patch, path = "/api/v1/online-posts/{id}", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostInput, responses((status = 200, description = "修改后的作品", body = PostView)))]
+#[utoipa::path(patch, path = "/api/v1/online-posts/{id}", operation_id = "update_online_post", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostInput, responses((status = 200, description = "修改后的作品", body = PostView)))]
 pub async fn update(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -52,7 +52,7 @@ pub async fn update(
 }
 
 /// `DELETE /api/v1/online-posts/{id}`.
-#[utoipa::path(delete, path = "/api/v1/online-posts/{id}", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "已删除")))]
+#[utoipa::path(delete, path = "/api/v1/online-posts/{id}", operation_id = "delete_online_post", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "已删除")))]
 pub async fn delete(
     State(app): State<App>,
     Authed(actor): Authed,
@@ -64,7 +64,7 @@ pub async fn delete(
 }
 
 /// `POST /api/v1/online-posts/{id}/moderation`.
-#[utoipa::path(post, path = "/api/v1/online-posts/{id}/moderation", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostModeration, responses((status = 200, description = "处理后的作品", body = PostView)))]
+#[utoipa::path(post, path = "/api/v1/online-posts/{id}/moderation", operation_id = "moderate_online_post", security(("bearer" = [])), params(("id" = i64, Path)), request_body = PostModeration, responses((status = 200, description = "处理后的作品", body = PostView)))]
 pub async fn moderate(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -10,6 +10,7 @@ mod map;
 mod nominations;
 mod portal;
 mod posts;
+mod resources;
 mod review;
 mod routes;
 mod stats;
@@ -30,7 +31,7 @@ use crate::caller::{session_cookie, session_set_cookie};
 use crate::error::{ApiError, classify};
 
 /// Every page route; `upload_limit` bounds the supplement's video uploads.
-pub fn routes(upload_limit: usize) -> Router<App> {
+pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(account::login_page).post(account::log_in))
@@ -88,6 +89,16 @@ pub fn routes(upload_limit: usize) -> Router<App> {
         .route("/orgs/{id}", get(portal::org))
         .route("/map", get(portal::map))
         .route("/online-ip", get(posts::online).post(posts::register))
+        .route(
+            "/resources",
+            get(resources::resources).post(resources::create),
+        )
+        .route(
+            "/resources/{id}/files",
+            post(resources::upload).layer(DefaultBodyLimit::max(resource_limit)),
+        )
+        .route("/resources/{id}/publish", post(resources::publish))
+        .route("/resources/{id}/delete", post(resources::delete))
         .route("/routes", get(routes::routes))
         .route("/routes/{id}", get(routes::route))
         .route("/routes/{id}/certificate", post(routes::take_certificate))

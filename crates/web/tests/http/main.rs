@@ -21,6 +21,7 @@ mod portal;
 mod posts;
 mod public;
 mod regions;
+mod resources;
 mod routes;
 mod s3;
 mod supplements;

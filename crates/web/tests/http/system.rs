@@ -29,6 +29,23 @@ async fn health_and_openapi(backend: Backend) {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
+    // A generated client names each call by its operationId: two operations
+    // sharing one (two handlers both called `update`) collide in the client.
+    let mut seen = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(id) = op["operationId"].as_str() {
+                seen.entry(id.to_owned())
+                    .or_default()
+                    .push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let shared: Vec<_> = seen.into_iter().filter(|(_, ops)| ops.len() > 1).collect();
+    assert!(
+        shared.is_empty(),
+        "operationIds shared by several operations: {shared:?}"
+    );
 }
 
 async fn bad_input_gets_a_clear_4xx(backend: Backend) {
