@@ -267,6 +267,9 @@ pub struct CheckinLimits {
     pub refused_codes: usize,
     /// The window of `refused_codes`.
     pub refused_window_secs: i64,
+    /// Days the log of check-in attempts (address, user agent, position) is kept; older
+    /// entries are deleted by the background jobs.
+    pub attempts_kept_days: i64,
 }
 
 impl Default for CheckinLimits {
@@ -274,6 +277,7 @@ impl Default for CheckinLimits {
         CheckinLimits {
             refused_codes: 10,
             refused_window_secs: 3600,
+            attempts_kept_days: 183,
         }
     }
 }

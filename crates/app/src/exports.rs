@@ -889,6 +889,17 @@ fn unreadable<E>(_: E) -> AppError {
 /// longer than [`IMPORT_MAX_ROWS`] and anything that is not an xlsx. Public for the fuzz
 /// targets.
 pub fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError> {
+    read_sheet(bytes, &COLUMNS.map(|c| c.0), "表中没有活动")
+}
+
+/// The first sheet of an uploaded workbook whose first row is `columns`: each non-empty row
+/// (past the first, numbering, column) with its number as the spreadsheet shows it. A table
+/// with no such row is refused with `empty`.
+pub fn read_sheet(
+    bytes: Vec<u8>,
+    columns: &[&str],
+    empty: &str,
+) -> Result<Vec<(usize, Vec<String>)>, AppError> {
     refuse_zip_bomb(&bytes)?;
     let mut book: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
@@ -899,7 +910,7 @@ pub fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError>
         .ok_or_else(|| AppError::Malformed("文件中没有工作表".to_owned()))?;
     // Cells are read one at a time and placed in a table no wider than the columns and no
     // longer than the most rows, so that a sparse sheet naming a far corner allocates nothing.
-    let width = COLUMNS.len();
+    let width = columns.len();
     let last_row = IMPORT_MAX_ROWS + 1;
     let mut table: Vec<Vec<String>> = Vec::new();
     let mut too_many_rows = 0_usize;
@@ -937,13 +948,13 @@ pub fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError>
     }
     let mut rows = table.into_iter();
     let head: Vec<String> = rows.next().unwrap_or_default();
-    for (i, (name, _)) in COLUMNS.iter().enumerate() {
+    for (i, name) in columns.iter().enumerate() {
         if head.get(i).map(|h| h.trim()) != Some(*name) {
             return Err(AppError::invalid_field(
                 "file",
                 format!(
                     "第1行须为表头：{}（第{}列应为“{name}”）",
-                    COLUMNS.map(|c| c.0).join("、"),
+                    columns.join("、"),
                     i + 1
                 ),
             ));
@@ -955,7 +966,7 @@ pub fn read_table(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>, AppError>
         .filter(|(_, cells)| cells.iter().skip(1).any(|c| !c.trim().is_empty()))
         .collect();
     if out.is_empty() {
-        return Err(AppError::invalid_field("file", "表中没有活动"));
+        return Err(AppError::invalid_field("file", empty));
     }
     if out.len() > IMPORT_MAX_ROWS {
         return Err(AppError::invalid_field(

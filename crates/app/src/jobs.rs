@@ -364,6 +364,9 @@ impl App {
                     if let Err(e) = app.purge_download_records().await {
                         tracing::warn!(error = %e, "purging download records");
                     }
+                    if let Err(e) = app.purge_checkin_attempts().await {
+                        tracing::warn!(error = %e, "purging check-in attempts");
+                    }
                 }
                 if let Err(e) = app.run_due_jobs().await {
                     tracing::warn!(error = %e, "job worker");

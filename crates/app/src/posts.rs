@@ -88,6 +88,39 @@ pub struct PostModeration {
     pub reason: Option<String>,
 }
 
+/// What an import did: the posts it created, and each refused row with its messages by
+/// field (the row numbered as the spreadsheet numbers it).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct PostImport {
+    /// 登记的作品数
+    pub created: usize,
+    /// Their ids.
+    pub ids: Vec<i64>,
+    /// 未登记的行
+    pub errors: Vec<RowErrors>,
+}
+
+/// A refused row of an import.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RowErrors {
+    /// 行号（与表格一致，表头为第1行）
+    pub row: usize,
+    /// 各栏的问题
+    pub fields: BTreeMap<String, String>,
+}
+
+impl RowErrors {
+    fn of(row: usize, fields: &FieldErrors) -> RowErrors {
+        RowErrors {
+            row,
+            fields: fields
+                .iter()
+                .map(|(f, m)| (f.to_owned(), m.to_owned()))
+                .collect(),
+        }
+    }
+}
+
 /// Visible posts counted (the statistics' `online_posts`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct PostCounts {
@@ -272,6 +305,64 @@ impl App {
         .await?;
         txn.commit().await?;
         self.post_view(row, true).await
+    }
+
+    /// `POST /api/v1/online-posts/import`: each row of the table (`domain::posts::
+    /// IMPORT_COLUMNS`) registered as by `POST /api/v1/online-posts`, for the organisation
+    /// `org_id` (default: the caller's first). A row that breaks a rule, or repeats a link
+    /// already registered, is answered with its messages and the others are registered: the
+    /// same table sent again registers nothing twice.
+    pub async fn import_posts(
+        &self,
+        actor: &Actor,
+        bytes: Vec<u8>,
+        org_id: Option<i64>,
+    ) -> Result<PostImport, AppError> {
+        if bytes.len() > crate::exports::IMPORT_MAX_BYTES {
+            return Err(AppError::TooLarge(format!(
+                "导入文件不能超过{}MB",
+                crate::exports::IMPORT_MAX_BYTES / 1024 / 1024
+            )));
+        }
+        // The organisation first: an import for one not the caller's reads nothing.
+        let orgs = self.own_orgs(actor).await?;
+        let org = match org_id {
+            Some(id) => orgs.iter().find(|o| o.id == id).ok_or_else(|| {
+                AppError::Forbidden("只能以本人所在单位的名义登记作品".to_owned())
+            })?,
+            None => orgs.first().ok_or_else(|| {
+                AppError::Forbidden("请先加入或申请一个单位，再以单位名义登记作品".to_owned())
+            })?,
+        }
+        .id;
+        let rows = tokio::task::spawn_blocking(move || {
+            crate::exports::read_sheet(bytes, &domain::posts::IMPORT_COLUMNS, "表中没有作品")
+        })
+        .await
+        .map_err(AppError::internal)??;
+        let mut out = PostImport::default();
+        for (row, cells) in rows {
+            let input = match domain::posts::input_from_row(&cells, Some(org)) {
+                Ok(input) => input,
+                Err(fields) => {
+                    out.errors.push(RowErrors::of(row, &fields));
+                    continue;
+                }
+            };
+            match self.register_post(actor, input).await {
+                Ok(view) => out.ids.push(view.id),
+                Err(AppError::Validation { fields, .. }) => {
+                    out.errors.push(RowErrors::of(row, &fields));
+                }
+                Err(AppError::Conflict { message, .. }) => {
+                    out.errors
+                        .push(RowErrors::of(row, &FieldErrors::single("url", message)));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        out.created = out.ids.len();
+        Ok(out)
     }
 
     /// `PATCH /api/v1/online-posts/{id}`: the posting organisation's members.

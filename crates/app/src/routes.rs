@@ -424,6 +424,58 @@ pub struct RouteCounts {
     pub visitors: u64,
     /// Valid certificates given on them.
     pub completions: u64,
+    /// Stamps waiting for an administrator's review (flagged check-ins).
+    pub pending: u64,
+    /// Those, by route (most first).
+    pub pending_by_route: Vec<PendingCount>,
+    /// Those, by venue (most first).
+    pub pending_by_venue: Vec<PendingCount>,
+}
+
+/// A check-in venue on the science map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MappedVenue {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// WGS-84 (longitude, latitude).
+    pub point: (f64, f64),
+    /// A published route that holds it (where its mark leads).
+    pub route_id: i64,
+}
+
+/// Stamps waiting for review at one route or venue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct PendingCount {
+    /// The route's or venue's id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Stamps waiting.
+    pub pending: u64,
+}
+
+/// Sums `(key, n)` by key, named by `names`, most first.
+fn pending_list(
+    rows: impl Iterator<Item = (i64, i64)>,
+    names: Vec<(i64, String)>,
+) -> Vec<PendingCount> {
+    let mut sums = std::collections::BTreeMap::<i64, u64>::new();
+    for (id, n) in rows {
+        *sums.entry(id).or_default() += u64::try_from(n).unwrap_or_default();
+    }
+    let names: std::collections::HashMap<i64, String> = names.into_iter().collect();
+    let mut out: Vec<PendingCount> = sums
+        .into_iter()
+        .map(|(id, pending)| PendingCount {
+            id,
+            name: names.get(&id).cloned().unwrap_or_default(),
+            pending,
+        })
+        .collect();
+    out.sort_by(|a, b| b.pending.cmp(&a.pending).then(a.id.cmp(&b.id)));
+    out
 }
 
 fn venue_scope(actor: &Actor) -> Condition {
@@ -560,13 +612,67 @@ impl App {
             route::Column::CountyCode,
         );
         let (published, checkins, visitors, completions) =
-            store::routes::area_counts(&self.db, area).await?;
+            store::routes::area_counts(&self.db, area.clone()).await?;
+        let pending = store::routes::pending_counts(&self.db, area).await?;
+        // Names are read only when something waits.
+        let (by_route, by_venue) = if pending.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let routes: Vec<i64> = pending.iter().map(|(r, _, _)| *r).collect();
+            let venues: Vec<i64> = pending.iter().map(|(_, v, _)| *v).collect();
+            (
+                pending_list(
+                    pending.iter().map(|(r, _, n)| (*r, *n)),
+                    store::routes::route_names(&self.db, routes).await?,
+                ),
+                pending_list(
+                    pending.iter().map(|(_, v, n)| (*v, *n)),
+                    store::routes::venue_names(&self.db, venues).await?,
+                ),
+            )
+        };
         Ok(RouteCounts {
             published,
             checkins,
             visitors,
             completions,
+            pending: by_route.iter().map(|p| p.pending).sum(),
+            pending_by_route: by_route,
+            pending_by_venue: by_venue,
         })
+    }
+
+    /// The 打卡点 of published routes for the science map, where they are: within `km` of
+    /// `point` when given (at most `limit`), each with a route that holds it.
+    pub async fn mapped_venues(
+        &self,
+        around: Option<((f64, f64), f64)>,
+        limit: u64,
+    ) -> Result<Vec<MappedVenue>, AppError> {
+        let bounds = around.map(|(point, km)| crate::public::Near { point, km }.bounds());
+        let rows = store::routes::mapped_venues(&self.db, bounds, limit).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(v, _)| {
+                around
+                    .is_none_or(|(point, km)| domain::geo::distance_km(point, (v.lon, v.lat)) <= km)
+            })
+            .map(|(v, route_id)| MappedVenue {
+                id: v.id,
+                name: v.name,
+                point: (v.lon, v.lat),
+                route_id,
+            })
+            .collect())
+    }
+
+    /// Deletes the check-in attempts older than `[checkin] attempts_kept_days` (the log of
+    /// addresses, user agents and positions that the refused-code limit and abuse reviews
+    /// read). Runs with the background jobs once a day; answers how many went.
+    pub async fn purge_checkin_attempts(&self) -> Result<u64, AppError> {
+        let before = self.clock.now()
+            - chrono::Duration::days(self.config.checkin.attempts_kept_days.max(1));
+        Ok(store::routes::purge_attempts_before(&self.db, before).await?)
     }
 
     fn display_url(&self, id: i64, key: &str) -> String {

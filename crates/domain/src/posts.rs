@@ -89,6 +89,14 @@ impl Platform {
     pub fn parse(raw: &str) -> Option<Platform> {
         Platform::ALL.into_iter().find(|p| p.as_str() == raw.trim())
     }
+
+    /// Reads a spreadsheet cell: the wire name or the Chinese name (抖音).
+    pub fn from_cell(raw: &str) -> Option<Platform> {
+        let raw = raw.trim();
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.as_str() == raw || p.label() == raw)
+    }
 }
 
 /// How a post takes part (the notice's three forms).
@@ -129,6 +137,72 @@ impl PostKind {
     pub fn parse(raw: &str) -> Option<PostKind> {
         PostKind::ALL.into_iter().find(|k| k.as_str() == raw.trim())
     }
+
+    /// Reads a spreadsheet cell: the wire name or the Chinese name (发布内容).
+    pub fn from_cell(raw: &str) -> Option<PostKind> {
+        let raw = raw.trim();
+        PostKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == raw || k.label() == raw)
+    }
+}
+
+/// The columns of the posts' import table (its first row), in order.
+pub const IMPORT_COLUMNS: [&str; 7] = [
+    "序号",
+    "平台",
+    "作品链接",
+    "标题",
+    "参与形式",
+    "发布时间",
+    "已带话题#千万IP创科普#",
+];
+
+/// A post as a row of the import table gives it: names in Chinese or as on the wire, a yes
+/// or no for the hashtag. What does not read is left for `PostInput::apply` to name (an
+/// unknown platform is its own message here).
+pub fn input_from_row(cells: &[String], org_id: Option<i64>) -> Result<PostInput, FieldErrors> {
+    let cell = |i: usize| cells.get(i).map(|c| c.trim()).unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    let platform = match cell(1) {
+        "" => None,
+        raw => match Platform::from_cell(raw) {
+            Some(p) => Some(p.as_str().to_owned()),
+            None => {
+                errors.add("platform", format!("未知平台“{raw}”，请填写如“抖音”“微博”"));
+                None
+            }
+        },
+    };
+    let kind = match cell(4) {
+        "" => None,
+        raw => match PostKind::from_cell(raw) {
+            Some(k) => Some(k.as_str().to_owned()),
+            None => {
+                errors.add("kind", "参与形式请填写“发布内容”“互动问答”或“作品互动”");
+                None
+            }
+        },
+    };
+    let hashtag = match cell(6) {
+        "是" | "true" | "TRUE" | "1" | "Y" | "y" | "√" | "✓" => Some(true),
+        "否" | "false" | "FALSE" | "0" | "N" | "n" | "" => Some(false),
+        _ => {
+            errors.add("hashtag_confirmed", "“已带话题”一栏请填写“是”或“否”");
+            None
+        }
+    };
+    errors.into_result()?;
+    Ok(PostInput {
+        platform,
+        url: Some(cell(2).to_owned()).filter(|u| !u.is_empty()),
+        title: Some(cell(3).to_owned()).filter(|t| !t.is_empty()),
+        kind,
+        published_at: Some(cell(5).to_owned()).filter(|t| !t.is_empty()),
+        hashtag_confirmed: hashtag,
+        org_id,
+        ..PostInput::default()
+    })
 }
 
 /// Where a post stands.

@@ -13,7 +13,7 @@
     reason = "a test fails loudly where its setup does"
 )]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -27,7 +27,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use store::testing::{Backend, TestDb};
 
-store::on_both_backends!(acknowledged_writes_survive_sigkill);
+store::on_both_backends!(
+    acknowledged_writes_survive_sigkill,
+    acknowledged_checkins_survive_sigkill
+);
 
 /// Kills per backend.
 const KILLS: usize = 4;
@@ -1346,4 +1349,298 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
             acked(kind)
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Check-ins: a 201 means the stamp survives kill -9
+
+/// Venues on the route (and stamps each visitor can earn).
+const VENUES: usize = 24;
+/// Visitors, shared out among the client threads.
+const VISITORS: usize = 48;
+/// Client threads checking in.
+const CHECKIN_THREADS: usize = 6;
+
+struct Venue {
+    id: i64,
+    name: String,
+    secret: Vec<u8>,
+}
+
+struct Visitor {
+    phone: String,
+    token: String,
+}
+
+/// Each visitor's stamps the server acknowledged (201) or showed held (200): venue indexes.
+type Held = Mutex<BTreeMap<usize, BTreeSet<usize>>>;
+
+fn code_now(secret: &[u8]) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    domain::totp::code(
+        secret,
+        domain::totp::step_at(i64::try_from(now).unwrap(), 30),
+        6,
+    )
+}
+
+fn checkin_client(
+    shared: &Shared,
+    venues: &[Venue],
+    visitors: &[(usize, Visitor)],
+    held: &Held,
+    mut rng: Rng,
+) {
+    while shared.next_round() {
+        let (v, visitor) = &visitors[usize::try_from(rng.below(visitors.len() as i64)).unwrap()];
+        let missing: Vec<usize> = {
+            let held = held.lock().unwrap();
+            (0..venues.len())
+                .filter(|i| !held.get(v).is_some_and(|h| h.contains(i)))
+                .collect()
+        };
+        // Mostly a stop not yet stamped; sometimes one again (answered 200, nothing new).
+        let at = if missing.is_empty() || rng.percent(10) {
+            usize::try_from(rng.below(venues.len() as i64)).unwrap()
+        } else {
+            missing[usize::try_from(rng.below(missing.len() as i64)).unwrap()]
+        };
+        let venue = &venues[at];
+        let body = json!({"venue_id": venue.id, "code": code_now(&venue.secret)});
+        let who = format!("visitor {}", visitor.phone);
+        match shared.write(
+            &who,
+            None,
+            "POST",
+            "/api/v1/checkins",
+            &visitor.token,
+            None,
+            &Payload::Json(&body),
+        ) {
+            Written::Acked(r) => {
+                if r.status == 201 {
+                    shared.acked("checkin");
+                } else {
+                    shared.acked("again");
+                }
+                held.lock().unwrap().entry(*v).or_default().insert(at);
+            }
+            Written::Refused | Written::Unknown => {}
+        }
+    }
+}
+
+/// Every stamp a visitor was told of is in their passport, counted.
+fn verify_stamps(
+    shared: &Shared,
+    venues: &[Venue],
+    visitors: &[Visitor],
+    held: &Held,
+) -> Vec<String> {
+    let held = held.lock().unwrap().clone();
+    let mut problems = Vec::new();
+    for (v, stops) in held {
+        let visitor = &visitors[v];
+        let Some(passport) = shared.read("checker", "/api/v1/me/stamps", &visitor.token) else {
+            problems.push(format!(
+                "visitor {}: /api/v1/me/stamps did not answer",
+                visitor.phone
+            ));
+            continue;
+        };
+        let stamped: BTreeSet<String> = passport
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|route| route["stamps"].as_array().cloned().unwrap_or_default())
+            .filter(|s| s["state"] == "counted")
+            .filter_map(|s| s["venue_name"].as_str().map(str::to_owned))
+            .collect();
+        for at in stops {
+            if !stamped.contains(&venues[at].name) {
+                problems.push(format!(
+                    "visitor {}: the stamp of {} was acknowledged and is gone",
+                    visitor.phone, venues[at].name
+                ));
+            }
+        }
+    }
+    problems
+}
+
+async fn acknowledged_checkins_survive_sigkill(backend: Backend) {
+    let began = Instant::now();
+    let seed = seed();
+    eprintln!(
+        "check-in crash test on {backend:?}: seed {seed:x} (KEPU_CRASH_SEED={seed:x} to repeat)"
+    );
+    let mut rng = Rng::new(seed ^ 0x00c4_ec14);
+    let env = Env::new(backend).await;
+    env.run(&["migrate"]);
+    env.run(&[
+        "user",
+        "add",
+        "--phone",
+        "13900000011",
+        "--name",
+        "三门峡市管理员",
+        "--role",
+        "city_admin",
+        "--region",
+        "411200",
+    ]);
+    let admin = env.run(&["token", "issue", "--phone", "13900000011"]);
+    let mut visitors = Vec::new();
+    for i in 0..VISITORS {
+        let phone = format!("1370000{i:04}");
+        env.run(&[
+            "user",
+            "add",
+            "--phone",
+            &phone,
+            "--name",
+            &format!("游客{i}"),
+        ]);
+        let token = env.run(&["token", "issue", "--phone", &phone]);
+        visitors.push(Visitor { phone, token });
+    }
+
+    let mut server = env.start(0);
+    let port = server.port;
+    let made = |path: &str, body: &Value| -> Value {
+        let Outcome::Answer(r) = send(port, "POST", path, Some(&admin), None, &Payload::Json(body))
+        else {
+            panic!("no answer to POST {path}");
+        };
+        assert!(
+            (200..300).contains(&r.status),
+            "POST {path}: {} {}",
+            r.status,
+            r.text()
+        );
+        r.json()
+    };
+    let mut venues = Vec::new();
+    for i in 0..VENUES {
+        let name = format!("打卡点{i:02}");
+        let v = made(
+            "/api/v1/venues",
+            &json!({"name": name, "address": "三门峡市", "region_code": if i % 2 == 0 { "411202" } else { "411203" },
+                    "lon": 111.1 + i as f64 * 0.01, "lat": 34.7, "geofence": {"mode": "off"}}),
+        );
+        venues.push(Venue {
+            id: v["id"].as_i64().unwrap(),
+            name,
+            secret: domain::totp::from_base32(v["code_secret"].as_str().unwrap()).unwrap(),
+        });
+    }
+    let today = domain::campaign::beijing_date(chrono::Utc::now());
+    let route = made(
+        "/api/v1/routes",
+        &json!({"name": "崩溃测试线路", "region_code": "411200",
+                "from": (today - chrono::Duration::days(1)).to_string(),
+                "to": (today + chrono::Duration::days(1)).to_string(),
+                "sequential": false,
+                "anti_abuse": {"max_checkins_per_day": 500, "max_speed_kmh": null},
+                "stops": venues.iter().map(|v| json!({"venue_id": v.id})).collect::<Vec<_>>()}),
+    );
+    let route = route["id"].as_i64().unwrap();
+    made(&format!("/api/v1/routes/{route}/publish"), &json!({}));
+
+    let shared = Arc::new(Shared {
+        port: AtomicU16::new(port),
+        paused: AtomicBool::new(false),
+        parked: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+        ledger: Mutex::new(Ledger::default()),
+        date: today.to_string(),
+        poster: Vec::new(),
+        photo: Vec::new(),
+    });
+    let venues = Arc::new(venues);
+    let held: Arc<Held> = Arc::new(Mutex::new(BTreeMap::new()));
+    let mut clients = Clients {
+        shared: shared.clone(),
+        threads: Vec::new(),
+    };
+    let mut mine: Vec<Vec<(usize, Visitor)>> = (0..CHECKIN_THREADS).map(|_| Vec::new()).collect();
+    for (i, v) in visitors.iter().enumerate() {
+        mine[i % CHECKIN_THREADS].push((
+            i,
+            Visitor {
+                phone: v.phone.clone(),
+                token: v.token.clone(),
+            },
+        ));
+    }
+    for group in mine {
+        let (shared, venues, held, rng) = (
+            shared.clone(),
+            venues.clone(),
+            held.clone(),
+            Rng::new(rng.next()),
+        );
+        clients.threads.push(std::thread::spawn(move || {
+            checkin_client(&shared, &venues, &group, &held, rng)
+        }));
+    }
+    let count = clients.threads.len();
+    let mut checks = Vec::new();
+    for round in 1..=KILLS {
+        let load = rng.between((300, 1_500));
+        std::thread::sleep(Duration::from_millis(load));
+        server.sigkill();
+        shared.pause(count);
+        if let Some(path) = env.sqlite_path() {
+            let check = integrity_check(&path).await;
+            assert_eq!(check, "ok", "{backend:?}, kill {round} (seed {seed:x})");
+        }
+        server = env.start(round);
+        shared.port.store(server.port, Ordering::SeqCst);
+        let problems = verify_stamps(&shared, &venues, &visitors, &held);
+        let server_errors = shared.ledger.lock().unwrap().server_errors.clone();
+        if !problems.is_empty() || !server_errors.is_empty() {
+            clients.stop();
+            panic!(
+                "{backend:?}, after kill {round} (seed {seed:x}):\n  {}\n  5xx: {server_errors:?}\n{}",
+                problems[..problems.len().min(30)].join("\n  "),
+                server.log_tail()
+            );
+        }
+        let stamps: usize = held.lock().unwrap().values().map(BTreeSet::len).sum();
+        checks.push(format!(
+            "kill {round} after {load} ms: {stamps} stamps held, all there"
+        ));
+        shared.paused.store(false, Ordering::SeqCst);
+    }
+    clients.stop();
+    let ledger = shared.ledger.lock().unwrap();
+    let acked = |kind: &str| ledger.acked.get(kind).copied().unwrap_or(0);
+    let refusals: Vec<String> = ledger
+        .refusals
+        .iter()
+        .map(|(k, (n, first))| format!("{k} × {n} (first: {first})"))
+        .collect();
+    eprintln!(
+        "check-in crash test on {backend:?} (seed {seed:x}) took {:?}: {KILLS} kills; \
+         {} check-ins answered 201, {} answered 200 (held already); {} never answered; 0 × 5xx\n  {}\n  4xx: {refusals:?}",
+        began.elapsed(),
+        acked("checkin"),
+        acked("again"),
+        ledger.unanswered,
+        checks.join("\n  "),
+    );
+    assert!(
+        ledger.server_errors.is_empty(),
+        "{:?}",
+        ledger.server_errors
+    );
+    assert!(
+        acked("checkin") >= 20,
+        "{backend:?}: only {} check-ins were acknowledged: the load tested too little (4xx: {refusals:?})",
+        acked("checkin")
+    );
 }

@@ -820,29 +820,143 @@ pub async fn area_counts(
         .filter(route::Column::Status.eq("published"))
         .count(db)
         .await?;
-    let stamped: Vec<i64> = stamp::Entity::find()
+    // Counted in the database: the distinct check-ins and visitors are never fetched.
+    let (stamped, visitors): (i64, i64) = stamp::Entity::find()
         .select_only()
-        .column(stamp::Column::CheckinId)
-        .distinct()
+        .expr_as(
+            sea_orm::sea_query::Func::count_distinct(Expr::col(stamp::Column::CheckinId)),
+            "checkins",
+        )
+        .expr_as(
+            sea_orm::sea_query::Func::count_distinct(Expr::col(stamp::Column::UserId)),
+            "visitors",
+        )
         .filter(stamp::Column::RouteId.in_subquery(in_area()))
         .filter(stamp::Column::State.ne("rejected"))
         .into_tuple()
-        .all(db)
-        .await?;
-    let visitors: Vec<i64> = stamp::Entity::find()
-        .select_only()
-        .column(stamp::Column::UserId)
-        .distinct()
-        .filter(stamp::Column::RouteId.in_subquery(in_area()))
-        .filter(stamp::Column::State.ne("rejected"))
-        .into_tuple()
-        .all(db)
-        .await?;
+        .one(db)
+        .await?
+        .unwrap_or_default();
     let completions = certificate::Entity::find()
         .filter(certificate::Column::RouteId.in_subquery(in_area()))
         .filter(certificate::Column::Status.eq("valid"))
         .count(db)
         .await?;
-    let n = |v: usize| u64::try_from(v).unwrap_or(u64::MAX);
-    Ok((published, n(stamped.len()), n(visitors.len()), completions))
+    let n = |v: i64| u64::try_from(v).unwrap_or_default();
+    Ok((published, n(stamped), n(visitors), completions))
+}
+
+/// Stamps waiting for review (`pending`) on the area's routes, counted by route and venue:
+/// `(route_id, venue_id, n)`.
+pub async fn pending_counts(
+    db: &impl ConnectionTrait,
+    area: Condition,
+) -> Result<Vec<(i64, i64, i64)>, DbErr> {
+    let in_area = Query::select()
+        .column(route::Column::Id)
+        .from(route::Entity)
+        .cond_where(area)
+        .to_owned();
+    stamp::Entity::find()
+        .select_only()
+        .column(stamp::Column::RouteId)
+        .column(stamp::Column::VenueId)
+        .column_as(stamp::Column::Id.count(), "n")
+        .filter(stamp::Column::State.eq("pending"))
+        .filter(stamp::Column::RouteId.in_subquery(in_area))
+        .group_by(stamp::Column::RouteId)
+        .group_by(stamp::Column::VenueId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The names of these routes.
+pub async fn route_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    route::Entity::find()
+        .select_only()
+        .column(route::Column::Id)
+        .column(route::Column::Name)
+        .filter(route::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The names of these venues.
+pub async fn venue_names(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    venue::Entity::find()
+        .select_only()
+        .column(venue::Column::Id)
+        .column(venue::Column::Name)
+        .filter(venue::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Deletes the check-in attempts logged before `before`; how many.
+pub async fn purge_attempts_before(
+    db: &impl ConnectionTrait,
+    before: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(checkin_attempt::Entity::delete_many()
+        .filter(checkin_attempt::Column::At.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Venues on a published route, within the box `(lon range, lat range)` when given, by id;
+/// each with the first published route that holds it: `(venue, route_id)`.
+pub async fn mapped_venues(
+    db: &impl ConnectionTrait,
+    bounds: Option<((f64, f64), (f64, f64))>,
+    limit: u64,
+) -> Result<Vec<(venue::Model, i64)>, DbErr> {
+    let published = || {
+        Query::select()
+            .column(route::Column::Id)
+            .from(route::Entity)
+            .and_where(Expr::col(route::Column::Status).eq("published"))
+            .to_owned()
+    };
+    let on_routes = Query::select()
+        .column(route_stop::Column::VenueId)
+        .from(route_stop::Entity)
+        .and_where(Expr::col(route_stop::Column::RouteId).in_subquery(published()))
+        .to_owned();
+    let mut find = venue::Entity::find().filter(venue::Column::Id.in_subquery(on_routes));
+    if let Some(((lon_min, lon_max), (lat_min, lat_max))) = bounds {
+        find = find
+            .filter(venue::Column::Lon.between(lon_min, lon_max))
+            .filter(venue::Column::Lat.between(lat_min, lat_max));
+    }
+    let venues = find
+        .order_by_asc(venue::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = venues.iter().map(|v| v.id).collect();
+    let firsts: Vec<(i64, i64)> = route_stop::Entity::find()
+        .select_only()
+        .column(route_stop::Column::VenueId)
+        .column_as(route_stop::Column::RouteId.min(), "route_id")
+        .filter(route_stop::Column::VenueId.is_in(ids))
+        .filter(route_stop::Column::RouteId.in_subquery(published()))
+        .group_by(route_stop::Column::VenueId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let firsts: std::collections::HashMap<i64, i64> = firsts.into_iter().collect();
+    Ok(venues
+        .into_iter()
+        .filter_map(|v| firsts.get(&v.id).copied().map(|r| (v, r)))
+        .collect())
 }

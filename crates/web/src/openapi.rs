@@ -264,6 +264,7 @@ fn refusals(op: &mut Operation, named: bool, takes_body: bool) {
         api::posts::update,
         api::posts::delete,
         api::posts::moderate,
+        api::posts::import,
         api::resources::create,
         api::resources::list,
         api::resources::get,

@@ -1011,6 +1011,23 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &host,
         ),
         ep("/api/v1/online-posts", get.clone(), none, &qs(&[("region", "411200"), ("platform", "douyin"), ("kind", "content"), ("q", "敌意"), ("page", "1"), ("per_page", "20")]), Empty, &anon),
+        ep(
+            "/api/v1/online-posts/import",
+            post.clone(),
+            none,
+            "",
+            Multipart(vec![
+                part("org_id", &w.org.to_string()),
+                file_part(
+                    "作品.xlsx",
+                    support::workbook(
+                        &domain::posts::IMPORT_COLUMNS,
+                        &[&["1", "抖音", "https://www.douyin.com/video/7001", "敌意测试导入", "发布内容", "2026-09-16 19:30", "是"]],
+                    ),
+                ),
+            ]),
+            &host,
+        ),
         ep("/api/v1/online-posts/{id}", Method::PATCH, &s(w.post), "", Json(json!({"title": "敌意测试作品（改）"})), &host),
         ep("/api/v1/online-posts/{id}", Method::DELETE, &s(w.doomed_post), "", Empty, &host),
         ep("/api/v1/online-posts/{id}/moderation", post.clone(), &s(w.post), "", Json(json!({"decision": "hide", "reason": "敌意测试"})), &henan),

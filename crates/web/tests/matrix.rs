@@ -234,6 +234,8 @@ enum B {
     File,
     /// The 活动项目汇总表 with one activity.
     Xlsx,
+    /// Multipart: `org_id` (the target's `{id}`) and the posts' import table with one post.
+    PostsTable,
     /// A URL-encoded form.
     Form(&'static str),
     /// Multipart form: `_csrf`, `kind=poster`, a 600×350 PNG.
@@ -509,6 +511,7 @@ const TABLE: &[Row] = &[
         B::Json(r#"{"platform": "douyin", "url": "https://www.douyin.com/video/{n}", "title": "矩阵作品{n}", "kind": "content",
                     "published_at": "2026-09-16T19:30:00+08:00", "hashtag_confirmed": true, "org_id": {id}}"#),  UNIT_WRITES),
     row(GET,    "/api/v1/online-posts", Fx::Nothing, B::None,                                     ALL),
+    row(POST,   "/api/v1/online-posts/import", Fx::Org, B::PostsTable,                            UNIT_WRITES),
     row(PATCH,  "/api/v1/online-posts/{id}", Fx::NewPost, B::Json(r#"{"title": "矩阵作品{n}"}"#), UNIT_WRITES),
     row(DELETE, "/api/v1/online-posts/{id}", Fx::NewPost, B::None,                                UNIT_WRITES),
     row(POST,   "/api/v1/online-posts/{id}/moderation", Fx::NewPost,
@@ -1793,6 +1796,27 @@ impl World {
                     Some(("现场.png", png(80, 60))),
                 ),
                 B::Xlsx => Payload::Bytes(import_table(&format!("矩阵导入活动{}", self.next()))),
+                B::PostsTable => {
+                    let url = format!("https://www.douyin.com/video/6{}", self.next());
+                    Payload::Multipart(
+                        vec![("org_id".to_owned(), v.id.to_string())],
+                        Some((
+                            "作品.xlsx",
+                            support::workbook(
+                                &domain::posts::IMPORT_COLUMNS,
+                                &[&[
+                                    "1",
+                                    "抖音",
+                                    &url,
+                                    "矩阵导入作品",
+                                    "发布内容",
+                                    "2026-09-16 19:30",
+                                    "是",
+                                ]],
+                            ),
+                        )),
+                    )
+                }
                 other => panic!("{}: {other:?} is a form body on an API route", row.name()),
             };
             return send(&self.t, row.method, &path, auth, payload, if_match).await;

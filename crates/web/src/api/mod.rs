@@ -280,6 +280,12 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         )
         .route("/api/v1/online-posts", get(posts::list).post(posts::create))
         .route(
+            "/api/v1/online-posts/import",
+            post(posts::import).layer(DefaultBodyLimit::max(
+                app::exports::IMPORT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
             "/api/v1/online-posts/{id}",
             patch(posts::update).delete(posts::delete),
         )

@@ -75,3 +75,65 @@ pub async fn moderate(
     let Json(body) = body?;
     Ok(Json(app.moderate_post(&actor, id, body).await?))
 }
+
+/// The posts' import, for the OpenAPI document.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[expect(dead_code, reason = "describes a multipart body")]
+pub(crate) struct PostsUpload {
+    /// 登记单位（默认本人所在的第一个单位）
+    org_id: Option<i64>,
+    /// xlsx：序号、平台、作品链接、标题、参与形式、发布时间、已带话题#千万IP创科普#
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// `POST /api/v1/online-posts/import`, multipart: `org_id` (optional) and `file` (xlsx).
+#[utoipa::path(post, path = "/api/v1/online-posts/import", operation_id = "import_online_posts", security(("bearer" = [])), request_body(content = PostsUpload, content_type = "multipart/form-data"), responses((status = 200, description = "{created, ids, errors: [{row, fields}]}：合格的行已登记，有问题的行逐行说明", body = app::posts::PostImport), (status = 403, description = "不是该单位的成员"), (status = 413, description = "文件过大"), (status = 422, description = "表头不符或表中没有作品")))]
+pub async fn import(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<app::posts::PostImport>, ApiError> {
+    use crate::api::media::multipart_error;
+    let mut multipart = multipart.map_err(|e| {
+        ApiError::from(app::AppError::Malformed(format!(
+            "须以 multipart/form-data 上传：{}",
+            e.body_text()
+        )))
+    })?;
+    let mut org_id = None;
+    let mut file = None;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some("org_id") => {
+                let raw = field.text().await.map_err(multipart_error)?;
+                let raw = raw.trim();
+                if !raw.is_empty() {
+                    org_id = Some(raw.parse::<i64>().map_err(|_| {
+                        app::AppError::invalid_field("org_id", "登记单位须为单位编号")
+                    })?);
+                }
+            }
+            Some("file") => {
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    bytes.extend_from_slice(&chunk);
+                    if bytes.len() > app::exports::IMPORT_MAX_BYTES {
+                        return Err(app::AppError::TooLarge(format!(
+                            "导入文件不能超过{}MB",
+                            app::exports::IMPORT_MAX_BYTES / 1024 / 1024
+                        ))
+                        .into());
+                    }
+                }
+                file = Some(bytes);
+            }
+            _ => {}
+        }
+    }
+    let Some(file) = file else {
+        return Err(app::AppError::invalid_field("file", "请选择要导入的 xlsx 文件").into());
+    };
+    Ok(Json(app.import_posts(&actor, file, org_id).await?))
+}

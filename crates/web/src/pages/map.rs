@@ -140,6 +140,20 @@ impl Place {
     }
 }
 
+impl Place {
+    /// A check-in venue's place: a numbered-stop square without a number, leading to a
+    /// route that holds it.
+    pub fn checkin_venue(v: &app::routes::MappedVenue) -> Place {
+        Place {
+            point: v.point,
+            href: format!("/routes/{}", v.route_id),
+            name: format!("打卡点：{}", v.name),
+            venue: true,
+            number: None,
+        }
+    }
+}
+
 /// Draws `places`: framed on the circle of `km` around a point when given (the point marked
 /// when `mark`), otherwise on the places themselves. Without tiles, the `divisions`' names
 /// orient the reader (provinces on a wide view, cities and counties closer in).

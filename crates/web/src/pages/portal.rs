@@ -146,6 +146,8 @@ struct MapPage {
     layout: Layout,
     cards: Vec<Card>,
     venues: Vec<app::public::Venue>,
+    /// The check-in venues of published routes drawn on the map.
+    stops: Vec<app::routes::MappedVenue>,
     ground: Ground,
     /// The place as typed.
     near: String,
@@ -636,16 +638,15 @@ pub async fn map(
     } else {
         None
     };
+    // The check-in venues where they are (within the circle when one is asked for).
+    let stops = app.mapped_venues(around, 200).await?;
+    let mut drawn: Vec<Place> = stops.iter().map(Place::checkin_venue).collect();
+    drawn.extend(places(&cards, &venues));
     Ok(MapPage {
         layout: session.layout(&app).await?,
-        ground: map::draw(
-            &app.config.map,
-            &places(&cards, &venues),
-            around,
-            true,
-            &reference.divisions,
-        ),
+        ground: map::draw(&app.config.map, &drawn, around, true, &reference.divisions),
         venues,
+        stops,
         near: typed,
         within_km: query.within_km.clone().unwrap_or_default(),
         error,

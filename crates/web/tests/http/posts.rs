@@ -14,6 +14,7 @@ on_both_backends!(
     a_member_registers_a_post_and_it_is_counted,
     each_post_rule_is_refused_with_its_message,
     admins_moderate_only_in_their_area,
+    members_import_posts_from_a_table,
 );
 
 struct Unit {
@@ -279,4 +280,163 @@ async fn admins_moderate_only_in_their_area(backend: Backend) {
             .await;
     assert_eq!(r.json()["status"], "visible");
     assert_eq!(u.t.get("/api/v1/online-posts").await.json()["total"], 1);
+}
+
+/// The import table: `head`, then `rows`.
+fn posts_table(head: &[&str], rows: &[[&str; 7]]) -> Vec<u8> {
+    let rows: Vec<&[&str]> = rows.iter().map(|r| r.as_slice()).collect();
+    crate::support::workbook(head, &rows)
+}
+
+async fn members_import_posts_from_a_table(backend: Backend) {
+    let u = unit(backend).await;
+    let at = format!("{} 19:30", u.day);
+    let rows = [
+        [
+            "1",
+            "抖音",
+            "https://www.douyin.com/video/900",
+            "三分钟看懂秋夜星空",
+            "发布内容",
+            at.as_str(),
+            "是",
+        ],
+        [
+            "2",
+            "weibo",
+            "https://weibo.com/123/abc",
+            "问答：月亮为什么有阴晴圆缺",
+            "互动问答",
+            u.day.as_str(),
+            "是",
+        ],
+        [
+            "3",
+            "快手",
+            "https://www.douyin.com/video/901",
+            "走进科技馆",
+            "发布内容",
+            at.as_str(),
+            "是",
+        ],
+        [
+            "4",
+            "推特",
+            "https://x.com/a/1",
+            "海外平台",
+            "发布内容",
+            at.as_str(),
+            "是",
+        ],
+        [
+            "5",
+            "抖音",
+            "https://douyin.com/video/900/?utm_source=wx",
+            "同一作品",
+            "发布内容",
+            at.as_str(),
+            "是",
+        ],
+        [
+            "6",
+            "知乎",
+            "https://www.zhihu.com/question/9",
+            "过早的作品",
+            "作品互动",
+            "2020-01-01",
+            "否",
+        ],
+    ];
+    let table = posts_table(&domain::posts::IMPORT_COLUMNS, &rows);
+    let path = "/api/v1/online-posts/import";
+    let org = u.org.to_string();
+    let first =
+        u.t.multipart(
+            &u.member,
+            path,
+            &[("org_id", &org)],
+            "作品.xlsx",
+            table.clone(),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text);
+    let answer = first.json();
+    assert_eq!(answer["created"], 2, "{answer}");
+    let errors = answer["errors"].as_array().unwrap();
+    let rows_refused: Vec<i64> = errors.iter().map(|e| e["row"].as_i64().unwrap()).collect();
+    assert_eq!(rows_refused, vec![4, 5, 6, 7]);
+    assert!(
+        errors[0]["fields"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("链接不是快手的网址")
+    );
+    assert_eq!(
+        errors[1]["fields"]["platform"],
+        "未知平台“推特”，请填写如“抖音”“微博”"
+    );
+    assert_eq!(errors[2]["fields"]["url"], domain::posts::DUPLICATE_URL);
+    assert!(
+        errors[3]["fields"]["published_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("发布时间须在本届活动的统计期内")
+    );
+    assert_eq!(
+        errors[3]["fields"]["hashtag_confirmed"],
+        "请确认作品已带话题 #千万IP创科普#（未带话题的作品不计入）"
+    );
+    let listed = u.t.get("/api/v1/online-posts").await.json();
+    assert_eq!(listed["total"], 2);
+    // The same table again registers nothing twice.
+    let again =
+        u.t.multipart(&u.member, path, &[], "作品.xlsx", table.clone())
+            .await
+            .json();
+    assert_eq!(again["created"], 0);
+    assert_eq!(again["errors"][0]["row"], 2);
+    assert_eq!(
+        again["errors"][0]["fields"]["url"],
+        domain::posts::DUPLICATE_URL
+    );
+    // Only for one's own organisation, and only the agreed table.
+    let outsider =
+        u.t.multipart(
+            &u.outsider,
+            path,
+            &[("org_id", &org)],
+            "作品.xlsx",
+            table.clone(),
+        )
+        .await;
+    assert_eq!(outsider.status, StatusCode::FORBIDDEN);
+    assert_eq!(outsider.message(), "只能以本人所在单位的名义登记作品");
+    let wrong =
+        u.t.multipart(
+            &u.member,
+            path,
+            &[],
+            "作品.xlsx",
+            posts_table(&["序号", "链接"], &[]),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .field("file")
+            .starts_with("第1行须为表头：序号、平台、作品链接"),
+        "{}",
+        wrong.text
+    );
+    let empty =
+        u.t.multipart(
+            &u.member,
+            path,
+            &[],
+            "作品.xlsx",
+            posts_table(&domain::posts::IMPORT_COLUMNS, &[]),
+        )
+        .await;
+    assert_eq!(empty.field("file"), "表中没有作品");
+    assert_eq!(u.t.get("/api/v1/online-posts").await.json()["total"], 2);
 }

@@ -718,6 +718,17 @@ async fn a_flagged_check_in_waits_for_review_and_a_rejected_stop_can_be_earned_a
         cert.field("stamps"),
         "还有1个打卡记录正在审核，审核通过后即可领取证书"
     );
+    // The statistics show what waits, by route and by venue.
+    let stats = route_stats(&p).await;
+    assert_eq!(stats["pending"], 1, "{stats}");
+    assert_eq!(
+        stats["pending_by_route"],
+        json!([{"id": route, "name": "科技场馆科普游", "pending": 1}])
+    );
+    assert_eq!(
+        stats["pending_by_venue"],
+        json!([{"id": a, "name": "湖滨公园", "pending": 1}])
+    );
 
     // The admins of the area see it, the phone masked.
     let list =
@@ -950,6 +961,22 @@ async fn a_completed_route_gives_one_certificate_that_anyone_can_verify(backend:
     }
     let ids: Vec<i64> = venues.iter().map(|v| v.0).collect();
     let route = make_route(&p, &ids, json!({"complete_at": 3})).await;
+    // The science map shows the route's venues where they are, leading to the route.
+    let map = p.t.get("/map").await;
+    assert!(
+        map.text.contains("id=\"map-stops\"")
+            && map
+                .text
+                .contains(&format!("href=\"/routes/{route}\">青岛科技馆")),
+        "{}",
+        map.text
+    );
+    assert!(
+        !p.t.get("/map?near=87.6,43.8&within_km=10")
+            .await
+            .text
+            .contains("map-stops")
+    );
     let certificate = format!("/api/v1/routes/{route}/certificate");
     let (id, secret, _) = &venues[0];
     check_in(
@@ -960,7 +987,7 @@ async fn a_completed_route_gives_one_certificate_that_anyone_can_verify(backend:
     .await;
     assert_eq!(
         route_stats(&p).await,
-        json!({"published": 1, "checkins": 1, "visitors": 1, "completions": 0})
+        json!({"published": 1, "checkins": 1, "visitors": 1, "completions": 0, "pending": 0, "pending_by_route": [], "pending_by_venue": []})
     );
     let r =
         p.t.post(&certificate, Some(&p.visitor), json!({"name": "张三明"}))
@@ -1030,8 +1057,13 @@ async fn a_completed_route_gives_one_certificate_that_anyone_can_verify(backend:
     // The statistics follow the check-ins (not audited) as well as the certificate (audited).
     assert_eq!(
         route_stats(&p).await,
-        json!({"published": 1, "checkins": 3, "visitors": 1, "completions": 1})
+        json!({"published": 1, "checkins": 3, "visitors": 1, "completions": 1, "pending": 0, "pending_by_route": [], "pending_by_venue": []})
     );
+    // The log of attempts is kept half a year (configuration), then deleted.
+    assert_eq!(p.t.app.purge_checkin_attempts().await.unwrap(), 0);
+    p.t.clock.advance(chrono::Duration::days(184));
+    assert_eq!(p.t.app.purge_checkin_attempts().await.unwrap(), 3);
+    p.t.clock.advance(chrono::Duration::days(-184));
     // Revocation: a reason, by the route's area only.
     let revoke = format!("/api/v1/certificates/{serial}/revoke");
     let r =

@@ -273,6 +273,21 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     bytes.into_inner()
 }
 
+/// A workbook of one sheet: `head` as its first row, then `rows`, every cell a string.
+pub fn workbook(head: &[&str], rows: &[&[&str]]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, name) in (0_u16..).zip(head) {
+        sheet.write_string(0, c, *name).unwrap();
+    }
+    for (r, row) in (1_u32..).zip(rows) {
+        for (c, value) in (0_u16..).zip(row.iter()) {
+            sheet.write_string(r, c, *value).unwrap();
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
 /// A JPEG of the given size.
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let image = image::RgbImage::from_fn(width, height, |x, y| {
