@@ -1033,6 +1033,23 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         ep("/api/v1/online-posts/{id}/moderation", post.clone(), &s(w.post), "", Json(json!({"decision": "hide", "reason": "敌意测试"})), &henan),
         ep("/online-ip", get.clone(), none, &qs(&[("platform", "douyin"), ("page", "1")]), Empty, &anon),
         ep(
+            "/online-ip/import",
+            post.clone(),
+            none,
+            "",
+            Multipart(vec![
+                part("_csrf", &w.host_browser.csrf),
+                file_part(
+                    "作品.xlsx",
+                    support::workbook(
+                        &domain::posts::IMPORT_COLUMNS,
+                        &[&["1", "知乎", "https://www.zhihu.com/question/7002", "敌意测试页面导入", "互动问答", "2026-09-16 19:30", "是"]],
+                    ),
+                ),
+            ]),
+            &host_page,
+        ),
+        ep(
             "/online-ip",
             post.clone(),
             none,

@@ -244,6 +244,8 @@ enum B {
     FormPhoto,
     /// Multipart form: `_csrf` and the 活动项目汇总表 with one activity.
     FormTable,
+    /// Multipart form: `_csrf` and the posts' import table with one post.
+    FormPostsTable,
     /// The login form, from a new browser session of the caller's.
     Login,
     /// The logout form, from a new browser session of the caller's.
@@ -553,6 +555,7 @@ const TABLE: &[Row] = &[
     row(POST,   "/online-ip", Fx::Nothing,
         B::Form("platform=douyin&url=https%3A%2F%2Fwww.douyin.com%2Fvideo%2F9{n}&title=矩阵作品{n}&kind=content&published_at=2026-09-16T19%3A30&hashtag_confirmed=true"),
                                                                                                   SIGNED_IN),
+    row(POST,   "/online-ip/import", Fx::Nothing, B::FormPostsTable,                              SIGNED_IN),
     row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
     row(POST,   "/resources", Fx::Nothing, B::Form("kind=logo&title=矩阵资源{n}"),              [D, D, D, D, D, D, D, D, R(422), R(422), Y]),
     row(POST,   "/resources/{id}/files", Fx::NewResource, B::FormPoster,                          NATIONAL_ONLY),
@@ -1855,6 +1858,27 @@ impl World {
                     import_table(&format!("矩阵导入活动{}", self.next())),
                 )),
             ),
+            B::FormPostsTable => {
+                let url = format!("https://www.douyin.com/video/5{}", self.next());
+                Payload::Multipart(
+                    vec![("_csrf".into(), csrf.clone())],
+                    Some((
+                        "作品.xlsx",
+                        support::workbook(
+                            &domain::posts::IMPORT_COLUMNS,
+                            &[&[
+                                "1",
+                                "抖音",
+                                &url,
+                                "矩阵页面导入",
+                                "发布内容",
+                                "2026-09-16 19:30",
+                                "是",
+                            ]],
+                        ),
+                    )),
+                )
+            }
             B::FormPhoto => Payload::Multipart(
                 vec![
                     ("_csrf".into(), csrf.clone()),

@@ -95,17 +95,32 @@ pub async fn import(
     Authed(actor): Authed,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<app::posts::PostImport>, ApiError> {
-    use crate::api::media::multipart_error;
-    let mut multipart = multipart.map_err(|e| {
+    let multipart = multipart.map_err(|e| {
         ApiError::from(app::AppError::Malformed(format!(
             "须以 multipart/form-data 上传：{}",
             e.body_text()
         )))
     })?;
+    let (org_id, file) = read_import(multipart, None).await?;
+    Ok(Json(app.import_posts(&actor, file, org_id).await?))
+}
+
+/// Reads a posts' import: `org_id` (optional), `file` (at most the import limit) and, from a
+/// page, `_csrf` matching `csrf` (before the file).
+pub(crate) async fn read_import(
+    mut multipart: axum::extract::Multipart,
+    csrf: Option<&str>,
+) -> Result<(Option<i64>, Vec<u8>), ApiError> {
+    use crate::api::media::multipart_error;
+    let mut csrf_ok = csrf.is_none();
     let mut org_id = None;
     let mut file = None;
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         match field.name() {
+            Some("_csrf") => {
+                let sent = field.text().await.map_err(multipart_error)?;
+                csrf_ok = csrf.is_some_and(|expected| app::same_secret(&sent, expected));
+            }
             Some("org_id") => {
                 let raw = field.text().await.map_err(multipart_error)?;
                 let raw = raw.trim();
@@ -116,6 +131,12 @@ pub async fn import(
                 }
             }
             Some("file") => {
+                if !csrf_ok {
+                    return Err(app::AppError::Forbidden(
+                        "页面已过期，请刷新页面后重试".to_owned(),
+                    )
+                    .into());
+                }
                 let mut bytes = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
                     bytes.extend_from_slice(&chunk);
@@ -132,8 +153,8 @@ pub async fn import(
             _ => {}
         }
     }
-    let Some(file) = file else {
-        return Err(app::AppError::invalid_field("file", "请选择要导入的 xlsx 文件").into());
-    };
-    Ok(Json(app.import_posts(&actor, file, org_id).await?))
+    let file = file
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| app::AppError::invalid_field("file", "请选择要导入的 xlsx 文件"))?;
+    Ok((org_id, file))
 }

@@ -90,6 +90,12 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         .route("/map", get(portal::map))
         .route("/online-ip", get(posts::online).post(posts::register))
         .route(
+            "/online-ip/import",
+            post(posts::import).layer(DefaultBodyLimit::max(
+                app::exports::IMPORT_MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
             "/resources",
             get(resources::resources).post(resources::create),
         )

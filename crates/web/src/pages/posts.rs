@@ -49,6 +49,10 @@ struct OnlinePage {
     form: PostForm,
     errors: domain::FieldErrors,
     registered: bool,
+    /// What the last import did.
+    imported: Option<app::posts::PostImport>,
+    /// Why the last import was refused as a whole.
+    import_error: String,
 }
 
 impl OnlinePage {
@@ -130,6 +134,8 @@ async fn online_page(
         form: PostForm::default(),
         errors: domain::FieldErrors::new(),
         registered: false,
+        imported: None,
+        import_error: String::new(),
     })
 }
 
@@ -185,5 +191,48 @@ impl OnlinePage {
 
     fn general_error(&self) -> &str {
         self.errors.get("").unwrap_or_default()
+    }
+}
+
+impl OnlinePage {
+    /// A refused row in one line: its messages.
+    fn row_problems(&self, row: &app::posts::RowErrors) -> String {
+        row.fields.values().cloned().collect::<Vec<_>>().join("；")
+    }
+
+    fn import_columns(&self) -> String {
+        domain::posts::IMPORT_COLUMNS.join("、")
+    }
+}
+
+/// `POST /online-ip/import`, multipart: `_csrf`, `org_id` (optional), `file` (xlsx): the
+/// same command as `POST /api/v1/online-posts/import`; the page answers with what was
+/// registered and each refused row.
+pub async fn import(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, PageError> {
+    let outcome = match multipart {
+        Err(_) => Err(AppError::Malformed("上传格式不正确".to_owned())),
+        Ok(multipart) => match crate::api::posts::read_import(multipart, Some(&session.csrf)).await
+        {
+            Err(crate::error::ApiError::App(e)) => Err(e),
+            Err(crate::error::ApiError::Http(_, _, message)) => Err(AppError::Malformed(message)),
+            Ok((org_id, file)) => app.import_posts(&actor, file, org_id).await,
+        },
+    };
+    let mut page = online_page(&app, &session, None, None, None).await?;
+    match outcome {
+        Ok(done) => {
+            page.imported = Some(done);
+            Ok(page.into_response())
+        }
+        Err(e @ (AppError::Forbidden(_) | AppError::Unauthenticated(_))) => Err(e.into()),
+        Err(e) => {
+            let status = crate::error::classify(&e).0;
+            page.import_error = format!("未导入：{}", super::sentence(&e));
+            Ok((status, page).into_response())
+        }
     }
 }

@@ -439,4 +439,95 @@ async fn members_import_posts_from_a_table(backend: Backend) {
         .await;
     assert_eq!(empty.field("file"), "表中没有作品");
     assert_eq!(u.t.get("/api/v1/online-posts").await.json()["total"], 2);
+
+    // The same through the page, signed in as a person would be.
+    let cookie = crate::pages::sign_in(&u.t, "13800138701").await;
+    let online = crate::pages::page(&u.t, "/online-ip", &cookie).await;
+    assert!(online.text.contains("从表格批量登记"));
+    let csrf = crate::pages::csrf_of(&online);
+    let rows = [
+        [
+            "1",
+            "知乎",
+            "https://www.zhihu.com/question/77",
+            "页面导入的问答",
+            "互动问答",
+            at.as_str(),
+            "是",
+        ],
+        [
+            "2",
+            "抖音",
+            "https://www.douyin.com/video/900",
+            "又一次",
+            "发布内容",
+            at.as_str(),
+            "是",
+        ],
+    ];
+    let shown = page_import(
+        &u.t,
+        &cookie,
+        &csrf,
+        posts_table(&domain::posts::IMPORT_COLUMNS, &rows),
+    )
+    .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text);
+    assert!(
+        shown.text.contains("已登记 1 件作品；以下 1 行未登记"),
+        "{}",
+        shown.text
+    );
+    assert!(
+        shown
+            .text
+            .contains(&format!("第3行：{}", domain::posts::DUPLICATE_URL))
+    );
+    let wrong = page_import(&u.t, &cookie, &csrf, posts_table(&["序号"], &[])).await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.text.contains("未导入：第1行须为表头"),
+        "{}",
+        wrong.text
+    );
+    let forged = page_import(
+        &u.t,
+        &cookie,
+        "forged",
+        posts_table(&domain::posts::IMPORT_COLUMNS, &rows),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(u.t.get("/api/v1/online-posts").await.json()["total"], 3);
+}
+
+/// The page's import form, sent as a browser would.
+async fn page_import(
+    t: &TestApp,
+    cookie: &str,
+    csrf: &str,
+    table: Vec<u8>,
+) -> crate::support::TestResponse {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let boundary = "kepu-page-import-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"作品.xlsx\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&table);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/online-ip/import")
+        .header(header::COOKIE, format!("kepu_session={cookie}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    t.send("127.0.0.1", request).await
 }
