@@ -8,21 +8,13 @@ use domain::campaign::CampaignRules;
 use domain::region::RegionPath;
 use domain::review::Status;
 use serde::Serialize;
+use store::entities::InArea;
 use store::entities::activity as entity;
 use store::sea_orm::{DatabaseTransaction, TransactionTrait};
 use utoipa::ToSchema;
 
 use crate::paging::{Page, Paged};
 use crate::{Actor, App, AppError};
-
-/// What an activity row says about where it is.
-pub fn path_of(row: &entity::Model) -> RegionPath {
-    RegionPath {
-        province: row.province_code.clone(),
-        city: row.city_code.clone(),
-        county: row.county_code.clone(),
-    }
-}
 
 /// How the caller stands towards an activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,7 +30,7 @@ pub enum Standing {
 pub(crate) fn standing(actor: Option<&Actor>, row: &entity::Model) -> Standing {
     match actor {
         Some(a) if a.user_id == row.owner_id => Standing::Owner,
-        Some(a) if a.governs(&path_of(row)) => Standing::Admin,
+        Some(a) if a.governs(&row.area()) => Standing::Admin,
         _ => Standing::Public,
     }
 }
@@ -967,7 +959,7 @@ impl App {
             txn,
             now,
             Some(actor),
-            crate::audit::Event::ok(action, "activity", id, &path_of(&after), detail),
+            crate::audit::Event::ok(action, "activity", id, &after.area(), detail),
         )
         .await?;
         Ok(after)

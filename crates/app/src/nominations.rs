@@ -9,12 +9,11 @@ use domain::region::RegionPath;
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use store::entities::InArea;
 use store::entities::{activity, nomination as entity};
 use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
 use utoipa::ToSchema;
 
-use crate::activities::path_of;
-use crate::orgs::path_of as org_path;
 use crate::paging::{Page, Paged};
 use crate::scope::scope_condition;
 use crate::{Actor, App, AppError};
@@ -214,7 +213,7 @@ impl App {
             Target::Activity(id) => {
                 let row = self.find_activity(id).await?;
                 let rules = self.campaign_rules(row.campaign_id).await?;
-                let path = path_of(&row);
+                let path = row.area();
                 let visible = row.status == domain::review::Status::Approved.as_str()
                     || row.owner_id == actor.user_id
                     || actor.governs(&path);
@@ -239,7 +238,7 @@ impl App {
                 };
                 Ok(Subject {
                     campaign_id: campaign.id,
-                    path: org_path(&o),
+                    path: o.area(),
                     unit: Some(o.id),
                     owner: None,
                     ineligible,
@@ -655,7 +654,7 @@ impl App {
     ) -> Result<crate::activities::ActivityView, AppError> {
         let row = self.find_activity(id).await?;
         if row.owner_id != actor.user_id {
-            return Err(if actor.governs(&path_of(&row)) {
+            return Err(if actor.governs(&row.area()) {
                 AppError::Forbidden("只有活动的发布者可以标记拟推优".to_owned())
             } else {
                 AppError::NotFound("未找到该活动".to_owned())

@@ -6,6 +6,7 @@ use domain::credit_code::CreditCode;
 use domain::org::{self, Decision, OrgKind, OrgLevel, OrgStatus};
 use domain::phone::Phone;
 use serde::{Deserialize, Serialize};
+use store::entities::InArea;
 use store::entities::org as entity;
 use store::sea_orm::TransactionTrait;
 
@@ -96,15 +97,6 @@ pub struct CertificationInput {
     pub decision: Option<String>,
     /// Required to reject.
     pub reason: Option<String>,
-}
-
-/// The area an organisation lies in.
-pub(crate) fn path_of(o: &entity::Model) -> domain::region::RegionPath {
-    domain::region::RegionPath {
-        province: o.province_code.clone(),
-        city: o.city_code.clone(),
-        county: o.county_code.clone(),
-    }
 }
 
 /// Ids in their first order, each once.
@@ -310,7 +302,7 @@ impl App {
             return Err(AppError::Forbidden("只有管理员可以认证单位".to_owned()));
         }
         let found = self.find_org(id).await?;
-        if !actor.governs(&path_of(&found)) {
+        if !actor.governs(&found.area()) {
             return Err(AppError::Forbidden("该单位不在您的管辖范围内".to_owned()));
         }
         let decision = match input.decision.as_deref() {
@@ -331,7 +323,7 @@ impl App {
         };
         let now = self.clock.now();
         let txn = self.db.begin().await?;
-        let path = path_of(&found);
+        let path = found.area();
         let updated = store::orgs::decide(
             &txn,
             found,
@@ -374,7 +366,7 @@ impl App {
         phone_raw: &str,
     ) -> Result<(), AppError> {
         let found = self.find_org(org_id).await?;
-        if !self.is_member(actor.user_id, org_id).await? && !actor.governs(&path_of(&found)) {
+        if !self.is_member(actor.user_id, org_id).await? && !actor.governs(&found.area()) {
             return Err(AppError::Forbidden("只有本单位成员可以添加成员".to_owned()));
         }
         let phone = Phone::parse(phone_raw).map_err(|m| AppError::invalid_field("phone", m))?;
@@ -393,7 +385,7 @@ impl App {
                 "org.add_member",
                 "org",
                 org_id,
-                &path_of(&found),
+                &found.area(),
                 serde_json::json!({"user_id": user.id}),
             ),
         )

@@ -10,6 +10,7 @@ use domain::FieldErrors;
 use domain::posts::{Metrics, Platform, PostInput, PostKind, PostSettings, PostStatus, Window};
 use domain::region::RegionPath;
 use serde::{Deserialize, Serialize};
+use store::entities::InArea;
 use store::entities::online_post;
 use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
 use utoipa::ToSchema;
@@ -141,14 +142,6 @@ fn post_scope(actor: &Actor) -> Condition {
     )
 }
 
-fn path_of(p: &online_post::Model) -> RegionPath {
-    RegionPath {
-        province: p.province_code.clone(),
-        city: p.city_code.clone(),
-        county: p.county_code.clone(),
-    }
-}
-
 fn settings_of(p: &online_post::Model) -> PostSettings {
     PostSettings {
         platform: Platform::parse(&p.platform).unwrap_or(Platform::Other),
@@ -242,22 +235,31 @@ impl App {
         Ok(store::orgs::of_member(&self.db, actor.user_id).await?)
     }
 
+    /// The organisation a member posts for: the one named, if theirs, else their first.
+    async fn posting_org(
+        &self,
+        actor: &Actor,
+        org_id: Option<i64>,
+    ) -> Result<store::entities::org::Model, AppError> {
+        let orgs = self.own_orgs(actor).await?;
+        let org = match org_id {
+            Some(id) => orgs.into_iter().find(|o| o.id == id).ok_or_else(|| {
+                AppError::Forbidden("只能以本人所在单位的名义登记作品".to_owned())
+            })?,
+            None => orgs.into_iter().next().ok_or_else(|| {
+                AppError::Forbidden("请先加入或申请一个单位，再以单位名义登记作品".to_owned())
+            })?,
+        };
+        Ok(org)
+    }
+
     /// `POST /api/v1/online-posts`: a member registers a post of their organisation.
     pub async fn register_post(
         &self,
         actor: &Actor,
         input: PostInput,
     ) -> Result<PostView, AppError> {
-        let orgs = self.own_orgs(actor).await?;
-        let org = match input.org_id {
-            Some(id) => orgs.iter().find(|o| o.id == id).ok_or_else(|| {
-                AppError::Forbidden("只能以本人所在单位的名义登记作品".to_owned())
-            })?,
-            None => orgs.first().ok_or_else(|| {
-                AppError::Forbidden("请先加入或申请一个单位，再以单位名义登记作品".to_owned())
-            })?,
-        }
-        .clone();
+        let org = self.posting_org(actor, input.org_id).await?;
         let (campaign_id, window) = self.post_window().await?;
         let mut errors = FieldErrors::new();
         if let Some(Some(activity)) = input.activity_id
@@ -271,7 +273,7 @@ impl App {
         let Some(settings) = settings.filter(|_| errors.is_empty()) else {
             return Err(AppError::invalid(errors));
         };
-        let path = crate::orgs::path_of(&org);
+        let path = org.area();
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let row = store::posts::insert(
@@ -325,16 +327,7 @@ impl App {
             )));
         }
         // The organisation first: an import for one not the caller's reads nothing.
-        let orgs = self.own_orgs(actor).await?;
-        let org = match org_id {
-            Some(id) => orgs.iter().find(|o| o.id == id).ok_or_else(|| {
-                AppError::Forbidden("只能以本人所在单位的名义登记作品".to_owned())
-            })?,
-            None => orgs.first().ok_or_else(|| {
-                AppError::Forbidden("请先加入或申请一个单位，再以单位名义登记作品".to_owned())
-            })?,
-        }
-        .id;
+        let org = self.posting_org(actor, org_id).await?.id;
         let rows = tokio::task::spawn_blocking(move || {
             crate::exports::read_sheet(bytes, &domain::posts::IMPORT_COLUMNS, "表中没有作品")
         })
@@ -405,7 +398,7 @@ impl App {
                 "post.update",
                 "online_post",
                 id,
-                &path_of(&old),
+                &old.area(),
                 serde_json::json!({}),
             ),
         )
@@ -436,7 +429,7 @@ impl App {
                 "post.delete",
                 "online_post",
                 id,
-                &path_of(&row),
+                &row.area(),
                 serde_json::json!({"url": row.url}),
             ),
         )
@@ -497,7 +490,7 @@ impl App {
                 "post.moderate",
                 "online_post",
                 id,
-                &path_of(&old),
+                &old.area(),
                 serde_json::json!({"decision": input.decision, "reason": reason}),
             ),
         )

@@ -5,6 +5,7 @@
 use domain::review::Status;
 use domain::stats::{completion_percent, dim};
 use serde::Deserialize;
+use store::entities::InArea;
 use store::entities::quota;
 
 use crate::regions::locate;
@@ -113,7 +114,7 @@ impl App {
                 let o = store::orgs::find(&self.db, id)
                     .await?
                     .ok_or_else(|| AppError::invalid_field("target_ref", "所选单位不存在"))?;
-                (id.to_string(), crate::orgs::path_of(&o))
+                (id.to_string(), o.area())
             }
             _ => {
                 return Err(AppError::invalid_field(

@@ -15,6 +15,7 @@ use domain::routes::{
 };
 use domain::totp;
 use serde::{Deserialize, Serialize};
+use store::entities::InArea;
 use store::entities::{certificate, route, route_stop, stamp, venue};
 use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
 use utoipa::ToSchema;
@@ -496,22 +497,6 @@ fn route_scope(actor: &Actor) -> Condition {
     )
 }
 
-fn path_of_venue(v: &venue::Model) -> RegionPath {
-    RegionPath {
-        province: v.province_code.clone(),
-        city: v.city_code.clone(),
-        county: v.county_code.clone(),
-    }
-}
-
-fn path_of_route(r: &route::Model) -> RegionPath {
-    RegionPath {
-        province: r.province_code.clone(),
-        city: r.city_code.clone(),
-        county: r.county_code.clone(),
-    }
-}
-
 fn settings_of_venue(v: &venue::Model) -> VenueSettings {
     VenueSettings {
         name: v.name.clone(),
@@ -863,7 +848,7 @@ impl App {
         let mut errors = FieldErrors::new();
         let path = match input.region_code.as_deref() {
             Some(code) => self.venue_division(Some(code), &mut errors).await,
-            None => Some(path_of_venue(&old)),
+            None => Some(old.area()),
         };
         self.check_org(input.org_id.flatten(), &mut errors).await?;
         let base = settings_of_venue(&old);
@@ -937,7 +922,7 @@ impl App {
                 "venue.rotate",
                 "venue",
                 id,
-                &path_of_venue(&v),
+                &v.area(),
                 serde_json::json!({}),
             ),
         )
@@ -1023,7 +1008,7 @@ impl App {
                 let v = venues.iter().find(|v| v.id == s.venue_id);
                 (
                     v.map(|v| v.name.as_str()),
-                    v.map(path_of_venue).unwrap_or_default(),
+                    v.map(|v| v.area()).unwrap_or_default(),
                 )
             })
             .collect();
@@ -1244,7 +1229,7 @@ impl App {
                 "route.move",
                 "route",
                 id,
-                &path_of_route(&old),
+                &old.area(),
                 serde_json::json!({"status": [from.as_str(), to.as_str()]}),
             ),
         )
@@ -1263,7 +1248,7 @@ impl App {
             .await?
             .ok_or_else(not_found_route)?;
         if row.status == RouteStatus::Draft.as_str()
-            && !caller.is_some_and(|a| a.governs(&path_of_route(&row)))
+            && !caller.is_some_and(|a| a.governs(&row.area()))
         {
             return Err(not_found_route());
         }
@@ -1849,7 +1834,7 @@ impl App {
                 "checkin.review",
                 "checkin",
                 id,
-                &path_of_route(first),
+                &first.area(),
                 serde_json::json!({"decision": input.decision, "reason": reason}),
             ),
         )
@@ -1981,7 +1966,7 @@ impl App {
                             "certificate.issue",
                             "certificate",
                             &c.serial,
-                            &path_of_route(&r),
+                            &r.area(),
                             serde_json::json!({"route_id": route_id}),
                         ),
                     )
@@ -2056,7 +2041,7 @@ impl App {
                 "certificate.revoke",
                 "certificate",
                 &c.serial,
-                &path_of_route(&r),
+                &r.area(),
                 serde_json::json!({"reason": reason}),
             ),
         )

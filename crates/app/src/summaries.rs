@@ -7,10 +7,10 @@ use domain::campaign::{CampaignRules, beijing_date};
 use domain::region::{RegionLevel, RegionPath};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
+use store::entities::InArea;
 use store::entities::{summary, summary_file};
 use utoipa::ToSchema;
 
-use crate::orgs::path_of as org_path;
 use crate::regions::locate;
 use crate::scope::area_condition;
 use crate::{Actor, App, AppError};
@@ -261,7 +261,7 @@ impl App {
                 let o = store::orgs::find(&self.db, id)
                     .await?
                     .ok_or_else(|| AppError::NotFound("未找到该单位".to_owned()))?;
-                let path = org_path(&o);
+                let path = o.area();
                 Ok((o.name, path))
             }
             _ => Err(AppError::NotFound(
@@ -472,7 +472,7 @@ impl App {
                 "summary.file_add",
                 "summary_file",
                 row.id,
-                &path_of(&s),
+                &s.area(),
                 serde_json::json!({"summary": format!("{}/{}", s.scope_kind, s.scope_ref),
                     "kind": row.kind, "bytes": row.bytes, "consent": row.consent}),
             ),
@@ -526,7 +526,7 @@ impl App {
                 "summary.file_delete",
                 "summary_file",
                 id,
-                &path_of(&s),
+                &s.area(),
                 serde_json::json!({"summary": format!("{}/{}", s.scope_kind, s.scope_ref),
                     "name": f.name}),
             ),
@@ -717,14 +717,5 @@ fn status(row: Option<&summary::Model>, due: Option<NaiveDate>) -> &'static str 
         Some(None) => "draft",
         Some(Some(at)) if due.is_some_and(|d| beijing_date(at) > d) => "late",
         Some(Some(_)) => "submitted",
-    }
-}
-
-/// Where a summary lies.
-fn path_of(s: &summary::Model) -> RegionPath {
-    RegionPath {
-        province: s.province_code.clone(),
-        city: s.city_code.clone(),
-        county: s.county_code.clone(),
     }
 }

@@ -42,3 +42,32 @@ pub mod user;
 pub mod user_role;
 pub mod venue;
 pub mod web_session;
+
+/// A row that lies in a division, by its `province_code`, `city_code` and `county_code`.
+pub trait InArea {
+    /// Its division's path.
+    fn area(&self) -> domain::region::RegionPath;
+}
+
+macro_rules! in_area {
+    ($($model:ty),+ $(,)?) => {
+        $(impl InArea for $model {
+            fn area(&self) -> domain::region::RegionPath {
+                domain::region::RegionPath {
+                    province: self.province_code.clone(),
+                    city: self.city_code.clone(),
+                    county: self.county_code.clone(),
+                }
+            }
+        })+
+    };
+}
+
+in_area!(
+    activity::Model,
+    online_post::Model,
+    org::Model,
+    route::Model,
+    summary::Model,
+    venue::Model,
+);

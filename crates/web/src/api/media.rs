@@ -25,6 +25,18 @@ pub(crate) fn multipart_error(err: MultipartError) -> ApiError {
     }
 }
 
+/// The multipart body of an upload, or the 400 that says it must be one.
+pub(crate) fn multipart_body(
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Multipart, ApiError> {
+    multipart.map_err(|e| {
+        ApiError::from(AppError::Malformed(format!(
+            "须以 multipart/form-data 上传：{}",
+            e.body_text()
+        )))
+    })
+}
+
 /// `POST /api/v1/activities/{id}/media`, multipart with `kind` (and, for a photo, video or
 /// evidence photo, `consent`) then `file`.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/media", security(("bearer" = [])), request_body(content = MediaUpload, content_type = "multipart/form-data"), params(("id" = i64, Path)), responses((status = 201, description = "{id, kind, url, width?, height?, seconds?}", body = app::media::MediaView), (status = 413, description = "文件过大"), (status = 415, description = "文件类型不支持"), (status = 422, description = "尺寸、时长等不符合要求")))]
@@ -35,12 +47,7 @@ pub async fn upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<MediaView>), ApiError> {
     let Path(id) = id?;
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::from(AppError::Malformed(format!(
-            "须以 multipart/form-data 上传：{}",
-            e.body_text()
-        )))
-    })?;
+    let mut multipart = multipart_body(multipart)?;
     let view = receive(&app, &actor, id, &mut multipart, None).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }

@@ -95,12 +95,7 @@ pub async fn import(
     Authed(actor): Authed,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Json<app::posts::PostImport>, ApiError> {
-    let multipart = multipart.map_err(|e| {
-        ApiError::from(app::AppError::Malformed(format!(
-            "须以 multipart/form-data 上传：{}",
-            e.body_text()
-        )))
-    })?;
+    let multipart = crate::api::media::multipart_body(multipart)?;
     let (org_id, file) = read_import(multipart, None).await?;
     Ok(Json(app.import_posts(&actor, file, org_id).await?))
 }

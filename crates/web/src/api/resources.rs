@@ -100,12 +100,7 @@ pub async fn upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<ResourceFileView>), ApiError> {
     let Path(id) = id?;
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::from(AppError::Malformed(format!(
-            "须以 multipart/form-data 上传：{}",
-            e.body_text()
-        )))
-    })?;
+    let mut multipart = crate::api::media::multipart_body(multipart)?;
     let view = receive(&app, &actor, id, &mut multipart, None).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }

@@ -73,12 +73,7 @@ pub async fn upload_summary_file(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<(StatusCode, Json<SummaryFile>), ApiError> {
     let Path((kind, reference)) = path?;
-    let mut multipart = multipart.map_err(|e| {
-        ApiError::from(AppError::Malformed(format!(
-            "须以 multipart/form-data 上传：{}",
-            e.body_text()
-        )))
-    })?;
+    let mut multipart = crate::api::media::multipart_body(multipart)?;
     let mut consent = None;
     while let Some(mut field) = multipart
         .next_field()
