@@ -61,6 +61,11 @@ test("the national administrator publishes a logo, refused first with a script i
   assert.match(await page.locator("#resource-notice").innerText(), /已发布/);
   assert.deepEqual(await axeViolations(page), [], "the page passes axe");
   await screenshot(page, "desktop-resources-02-published");
+  // The same administrator's page on a phone, the management form open.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.locator(".resource", { hasText: "全国科普日标识" }).locator("summary").click();
+  assert.deepEqual(await axeViolations(page), [], "the phone page passes axe");
+  await screenshot(page, "phone-resources-02-manage");
   await context.close();
 });
 

@@ -445,7 +445,15 @@ impl App {
             },
             now,
         )
-        .await?;
+        .await;
+        let recorded = match recorded {
+            Ok(recorded) => recorded,
+            Err(e) => {
+                // The file was stored first: a row that could not be written leaves no file.
+                self.files.delete(&key).await.ok();
+                return Err(e.into());
+            }
+        };
         let row = match recorded {
             Ok(Some(row)) => row,
             refused => {

@@ -495,6 +495,20 @@ struct Shared {
 }
 
 impl Shared {
+    /// The clients' state against the server on `port`, running.
+    fn new(port: u16, date: String, poster: Vec<u8>, photo: Vec<u8>) -> Shared {
+        Shared {
+            port: AtomicU16::new(port),
+            paused: AtomicBool::new(false),
+            parked: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+            ledger: Mutex::new(Ledger::default()),
+            date,
+            poster,
+            photo,
+        }
+    }
+
     /// Parks while paused; false once the test is over.
     fn next_round(&self) -> bool {
         if self.paused.load(Ordering::SeqCst) {
@@ -1236,16 +1250,7 @@ async fn acknowledged_writes_survive_sigkill(backend: Backend) {
         .unwrap()
         .to_owned();
 
-    let shared = Arc::new(Shared {
-        port: AtomicU16::new(port),
-        paused: AtomicBool::new(false),
-        parked: AtomicUsize::new(0),
-        stop: AtomicBool::new(false),
-        ledger: Mutex::new(Ledger::default()),
-        date,
-        poster: jpeg(600, 350),
-        photo: jpeg(800, 600),
-    });
+    let shared = Arc::new(Shared::new(port, date, jpeg(600, 350), jpeg(800, 600)));
     let mut clients = Clients {
         shared: shared.clone(),
         threads: Vec::new(),
@@ -1550,16 +1555,7 @@ async fn acknowledged_checkins_survive_sigkill(backend: Backend) {
     let route = route["id"].as_i64().unwrap();
     made(&format!("/api/v1/routes/{route}/publish"), &json!({}));
 
-    let shared = Arc::new(Shared {
-        port: AtomicU16::new(port),
-        paused: AtomicBool::new(false),
-        parked: AtomicUsize::new(0),
-        stop: AtomicBool::new(false),
-        ledger: Mutex::new(Ledger::default()),
-        date: today.to_string(),
-        poster: Vec::new(),
-        photo: Vec::new(),
-    });
+    let shared = Arc::new(Shared::new(port, today.to_string(), Vec::new(), Vec::new()));
     let venues = Arc::new(venues);
     let held: Arc<Held> = Arc::new(Mutex::new(BTreeMap::new()));
     let mut clients = Clients {

@@ -463,6 +463,23 @@ pub(crate) fn field_errors(err: &app::AppError) -> domain::FieldErrors {
     }
 }
 
+/// What a page's upload form answers: the upload's own answer when it went through; the
+/// refusal's page for someone who may not upload there at all; otherwise the form's page
+/// again (`back`), told "文件未上传：…" and why.
+pub(crate) fn upload_answer(
+    result: Result<Response, ApiError>,
+    back: impl FnOnce(String) -> Response,
+) -> Response {
+    match result {
+        Ok(r) => r,
+        Err(ApiError::App(
+            e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthenticated(_)),
+        )) => error_page(&e),
+        Err(ApiError::App(e)) => back(format!("文件未上传：{}", sentence(&e))),
+        Err(ApiError::Http(_, _, message)) => back(format!("文件未上传：{message}")),
+    }
+}
+
 /// A refusal in one sentence.
 pub(crate) fn sentence(err: &app::AppError) -> String {
     field_errors(err)

@@ -242,14 +242,7 @@ pub async fn upload(
         Ok(back(id, Ok("uploaded")))
     }
     .await;
-    match result {
-        Ok(r) => r,
-        Err(ApiError::App(
-            e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthenticated(_)),
-        )) => error_page(&e),
-        Err(ApiError::App(e)) => back(id, Err(format!("文件未上传：{}", sentence(&e)))),
-        Err(ApiError::Http(_, _, message)) => back(id, Err(format!("文件未上传：{message}"))),
-    }
+    super::upload_answer(result, |m| back(id, Err(m)))
 }
 
 /// `POST /resources/{id}/publish`.

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::error::ApiError;
 
-use super::{field_errors, sentence};
+use super::field_errors;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "supplement.html")]
@@ -244,13 +244,6 @@ pub async fn supplement_media(
         Ok(back(id, None))
     }
     .await;
-    match result {
-        Ok(r) => r,
-        // Someone who may not fill this supplement gets the refusal itself, not the form.
-        Err(ApiError::App(
-            e @ (AppError::Forbidden(_) | AppError::NotFound(_) | AppError::Unauthenticated(_)),
-        )) => error_page(&e),
-        Err(ApiError::App(e)) => back(id, Some(format!("文件未上传：{}", sentence(&e)))),
-        Err(ApiError::Http(_, _, message)) => back(id, Some(format!("文件未上传：{message}"))),
-    }
+    // Someone who may not fill this supplement gets the refusal itself, not the form.
+    super::upload_answer(result, |m| back(id, Some(m)))
 }
