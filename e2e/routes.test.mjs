@@ -182,6 +182,61 @@ viewports.forEach((size) => {
   });
 });
 
+// An administrator of the route's area reviews flagged check-ins on a phone and on a
+// desktop: a visitor checked in without a location at a venue that flags that; the admin
+// follows the route page's link, is told next to the field that a rejection needs a reason,
+// then rejects with one, and the list says so.
+viewports.forEach((size, i) => {
+  test(`an administrator reviews a flagged check-in (${size.name})`, async () => {
+    const shot = (page, step) => screenshot(page, `${size.name}-routes-review-${step}`);
+    const token = await server.run(["token", "issue", "--phone", admin]);
+    const made = [];
+    for (const [n, mode] of [["湖滨公园", "flag"], ["黄河公园", "off"]]) {
+      made.push(await api(token, "POST", "/api/v1/venues", {
+        name: `${n}${i}`, address: "三门峡市湖滨区", region_code: "411202",
+        lon: 111.18 + i * 0.01, lat: 34.78 + made.length * 0.002, geofence: { mode, radius_m: 200 },
+      }));
+    }
+    const route = await api(token, "POST", "/api/v1/routes", {
+      name: `湖滨公园线路${i}`, region_code: "411200", from: chinaDay(-1), to: chinaDay(10),
+      anti_abuse: { max_speed_kmh: null, max_checkins_per_day: 30 },
+      stops: made.map((v) => ({ venue_id: v.id })),
+    });
+    await api(token, "POST", `/api/v1/routes/${route.id}/publish`);
+    const visitor = `1380013871${i}`;
+    await server.run(["user", "add", "--phone", visitor, "--name", "李四"]);
+    const visitorToken = await server.run(["token", "issue", "--phone", visitor]);
+    const flagged = await api(visitorToken, "POST", "/api/v1/checkins", { venue_id: made[0].id, code: totp(made[0].code_secret) });
+    assert.deepEqual(flagged.flags, ["no_location"]);
+
+    // Each viewport's reviewer is a city administrator of their own (an SMS code a phone).
+    const reviewer = `1390000062${i}`;
+    await server.run(["user", "add", "--phone", reviewer, "--name", `三门峡市科协审核员${i}`, "--role", "city_admin", "--region", "411200"]);
+    const context = await browser.newContext({ ...size, locale: "zh-CN" });
+    const page = await context.newPage();
+    await logIn(page, server, reviewer, `三门峡市科协审核员${i}`);
+    await page.goto(`${server.baseUrl}/routes/${route.id}`);
+    await Promise.all([page.waitForNavigation(), page.click("#manage-checkins")]);
+    const item = page.locator(`#checkin-${flagged.id}`);
+    assert.match(await item.innerText(), /未提供位置/);
+    assert.match(await item.innerText(), /138\*\*\*\*871\d/, "the visitor's phone is masked");
+    assert.deepEqual(await axeViolations(page), [], "the check-in list passes axe");
+    await shot(page, "01-list");
+    await Promise.all([page.waitForNavigation(), item.locator('button[value="reject"]').click()]);
+    assert.equal(await page.locator(`#reason-${flagged.id}-error`).innerText(), "不通过时须填写理由");
+    await shot(page, "02-reason-needed");
+    await page.fill(`#reason-${flagged.id}`, "现场核实未到访");
+    await Promise.all([page.waitForNavigation(), page.locator(`#checkin-${flagged.id} button[value="reject"]`).click()]);
+    assert.equal(await page.locator("#review-notice").innerText(), "已驳回，该次打卡的印章已作废，游客可重新打卡。");
+    assert.equal(await page.locator(`#checkin-${flagged.id} form`).count(), 0, "nothing waits for a decision any more");
+    await page.click("#tab-all");
+    await page.waitForSelector(`#checkin-${flagged.id}`);
+    assert.match(await page.locator(`#checkin-${flagged.id}`).innerText(), /未通过[\s\S]*审核理由：现场核实未到访/);
+    await shot(page, "03-all");
+    await context.close();
+  });
+});
+
 // 千万IP创科普: a member of a host organisation registers a 抖音 post on /online-ip; a
 // refused link is shown beside its field with nothing typed lost; the post is listed and
 // counted in the statistics of the organisation's area.

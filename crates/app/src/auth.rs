@@ -362,7 +362,9 @@ impl App {
     /// The person a bearer token belongs to; `None` for an unknown, expired or revoked token.
     pub async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>, AppError> {
         let now = self.clock.now();
-        let Some(row) = store::sessions::token_by_hash(&self.db, sha256_hex(token)).await? else {
+        let Some((row, user, roles)) =
+            store::users::token_holder(&self.db, sha256_hex(token)).await?
+        else {
             return Ok(None);
         };
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= now) {
@@ -375,7 +377,7 @@ impl App {
         {
             store::sessions::token_used(&self.db, row.id, now).await?;
         }
-        self.actor(row.user_id).await
+        Ok(Some(self.actor_of(user, roles)))
     }
 
     /// The tokens a user holds, newest first.
@@ -408,17 +410,25 @@ impl App {
     /// Loads a user's name and roles; `None` for an unknown or disabled account, so that
     /// disabling one ends its sessions and tokens at their next request.
     pub async fn actor(&self, user_id: i64) -> Result<Option<Actor>, AppError> {
-        let Some(user) = store::users::find_active(&self.db, user_id).await? else {
+        let Some((user, roles)) = store::users::active_with_roles(&self.db, user_id).await? else {
             return Ok(None);
         };
-        let grants = grants_of(store::users::roles_of(&self.db, user_id).await?);
+        Ok(Some(self.actor_of(user, roles)))
+    }
+
+    /// The caller an account and its roles make (noted for the audit trail).
+    fn actor_of(
+        &self,
+        user: store::entities::user::Model,
+        roles: Vec<store::entities::user_role::Model>,
+    ) -> Actor {
         let actor = Actor {
-            user_id,
+            user_id: user.id,
             name: user.name,
-            grants,
+            grants: grants_of(roles),
         };
         crate::audit::note_caller(&actor);
-        Ok(Some(actor))
+        actor
     }
 
     /// Starts a browser session (for a visitor, or for a user who just logged in: a new id

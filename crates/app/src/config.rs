@@ -270,6 +270,12 @@ pub struct CheckinLimits {
     /// Days the log of check-in attempts (address, user agent, position) is kept; older
     /// entries are deleted by the background jobs.
     pub attempts_kept_days: i64,
+    /// The largest stamp image (印章图片) a venue may upload, in bytes.
+    pub stamp_image_max_bytes: u64,
+    /// A stamp image's smallest side, in pixels.
+    pub stamp_image_min_px: u32,
+    /// A stamp image's largest side, in pixels.
+    pub stamp_image_max_px: u32,
 }
 
 impl Default for CheckinLimits {
@@ -278,6 +284,9 @@ impl Default for CheckinLimits {
             refused_codes: 10,
             refused_window_secs: 3600,
             attempts_kept_days: 183,
+            stamp_image_max_bytes: 200 * 1024,
+            stamp_image_min_px: 64,
+            stamp_image_max_px: 2048,
         }
     }
 }

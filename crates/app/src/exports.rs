@@ -89,6 +89,41 @@ fn xlsx_error(e: XlsxError) -> AppError {
     AppError::internal(format!("xlsx: {e}"))
 }
 
+/// A workbook of one sheet: `head` in bold, then `rows` as text, each column as wide as its
+/// longest line (within reason).
+pub(crate) fn simple_sheet(
+    name: &str,
+    head: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, AppError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(name).map_err(xlsx_error)?;
+    for (col, title) in (0_u16..).zip(head) {
+        sheet
+            .write_string_with_format(0, col, *title, &bold)
+            .map_err(xlsx_error)?;
+        let widest = rows
+            .iter()
+            .filter_map(|r| r.get(usize::from(col)))
+            .map(|v| v.chars().count())
+            .chain([title.chars().count() * 2])
+            .max()
+            .unwrap_or(8);
+        let width = u32::try_from(widest.clamp(8, 60)).unwrap_or(60);
+        sheet
+            .set_column_width(col, f64::from(width))
+            .map_err(xlsx_error)?;
+    }
+    for (row, values) in (1_u32..).zip(rows) {
+        for (col, value) in (0_u16..).zip(values) {
+            sheet.write_string(row, col, value).map_err(xlsx_error)?;
+        }
+    }
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
 fn heading(sheet: &mut Worksheet, bold: &Format) -> Result<(), XlsxError> {
     for (col, (name, width)) in (0_u16..).zip(COLUMNS) {
         sheet.set_column_width(col, width)?;

@@ -9,6 +9,7 @@ pub mod bench;
 pub mod campaigns;
 pub mod clock;
 pub mod config;
+pub mod contests;
 pub mod demo;
 pub mod error;
 pub mod exports;

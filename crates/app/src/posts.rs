@@ -510,12 +510,36 @@ impl App {
         query: PostQuery,
     ) -> Result<Paged<PostView>, AppError> {
         let page = Page::parse(query.page, query.per_page)?;
+        let admin = caller.is_some_and(Actor::is_admin);
+        let filter = self.post_filter(caller, &query, false).await?;
+        let (rows, total) =
+            store::posts::page(&self.db, filter, page.offset(), page.per_page).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            items.push(self.post_view(row, admin).await?);
+        }
+        Ok(Paged {
+            items,
+            total,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    }
+
+    /// The condition of the posts `query` asks for, among those `caller` may see (with
+    /// `in_scope_only`, an administrator's own area's posts only, hidden ones included).
+    async fn post_filter(
+        &self,
+        caller: Option<&Actor>,
+        query: &PostQuery,
+        in_scope_only: bool,
+    ) -> Result<Condition, AppError> {
         let (campaign_id, _) = self.post_window().await?;
         let mut filter = Condition::all().add(online_post::Column::CampaignId.eq(campaign_id));
         let visible =
             Condition::all().add(online_post::Column::Status.eq(PostStatus::Visible.as_str()));
-        let admin = caller.is_some_and(Actor::is_admin);
         filter = filter.add(match caller.filter(|a| a.is_admin()) {
+            Some(actor) if in_scope_only => post_scope(actor),
             Some(actor) => Condition::any().add(visible).add(post_scope(actor)),
             None => visible,
         });
@@ -550,18 +574,68 @@ impl App {
             }
             filter = filter.add(online_post::Column::Title.contains(q.trim()));
         }
-        let (rows, total) =
-            store::posts::page(&self.db, filter, page.offset(), page.per_page).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            items.push(self.post_view(row, admin).await?);
+        Ok(filter)
+    }
+
+    /// `GET /api/v1/online-posts.xlsx`: the posts of the administrator's area (hidden ones
+    /// too, with the reason), filtered as the list is, as a workbook.
+    pub async fn posts_xlsx(&self, actor: &Actor, query: PostQuery) -> Result<Vec<u8>, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以导出作品表".to_owned()));
         }
-        Ok(Paged {
-            items,
-            total,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        let filter = self.post_filter(Some(actor), &query, true).await?;
+        let mut rows = Vec::new();
+        let mut offset = 0;
+        loop {
+            let (batch, _) = store::posts::page(&self.db, filter.clone(), offset, 500).await?;
+            if batch.is_empty() {
+                break;
+            }
+            offset += batch.len() as u64;
+            for row in batch {
+                let v = self.post_view(row, true).await?;
+                rows.push(vec![
+                    v.platform.label().to_owned(),
+                    v.url,
+                    v.title,
+                    v.kind.label().to_owned(),
+                    v.published_at
+                        .with_timezone(&domain::campaign::BEIJING)
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                    v.org_name,
+                    v.region_code,
+                    v.status.label().to_owned(),
+                    v.hidden_reason.unwrap_or_default(),
+                ]);
+            }
+        }
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.online_posts",
+                "online_post",
+                0,
+                &RegionPath::default(),
+                serde_json::json!({"rows": rows.len()}),
+            ),
+        )
+        .await?;
+        crate::exports::simple_sheet(
+            "千万IP创科普作品",
+            &[
+                "平台",
+                "作品链接",
+                "标题",
+                "参与形式",
+                "发布时间",
+                "发布单位",
+                "地区代码",
+                "状态",
+                "隐藏理由",
+            ],
+            &rows,
+        )
     }
 
     /// The visible posts of the current campaign in the division at `path`, counted.

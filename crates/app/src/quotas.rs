@@ -3,10 +3,11 @@
 //! organisation from its activities, with its whole system when asked).
 
 use domain::review::Status;
-use domain::stats::{completion_percent, dim};
+use domain::stats::{QuotaMeasure, completion_percent, dim};
 use serde::Deserialize;
 use store::entities::InArea;
-use store::entities::quota;
+use store::entities::{online_post, quota};
+use store::sea_orm::{ColumnTrait, Condition};
 
 use crate::regions::locate;
 use crate::scope::{area_condition, scope_condition};
@@ -45,6 +46,10 @@ pub struct QuotaInput {
     /// Count only this section.
     #[serde(default)]
     pub section: Option<String>,
+    /// What it counts: approved activities (default) or visible 千万IP创科普 posts.
+    #[serde(default)]
+    #[schema(value_type = Option<QuotaMeasure>)]
+    pub measure: Option<String>,
     /// The target count (at least 1).
     pub target: i64,
     /// For an organisation: count its subordinate units' activities too.
@@ -67,11 +72,14 @@ pub struct QuotaProgress {
     pub name: String,
     /// The section it counts (all sections when none).
     pub section: Option<String>,
+    /// What it counts: `activities` or `online_posts`.
+    #[schema(value_type = QuotaMeasure)]
+    pub measure: String,
     /// The number asked for.
     pub target: i64,
     /// Whether an organisation's whole system counts.
     pub include_system: bool,
-    /// Approved activities counted so far.
+    /// Approved activities, or visible posts, counted so far.
     pub count: i64,
     /// `count` as a percentage of `target`.
     pub percent: i64,
@@ -93,7 +101,22 @@ impl App {
                 "指标须为1至1000000之间的整数",
             ));
         }
+        let measure = match input.measure.as_deref() {
+            None | Some("") => QuotaMeasure::Activities,
+            Some(raw) => QuotaMeasure::parse(raw).ok_or_else(|| {
+                AppError::invalid_field(
+                    "measure",
+                    "指标类型须为活动（activities）或网络作品（online_posts）",
+                )
+            })?,
+        };
         let section = input.section.unwrap_or_default();
+        if !section.is_empty() && measure == QuotaMeasure::OnlinePosts {
+            return Err(AppError::invalid_field(
+                "section",
+                "网络作品指标不分板块，请不要选择板块",
+            ));
+        }
         if !section.is_empty() && campaign.rules.section(&section).is_none() {
             return Err(AppError::invalid_field("section", "所选板块不存在"));
         }
@@ -144,6 +167,7 @@ impl App {
                 target_kind: input.target_kind,
                 target_ref,
                 section,
+                measure: measure.as_str().to_owned(),
                 target: input.target,
                 include_system,
                 province_code: path.province,
@@ -166,7 +190,7 @@ impl App {
                 &audit_path,
                 serde_json::json!({
                     "target_kind": row.target_kind, "target_ref": row.target_ref,
-                    "section": row.section, "target": row.target,
+                    "section": row.section, "measure": row.measure, "target": row.target,
                     "include_system": row.include_system,
                 }),
             ),
@@ -245,7 +269,23 @@ impl App {
     }
 
     async fn progress(&self, row: &quota::Model) -> Result<QuotaProgress, AppError> {
+        let posts = row.measure == QuotaMeasure::OnlinePosts.as_str();
         let (name, count) = match row.target_kind.as_str() {
+            "region" if posts => {
+                let name = self.region_name(&row.target_ref).await?;
+                let path = locate(&self.db, &row.target_ref)
+                    .await?
+                    .map(|l| l.path)
+                    .unwrap_or_default();
+                let area = area_condition(
+                    &path,
+                    online_post::Column::ProvinceCode,
+                    online_post::Column::CityCode,
+                    online_post::Column::CountyCode,
+                );
+                let n = store::posts::count_visible(&self.db, row.campaign_id, area).await?;
+                (name, i64::try_from(n).unwrap_or(i64::MAX))
+            }
             "region" => {
                 let name = self.region_name(&row.target_ref).await?;
                 let (d, key) = if row.section.is_empty() {
@@ -269,14 +309,23 @@ impl App {
                     vec![id]
                 };
                 let section = (!row.section.is_empty()).then_some(row.section.as_str());
-                let n = store::quotas::count_hosted(
-                    &self.db,
-                    row.campaign_id,
-                    Status::Approved.as_str(),
-                    orgs,
-                    section,
-                )
-                .await?;
+                let n = if posts {
+                    store::posts::count_visible(
+                        &self.db,
+                        row.campaign_id,
+                        Condition::all().add(online_post::Column::OrgId.is_in(orgs)),
+                    )
+                    .await?
+                } else {
+                    store::quotas::count_hosted(
+                        &self.db,
+                        row.campaign_id,
+                        Status::Approved.as_str(),
+                        orgs,
+                        section,
+                    )
+                    .await?
+                };
                 (name, i64::try_from(n).unwrap_or(i64::MAX))
             }
         };
@@ -287,11 +336,18 @@ impl App {
                 .into_iter()
                 .map(|r| r.code)
                 .collect();
-            store::quotas::for_refs(&self.db, row.campaign_id, "region", &row.section, children)
-                .await?
-                .iter()
-                .map(|q| q.target)
-                .sum::<i64>()
+            store::quotas::for_refs(
+                &self.db,
+                row.campaign_id,
+                "region",
+                &row.section,
+                &row.measure,
+                children,
+            )
+            .await?
+            .iter()
+            .map(|q| q.target)
+            .sum::<i64>()
         } else {
             0
         };
@@ -302,6 +358,7 @@ impl App {
             target_ref: row.target_ref.clone(),
             name,
             section: (!row.section.is_empty()).then(|| row.section.clone()),
+            measure: row.measure.clone(),
             target: row.target,
             include_system: row.include_system,
             count,

@@ -61,6 +61,8 @@ pub struct VenueView {
     pub code: CodeRule,
     /// The published routes it belongs to.
     pub routes: Vec<RouteRef>,
+    /// The venue's own stamp image (a square PNG), when it uploaded one: its address.
+    pub stamp_image: Option<String>,
     /// Version, for `If-Match`.
     pub version: i64,
 }
@@ -201,6 +203,9 @@ pub struct RouteView {
     pub stats: RouteStats,
     /// Version, for `If-Match`.
     pub version: i64,
+    /// Whether the caller administers the route's area (sees its check-ins, decides the
+    /// flagged ones).
+    pub manageable: bool,
     /// The caller's stamps (a logged-in caller only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub me: Option<MyProgress>,
@@ -292,6 +297,8 @@ pub struct PassportStamp {
     pub at: DateTime<Utc>,
     /// `counted`, `pending` or `rejected`.
     pub state: StampState,
+    /// The venue's own stamp image, when it uploaded one (else the page draws a seal).
+    pub stamp_image: Option<String>,
 }
 
 /// One route in the visitor's passport (`/me/stamps`).
@@ -332,6 +339,8 @@ pub struct CheckinRowView {
     pub state: StampState,
     /// The visitor's phone, masked (`139****0101`).
     pub visitor: String,
+    /// Why an administrator decided it as they did, when they gave a reason.
+    pub review_reason: Option<String>,
 }
 
 /// The flagged-check-in list's filters.
@@ -572,6 +581,30 @@ fn stops_at(stops: &[route_stop::Model]) -> Vec<StopAt> {
         .collect()
 }
 
+/// Where a stamp image is received before it is checked.
+#[derive(Debug)]
+pub struct StampSlot {
+    /// The venue.
+    pub venue_id: i64,
+    /// A temporary file to stream into.
+    pub temp_path: std::path::PathBuf,
+    /// The most bytes accepted.
+    pub max_bytes: u64,
+}
+
+/// The random part of a stamp image's key: a new upload is a new address (and ETag).
+fn stamp_version(key: &str) -> &str {
+    key.rsplit('-')
+        .next()
+        .and_then(|s| s.strip_suffix(".png"))
+        .unwrap_or(key)
+}
+
+/// The address of a venue's stamp image, when it has one.
+fn stamp_image_url(venue_id: i64, key: Option<&str>) -> Option<String> {
+    key.map(|k| format!("/venues/{venue_id}/stamp.png?v={}", stamp_version(k)))
+}
+
 fn not_found_venue() -> AppError {
     AppError::NotFound("未找到该打卡点".to_owned())
 }
@@ -760,8 +793,165 @@ impl App {
                 grace_steps: v.grace_steps,
             },
             routes,
+            stamp_image: stamp_image_url(v.id, v.stamp_image.as_deref()),
             version: v.version,
         })
+    }
+
+    /// Where a stamp image is being received: checked for scope before the first byte.
+    pub async fn begin_stamp_upload(&self, actor: &Actor, id: i64) -> Result<StampSlot, AppError> {
+        self.stamp_venue(actor, id).await?;
+        let tmp = self.config.data_dir.join("incoming");
+        tokio::fs::create_dir_all(&tmp)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(StampSlot {
+            venue_id: id,
+            temp_path: tmp.join(crate::random_hex(16)?),
+            max_bytes: self.config.checkin.stamp_image_max_bytes,
+        })
+    }
+
+    /// `POST /api/v1/venues/{id}/stamp-image`: checks the streamed image by its content (a
+    /// PNG, decoded, square, within the sizes), stores it and shows it in the passports in
+    /// place of the drawn seal. The temporary file is removed whatever happens.
+    pub async fn finish_stamp_upload(
+        &self,
+        actor: &Actor,
+        slot: StampSlot,
+    ) -> Result<VenueView, AppError> {
+        let result = self.store_stamp_image(actor, &slot).await;
+        tokio::fs::remove_file(&slot.temp_path).await.ok();
+        result
+    }
+
+    async fn store_stamp_image(
+        &self,
+        actor: &Actor,
+        slot: &StampSlot,
+    ) -> Result<VenueView, AppError> {
+        let limits = &self.config.checkin;
+        let path = slot.temp_path.clone();
+        let mut head = [0u8; 8];
+        let n = {
+            use std::io::Read;
+            std::fs::File::open(&path)
+                .and_then(|mut f| f.read(&mut head))
+                .map_err(AppError::internal)?
+        };
+        if n == 0 {
+            return Err(AppError::invalid_field("file", "请选择要上传的印章图片"));
+        }
+        if head.get(..n) != Some(b"\x89PNG\r\n\x1a\n".as_slice()) {
+            return Err(AppError::Unsupported(
+                "印章图片须为 PNG 格式（按文件内容识别）".to_owned(),
+            ));
+        }
+        let decode_mib = self.config.media.decode_max_mib;
+        let found = {
+            let _turn = self.decodes.acquire().await.map_err(AppError::internal)?;
+            tokio::task::spawn_blocking(move || {
+                crate::resources::inspect_resource(&path, decode_mib)
+            })
+            .await
+            .map_err(AppError::internal)??
+        };
+        let side = |v: Option<i32>| u32::try_from(v.unwrap_or(0)).unwrap_or(0);
+        rules::check_stamp_image(
+            side(found.width),
+            side(found.height),
+            limits.stamp_image_min_px,
+            limits.stamp_image_max_px,
+        )
+        .map_err(|m| AppError::invalid_field("file", m))?;
+        let key = format!(
+            "venues/{}/stamp-{}.png",
+            slot.venue_id,
+            crate::random_hex(8)?
+        );
+        self.files.put_file(&key, &slot.temp_path).await?;
+        let replaced = self
+            .set_stamp_image(actor, slot.venue_id, Some(key.clone()))
+            .await;
+        match replaced {
+            Ok(view) => Ok(view),
+            Err(e) => {
+                self.files.delete(&key).await.ok();
+                Err(e)
+            }
+        }
+    }
+
+    /// `DELETE /api/v1/venues/{id}/stamp-image`: back to the drawn seal.
+    pub async fn remove_stamp_image(&self, actor: &Actor, id: i64) -> Result<VenueView, AppError> {
+        self.stamp_venue(actor, id).await?;
+        self.set_stamp_image(actor, id, None).await
+    }
+
+    async fn set_stamp_image(
+        &self,
+        actor: &Actor,
+        id: i64,
+        key: Option<String>,
+    ) -> Result<VenueView, AppError> {
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let Some(before) =
+            store::routes::set_stamp_image(&txn, id, venue_scope(actor), key.clone(), now).await?
+        else {
+            return Err(not_found_venue());
+        };
+        let v = store::routes::venue(&txn, id)
+            .await?
+            .ok_or_else(not_found_venue)?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(
+                if key.is_some() {
+                    "venue.stamp_image"
+                } else {
+                    "venue.stamp_image_removed"
+                },
+                "venue",
+                id,
+                &v.area(),
+                serde_json::json!({}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        if let Some(old) = before {
+            // The old image is no longer shown; a failure here leaves an orphan, not a fault.
+            if let Err(e) = self.files.delete(&old).await {
+                tracing::warn!(error = %e, "old stamp image not removed");
+            }
+        }
+        self.venue_view(v).await
+    }
+
+    /// The venue an administrator of its area may give a stamp image to.
+    async fn stamp_venue(&self, actor: &Actor, id: i64) -> Result<venue::Model, AppError> {
+        match store::routes::venue_within(&self.db, id, venue_scope(actor)).await? {
+            Some(v) => Ok(v),
+            None => Err(match store::routes::venue(&self.db, id).await? {
+                Some(_) => {
+                    AppError::Forbidden("只有本辖区管理员可以设置打卡点的印章图片".to_owned())
+                }
+                None => not_found_venue(),
+            }),
+        }
+    }
+
+    /// A venue's stamp image to send: (stored key, ETag), when it has one.
+    pub async fn stamp_image(&self, id: i64) -> Result<(String, String), AppError> {
+        let key = store::routes::venue(&self.db, id)
+            .await?
+            .and_then(|v| v.stamp_image)
+            .ok_or_else(|| AppError::NotFound("该打卡点没有上传印章图片".to_owned()))?;
+        let etag = format!("\"{}\"", stamp_version(&key));
+        Ok((key, etag))
     }
 
     /// `POST /api/v1/venues`: an administrator adds a venue in their area; its keys are
@@ -1312,7 +1502,9 @@ impl App {
             completions: store::routes::route_completions(&self.db, row.id).await?,
         };
         let settings = settings_of_route(&row, &stops);
+        let manageable = caller.is_some_and(|a| a.governs(&row.area()));
         Ok(RouteView {
+            manageable,
             id: row.id,
             name: row.name,
             theme: row.theme,
@@ -1457,17 +1649,22 @@ impl App {
         };
         let limits = &self.config.checkin;
         let window = Duration::seconds(limits.refused_window_secs.max(1));
-        let refused = store::routes::attempts_since(
+        let today = domain::campaign::beijing_date(now)
+            .format("%Y-%m-%d")
+            .to_string();
+        let (visitor, venue, routes) = store::routes::checkin_context(
             &self.db,
             user,
+            input.venue_id,
+            &today,
             now - window,
-            &["code_invalid", "code_expired"],
+            day_start(now),
         )
         .await?;
-        if refused.len() >= limits.refused_codes.max(1) {
+        if visitor.refused >= u64::try_from(limits.refused_codes.max(1)).unwrap_or(u64::MAX) {
             self.log_attempt(user, Some(input.venue_id), "rate_limited", fix)
                 .await;
-            let oldest = refused.first().copied().unwrap_or(now);
+            let oldest = visitor.oldest_refused.unwrap_or(now);
             let retry_after = (oldest + window - now).num_seconds().max(1);
             return Err(AppError::TooMany {
                 message: format!(
@@ -1477,7 +1674,7 @@ impl App {
                 retry_after,
             });
         }
-        let Some(v) = store::routes::venue(&self.db, input.venue_id).await? else {
+        let Some(v) = venue else {
             self.log_attempt(user, None, "not_found", fix).await;
             return Err(not_found_venue());
         };
@@ -1509,10 +1706,6 @@ impl App {
             Ok(flag) => flags.extend(flag),
             Err(refusal) => return Err(self.refuse_checkin(user, Some(v.id), fix, refusal).await),
         }
-        let today = domain::campaign::beijing_date(now)
-            .format("%Y-%m-%d")
-            .to_string();
-        let routes = store::routes::active_routes_with(&self.db, v.id, &today).await?;
         if routes.is_empty() {
             return Err(self
                 .refuse_checkin(user, Some(v.id), fix, Refusal::NoActiveRoute)
@@ -1523,8 +1716,7 @@ impl App {
             .map(|r| r.max_checkins_per_day)
             .min()
             .unwrap_or(30);
-        let today_count = store::routes::checkins_since(&self.db, user, day_start(now)).await?;
-        if today_count >= u64::try_from(cap.max(1)).unwrap_or(u64::MAX) {
+        if visitor.today >= u64::try_from(cap.max(1)).unwrap_or(u64::MAX) {
             self.log_attempt(user, Some(v.id), "daily_limit", fix).await;
             let tomorrow = day_start(now) + Duration::days(1);
             return Err(AppError::TooMany {
@@ -1533,9 +1725,7 @@ impl App {
             });
         }
         let speed = routes.iter().filter_map(|r| r.max_speed_kmh).min();
-        let previous = store::routes::last_checkin(&self.db, user)
-            .await?
-            .map(|(c, point)| (point, c.at));
+        let previous = visitor.last.map(|(at, point)| (point, at));
         if rules::impossible_travel(previous, here, now, speed) {
             flags.push(Flag::ImpossibleTravel);
         }
@@ -1547,22 +1737,24 @@ impl App {
         // Two scans at once: the second insert meets the unique stamp and is read again.
         for _ in 0..2 {
             let route_ids: Vec<i64> = routes.iter().map(|r| r.id).collect();
-            let all_stops = store::routes::stops_of(&self.db, route_ids.clone()).await?;
-            let held = store::routes::held_stamps(&self.db, user, route_ids).await?;
+            let all_stops = store::routes::stops_held(&self.db, user, &route_ids).await?;
             let mut earned = Vec::new();
             let mut skipped = Vec::new();
             for r in &routes {
-                let stops: Vec<route_stop::Model> = all_stops
+                let stops: Vec<StopAt> = all_stops
                     .iter()
                     .filter(|s| s.route_id == r.id)
-                    .cloned()
+                    .map(|s| StopAt {
+                        no: s.no,
+                        venue_id: s.venue_id,
+                    })
                     .collect();
-                let holding: BTreeSet<i64> = held
+                let holding: BTreeSet<i64> = all_stops
                     .iter()
-                    .filter(|s| s.route_id == r.id)
+                    .filter(|s| s.route_id == r.id && s.held.is_some())
                     .map(|s| s.no)
                     .collect();
-                match rules::plan(&stops_at(&stops), r.sequential, &holding, v.id) {
+                match rules::plan(&stops, r.sequential, &holding, v.id) {
                     Some(Outcome::Stamp { no }) => earned.push(StampEarned {
                         route_id: r.id,
                         no,
@@ -1595,8 +1787,9 @@ impl App {
                     },
                 ));
             }
+            let origin = crate::audit::origin();
             let txn = self.db.begin().await?;
-            let recorded = store::routes::record_checkin(
+            let recorded = store::routes::record_stamped(
                 &txn,
                 store::routes::NewCheckin {
                     user_id: user,
@@ -1611,32 +1804,20 @@ impl App {
                     fix: fix.map(|f| (f.point.0, f.point.1, f.accuracy_m)),
                     stamps: earned.iter().map(|s| (s.route_id, s.no)).collect(),
                 },
+                origin.ip.unwrap_or_default(),
+                origin.user_agent.unwrap_or_default(),
             )
             .await;
-            let row = match recorded {
-                Ok(row) => row,
+            let id = match recorded {
+                Ok(id) => id,
                 Err(e) if store::is_unique_violation(&e) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let origin = crate::audit::origin();
-            store::routes::log_attempt(
-                &txn,
-                store::routes::Attempt {
-                    at: now,
-                    user_id: user,
-                    venue_id: Some(v.id),
-                    outcome: "stamped".to_owned(),
-                    ip: origin.ip.unwrap_or_default(),
-                    user_agent: origin.user_agent.unwrap_or_default(),
-                    fix: fix.map(|f| (f.point.0, f.point.1, f.accuracy_m)),
-                },
-            )
-            .await?;
             txn.commit().await?;
             return Ok((
                 true,
                 CheckinView {
-                    id: Some(row.id),
+                    id: Some(id),
                     venue_id: v.id,
                     at: now,
                     flags,
@@ -1713,6 +1894,10 @@ impl App {
                         venue_name: venue_name(s.venue_id),
                         at: s.at,
                         state: state_of(&s.state),
+                        stamp_image: venues
+                            .iter()
+                            .find(|v| v.id == s.venue_id)
+                            .and_then(|v| stamp_image_url(v.id, v.stamp_image.as_deref())),
                     })
                     .collect(),
                 missing,
@@ -1764,6 +1949,7 @@ impl App {
                 flags: flags_of(&r.checkin.flags),
                 state: state_of(&r.stamp_state),
                 visitor: domain::phone::mask(&r.phone),
+                review_reason: r.checkin.review_reason.clone(),
             })
             .collect();
         Ok(Paged {
@@ -1772,6 +1958,73 @@ impl App {
             page: page.page,
             per_page: page.per_page,
         })
+    }
+
+    /// `GET /api/v1/routes/{id}/checkins.xlsx`: every check-in that stamped the route, for
+    /// the administrators of its area, the visitors' phones masked.
+    pub async fn route_checkins_xlsx(&self, actor: &Actor, id: i64) -> Result<Vec<u8>, AppError> {
+        let route = self
+            .route_in_scope(actor, id, "只能导出本辖区内线路的打卡记录")
+            .await?;
+        let mut rows = Vec::new();
+        let mut page = 1;
+        loop {
+            let listed = self
+                .route_checkins(
+                    actor,
+                    id,
+                    CheckinQuery {
+                        flagged: Some(false),
+                        page: Some(page),
+                        per_page: Some(100),
+                    },
+                )
+                .await?;
+            let done = listed.items.len() < 100;
+            for c in listed.items {
+                rows.push(vec![
+                    c.at.with_timezone(&domain::campaign::BEIJING)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string(),
+                    c.venue_name,
+                    c.visitor,
+                    c.flags
+                        .iter()
+                        .map(|f| f.label())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                    c.state.label().to_owned(),
+                    c.review_reason.unwrap_or_default(),
+                ]);
+            }
+            if done {
+                break;
+            }
+            page += 1;
+        }
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.route_checkins",
+                "route",
+                id,
+                &route.area(),
+                serde_json::json!({"rows": rows.len()}),
+            ),
+        )
+        .await?;
+        crate::exports::simple_sheet(
+            "打卡记录",
+            &[
+                "打卡时间",
+                "打卡点",
+                "游客（已遮蔽）",
+                "标记",
+                "状态",
+                "审核理由",
+            ],
+            &rows,
+        )
     }
 
     /// `POST /api/v1/checkins/{id}/review`: an administrator of the area of a route it

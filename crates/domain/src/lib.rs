@@ -39,6 +39,7 @@ pub mod activity;
 pub mod audit;
 pub mod campaign;
 pub mod consent;
+pub mod contest;
 pub mod credit_code;
 pub mod errors;
 pub mod geo;

@@ -205,34 +205,15 @@ pub fn input_from_row(cells: &[String], org_id: Option<i64>) -> Result<PostInput
     })
 }
 
-/// Where a post stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PostStatus {
-    /// 公开
-    Visible,
-    /// 已隐藏 (not counted)
-    Hidden,
-}
-
-impl PostStatus {
-    /// The wire name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PostStatus::Visible => "visible",
-            PostStatus::Hidden => "hidden",
-        }
+vocabulary!(
+    /// Where a post stands.
+    PostStatus {
+        /// 公开
+        Visible = "visible" / "公开",
+        /// 已隐藏 (not counted)
+        Hidden = "hidden" / "已隐藏",
     }
-
-    /// Reads a wire name.
-    pub fn parse(raw: &str) -> Option<PostStatus> {
-        match raw {
-            "visible" => Some(PostStatus::Visible),
-            "hidden" => Some(PostStatus::Hidden),
-            _ => None,
-        }
-    }
-}
+);
 
 /// One platform's hosts and the query parameters that name its content.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -1431,3 +1431,38 @@ mod tests {
         assert_eq!(holder_name("张"), Err("证书上的姓名至少2个字".to_owned()));
     }
 }
+
+/// A venue's own stamp image (DESIGN.md §7.1: a square PNG): its displayed size must be
+/// square, with sides between `min_px` and `max_px`. The message names what is wrong.
+pub fn check_stamp_image(width: u32, height: u32, min_px: u32, max_px: u32) -> Result<(), String> {
+    if width != height {
+        return Err(format!(
+            "印章图片须为正方形（此图为 {width}×{height} 像素）"
+        ));
+    }
+    if width < min_px || width > max_px {
+        return Err(format!(
+            "印章图片边长须在 {min_px} 至 {max_px} 像素之间（此图为 {width} 像素）"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod stamp_image_tests {
+    use super::check_stamp_image;
+
+    #[test]
+    fn a_stamp_image_must_be_square_and_within_the_sizes() {
+        assert!(check_stamp_image(256, 256, 64, 2048).is_ok());
+        assert_eq!(
+            check_stamp_image(300, 200, 64, 2048).unwrap_err(),
+            "印章图片须为正方形（此图为 300×200 像素）"
+        );
+        assert_eq!(
+            check_stamp_image(32, 32, 64, 2048).unwrap_err(),
+            "印章图片边长须在 64 至 2048 像素之间（此图为 32 像素）"
+        );
+        assert!(check_stamp_image(4096, 4096, 64, 2048).is_err());
+    }
+}

@@ -6,6 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
 use crate::region::{NATIONAL, RegionPath};
 use crate::review::Status;
 
@@ -159,6 +162,16 @@ pub fn delta(before: Option<&Facts>, after: Option<&Facts>) -> BTreeMap<Cell, i6
     out.retain(|_, n| *n != 0);
     out
 }
+
+vocabulary!(
+    /// What a quota (任务指标) counts.
+    QuotaMeasure {
+        /// 通过审核的活动
+        Activities = "activities" / "活动",
+        /// 千万IP创科普作品（未隐藏的）
+        OnlinePosts = "online_posts" / "网络作品",
+    }
+);
 
 /// Completion of a quota, in per cent (at most 100 for the bar; the count itself may pass).
 pub fn completion_percent(count: i64, target: i64) -> i64 {

@@ -137,6 +137,17 @@ pub(crate) async fn last_id<E: sea_orm::EntityTrait>(
         .unwrap_or(0))
 }
 
+/// The select list of every column of `E` read from the table aliased `alias`, each named
+/// `{prefix}{column}`, for a hand-written join whose rows are read back with
+/// `FromQueryResult::from_query_result(row, prefix)`.
+pub(crate) fn columns_of<E: sea_orm::EntityTrait>(alias: &str, prefix: &str) -> String {
+    use sea_orm::{IdenStatic, Iterable};
+    E::Column::iter()
+        .map(|c| format!("{alias}.\"{0}\" AS \"{prefix}{0}\"", c.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Whether an error is a unique-constraint violation, on either backend; the one place
 /// that turns such a violation into a conflict the user can understand.
 pub fn is_unique_violation(err: &DbErr) -> bool {
@@ -146,6 +157,7 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
     )
 }
 pub mod cache;
+pub mod contests;
 pub mod search;
 pub mod sessions;
 pub mod sms;

@@ -119,6 +119,21 @@ const MIGRATIONS: &[Migration] = &[
         name: "publicity resources",
         steps: publicity_resources,
     },
+    Migration {
+        version: 19,
+        name: "quotas of online posts",
+        steps: quota_measures,
+    },
+    Migration {
+        version: 20,
+        name: "venue stamp images",
+        steps: venue_stamp_images,
+    },
+    Migration {
+        version: 21,
+        name: "video contests",
+        steps: video_contests,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1120,6 +1135,62 @@ fn online_posts() -> Vec<Step> {
         index("online_posts", &["city_code"], false),
         index("online_posts", &["county_code"], false),
         index("online_posts", &["org_id"], false),
+    ]
+}
+
+/// 科普视频征集: contests, their settings whole as JSON.
+fn video_contests() -> Vec<Step> {
+    vec![
+        table(
+            "contests",
+            vec![
+                id(),
+                text("name"),
+                text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                text("status"),
+                long_text("settings"),
+                flag("frozen"),
+                big("created_by"),
+                time("created_at"),
+                time("updated_at"),
+                big("version"),
+            ],
+        ),
+        index(
+            "contests",
+            &["province_code", "city_code", "county_code"],
+            false,
+        ),
+        index("contests", &["status"], false),
+    ]
+}
+
+/// A venue may show its own stamp image (a square PNG) in the passport instead of the drawn
+/// seal.
+fn venue_stamp_images() -> Vec<Step> {
+    vec![add_column("venues", opt_text("stamp_image"))]
+}
+
+/// A quota counts approved activities, as before, or an organisation's or area's visible
+/// 千万IP创科普 posts; one target per measure.
+fn quota_measures() -> Vec<Step> {
+    vec![
+        Step::Sql("ALTER TABLE quotas ADD COLUMN measure TEXT NOT NULL DEFAULT 'activities'"),
+        Step::Sql("DROP INDEX uq_quotas_campaign_id_target_kind_target_ref_section"),
+        index(
+            "quotas",
+            &[
+                "campaign_id",
+                "target_kind",
+                "target_ref",
+                "section",
+                "measure",
+            ],
+            true,
+        ),
     ]
 }
 

@@ -151,6 +151,20 @@ pub async fn page(
     Ok((rows, total))
 }
 
+/// Visible posts of a campaign matching `filter` (an area, or organisations), counted.
+pub async fn count_visible(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    filter: Condition,
+) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::CampaignId.eq(campaign_id))
+        .filter(Column::Status.eq("visible"))
+        .filter(filter)
+        .count(db)
+        .await
+}
+
 /// Visible posts matching `filter`, counted by platform and kind.
 pub async fn counts(
     db: &impl ConnectionTrait,

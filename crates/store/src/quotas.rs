@@ -21,6 +21,8 @@ pub struct NewQuota {
     pub target_ref: String,
     /// Section key, or empty for all.
     pub section: String,
+    /// `activities` or `online_posts`.
+    pub measure: String,
     /// Target count.
     pub target: i64,
     /// An organisation counts its subordinate units too.
@@ -45,6 +47,7 @@ pub async fn set(db: &impl ConnectionTrait, new: NewQuota) -> Result<Option<quot
         target_kind: Set(new.target_kind.clone()),
         target_ref: Set(new.target_ref.clone()),
         section: Set(new.section.clone()),
+        measure: Set(new.measure.clone()),
         target: Set(new.target),
         include_system: Set(new.include_system),
         province_code: Set(new.province_code),
@@ -61,6 +64,7 @@ pub async fn set(db: &impl ConnectionTrait, new: NewQuota) -> Result<Option<quot
                 quota::Column::TargetKind,
                 quota::Column::TargetRef,
                 quota::Column::Section,
+                quota::Column::Measure,
             ])
             .update_columns([
                 quota::Column::Target,
@@ -77,6 +81,7 @@ pub async fn set(db: &impl ConnectionTrait, new: NewQuota) -> Result<Option<quot
         .filter(quota::Column::TargetKind.eq(new.target_kind))
         .filter(quota::Column::TargetRef.eq(new.target_ref))
         .filter(quota::Column::Section.eq(new.section))
+        .filter(quota::Column::Measure.eq(new.measure))
         .one(db)
         .await
 }
@@ -122,12 +127,14 @@ pub async fn for_refs(
     campaign_id: i64,
     kind: &str,
     section: &str,
+    measure: &str,
     refs: Vec<String>,
 ) -> Result<Vec<quota::Model>, DbErr> {
     quota::Entity::find()
         .filter(quota::Column::CampaignId.eq(campaign_id))
         .filter(quota::Column::TargetKind.eq(kind))
         .filter(quota::Column::Section.eq(section))
+        .filter(quota::Column::Measure.eq(measure))
         .filter(quota::Column::TargetRef.is_in(refs))
         .all(db)
         .await

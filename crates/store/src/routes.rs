@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use crate::entities::{
@@ -139,6 +139,29 @@ pub async fn set_venue_secret(
         .exec(db)
         .await?;
     Ok(result.rows_affected > 0)
+}
+
+/// Sets (or, with `None`, removes) a venue's stamp image, if it lies within `scope`; the key
+/// it replaces, or `None` when the venue is not there or not within `scope` (the outer
+/// `Option`).
+pub async fn set_stamp_image(
+    db: &impl ConnectionTrait,
+    id: i64,
+    scope: Condition,
+    key: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<Option<Option<String>>, DbErr> {
+    let Some(before) = venue_within(db, id, scope.clone()).await? else {
+        return Ok(None);
+    };
+    let result = venue::Entity::update_many()
+        .col_expr(venue::Column::StampImage, Expr::val(key))
+        .col_expr(venue::Column::UpdatedAt, Expr::val(at))
+        .filter(venue::Column::Id.eq(id))
+        .filter(scope)
+        .exec(db)
+        .await?;
+    Ok((result.rows_affected > 0).then_some(before.stamp_image))
 }
 
 /// The published routes holding a venue: (id, name).
@@ -373,27 +396,6 @@ pub fn with_a_stop_within(venue_area: Condition) -> Condition {
     Condition::all().add(route::Column::Id.in_subquery(stops))
 }
 
-/// The published routes holding `venue_id` whose window contains `day` (`YYYY-MM-DD`).
-pub async fn active_routes_with(
-    db: &impl ConnectionTrait,
-    venue_id: i64,
-    day: &str,
-) -> Result<Vec<route::Model>, DbErr> {
-    let stops = Query::select()
-        .column(route_stop::Column::RouteId)
-        .from(route_stop::Entity)
-        .and_where(Expr::col(route_stop::Column::VenueId).eq(venue_id))
-        .to_owned();
-    route::Entity::find()
-        .filter(route::Column::Status.eq("published"))
-        .filter(route::Column::FromDate.lte(day))
-        .filter(route::Column::ToDate.gte(day))
-        .filter(route::Column::Id.in_subquery(stops))
-        .order_by_asc(route::Column::Id)
-        .all(db)
-        .await
-}
-
 /// A check-in attempt as logged.
 pub struct Attempt {
     /// When.
@@ -429,55 +431,6 @@ pub async fn log_attempt(db: &impl ConnectionTrait, a: Attempt) -> Result<(), Db
     .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-/// A visitor's attempts since `since` with one of `outcomes`, oldest first (times only).
-pub async fn attempts_since(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    since: DateTime<Utc>,
-    outcomes: &[&str],
-) -> Result<Vec<DateTime<Utc>>, DbErr> {
-    let rows = checkin_attempt::Entity::find()
-        .filter(checkin_attempt::Column::UserId.eq(user_id))
-        .filter(checkin_attempt::Column::At.gte(since))
-        .filter(checkin_attempt::Column::Outcome.is_in(outcomes.iter().copied()))
-        .order_by_asc(checkin_attempt::Column::At)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|r| r.at).collect())
-}
-
-/// How many check-ins a visitor has recorded since `since`, rejected ones included.
-pub async fn checkins_since(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-    since: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    checkin::Entity::find()
-        .filter(checkin::Column::UserId.eq(user_id))
-        .filter(checkin::Column::At.gte(since))
-        .count(db)
-        .await
-}
-
-/// A visitor's latest check-in that was not rejected, with its venue's point.
-pub async fn last_checkin(
-    db: &impl ConnectionTrait,
-    user_id: i64,
-) -> Result<Option<(checkin::Model, (f64, f64))>, DbErr> {
-    let Some(last) = checkin::Entity::find()
-        .filter(checkin::Column::UserId.eq(user_id))
-        .filter(checkin::Column::State.ne("rejected"))
-        .order_by_desc(checkin::Column::At)
-        .order_by_desc(checkin::Column::Id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let point = venue(db, last.venue_id).await?.map(|v| (v.lon, v.lat));
-    Ok(point.map(|p| (last, p)))
 }
 
 /// A visitor's stamps that are not rejected, on the routes `route_ids`.
@@ -526,44 +479,6 @@ pub struct NewCheckin {
     pub fix: Option<(f64, f64, Option<f64>)>,
     /// The stamps: (route, stop number).
     pub stamps: Vec<(i64, i64)>,
-}
-
-/// Records a check-in and its stamps; the check-in's row. A stamp already held makes the
-/// insert fail with a unique violation (two scans at once).
-pub async fn record_checkin(
-    db: &impl ConnectionTrait,
-    new: NewCheckin,
-) -> Result<checkin::Model, DbErr> {
-    let row = checkin::ActiveModel {
-        user_id: Set(new.user_id),
-        venue_id: Set(new.venue_id),
-        at: Set(new.at),
-        flags: Set(new.flags),
-        state: Set(new.state.clone()),
-        lon: Set(new.fix.map(|f| f.0)),
-        lat: Set(new.fix.map(|f| f.1)),
-        accuracy_m: Set(new.fix.and_then(|f| f.2)),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let stamps = new
-        .stamps
-        .into_iter()
-        .map(|(route_id, no)| stamp::ActiveModel {
-            user_id: Set(new.user_id),
-            route_id: Set(route_id),
-            no: Set(no),
-            venue_id: Set(new.venue_id),
-            checkin_id: Set(row.id),
-            at: Set(new.at),
-            state: Set(new.state.clone()),
-            ..Default::default()
-        });
-    stamp::Entity::insert_many(stamps)
-        .exec_without_returning(db)
-        .await?;
-    Ok(row)
 }
 
 /// A check-in by id.
@@ -959,4 +874,220 @@ pub async fn mapped_venues(
         .into_iter()
         .filter_map(|v| firsts.get(&v.id).copied().map(|r| (v, r)))
         .collect())
+}
+
+/// What a check-in needs to know of the visitor, read in one statement.
+#[derive(Debug, Clone, Default)]
+pub struct VisitorState {
+    /// Refused codes (`code_invalid`, `code_expired`) since the window's start.
+    pub refused: u64,
+    /// The oldest of those.
+    pub oldest_refused: Option<DateTime<Utc>>,
+    /// Check-ins recorded since the day's start, rejected ones included.
+    pub today: u64,
+    /// The latest check-in that was not rejected: when, and its venue's point.
+    pub last: Option<(DateTime<Utc>, (f64, f64))>,
+}
+
+/// What a check-in reads before it decides, in one statement (a check-in is on the busiest
+/// path): the visitor's state (refused codes since `refused_since`, check-ins since
+/// `day_start`, the latest check-in that was not rejected), the venue, and the routes
+/// containing it that are published and open on `day` (`YYYY-MM-DD`), by id.
+pub async fn checkin_context(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    venue_id: i64,
+    day: &str,
+    refused_since: DateTime<Utc>,
+    day_start: DateTime<Utc>,
+) -> Result<(VisitorState, Option<venue::Model>, Vec<route::Model>), DbErr> {
+    use sea_orm::FromQueryResult;
+    // `$n` parameters: SQLite reads them by number as PostgreSQL does.
+    let sql = format!(
+        "SELECT \
+        (SELECT count(*) FROM checkin_attempts WHERE user_id = $1 AND at >= $2 \
+          AND outcome IN ('code_invalid', 'code_expired')) AS refused, \
+        (SELECT min(at) FROM checkin_attempts WHERE user_id = $1 AND at >= $2 \
+          AND outcome IN ('code_invalid', 'code_expired')) AS oldest_refused, \
+        (SELECT count(*) FROM checkins WHERE user_id = $1 AND at >= $3) AS today, \
+        l.at AS last_at, lv.lon AS last_lon, lv.lat AS last_lat, {}, {} \
+        FROM (SELECT 1 AS one) AS o \
+        LEFT JOIN (SELECT at, venue_id FROM checkins WHERE user_id = $1 AND state <> 'rejected' \
+          ORDER BY at DESC, id DESC LIMIT 1) AS l ON 1 = 1 \
+        LEFT JOIN venues AS lv ON lv.id = l.venue_id \
+        LEFT JOIN venues AS v ON v.id = $4 \
+        LEFT JOIN routes AS r ON r.status = 'published' AND r.from_date <= $5 \
+          AND r.to_date >= $5 \
+          AND r.id IN (SELECT route_id FROM route_stops WHERE venue_id = v.id) \
+        ORDER BY r.id",
+        crate::columns_of::<venue::Entity>("v", "v_"),
+        crate::columns_of::<route::Entity>("r", "r_"),
+    );
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [
+            user_id.into(),
+            refused_since.into(),
+            day_start.into(),
+            venue_id.into(),
+            day.into(),
+        ],
+    );
+    let rows = db.query_all_raw(stmt).await?;
+    let Some(row) = rows.first() else {
+        return Ok((VisitorState::default(), None, Vec::new()));
+    };
+    let n = |v: i64| u64::try_from(v).unwrap_or_default();
+    let last_at: Option<DateTime<Utc>> = row.try_get("", "last_at")?;
+    let lon: Option<f64> = row.try_get("", "last_lon")?;
+    let lat: Option<f64> = row.try_get("", "last_lat")?;
+    let state = VisitorState {
+        refused: n(row.try_get("", "refused")?),
+        oldest_refused: row.try_get("", "oldest_refused")?,
+        today: n(row.try_get("", "today")?),
+        last: match (last_at, lon, lat) {
+            (Some(at), Some(lon), Some(lat)) => Some((at, (lon, lat))),
+            _ => None,
+        },
+    };
+    let venue = match row.try_get::<Option<i64>>("", "v_id")? {
+        Some(_) => Some(venue::Model::from_query_result(row, "v_")?),
+        None => None,
+    };
+    let mut routes = Vec::new();
+    for row in &rows {
+        if row.try_get::<Option<i64>>("", "r_id")?.is_some() {
+            routes.push(route::Model::from_query_result(row, "r_")?);
+        }
+    }
+    Ok((state, venue, routes))
+}
+
+/// A stop of a route, with the state of the visitor's stamp on it if they hold one (not
+/// rejected).
+#[derive(Debug, Clone)]
+pub struct StopHeld {
+    /// The route.
+    pub route_id: i64,
+    /// The stop's number.
+    pub no: i64,
+    /// Its venue.
+    pub venue_id: i64,
+    /// The visitor's stamp's state, when held.
+    pub held: Option<String>,
+}
+
+/// The stops of the routes `route_ids` in order, each with the visitor's stamp on it, in one
+/// statement.
+pub async fn stops_held(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    route_ids: &[i64],
+) -> Result<Vec<StopHeld>, DbErr> {
+    if route_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (0..route_ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect();
+    let sql = format!(
+        "SELECT s.route_id, s.\"no\", s.venue_id, h.state AS held FROM route_stops AS s \
+         LEFT JOIN stamps AS h ON h.route_id = s.route_id AND h.\"no\" = s.\"no\" \
+           AND h.user_id = $1 AND h.state <> 'rejected' \
+         WHERE s.route_id IN ({}) ORDER BY s.route_id, s.\"no\"",
+        list.join(", ")
+    );
+    let mut values: Vec<sea_orm::Value> = vec![user_id.into()];
+    values.extend(route_ids.iter().map(|id| sea_orm::Value::from(*id)));
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    db.query_all_raw(stmt)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(StopHeld {
+                route_id: row.try_get("", "route_id")?,
+                no: row.try_get("", "no")?,
+                venue_id: row.try_get("", "venue_id")?,
+                held: row.try_get("", "held")?,
+            })
+        })
+        .collect()
+}
+
+/// Records a check-in, its stamps and its attempt; the check-in's id. A stamp already held
+/// makes it fail with a unique violation (two scans at once), and then nothing is recorded.
+/// One round trip where the database allows it: a single statement on PostgreSQL, and on
+/// SQLite one batch inside the caller's transaction (`db` must be one there).
+pub async fn record_stamped(
+    db: &impl ConnectionTrait,
+    new: NewCheckin,
+    ip: String,
+    user_agent: String,
+) -> Result<i64, DbErr> {
+    let backend = db.get_database_backend();
+    let (lon, lat, accuracy) = match new.fix {
+        Some((lon, lat, accuracy)) => (Some(lon), Some(lat), accuracy),
+        None => (None, None, None),
+    };
+    let mut values: Vec<sea_orm::Value> = vec![
+        new.user_id.into(),
+        new.venue_id.into(),
+        new.at.into(),
+        new.flags.into(),
+        new.state.into(),
+        lon.into(),
+        lat.into(),
+        accuracy.into(),
+        ip.into(),
+        user_agent.into(),
+    ];
+    let mut pairs = Vec::new();
+    for (route_id, no) in new.stamps {
+        let i = values.len();
+        pairs.push((i + 1, i + 2));
+        values.push(route_id.into());
+        values.push(no.into());
+    }
+    let checkin = "INSERT INTO checkins (user_id, venue_id, at, flags, state, lon, lat, accuracy_m) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    let attempt = "INSERT INTO checkin_attempts \
+                   (at, user_id, venue_id, outcome, ip, user_agent, lon, lat, accuracy_m) \
+                   VALUES ($3, $1, $2, 'stamped', $9, $10, $6, $7, $8)";
+    let sql = if backend == sea_orm::DbBackend::Postgres {
+        let rows: Vec<String> = pairs
+            .iter()
+            .map(|(r, n)| format!("(${r}::bigint, ${n}::bigint)"))
+            .collect();
+        format!(
+            "WITH c AS ({checkin} RETURNING id), \
+             s AS (INSERT INTO stamps (user_id, route_id, \"no\", venue_id, checkin_id, at, state) \
+               SELECT $1, p.route_id, p.n, $2, c.id, $3, $5 FROM c, (VALUES {}) AS p (route_id, n)), \
+             a AS ({attempt}) \
+             SELECT id FROM c",
+            rows.join(", ")
+        )
+    } else {
+        // The check-in just inserted is the visitor's newest: ids only grow, and the
+        // caller's transaction holds the database.
+        let rows: Vec<String> = pairs
+            .iter()
+            .map(|(r, n)| {
+                format!(
+                    "($1, ${r}, ${n}, $2, (SELECT max(id) FROM checkins WHERE user_id = $1), $3, $5)"
+                )
+            })
+            .collect();
+        format!(
+            "{checkin} RETURNING id; \
+             INSERT INTO stamps (user_id, route_id, \"no\", venue_id, checkin_id, at, state) VALUES {}; \
+             {attempt}",
+            rows.join(", ")
+        )
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let row = rows.first().ok_or_else(|| DbErr::RecordNotInserted)?;
+    row.try_get("", "id")
 }

@@ -42,17 +42,6 @@ pub async fn add_token(db: &impl ConnectionTrait, t: NewToken<'_>) -> Result<(),
     Ok(())
 }
 
-/// The token with this hash, whatever its state.
-pub async fn token_by_hash(
-    db: &impl ConnectionTrait,
-    token_hash: String,
-) -> Result<Option<api_token::Model>, DbErr> {
-    api_token::Entity::find()
-        .filter(api_token::Column::TokenHash.eq(token_hash))
-        .one(db)
-        .await
-}
-
 /// Records that a token was used.
 pub async fn token_used(
     db: &impl ConnectionTrait,

@@ -8,7 +8,9 @@ use sea_orm::{
     QueryFilter,
 };
 
-use crate::entities::{user, user_role};
+use sea_orm::{FromQueryResult, QueryResult, Statement};
+
+use crate::entities::{api_token, user, user_role};
 
 /// The user with this id.
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<user::Model>, DbErr> {
@@ -75,12 +77,70 @@ pub async fn grant_role(
     Ok(())
 }
 
-/// A user that is not disabled.
-pub async fn find_active(db: &impl ConnectionTrait, id: i64) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find_by_id(id)
-        .filter(user::Column::DisabledAt.is_null())
-        .one(db)
-        .await
+/// An account that is not disabled, with its roles in the order granted, read in one
+/// statement (every request with a session asks it).
+pub async fn active_with_roles(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(user::Model, Vec<user_role::Model>)>, DbErr> {
+    let sql = format!(
+        "SELECT {}, {} FROM users AS u LEFT JOIN user_roles AS r ON r.user_id = u.id \
+         WHERE u.id = $1 AND u.disabled_at IS NULL ORDER BY r.id",
+        crate::columns_of::<user::Entity>("u", "u_"),
+        crate::columns_of::<user_role::Entity>("r", "r_"),
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [id.into()],
+        ))
+        .await?;
+    holder_of(&rows)
+}
+
+/// The holder of a bearer token (by its hash) with the token, when the account is not
+/// disabled: (token, account, roles in the order granted), in one statement (every API
+/// request with a token asks it).
+pub async fn token_holder(
+    db: &impl ConnectionTrait,
+    token_hash: String,
+) -> Result<Option<(api_token::Model, user::Model, Vec<user_role::Model>)>, DbErr> {
+    let sql = format!(
+        "SELECT {}, {}, {} FROM api_tokens AS t JOIN users AS u ON u.id = t.user_id \
+         LEFT JOIN user_roles AS r ON r.user_id = u.id \
+         WHERE t.token_hash = $1 AND u.disabled_at IS NULL ORDER BY r.id",
+        crate::columns_of::<api_token::Entity>("t", "t_"),
+        crate::columns_of::<user::Entity>("u", "u_"),
+        crate::columns_of::<user_role::Entity>("r", "r_"),
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [token_hash.into()],
+        ))
+        .await?;
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let token = api_token::Model::from_query_result(first, "t_")?;
+    Ok(holder_of(&rows)?.map(|(user, roles)| (token, user, roles)))
+}
+
+/// The account (columns `u_…`) and its roles (`r_…`, absent when none) of a join's rows.
+fn holder_of(rows: &[QueryResult]) -> Result<Option<(user::Model, Vec<user_role::Model>)>, DbErr> {
+    let Some(first) = rows.first() else {
+        return Ok(None);
+    };
+    let user = user::Model::from_query_result(first, "u_")?;
+    let mut roles = Vec::new();
+    for row in rows {
+        if let Some(role) = user_role::Model::from_query_result_optional(row, "r_")? {
+            roles.push(role);
+        }
+    }
+    Ok(Some((user, roles)))
 }
 
 /// A user's roles, in the order granted.

@@ -138,6 +138,8 @@ struct Trail {
     draft: i64,
     /// The outsider's certificate.
     serial: String,
+    /// A draft video contest of 三门峡.
+    contest: i64,
 }
 
 fn complete(org: i64, name: &str) -> Value {
@@ -560,7 +562,17 @@ async fn trail(w: &World) -> Trail {
         .await;
     assert_eq!(cert.status, StatusCode::CREATED, "{}", cert.text);
     let (venue, secret, key) = made_venues[0].clone();
+    let contest = made(
+        &w.t,
+        &w.city,
+        "/api/v1/contests",
+        json!({"name": "敌意测试比赛", "region_code": "411200", "submit_from": "2026-08-28", "submit_to": "2026-09-15"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     Trail {
+        contest,
         venue,
         secret,
         key,
@@ -1011,6 +1023,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &host,
         ),
         ep("/api/v1/online-posts", get.clone(), none, &qs(&[("region", "411200"), ("platform", "douyin"), ("kind", "content"), ("q", "敌意"), ("page", "1"), ("per_page", "20")]), Empty, &anon),
+        ep("/api/v1/online-posts.xlsx", get.clone(), none, &qs(&[("region", "411200"), ("platform", "douyin"), ("kind", "content"), ("q", "敌意")]), Empty, &city),
         ep(
             "/api/v1/online-posts/import",
             post.clone(),
@@ -1122,6 +1135,30 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             form(&w.national_browser, &[("confirm", "1")]),
             &national_page,
         ),
+        // The video contest.
+        ep(
+            "/api/v1/contests",
+            post.clone(),
+            none,
+            "",
+            Json(json!({"name": "敌意测试新比赛", "region_code": "411200", "submit_from": "2026-08-28", "submit_to": "2026-09-15",
+                        "criteria": [{"key": "scientific", "name": "科学性", "weight": 60}, {"key": "creative", "name": "创意表现", "weight": 40}],
+                        "file_rules": {"aspect": "16:9", "min_seconds": 60, "max_seconds": 600, "made_after": "2025-01-01"},
+                        "public_vote": {"weight": 20, "from": "2026-09-16", "to": "2026-09-20"}, "aggregation": "median"})),
+            &city,
+        ),
+        ep("/api/v1/contests", get.clone(), none, &qs(&[("q", "敌意"), ("page", "1"), ("per_page", "20")]), Empty, &anon),
+        ep("/api/v1/contests/{id}", get.clone(), &s(w.trail.contest), "", Empty, &city),
+        ep(
+            "/api/v1/contests/{id}",
+            Method::PATCH,
+            &s(w.trail.contest),
+            "",
+            Json(json!({"theme": "科普视频", "judges_per_entry": 5, "entrant_region": null})),
+            &city,
+        )
+        .versioned_in("contests", w.trail.contest),
+        ep("/api/v1/contests/{id}/status", post.clone(), &s(w.trail.contest), "", Json(json!({"status": "open"})), &city),
         // Themed routes and check-in.
         ep(
             "/api/v1/venues",
@@ -1144,6 +1181,15 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         ep("/api/v1/venues/{id}/code-secret", post.clone(), &s(w.trail.spare_venue), "", Empty, &city),
         ep("/api/v1/venues/{id}/code", get.clone(), &s(w.trail.venue), &qs(&[("key", &w.trail.key)]), Empty, &anon),
         ep(
+            "/api/v1/venues/{id}/stamp-image",
+            post.clone(),
+            &s(w.trail.spare_venue),
+            "",
+            Multipart(vec![file_part("印章.png", png(128, 128))]),
+            &city,
+        ),
+        ep("/api/v1/venues/{id}/stamp-image", Method::DELETE, &s(w.trail.spare_venue), "", Empty, &city),
+        ep(
             "/api/v1/routes",
             post.clone(),
             none,
@@ -1165,6 +1211,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         ep("/api/v1/routes/{id}/publish", post.clone(), &s(w.trail.draft), "", Empty, &city),
         ep("/api/v1/routes/{id}/close", post.clone(), &s(w.trail.draft), "", Empty, &city),
         ep("/api/v1/routes/{id}/checkins", get.clone(), &s(w.trail.flagged_route), &qs(&[("flagged", "true"), ("page", "1")]), Empty, &city),
+        ep("/api/v1/routes/{id}/checkins.xlsx", get.clone(), &s(w.trail.flagged_route), "", Empty, &city),
         ep("/api/v1/routes/{id}/certificate", post.clone(), &s(w.trail.route), "", Json(json!({"name": "敌意测试"})), &outsider),
         ep(
             "/api/v1/checkins",
@@ -1500,7 +1547,24 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &Who::Browser(w.outsider_browser.clone()),
         ),
         ep("/venues/{id}/display", get.clone(), &s(w.trail.venue), &qs(&[("key", &w.trail.key)]), Empty, &anon),
+        ep("/venues/{id}/stamp.png", get.clone(), &s(w.trail.venue), &qs(&[("v", "0")]), Empty, &anon),
         ep("/me/stamps", get.clone(), none, "", Empty, &Who::Browser(w.outsider_browser.clone())),
+        ep(
+            "/routes/{id}/checkins",
+            get.clone(),
+            &s(w.trail.flagged_route),
+            &qs(&[("flagged", "1"), ("page", "1"), ("done", "accept")]),
+            Empty,
+            &national_page,
+        ),
+        ep(
+            "/routes/{id}/checkins/{checkin}/review",
+            post.clone(),
+            &[w.trail.flagged_route.to_string(), w.trail.checkin.to_string()],
+            "",
+            form(&w.national_browser, &[("decision", "reject"), ("reason", "敌意测试"), ("flagged", "1")]),
+            &national_page,
+        ),
         ep("/certificates/{serial}", get.clone(), std::slice::from_ref(&w.trail.serial), "", Empty, &anon),
         ep("/static/app.js", get.clone(), none, "", Empty, &anon),
         ep("/static/print.css", get.clone(), none, "", Empty, &anon),

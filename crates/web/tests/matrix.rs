@@ -168,6 +168,10 @@ enum Fx {
     NewVenue,
     /// A draft route in 411202 over two new venues.
     NewRoute,
+    /// A draft video contest of 411202, made by its county administrator.
+    NewContest,
+    /// Such a contest, open for entries.
+    NewOpenContest,
     /// Such a route, published.
     NewPublishedRoute,
     /// A published route and, as `{ref}`, the code its first venue (`{id}`) shows now.
@@ -206,6 +210,8 @@ impl Fx {
                 | Fx::NewDisabledUser
                 | Fx::NewVenue
                 | Fx::NewRoute
+                | Fx::NewContest
+                | Fx::NewOpenContest
                 | Fx::NewPublishedRoute
                 | Fx::NewCheckinCode
                 | Fx::NewFlaggedCheckin
@@ -232,6 +238,8 @@ enum B {
     Photo,
     /// Multipart: a PNG file.
     File,
+    /// Multipart: a square PNG (a venue's stamp image).
+    StampImage,
     /// The 活动项目汇总表 with one activity.
     Xlsx,
     /// Multipart: `org_id` (the target's `{id}`) and the posts' import table with one post.
@@ -482,12 +490,22 @@ const TABLE: &[Row] = &[
     row(POST,   "/api/v1/summaries/{kind}/{ref}/files", Fx::UnitSummary, B::File,                UNIT_WRITES),
     row(GET,    "/api/v1/summary-files/{id}", Fx::SummaryFile, B::None,                           UNIT_AND_SCOPE_READ),
     row(DELETE, "/api/v1/summary-files/{id}", Fx::NewSummaryFile, B::None,                        UNIT_WRITES),
+    // --- The video contest (411202) --------------------------------------------------------------
+    row(POST,   "/api/v1/contests", Fx::Nothing,
+        B::Json(r#"{"name": "矩阵比赛{n}", "region_code": "411202", "submit_from": "2026-08-28", "submit_to": "2026-09-15"}"#), ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/contests", Fx::Nothing, B::None,                                          ALL),
+    row(GET,    "/api/v1/contests/{id}", Fx::NewOpenContest, B::None,                              ALL),
+    row(GET,    "/api/v1/contests/{id}", Fx::NewContest, B::None,                                  SCOPE_READ).variant("draft"),
+    row(PATCH,  "/api/v1/contests/{id}", Fx::NewContest, B::Json(r#"{"theme": "矩阵主题{n}"}"#), ADMINS_IN_SCOPE),
+    row(POST,   "/api/v1/contests/{id}/status", Fx::NewContest, B::Json(r#"{"status": "open"}"#), ADMINS_IN_SCOPE),
     // --- Themed routes and check-in (411202) ----------------------------------------------------
     row(POST,   "/api/v1/venues", Fx::Nothing,
         B::Json(r#"{"name": "矩阵打卡点{n}", "address": "湖滨区", "region_code": "411202", "lon": 111.19, "lat": 34.77}"#), ADMINS_IN_SCOPE),
     row(GET,    "/api/v1/venues/{id}", Fx::NewVenue, B::None,                                      ALL),
     row(PATCH,  "/api/v1/venues/{id}", Fx::NewVenue, B::Json(r#"{"name": "矩阵打卡点{n}"}"#),  ADMINS_IN_SCOPE),
     row(POST,   "/api/v1/venues/{id}/code-secret", Fx::NewVenue, B::None,                          ADMINS_IN_SCOPE),
+    row(POST,   "/api/v1/venues/{id}/stamp-image", Fx::NewVenue, B::StampImage,                    ADMINS_IN_SCOPE),
+    row(DELETE, "/api/v1/venues/{id}/stamp-image", Fx::NewVenue, B::None,                         ADMINS_IN_SCOPE),
     row(GET,    "/api/v1/venues/{id}/code", Fx::NewVenue, B::None,                                 ALL).call("/api/v1/venues/{id}/code?key={ref}"),
     row(POST,   "/api/v1/routes", Fx::NewVenue,
         B::Json(r#"{"name": "矩阵线路{n}", "region_code": "411202", "stops": [{"venue_id": {id}}, {"venue_id": {org_id}}]}"#), ADMINS_IN_SCOPE),
@@ -498,6 +516,7 @@ const TABLE: &[Row] = &[
     row(POST,   "/api/v1/routes/{id}/publish", Fx::NewRoute, B::None,                              ADMINS_IN_SCOPE),
     row(POST,   "/api/v1/routes/{id}/close", Fx::NewPublishedRoute, B::None,                       ADMINS_IN_SCOPE),
     row(GET,    "/api/v1/routes/{id}/checkins", Fx::NewPublishedRoute, B::None,                    ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/routes/{id}/checkins.xlsx", Fx::NewPublishedRoute, B::None,               ADMINS_IN_SCOPE),
     // The owner completed the route and asks again (the same certificate); nobody else has.
     row(POST,   "/api/v1/routes/{id}/certificate", Fx::NewCertificate,
         B::Json(r#"{"name": "矩阵用户"}"#),                                                       [D, Y, R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422), R(422)]),
@@ -509,6 +528,8 @@ const TABLE: &[Row] = &[
     row(POST,   "/api/v1/certificates/{serial}/revoke", Fx::NewCertificate,
         B::Json(r#"{"reason": "矩阵撤销"}"#),                                                     ADMINS_IN_SCOPE).call("/api/v1/certificates/{ref}/revoke"),
     // --- 千万IP创科普 online posts (the owner's organisation, 411202) -----------------------------
+    // Every administrator exports their own area's posts (another area's export is theirs).
+    row(GET,    "/api/v1/online-posts.xlsx", Fx::Nothing, B::None,                                [D, D, D, D, Y, Y, Y, Y, Y, Y, Y]),
     row(POST,   "/api/v1/online-posts", Fx::Org,
         B::Json(r#"{"platform": "douyin", "url": "https://www.douyin.com/video/{n}", "title": "矩阵作品{n}", "kind": "content",
                     "published_at": "2026-09-16T19:30:00+08:00", "hashtag_confirmed": true, "org_id": {id}}"#),  UNIT_WRITES),
@@ -557,6 +578,8 @@ const TABLE: &[Row] = &[
                                                                                                   SIGNED_IN),
     row(POST,   "/online-ip/import", Fx::Nothing, B::FormPostsTable,                              SIGNED_IN),
     row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
+    row(POST,   "/routes/{id}/checkins/{checkin}/review", Fx::NewFlaggedCheckin,
+        B::Form("decision=accept"),                                                               ADMINS_IN_SCOPE).call("/routes/{ref}/checkins/{id}/review"),
     row(POST,   "/resources", Fx::Nothing, B::Form("kind=logo&title=矩阵资源{n}"),              [D, D, D, D, D, D, D, D, R(422), R(422), Y]),
     row(POST,   "/resources/{id}/files", Fx::NewResource, B::FormPoster,                          NATIONAL_ONLY),
     row(POST,   "/resources/{id}/publish", Fx::NewResourceWithFile, B::Form(""),                  NATIONAL_ONLY),
@@ -1207,6 +1230,37 @@ impl World {
         (v["id"].as_i64().unwrap(), key)
     }
 
+    /// A video contest of 411202 (opened when asked): (id, version).
+    async fn contest(&self, open: bool) -> (i64, i64) {
+        let n = self.next();
+        let today = self.t.app.clock.now().date_naive();
+        let c = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                "/api/v1/contests",
+                Some(
+                    json!({"name": format!("矩阵比赛{n}"), "region_code": "411202",
+                            "submit_from": today.to_string(),
+                            "submit_to": (today + chrono::Duration::days(20)).to_string()}),
+                ),
+            )
+            .await;
+        let id = c["id"].as_i64().unwrap();
+        if !open {
+            return (id, c["version"].as_i64().unwrap());
+        }
+        let c = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                &format!("/api/v1/contests/{id}/status"),
+                Some(json!({"status": "open"})),
+            )
+            .await;
+        (id, c["version"].as_i64().unwrap())
+    }
+
     /// A route in 411202 over two new venues (the first in geofence `mode`), published when
     /// asked: ((id, version), the first venue, the code it shows now).
     async fn route(&self, publish: bool, mode: &str) -> ((i64, i64), i64, String) {
@@ -1389,6 +1443,8 @@ impl World {
                 }
             }
             Fx::NewRoute => versioned(self.route(false, "off").await.0),
+            Fx::NewContest => versioned(self.contest(false).await),
+            Fx::NewOpenContest => versioned(self.contest(true).await),
             Fx::NewPublishedRoute => versioned(self.route(true, "off").await.0),
             Fx::NewCheckinCode => {
                 let (_, venue, code) = self.route(true, "off").await;
@@ -1399,7 +1455,7 @@ impl World {
                 }
             }
             Fx::NewFlaggedCheckin => {
-                let (_, venue, code) = self.route(true, "flag").await;
+                let ((route, _), venue, code) = self.route(true, "flag").await;
                 let c = self
                     .ok(
                         OWNER,
@@ -1409,7 +1465,11 @@ impl World {
                     )
                     .await;
                 assert_eq!(c["flags"], json!(["no_location"]), "{c}");
-                id(c["id"].as_i64().unwrap())
+                Vars {
+                    id: c["id"].as_i64().unwrap(),
+                    reference: route.to_string(),
+                    ..Vars::default()
+                }
             }
             Fx::NewCertificate => {
                 let ((route, _), venue, code) = self.route(true, "off").await;
@@ -1798,6 +1858,7 @@ impl World {
                     vec![("consent".to_owned(), "adults".to_owned())],
                     Some(("现场.png", png(80, 60))),
                 ),
+                B::StampImage => Payload::Multipart(Vec::new(), Some(("印章.png", png(128, 128)))),
                 B::Xlsx => Payload::Bytes(import_table(&format!("矩阵导入活动{}", self.next()))),
                 B::PostsTable => {
                     let url = format!("https://www.douyin.com/video/6{}", self.next());

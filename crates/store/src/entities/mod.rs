@@ -10,6 +10,7 @@ pub mod campaign;
 pub mod certificate;
 pub mod checkin;
 pub mod checkin_attempt;
+pub mod contest;
 pub mod host_confirmation;
 pub mod job;
 pub mod link_check;
@@ -65,6 +66,7 @@ macro_rules! in_area {
 
 in_area!(
     activity::Model,
+    contest::Model,
     online_post::Model,
     org::Model,
     route::Model,

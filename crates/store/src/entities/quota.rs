@@ -15,6 +15,8 @@ pub struct Model {
     pub target_ref: String,
     /// Section key, or empty for all.
     pub section: String,
+    /// What it counts: `activities` (approved ones) or `online_posts` (visible ones).
+    pub measure: String,
     /// Target count.
     pub target: i64,
     /// An organisation counts its subordinate units too.

@@ -36,6 +36,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i64,
+    /// The stored key of the venue's own stamp image (a square PNG), if it uploaded one.
+    pub stamp_image: Option<String>,
 }
 
 /// No relations are declared; joins are written where they are needed.

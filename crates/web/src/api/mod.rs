@@ -3,6 +3,7 @@
 pub(crate) mod activities;
 pub(crate) mod auth;
 pub(crate) mod campaigns;
+pub(crate) mod contests;
 pub(crate) mod exports;
 pub(crate) mod media;
 pub(crate) mod nominations;
@@ -245,6 +246,15 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
             "/api/v1/imports/activities-template.xlsx",
             get(exports::import_template),
         )
+        .route(
+            "/api/v1/contests",
+            get(contests::list).post(contests::create),
+        )
+        .route(
+            "/api/v1/contests/{id}",
+            get(contests::get).patch(contests::update),
+        )
+        .route("/api/v1/contests/{id}/status", post(contests::move_status))
         .route("/api/v1/venues", post(routes::create_venue))
         .route(
             "/api/v1/venues/{id}",
@@ -256,6 +266,10 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         )
         .route("/api/v1/venues/{id}/code", get(routes::code))
         .route(
+            "/api/v1/venues/{id}/stamp-image",
+            post(routes::upload_stamp_image).delete(routes::remove_stamp_image),
+        )
+        .route(
             "/api/v1/routes",
             get(routes::routes).post(routes::create_route),
         )
@@ -266,6 +280,10 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         .route("/api/v1/routes/{id}/publish", post(routes::publish_route))
         .route("/api/v1/routes/{id}/close", post(routes::close_route))
         .route("/api/v1/routes/{id}/checkins", get(routes::route_checkins))
+        .route(
+            "/api/v1/routes/{id}/checkins.xlsx",
+            get(routes::export_checkins),
+        )
         .route(
             "/api/v1/routes/{id}/certificate",
             post(routes::take_certificate),
@@ -279,6 +297,7 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
             post(routes::revoke_certificate),
         )
         .route("/api/v1/online-posts", get(posts::list).post(posts::create))
+        .route("/api/v1/online-posts.xlsx", get(posts::export))
         .route(
             "/api/v1/online-posts/import",
             post(posts::import).layer(DefaultBodyLimit::max(

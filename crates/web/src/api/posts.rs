@@ -153,3 +153,20 @@ pub(crate) async fn read_import(
         .ok_or_else(|| app::AppError::invalid_field("file", "请选择要导入的 xlsx 文件"))?;
     Ok((org_id, file))
 }
+
+/// `GET /api/v1/online-posts.xlsx`.
+#[utoipa::path(get, path = "/api/v1/online-posts.xlsx", operation_id = "export_online_posts", security(("bearer" = [])), params(PostQuery), responses((status = 200, description = "本辖区的作品表（含已隐藏的及理由）", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, description = "不是管理员")))]
+pub async fn export(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    query: Result<Query<PostQuery>, QueryRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let Query(query) = query?;
+    let bytes = app.posts_xlsx(&actor, query).await?;
+    let len = bytes.len() as u64;
+    Ok(super::xlsx_download(
+        "千万IP创科普作品.xlsx",
+        axum::body::Body::from(bytes),
+        Some(len),
+    ))
+}

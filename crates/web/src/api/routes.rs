@@ -1,6 +1,7 @@
 //! 科普主题线路 and 打卡: venues, routes, check-ins, the passport and certificates.
 
 use app::App;
+use app::AppError;
 use app::paging::Paged;
 use app::routes::{
     CertificateRequest, CertificateView, CheckinDecision, CheckinInput, CheckinQuery,
@@ -9,12 +10,13 @@ use app::routes::{
 };
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use domain::routes::{RouteInput, RouteStatus, VenueInput};
 use serde::Deserialize;
 
 use crate::api::activities::if_match;
+use crate::api::media::{multipart_error, stream_field};
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
@@ -41,7 +43,7 @@ pub(crate) fn object_body<T: serde::de::DeserializeOwned>(
 }
 
 /// The version a PATCH names: 428 without one.
-fn required_version(headers: &HeaderMap) -> Result<i64, ApiError> {
+pub(crate) fn required_version(headers: &HeaderMap) -> Result<i64, ApiError> {
     if_match(headers)?.ok_or_else(|| {
         ApiError::Http(
             StatusCode::PRECONDITION_REQUIRED,
@@ -99,6 +101,70 @@ pub async fn rotate_secret(
 ) -> Result<Json<VenueKeys>, ApiError> {
     let Path(id) = id?;
     Ok(Json(app.rotate_venue_secret(&actor, id).await?))
+}
+
+/// A stamp image upload (multipart).
+#[derive(utoipa::ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes a multipart body; read field by field as it streams"
+)]
+pub(crate) struct StampUpload {
+    /// The image: a square PNG (found from its content), 64–2048 pixels, up to 200 KB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// `POST /api/v1/venues/{id}/stamp-image`, multipart `file`: the venue's own stamp image,
+/// shown in passports in place of the drawn seal.
+#[utoipa::path(post, path = "/api/v1/venues/{id}/stamp-image", operation_id = "upload_stamp_image", security(("bearer" = [])), request_body(content = StampUpload, content_type = "multipart/form-data"), params(("id" = i64, Path)), responses((status = 201, description = "打卡点（stamp_image 为图片地址）", body = VenueView), (status = 403, description = "不是本辖区的打卡点"), (status = 413, description = "超过大小上限（200 KB）"), (status = 415, description = "不是 PNG（按内容识别）"), (status = 422, description = "不是正方形、边长不在范围内或图片损坏（error.fields.file）")))]
+pub async fn upload_stamp_image(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+    multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<(StatusCode, Json<VenueView>), ApiError> {
+    let Path(id) = id?;
+    let mut multipart = crate::api::media::multipart_body(multipart)?;
+    let mut slot = None;
+    let read: Result<(), ApiError> = async {
+        while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+            if field.name() == Some("file") && slot.is_none() {
+                let begun = app.begin_stamp_upload(&actor, id).await?;
+                let max = begun.max_bytes;
+                let result = stream_field(&mut field, &begun.temp_path, max, || {
+                    AppError::TooLarge(format!("印章图片不能超过 {} KB", max / 1024))
+                })
+                .await;
+                slot = Some(begun);
+                result?;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(e) = read {
+        if let Some(slot) = slot {
+            tokio::fs::remove_file(&slot.temp_path).await.ok();
+        }
+        return Err(e);
+    }
+    let Some(slot) = slot else {
+        return Err(AppError::invalid_field("file", "请选择要上传的印章图片").into());
+    };
+    let view = app.finish_stamp_upload(&actor, slot).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `DELETE /api/v1/venues/{id}/stamp-image`: back to the drawn seal.
+#[utoipa::path(delete, path = "/api/v1/venues/{id}/stamp-image", operation_id = "remove_stamp_image", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "打卡点（stamp_image 为空）", body = VenueView), (status = 403, description = "不是本辖区的打卡点")))]
+pub async fn remove_stamp_image(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<VenueView>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.remove_stamp_image(&actor, id).await?))
 }
 
 /// The display key.
@@ -290,4 +356,21 @@ pub async fn revoke_certificate(
     let Path(serial) = serial?;
     let Json(body) = body?;
     Ok(Json(app.revoke_certificate(&actor, &serial, body).await?))
+}
+
+/// `GET /api/v1/routes/{id}/checkins.xlsx`.
+#[utoipa::path(get, path = "/api/v1/routes/{id}/checkins.xlsx", operation_id = "export_route_checkins", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "线路的打卡记录（手机号已遮蔽）", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, description = "不是本辖区的线路")))]
+pub async fn export_checkins(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let Path(id) = id?;
+    let bytes = app.route_checkins_xlsx(&actor, id).await?;
+    let len = bytes.len() as u64;
+    Ok(super::xlsx_download(
+        "打卡记录.xlsx",
+        axum::body::Body::from(bytes),
+        Some(len),
+    ))
 }

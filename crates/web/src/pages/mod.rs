@@ -108,8 +108,14 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         .route("/routes", get(routes::routes))
         .route("/routes/{id}", get(routes::route))
         .route("/routes/{id}/certificate", post(routes::take_certificate))
+        .route("/routes/{id}/checkins", get(routes::route_checkins))
+        .route(
+            "/routes/{id}/checkins/{checkin}/review",
+            post(routes::review_checkin),
+        )
         .route("/checkin", get(routes::checkin_page).post(routes::check_in))
         .route("/venues/{id}/display", get(routes::display))
+        .route("/venues/{id}/stamp.png", get(routes::stamp_image))
         .route("/me/stamps", get(routes::stamps))
         .route("/certificates/{serial}", get(routes::certificate))
         .route(

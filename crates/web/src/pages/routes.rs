@@ -513,6 +513,8 @@ struct Seal {
     lines: Vec<(String, i64)>,
     date: String,
     state: StampState,
+    /// The venue's own image, drawn in place of the seal.
+    image: Option<String>,
 }
 
 /// A venue's name set in a seal's ring: up to six characters on one line, otherwise two
@@ -564,6 +566,7 @@ pub async fn stamps(
                         .format("%Y.%m.%d")
                         .to_string(),
                     state: s.state,
+                    image: s.stamp_image.clone(),
                 })
                 .collect();
             (r, seals)
@@ -616,4 +619,229 @@ pub async fn certificate(
         certificate,
     }
     .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "route_checkins.html")]
+struct RouteCheckinsPage {
+    layout: Layout,
+    route: RouteView,
+    flagged: bool,
+    rows: Vec<app::routes::CheckinRowView>,
+    total: u64,
+    page: i64,
+    pages: i64,
+    notice: String,
+    /// The check-in whose decision was refused, and why.
+    refused: Option<(i64, String)>,
+}
+
+impl RouteCheckinsPage {
+    fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        when(*at)
+    }
+
+    fn flags(&self, row: &app::routes::CheckinRowView) -> String {
+        row.flags
+            .iter()
+            .map(|f| f.label())
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    fn error_for(&self, id: &i64) -> Option<&str> {
+        self.refused
+            .as_ref()
+            .filter(|(r, _)| r == id)
+            .map(|(_, m)| m.as_str())
+    }
+
+    fn link(&self, page: i64) -> String {
+        format!(
+            "/routes/{}/checkins?flagged={}&page={page}",
+            self.route.id,
+            if self.flagged { 1 } else { 0 }
+        )
+    }
+}
+
+/// The administrators' check-in list's parameters.
+#[derive(Debug, Default, Deserialize)]
+pub struct RouteCheckinsParams {
+    #[serde(default)]
+    flagged: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn route_checkins_page(
+    app: &App,
+    session: &PageSession,
+    actor: &app::Actor,
+    id: i64,
+    params: RouteCheckinsParams,
+    refused: Option<(i64, String)>,
+) -> Result<RouteCheckinsPage, AppError> {
+    // The flagged ones first: they are what an administrator comes for.
+    let flagged = params.flagged.as_deref() != Some("0");
+    let listed = app
+        .route_checkins(
+            actor,
+            id,
+            app::routes::CheckinQuery {
+                flagged: Some(flagged),
+                page: params.page,
+                per_page: Some(50),
+            },
+        )
+        .await?;
+    let route = app.route(Some(actor), id).await?;
+    let per_page = i64::try_from(listed.per_page.max(1)).unwrap_or(50);
+    let total = i64::try_from(listed.total).unwrap_or(i64::MAX);
+    let notice = match params.done.as_deref() {
+        Some("accept") => "已通过，该次打卡的印章已计入。",
+        Some("reject") => "已驳回，该次打卡的印章已作废，游客可重新打卡。",
+        _ => "",
+    };
+    Ok(RouteCheckinsPage {
+        layout: session.layout(app).await?,
+        route,
+        flagged,
+        total: listed.total,
+        page: i64::try_from(listed.page).unwrap_or(1),
+        pages: ((total + per_page - 1) / per_page).max(1),
+        rows: listed.items,
+        notice: notice.to_owned(),
+        refused,
+    })
+}
+
+/// `GET /routes/{id}/checkins?flagged=`: the route's check-ins for the administrators of its
+/// area, flagged ones first, each pending one with its accept and reject buttons.
+pub async fn route_checkins(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    id: Result<Path<i64>, PathRejection>,
+    PageParams(params): PageParams<RouteCheckinsParams>,
+) -> Result<Response, PageError> {
+    let id = id_of(id, "线路")?;
+    let page = route_checkins_page(&app, &session, &actor, id, params, None).await?;
+    Ok(page.into_response())
+}
+
+/// The decision form of a flagged check-in.
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    flagged: Option<String>,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// `POST /routes/{id}/checkins/{checkin}/review`: accepts or rejects a flagged check-in.
+pub async fn review_checkin(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    ids: Result<Path<(i64, i64)>, PathRejection>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, PageError> {
+    let Ok(Path((route_id, checkin_id))) = ids else {
+        return Err(AppError::NotFound("未找到该打卡记录".to_owned()).into());
+    };
+    if !session.accepts(&form.csrf) {
+        return Err(expired().into());
+    }
+    let decision = app::routes::CheckinDecision {
+        decision: form.decision.clone(),
+        reason: Some(form.reason.trim().to_owned()).filter(|r| !r.is_empty()),
+    };
+    let flagged = form.flagged.clone();
+    match app.review_checkin(&actor, checkin_id, decision).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/routes/{route_id}/checkins?flagged={}&done={}",
+            flagged.as_deref().unwrap_or("1"),
+            if form.decision == "reject" {
+                "reject"
+            } else {
+                "accept"
+            }
+        ))),
+        Err(e @ (AppError::Validation { .. } | AppError::Conflict { .. })) => {
+            let status = if matches!(e, AppError::Conflict { .. }) {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let message = match &e {
+                AppError::Validation { .. } => {
+                    let fields = field_errors(&e);
+                    fields
+                        .get("reason")
+                        .or_else(|| fields.get("decision"))
+                        .unwrap_or("请检查填写的内容")
+                        .to_owned()
+                }
+                other => other.to_string(),
+            };
+            let params = RouteCheckinsParams {
+                flagged,
+                ..Default::default()
+            };
+            let page = route_checkins_page(
+                &app,
+                &session,
+                &actor,
+                route_id,
+                params,
+                Some((checkin_id, message)),
+            )
+            .await?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `GET /venues/{id}/stamp.png`: a venue's own stamp image (public: it is shown in every
+/// passport); a new upload has a new address, so it may be kept long.
+pub async fn stamp_image(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, PageError> {
+    use axum::http::{HeaderValue, header};
+    let id = id_of(id, "打卡点")?;
+    let (key, etag) = app.stamp_image(id).await?;
+    let cache = HeaderValue::from_static("public, max-age=604800");
+    let tag = HeaderValue::from_str(&etag).map_err(AppError::internal)?;
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, tag), (header::CACHE_CONTROL, cache)],
+        )
+            .into_response());
+    }
+    let stream = app.files.get(&key).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/png")),
+            (header::ETAG, tag),
+            (header::CACHE_CONTROL, cache),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response())
 }

@@ -146,10 +146,13 @@ pub async fn dashboard(
         .map(|q| QuotaLine {
             allocated: q.allocated_to_children,
             bar: charts::progress(&q.name, q.count, q.target),
-            section: q
-                .section
-                .as_deref()
-                .map_or_else(|| "全部板块".to_owned(), section_name),
+            section: match domain::stats::QuotaMeasure::parse(&q.measure) {
+                Some(domain::stats::QuotaMeasure::OnlinePosts) => "千万IP创科普网络作品".to_owned(),
+                _ => q
+                    .section
+                    .as_deref()
+                    .map_or_else(|| "全部板块".to_owned(), section_name),
+            },
             percent: q.percent,
             name: q.name.clone(),
             count: q.count,

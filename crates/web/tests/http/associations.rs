@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use axum::http::{Method, StatusCode};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use domain::role::Role;
 use serde_json::{Value, json};
 use store::testing::Backend;
@@ -12,7 +12,7 @@ use store::testing::Backend;
 use crate::activities::{World, act, world};
 use crate::public::publish;
 use crate::supplements::{full, put};
-use crate::support::TestResponse;
+use crate::support::{TestResponse, sheet};
 
 store::on_both_backends!(
     statistics_follow_every_write_and_stay_in_scope,
@@ -73,23 +73,6 @@ async fn county(w: &World) -> String {
         Some("411202"),
     )
     .await
-}
-
-fn sheet(bytes: &[u8]) -> Vec<Vec<String>> {
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("a real xlsx");
-    let range = book.worksheet_range_at(0).unwrap().unwrap();
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect()
 }
 
 async fn statistics_follow_every_write_and_stay_in_scope(backend: Backend) {

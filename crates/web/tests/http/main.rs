@@ -13,6 +13,7 @@ mod associations;
 mod audit;
 mod auth;
 mod campaigns;
+mod contests;
 mod hardening;
 mod orgs;
 mod pages;

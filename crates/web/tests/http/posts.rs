@@ -15,6 +15,7 @@ on_both_backends!(
     each_post_rule_is_refused_with_its_message,
     admins_moderate_only_in_their_area,
     members_import_posts_from_a_table,
+    posts_count_towards_quotas,
 );
 
 struct Unit {
@@ -260,6 +261,25 @@ async fn admins_moderate_only_in_their_area(backend: Backend) {
     );
     let seen = u.t.get_as(&u.county, "/api/v1/online-posts").await.json();
     assert_eq!(seen["total"], 1, "the area's admins still see it");
+    // The area's export carries it with the reason; another area's has nothing of it.
+    let export = u.t.get_as(&u.county, "/api/v1/online-posts.xlsx").await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.text);
+    let rows = crate::support::sheet(&export.bytes);
+    assert_eq!(rows.len(), 2, "a heading and the post: {rows:?}");
+    assert_eq!(rows[0][0], "平台");
+    assert_eq!(rows[1][0], "抖音");
+    assert_eq!(rows[1][8], "与科普无关", "{rows:?}");
+    let other =
+        u.t.get_as(&u.other_county, "/api/v1/online-posts.xlsx")
+            .await;
+    assert_eq!(
+        crate::support::sheet(&other.bytes).len(),
+        1,
+        "only the heading"
+    );
+    let member = u.t.get_as(&u.member, "/api/v1/online-posts.xlsx").await;
+    assert_eq!(member.status, StatusCode::FORBIDDEN);
+    assert_eq!(member.message(), "只有管理员可以导出作品表");
     assert_eq!(seen["items"][0]["hidden_reason"], "与科普无关");
     assert_eq!(
         u.t.get_as(&u.other_county, "/api/v1/online-posts")
@@ -530,4 +550,107 @@ async fn page_import(
         .body(Body::from(body))
         .unwrap();
     t.send("127.0.0.1", request).await
+}
+
+/// A quota may count an area's or a unit's visible posts instead of approved activities.
+async fn posts_count_towards_quotas(backend: Backend) {
+    let u = unit(backend).await;
+    let city =
+        u.t.user(
+            "13900000703",
+            "三门峡市科协",
+            Role::CityAdmin,
+            Some("411200"),
+        )
+        .await;
+    let set = |token: &str, body: Value| {
+        let t = &u.t;
+        let token = token.to_owned();
+        async move {
+            t.call(Method::PUT, "/api/v1/quotas", Some(&token), Some(body))
+                .await
+        }
+    };
+    let r = set(
+        &city,
+        json!({"target_kind": "region", "target_ref": "411202", "measure": "videos", "target": 2}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field("measure"),
+        "指标类型须为活动（activities）或网络作品（online_posts）"
+    );
+    let r = set(
+        &city,
+        json!({"target_kind": "region", "target_ref": "411202", "measure": "online_posts",
+               "section": "lecture", "target": 2}),
+    )
+    .await;
+    assert_eq!(r.field("section"), "网络作品指标不分板块，请不要选择板块");
+    let region = set(
+        &city,
+        json!({"target_kind": "region", "target_ref": "411202", "measure": "online_posts", "target": 2}),
+    )
+    .await;
+    assert_eq!(region.status, StatusCode::OK, "{}", region.text);
+    assert_eq!(region.json()["measure"], "online_posts");
+    assert_eq!(region.json()["count"], 0);
+    // The activities target of the same county is a different target.
+    let activities = set(
+        &city,
+        json!({"target_kind": "region", "target_ref": "411202", "target": 5}),
+    )
+    .await;
+    assert_eq!(activities.json()["measure"], "activities");
+    assert_ne!(activities.json()["id"], region.json()["id"]);
+
+    let first =
+        u.t.post(
+            "/api/v1/online-posts",
+            Some(&u.member),
+            post(&u, "https://www.douyin.com/video/901"),
+        )
+        .await
+        .json();
+    u.t.post(
+        "/api/v1/online-posts",
+        Some(&u.member),
+        post(&u, "https://www.douyin.com/video/902"),
+    )
+    .await;
+    let org = set(
+        &u.county,
+        json!({"target_kind": "org", "target_ref": u.org, "measure": "online_posts", "target": 3}),
+    )
+    .await;
+    assert_eq!(org.status, StatusCode::OK, "{}", org.text);
+    assert_eq!(org.json()["count"], 2);
+    assert_eq!(org.json()["met"], false);
+    // A hidden post stops counting.
+    let hide = format!("/api/v1/online-posts/{}/moderation", first["id"]);
+    let r =
+        u.t.post(
+            &hide,
+            Some(&u.county),
+            json!({"decision": "hide", "reason": "与科普无关"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let stats =
+        u.t.get_as(&city, "/api/v1/stats?region=411200")
+            .await
+            .json();
+    let quotas = stats["quotas"].as_array().unwrap();
+    let posts = quotas
+        .iter()
+        .find(|q| q["target_kind"] == "region" && q["measure"] == "online_posts")
+        .unwrap();
+    assert_eq!(posts["count"], 1, "{stats}");
+    assert_eq!(posts["target"], 2);
+    let activities = quotas
+        .iter()
+        .find(|q| q["target_kind"] == "region" && q["measure"] == "activities")
+        .unwrap();
+    assert_eq!(activities["count"], 0);
 }

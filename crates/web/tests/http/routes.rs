@@ -27,6 +27,7 @@ on_both_backends!(
     another_areas_admin_can_neither_see_nor_change_anything,
     the_pages_carry_a_visitor_from_the_screen_to_the_certificate,
     faults_found_from_outside_are_refused_cleanly,
+    a_venue_may_show_its_own_stamp_image,
 );
 
 /// Admins of 三门峡 (city), 湖滨区 (county) and 郑州 (another city), a visitor logged in
@@ -754,6 +755,26 @@ async fn a_flagged_check_in_waits_for_review_and_a_rejected_stop_can_be_earned_a
     assert_eq!(list["items"][0]["visitor"], "139****0101");
     assert_eq!(list["items"][0]["flags"], json!(["no_location"]));
     assert!(!list.to_string().contains("13900000101"));
+    // The export: the same rows, the phone masked; only the area's admins get it.
+    let export =
+        p.t.get_as(&p.city, &format!("/api/v1/routes/{route}/checkins.xlsx"))
+            .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.text);
+    let rows = crate::support::sheet(&export.bytes);
+    assert_eq!(rows.len(), 3, "a heading and two check-ins: {rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&"139****0101".to_owned()) && r.contains(&"未提供位置".to_owned())),
+        "{rows:?}"
+    );
+    assert!(!format!("{rows:?}").contains("13900000101"));
+    for outsider in [&p.county, &p.other] {
+        let r =
+            p.t.get_as(outsider, &format!("/api/v1/routes/{route}/checkins.xlsx"))
+                .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.message(), "只能导出本辖区内线路的打卡记录");
+    }
 
     let review = format!("/api/v1/checkins/{first}/review");
     let r =
@@ -792,19 +813,73 @@ async fn a_flagged_check_in_waits_for_review_and_a_rejected_stop_can_be_earned_a
     let r = check_in(&p, &p.visitor, json!({"venue_id": a, "code": code_at(&p, &sa, 0), "lon": 111.1901, "lat": 34.7701, "accuracy_m": 10})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     assert_eq!(r.json()["stamps"][0]["state"], "counted");
-    // Outside the fence in flag mode: accepted, flagged, and accepted by review.
+    // Outside the fence in flag mode: accepted, flagged, and accepted by review — on the
+    // administrators' page this time, where the same rules answer next to the field.
     let other = p.t.log_in("13900000102").await;
     let r = check_in(&p, &other, json!({"venue_id": a, "code": code_at(&p, &sa, 0), "lon": 111.3, "lat": 34.77, "accuracy_m": 10})).await;
     assert_eq!(r.json()["flags"], json!(["outside_geofence"]));
     let id = r.json()["id"].as_i64().unwrap();
-    let r =
-        p.t.post(
-            &format!("/api/v1/checkins/{id}/review"),
-            Some(&p.city),
-            json!({"decision": "accept"}),
-        )
-        .await;
-    assert_eq!(r.json()["stamps"][0]["state"], "counted");
+    let admin = crate::pages::sign_in(&p.t, "13800000101").await;
+    let route_page = page(&p.t, &format!("/routes/{route}"), &admin).await;
+    assert!(
+        route_page.text.contains("管理打卡记录"),
+        "the area's admin is led to the check-ins"
+    );
+    let visitor_page = page(
+        &p.t,
+        &format!("/routes/{route}"),
+        &crate::pages::sign_in(&p.t, "13900000103").await,
+    )
+    .await;
+    assert!(!visitor_page.text.contains("管理打卡记录"));
+    let list = page(&p.t, &format!("/routes/{route}/checkins"), &admin).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    assert!(list.text.contains("不在打卡范围内"), "the flag, in Chinese");
+    assert!(list.text.contains("139****0102"));
+    assert!(!list.text.contains("13900000102"), "the phone is masked");
+    let csrf = csrf_of(&list);
+    let action = format!("/routes/{route}/checkins/{id}/review");
+    let r = form(
+        &p.t,
+        &action,
+        &admin,
+        &format!("decision=reject&reason=&flagged=1&_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text.contains("不通过时须填写理由"), "{}", r.text);
+    let outsider_admin = crate::pages::sign_in(&p.t, "13800000103").await;
+    let outsider_list = page(&p.t, &format!("/routes/{route}/checkins"), &outsider_admin).await;
+    assert_eq!(outsider_list.status, StatusCode::FORBIDDEN);
+    assert!(
+        outsider_list
+            .text
+            .contains("只能查看本辖区内线路的打卡记录")
+    );
+    let outsider_csrf = csrf_of(&page(&p.t, "/routes", &outsider_admin).await);
+    let r = form(
+        &p.t,
+        &action,
+        &outsider_admin,
+        &format!("decision=accept&_csrf={outsider_csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = form(
+        &p.t,
+        &action,
+        &admin,
+        &format!("decision=accept&reason=&flagged=1&_csrf={csrf}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    let done = page(&p.t, &r.header("location"), &admin).await;
+    assert!(done.text.contains("已通过，该次打卡的印章已计入。"));
+    assert!(
+        !done.text.contains(&format!("/checkins/{id}/review")),
+        "a decided check-in has no buttons any more"
+    );
+    assert!(done.text.contains("已计入"));
     let cert =
         p.t.post(
             &format!("/api/v1/routes/{route}/certificate"),
@@ -1368,4 +1443,111 @@ async fn faults_found_from_outside_are_refused_cleanly(backend: Backend) {
         doc["paths"]["/api/v1/certificates/{serial}"]["get"]["parameters"][0]["schema"]["pattern"],
         "^[A-Za-z0-9]{1,32}$"
     );
+}
+
+/// A venue's own stamp image (DESIGN.md §7.1): a square PNG up to 200 KB, checked by
+/// decoding, shown in the passport in place of the drawn seal; only the area's admins set it.
+async fn a_venue_may_show_its_own_stamp_image(backend: Backend) {
+    use crate::support::{jpeg, png};
+    let p = place(backend).await;
+    let (a, sa, _) = make_venue(&p, &p.county, venue_body("三门峡市科技馆", 0.0)).await;
+    let (b, _, _) = make_venue(&p, &p.county, venue_body("三门峡市博物馆", 0.001)).await;
+    make_route(&p, &[a, b], json!({})).await;
+    let path = format!("/api/v1/venues/{a}/stamp-image");
+    let r =
+        p.t.multipart(&p.county, &path, &[], "stamp.png", jpeg(256, 256))
+            .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text);
+    assert_eq!(r.message(), "印章图片须为 PNG 格式（按文件内容识别）");
+    let r =
+        p.t.multipart(&p.county, &path, &[], "stamp.png", png(300, 200))
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field("file"), "印章图片须为正方形（此图为 300×200 像素）");
+    let r =
+        p.t.multipart(&p.county, &path, &[], "stamp.png", png(32, 32))
+            .await;
+    assert_eq!(
+        r.field("file"),
+        "印章图片边长须在 64 至 2048 像素之间（此图为 32 像素）"
+    );
+    let mut big = png(256, 256);
+    big.resize(210 * 1024, 0);
+    let r = p.t.multipart(&p.county, &path, &[], "stamp.png", big).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.message(), "印章图片不能超过 200 KB");
+    let mut broken = png(256, 256);
+    broken.truncate(60);
+    let r =
+        p.t.multipart(&p.county, &path, &[], "stamp.png", broken)
+            .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r =
+        p.t.multipart(&p.other, &path, &[], "stamp.png", png(256, 256))
+            .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.message(), "只有本辖区管理员可以设置打卡点的印章图片");
+    assert_eq!(
+        p.t.get(&format!("/api/v1/venues/{a}")).await.json()["stamp_image"],
+        Value::Null,
+        "nothing refused was kept"
+    );
+
+    let r =
+        p.t.multipart(&p.county, &path, &[], "印章.png", png(256, 256))
+            .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let url = r.json()["stamp_image"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with(&format!("/venues/{a}/stamp.png?v=")),
+        "{url}"
+    );
+    let image = p.t.get(&url).await;
+    assert_eq!(image.status, StatusCode::OK);
+    assert_eq!(image.header("content-type"), "image/png");
+    let decoded = image::load_from_memory(&image.bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (256, 256));
+    let etag = image.header("etag");
+    let again =
+        p.t.send(
+            "127.0.0.1",
+            axum::http::Request::builder()
+                .uri(&url)
+                .header("if-none-match", &etag)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+
+    // The visitor's passport shows it in place of the drawn seal.
+    let r = check_in(
+        &p,
+        &p.visitor,
+        json!({"venue_id": a, "code": code_at(&p, &sa, 0)}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let passport = p.t.get_as(&p.visitor, "/api/v1/me/stamps").await.json();
+    assert_eq!(passport[0]["stamps"][0]["stamp_image"], url.as_str());
+    let visitor = crate::pages::sign_in(&p.t, "13900000101").await;
+    let page_html = page(&p.t, "/me/stamps", &visitor).await.text;
+    assert!(
+        page_html.contains(&format!("<img src=\"{}\"", url.replace('&', "&amp;"))),
+        "{page_html}"
+    );
+    assert!(
+        page_html.contains("第1站 三门峡市科技馆 印章"),
+        "the image has its words for a screen reader"
+    );
+
+    // Removed: back to the drawn seal, and the image is gone.
+    let r = p.t.call(Method::DELETE, &path, Some(&p.other), None).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = p.t.call(Method::DELETE, &path, Some(&p.county), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["stamp_image"], Value::Null);
+    assert_eq!(p.t.get(&url).await.status, StatusCode::NOT_FOUND);
+    let page_html = page(&p.t, "/me/stamps", &visitor).await.text;
+    assert!(page_html.contains("<svg viewBox=\"0 0 120 120\""));
 }
