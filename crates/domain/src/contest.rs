@@ -837,6 +837,123 @@ pub fn takes_entries(status: ContestStatus, s: &ContestSettings, today: NaiveDat
     status == ContestStatus::Open && s.submit_from <= today && today <= s.submit_to
 }
 
+/// What parsing an uploaded video found (DESIGN.md §8, "File checks").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VideoFacts {
+    /// Bytes stored.
+    pub bytes: u64,
+    /// Whether a track's handler is `vide`.
+    pub video_track: bool,
+    /// Displayed width and height (after the track's rotation matrix).
+    pub width: u32,
+    /// Displayed height.
+    pub height: u32,
+    /// The video track's duration (mdhd duration / timescale).
+    pub seconds: f64,
+    /// mvhd's creation time, when it is not zero.
+    pub created: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Every file rule the video breaks, each with its key (API.md: `size`, `video_track`,
+/// `aspect`, `resolution`, `duration`, `made_after`) and its Chinese message, at once. The
+/// container rule (`ftyp` first, a `moov`) is decided before anything is parsed.
+pub fn file_rule_problems(rules: &FileRules, v: &VideoFacts) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if v.bytes > u64::try_from(rules.max_bytes).unwrap_or(0) {
+        out.push((
+            "size",
+            format!("视频不能超过 {} MB", rules.max_bytes / (1024 * 1024)),
+        ));
+    }
+    if !v.video_track {
+        out.push(("video_track", "文件中没有视频轨道".to_owned()));
+        return out;
+    }
+    if let Some((w, h)) = aspect_of(&rules.aspect) {
+        // Displayed width : height within 1% of W : H.
+        let want = f64::from(w) / f64::from(h);
+        let got = f64::from(v.width) / f64::from(v.height.max(1));
+        if v.height == 0 || ((got - want) / want).abs() > 0.01 {
+            out.push((
+                "aspect",
+                format!(
+                    "画幅比例须为 {}（此视频显示为 {}×{}）",
+                    rules.aspect, v.width, v.height
+                ),
+            ));
+        }
+    }
+    if i64::from(v.height) < rules.min_height {
+        out.push((
+            "resolution",
+            format!(
+                "分辨率须为 {}p 以上（此视频高 {} 像素）",
+                rules.min_height, v.height
+            ),
+        ));
+    }
+    let (min, max) = (rules.min_seconds as f64, rules.max_seconds as f64);
+    if !(min..=max).contains(&v.seconds) {
+        out.push((
+            "duration",
+            format!(
+                "时长须为 {} 至 {} 秒（此视频约 {} 秒）",
+                rules.min_seconds,
+                rules.max_seconds,
+                v.seconds.round()
+            ),
+        ));
+    }
+    if let Some(created) = v.created {
+        let made = created
+            .with_timezone(&crate::campaign::BEIJING)
+            .date_naive();
+        if made < rules.made_after {
+            out.push((
+                "made_after",
+                format!(
+                    "作品须为 {} 以后完成的（此文件创建于 {made}）",
+                    rules.made_after
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// Seconds from 1904-01-01 (the MP4 epoch) to 1970-01-01.
+const MP4_EPOCH_OFFSET: i64 = 2_082_844_800;
+
+/// mvhd's creation time from the payload of a `moov` box (its children), when mvhd is there
+/// and the time is not zero: version 0 stores it in 4 bytes, version 1 in 8 (mp4parse skips
+/// it, so it is read here).
+pub fn mvhd_created(moov: &[u8]) -> Option<chrono::DateTime<chrono::Utc>> {
+    let mut rest = moov;
+    while rest.len() >= 8 {
+        let size = usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
+        let kind = rest.get(4..8)?;
+        if size < 8 || size > rest.len() {
+            return None;
+        }
+        if kind == b"mvhd" {
+            let body = rest.get(8..size)?;
+            let version = *body.first()?;
+            let seconds = match version {
+                0 => u64::from(u32::from_be_bytes(body.get(4..8)?.try_into().ok()?)),
+                1 => u64::from_be_bytes(body.get(4..12)?.try_into().ok()?),
+                _ => return None,
+            };
+            if seconds == 0 {
+                return None;
+            }
+            let unix = i64::try_from(seconds).ok()?.checked_sub(MP4_EPOCH_OFFSET)?;
+            return chrono::DateTime::from_timestamp(unix, 0);
+        }
+        rest = rest.get(size..)?;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1023,6 +1140,133 @@ mod tests {
         ]);
         let e = settle(&input, &template().unwrap(), true).unwrap_err();
         assert_eq!(e.get("criteria"), Some("每项评分标准的权重须在0至100之间"));
+    }
+
+    fn hd(seconds: f64) -> VideoFacts {
+        VideoFacts {
+            bytes: 200 << 20,
+            video_track: true,
+            width: 1920,
+            height: 1080,
+            seconds,
+            created: None,
+        }
+    }
+
+    #[test]
+    fn the_seeds_file_rules_hold_at_their_edges() {
+        let rules = template().unwrap().file_rules;
+        for ok in [180.0, 240.0, 300.0] {
+            assert!(file_rule_problems(&rules, &hd(ok)).is_empty(), "{ok}");
+        }
+        for bad in [179.0, 301.0] {
+            let p = file_rule_problems(&rules, &hd(bad));
+            assert_eq!(
+                p.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+                ["duration"],
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            file_rule_problems(&rules, &hd(179.0))[0].1,
+            "时长须为 180 至 300 秒（此视频约 179 秒）"
+        );
+    }
+
+    #[test]
+    fn every_broken_rule_is_listed_at_once() {
+        let rules = template().unwrap().file_rules;
+        // A phone's upright 1280×720: displayed 720×1280, short, too big, made in 2022.
+        let v = VideoFacts {
+            bytes: 400 << 20,
+            video_track: true,
+            width: 720,
+            height: 1280,
+            seconds: 30.0,
+            created: chrono::DateTime::from_timestamp(1_656_633_600, 0),
+        };
+        let keys: Vec<&str> = file_rule_problems(&rules, &v)
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, ["size", "aspect", "duration", "made_after"]);
+        let v = VideoFacts {
+            width: 1280,
+            height: 720,
+            ..hd(200.0)
+        };
+        let p = file_rule_problems(&rules, &v);
+        assert_eq!(
+            p,
+            [(
+                "resolution",
+                "分辨率须为 1080p 以上（此视频高 720 像素）".to_owned()
+            )]
+        );
+        let no_video = VideoFacts {
+            video_track: false,
+            ..hd(200.0)
+        };
+        assert_eq!(file_rule_problems(&rules, &no_video)[0].0, "video_track");
+        // 16:9 within 1%: 1920×1088 (a common encoder padding) passes, 1920×1100 does not.
+        assert!(
+            file_rule_problems(
+                &rules,
+                &VideoFacts {
+                    height: 1088,
+                    ..hd(200.0)
+                }
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            file_rule_problems(
+                &rules,
+                &VideoFacts {
+                    height: 1100,
+                    ..hd(200.0)
+                }
+            )[0]
+            .0,
+            "aspect"
+        );
+    }
+
+    #[test]
+    fn the_creation_time_is_read_from_mvhd_in_both_versions() {
+        fn mvhd(version: u8, created: u64) -> Vec<u8> {
+            let mut body = vec![version, 0, 0, 0];
+            if version == 0 {
+                body.extend_from_slice(&u32::try_from(created).unwrap().to_be_bytes());
+                body.extend_from_slice(&[0; 92]);
+            } else {
+                body.extend_from_slice(&created.to_be_bytes());
+                body.extend_from_slice(&[0; 104]);
+            }
+            let mut out = u32::try_from(body.len() + 8)
+                .unwrap()
+                .to_be_bytes()
+                .to_vec();
+            out.extend_from_slice(b"mvhd");
+            out.extend_from_slice(&body);
+            out
+        }
+        let mut trak = 16u32.to_be_bytes().to_vec();
+        trak.extend_from_slice(b"trak");
+        trak.extend_from_slice(&[0; 8]);
+        // 2024-06-01T00:00:00Z is 1717200000 since 1970.
+        let since_1904 = 1_717_200_000 + 2_082_844_800;
+        for version in [0, 1] {
+            let moov = [trak.clone(), mvhd(version, since_1904)].concat();
+            assert_eq!(
+                mvhd_created(&moov).map(|t| t.timestamp()),
+                Some(1_717_200_000),
+                "version {version}"
+            );
+        }
+        assert_eq!(mvhd_created(&mvhd(0, 0)), None, "zero: unknown");
+        assert_eq!(mvhd_created(&[0, 0, 0, 9, b'm', b'v']), None, "truncated");
+        assert_eq!(mvhd_created(&[0xff; 64]), None, "garbage");
     }
 
     #[test]
