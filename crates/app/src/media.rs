@@ -696,3 +696,174 @@ fn make_thumbnail(source: &Path, target: &Path) -> Result<(), AppError> {
         .save_with_format(target, ImageFormat::Jpeg)
         .map_err(AppError::internal)
 }
+
+/// The largest `moov` box read whole for its creation time (a real one is a few megabytes
+/// even for a long video).
+const MOOV_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The payload of the top-level `moov` box of an ISO BMFF file whose first box is `ftyp`;
+/// `None` when the file is not one (the contest's `container` rule).
+fn moov_payload(path: &Path) -> Result<Option<Vec<u8>>, AppError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
+    let len = file.metadata().map_err(AppError::internal)?.len();
+    let mut at = 0u64;
+    let mut first = true;
+    while at + 8 <= len {
+        file.seek(SeekFrom::Start(at)).map_err(AppError::internal)?;
+        let mut head = [0u8; 16];
+        let n = file.read(&mut head).map_err(AppError::internal)?;
+        if n < 8 {
+            return Ok(None);
+        }
+        let kind = head.get(4..8).unwrap_or_default();
+        if first && kind != b"ftyp" {
+            return Ok(None);
+        }
+        first = false;
+        let small = u64::from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]));
+        let (size, header) = match small {
+            1 if n >= 16 => (
+                u64::from_be_bytes([
+                    head[8], head[9], head[10], head[11], head[12], head[13], head[14], head[15],
+                ]),
+                16,
+            ),
+            0 => (len - at, 8),
+            s => (s, 8),
+        };
+        if size < header || at.saturating_add(size) > len {
+            return Ok(None);
+        }
+        if kind == b"moov" {
+            let body = size - header;
+            if body > MOOV_MAX_BYTES {
+                return Ok(None);
+            }
+            file.seek(SeekFrom::Start(at + header))
+                .map_err(AppError::internal)?;
+            let mut payload = vec![0u8; usize::try_from(body).unwrap_or(0)];
+            file.read_exact(&mut payload).map_err(AppError::internal)?;
+            return Ok(Some(payload));
+        }
+        at += size;
+    }
+    Ok(None)
+}
+
+/// What a contest video is, by parsing it (DESIGN.md §8, "File checks"): `Ok(None)` when it
+/// is not an ISO BMFF file with `ftyp` first and a `moov` (the `container` rule, 415), else
+/// its facts for `domain::contest::file_rule_problems`.
+pub fn inspect_contest_video(path: &Path) -> Result<Option<domain::contest::VideoFacts>, AppError> {
+    let Some(moov) = moov_payload(path)? else {
+        return Ok(None);
+    };
+    let bytes = std::fs::metadata(path).map_err(AppError::internal)?.len();
+    let file = std::fs::File::open(path).map_err(AppError::internal)?;
+    let mut reader = BufReader::with_capacity(256 * 1024, file);
+    let Ok(context) = mp4parse::read_mp4(&mut reader) else {
+        return Ok(None);
+    };
+    let created = domain::contest::mvhd_created(&moov);
+    let Some(track) = context
+        .tracks
+        .iter()
+        .find(|t| t.track_type == mp4parse::TrackType::Video)
+    else {
+        return Ok(Some(domain::contest::VideoFacts {
+            bytes,
+            created,
+            ..Default::default()
+        }));
+    };
+    let seconds = match (track.duration, track.timescale) {
+        (Some(duration), Some(scale)) if scale.0 > 0 => duration.0 as f64 / scale.0 as f64,
+        _ => 0.0,
+    };
+    let (mut width, mut height) = track
+        .tkhd
+        .as_ref()
+        .map_or((0, 0), |t| (t.width >> 16, t.height >> 16));
+    // The displayed size: a 90° (or 270°) matrix turns the coded frame upright.
+    if let Some(tkhd) = &track.tkhd
+        && tkhd.matrix.a == 0
+        && tkhd.matrix.d == 0
+    {
+        std::mem::swap(&mut width, &mut height);
+    }
+    Ok(Some(domain::contest::VideoFacts {
+        bytes,
+        video_track: true,
+        width,
+        height,
+        seconds,
+        created,
+    }))
+}
+
+#[cfg(test)]
+mod contest_video_tests {
+    use super::inspect_contest_video;
+    use crate::fixtures::{mp4, write_large_mp4};
+
+    fn facts_of(bytes: &[u8]) -> Option<domain::contest::VideoFacts> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.mp4");
+        std::fs::write(&path, bytes).unwrap();
+        inspect_contest_video(&path).unwrap()
+    }
+
+    #[test]
+    fn a_video_is_read_by_its_boxes() {
+        let v = facts_of(&mp4(200, 1920, 1080, false, 1000)).unwrap();
+        assert!(v.video_track);
+        assert_eq!((v.width, v.height), (1920, 1080));
+        assert!((v.seconds - 200.0).abs() < 1e-9);
+        assert_eq!(v.created, None, "a zero creation time is unknown");
+        // A phone's upright video: the matrix turns 1920×1080 into 1080×1920.
+        let v = facts_of(&mp4(200, 1920, 1080, true, 1000)).unwrap();
+        assert_eq!((v.width, v.height), (1080, 1920));
+    }
+
+    #[test]
+    fn the_creation_time_comes_from_mvhd() {
+        let mut bytes = mp4(200, 1920, 1080, false, 1000);
+        let at = bytes.windows(4).position(|w| w == b"mvhd").unwrap();
+        // 2022-07-01T00:00:00Z, in seconds since 1904.
+        let created: u32 = 1_656_633_600 + 2_082_844_800;
+        bytes[at + 8..at + 12].copy_from_slice(&created.to_be_bytes());
+        let v = facts_of(&bytes).unwrap();
+        assert_eq!(v.created.map(|t| t.timestamp()), Some(1_656_633_600));
+        let rules = domain::contest::template().unwrap().file_rules;
+        let keys: Vec<&str> = domain::contest::file_rule_problems(&rules, &v)
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, ["made_after"]);
+    }
+
+    #[test]
+    fn moov_at_the_end_is_found() {
+        let mut bytes = Vec::new();
+        write_large_mp4(&mut bytes, 240, 64 * 1024).unwrap();
+        let v = facts_of(&bytes).unwrap();
+        assert!((v.seconds - 240.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn what_is_not_iso_bmff_fails_the_container_rule() {
+        assert_eq!(facts_of(b"not a video at all, just text"), None);
+        let mut moov_first = mp4(200, 1920, 1080, false, 100);
+        // Drop the ftyp box: the file starts with moov.
+        let ftyp_len =
+            usize::try_from(u32::from_be_bytes(moov_first[..4].try_into().unwrap())).unwrap();
+        moov_first.drain(..ftyp_len);
+        assert_eq!(facts_of(&moov_first), None);
+        let mut no_moov = mp4(200, 1920, 1080, false, 100);
+        let at = no_moov.windows(4).position(|w| w == b"moov").unwrap();
+        no_moov[at..at + 4].copy_from_slice(b"free");
+        assert_eq!(facts_of(&no_moov), None);
+        let truncated = &mp4(200, 1920, 1080, false, 100)[..40];
+        assert_eq!(facts_of(truncated), None);
+    }
+}

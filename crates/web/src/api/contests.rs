@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use domain::contest::ContestInput;
 
-use crate::api::routes::{object_body, required_version};
+use crate::api::routes::{VersionOfRecord, object_body, required_version};
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
@@ -50,7 +50,7 @@ pub async fn get(
 }
 
 /// `PATCH /api/v1/contests/{id}` with `If-Match`.
-#[utoipa::path(patch, path = "/api/v1/contests/{id}", operation_id = "update_contest", security(("bearer" = [])), params(("id" = i64, Path), ("If-Match" = String, Header, description = "比赛的 version")), request_body = ContestInput, responses((status = 200, description = "修改后的比赛", body = ContestView), (status = 409, description = "版本已过期；已有作品提交后修改文件要求、评分标准、参赛方式或投票比重；结果已公布"), (status = 422, description = "设置不一致"), (status = 428, description = "缺少 If-Match")))]
+#[utoipa::path(patch, path = "/api/v1/contests/{id}", operation_id = "update_contest", security(("bearer" = [])), params(("id" = i64, Path), VersionOfRecord), request_body = ContestInput, responses((status = 200, description = "修改后的比赛", body = ContestView), (status = 409, description = "版本已过期；已有作品提交后修改文件要求、评分标准、参赛方式或投票比重；结果已公布"), (status = 422, description = "设置不一致"), (status = 428, description = "缺少 If-Match")))]
 pub async fn update(
     State(app): State<App>,
     Authed(actor): Authed,

@@ -20,7 +20,7 @@ use crate::api::media::{multipart_error, stream_field};
 use crate::caller::{Authed, Caller};
 use crate::error::ApiError;
 
-/// `If-Match` on a venue's or route's PATCH, for the OpenAPI document.
+/// `If-Match` on a venue's, route's or contest's PATCH, for the OpenAPI document.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
 #[expect(dead_code, reason = "describes a header read by if_match")]
