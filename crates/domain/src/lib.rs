@@ -53,6 +53,7 @@ pub mod resources;
 pub mod review;
 pub mod role;
 pub mod routes;
+pub mod scoring;
 pub mod stats;
 pub mod supplement;
 pub mod text;
