@@ -44,6 +44,7 @@ pub mod credit_code;
 pub mod entry;
 pub mod errors;
 pub mod geo;
+pub mod judging;
 pub mod nomination;
 pub mod org;
 pub mod phone;
