@@ -545,6 +545,41 @@ fn self_problems(form: &EntryForm, authors: &[Author], facts: &EntryFacts, e: &m
     }
 }
 
+/// The keys one work is known by across a contest's entries (DESIGN.md §8: the same file,
+/// the same platform URL, or the same title with the same first author): the URL with its
+/// scheme and `www.` dropped, host lower-cased, query, fragment and trailing slash dropped;
+/// and the title with the first author, each by [`crate::text::name_key`].
+pub fn work_keys(form: &EntryForm) -> (Option<String>, Option<String>) {
+    let url = form.platform_url.as_deref().and_then(|raw| {
+        let raw = raw.trim();
+        let lower = raw.to_ascii_lowercase();
+        let rest = if lower.starts_with("https://") {
+            raw.get(8..)?
+        } else if lower.starts_with("http://") {
+            raw.get(7..)?
+        } else {
+            return None;
+        };
+        let rest = rest.split(['?', '#']).next().unwrap_or_default();
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let host = host.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host);
+        if host.is_empty() {
+            return None;
+        }
+        Some(format!("{host}/{}", path.trim_end_matches('/')))
+    });
+    let title = match (form.title.as_deref(), form.authors.as_deref()) {
+        (Some(title), Some([first, ..])) if !first.name.is_empty() => Some(format!(
+            "{}\u{1f}{}",
+            crate::text::name_key(title),
+            crate::text::name_key(&first.name)
+        )),
+        _ => None,
+    };
+    (url, title)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -768,6 +803,34 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.get("introduction"), Some("不能超过2000个字"));
         assert_eq!(e.get("reach"), Some("含有不可见的控制字符，请删除后重试"));
+    }
+
+    #[test]
+    fn one_work_is_known_by_its_url_and_by_its_title_with_the_first_author() {
+        let mut a = unit_form();
+        a.platform_url = Some("https://www.Douyin.com/video/741/?utm_source=wx#top".into());
+        let mut b = unit_form();
+        b.platform_url = Some("http://douyin.com/video/741".into());
+        b.title = Some(" 黄河湿地的 冬候鸟 ".into());
+        b.authors = Some(vec![Author {
+            name: "刘 莎".into(),
+            unit: None,
+        }]);
+        assert_eq!(work_keys(&a), work_keys(&b));
+        assert_eq!(work_keys(&a).0.as_deref(), Some("douyin.com/video/741"));
+        let mut c = unit_form();
+        c.authors = Some(vec![Author {
+            name: "王五".into(),
+            unit: None,
+        }]);
+        assert_ne!(
+            work_keys(&a).1,
+            work_keys(&c).1,
+            "another first author: another work"
+        );
+        c.platform_url = Some("ftp://douyin.com/video/741".into());
+        assert_eq!(work_keys(&c).0, None);
+        assert_eq!(work_keys(&EntryForm::default()), (None, None));
     }
 
     #[test]
