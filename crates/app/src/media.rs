@@ -650,10 +650,8 @@ pub(crate) fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, 
         .iter()
         .find(|t| t.track_type == mp4parse::TrackType::Video)
         .ok_or_else(|| AppError::invalid_field("file", "视频文件中没有视频轨道"))?;
-    let seconds = match (track.duration, track.timescale) {
-        (Some(duration), Some(scale)) if scale.0 > 0 => duration.0 as f64 / scale.0 as f64,
-        _ => return Err(AppError::invalid_field("file", "无法读取视频时长")),
-    };
+    let (seconds, width, height) = track_facts(track);
+    let seconds = seconds.ok_or_else(|| AppError::invalid_field("file", "无法读取视频时长"))?;
     if seconds > f64::from(max_seconds) {
         return Err(AppError::invalid_field(
             "file",
@@ -664,17 +662,6 @@ pub(crate) fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, 
             ),
         ));
     }
-    let (mut width, mut height) = track
-        .tkhd
-        .as_ref()
-        .map_or((0, 0), |t| (t.width >> 16, t.height >> 16));
-    // A phone video filmed upright carries a 90° rotation matrix: show its displayed size.
-    if let Some(tkhd) = &track.tkhd
-        && tkhd.matrix.a == 0
-        && tkhd.matrix.d == 0
-    {
-        std::mem::swap(&mut width, &mut height);
-    }
     Ok(Inspected {
         content_type: "video/mp4",
         extension: "mp4",
@@ -682,6 +669,26 @@ pub(crate) fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, 
         height: Some(dim(height)),
         seconds: Some(seconds),
     })
+}
+
+/// A video track's duration (mdhd duration / timescale, when readable) and displayed size:
+/// a phone video filmed upright carries a 90° (or 270°) matrix, which turns the coded frame.
+fn track_facts(track: &mp4parse::Track) -> (Option<f64>, u32, u32) {
+    let seconds = match (track.duration, track.timescale) {
+        (Some(duration), Some(scale)) if scale.0 > 0 => Some(duration.0 as f64 / scale.0 as f64),
+        _ => None,
+    };
+    let (mut width, mut height) = track
+        .tkhd
+        .as_ref()
+        .map_or((0, 0), |t| (t.width >> 16, t.height >> 16));
+    if let Some(tkhd) = &track.tkhd
+        && tkhd.matrix.a == 0
+        && tkhd.matrix.d == 0
+    {
+        std::mem::swap(&mut width, &mut height);
+    }
+    (seconds, width, height)
 }
 
 fn make_thumbnail(source: &Path, target: &Path) -> Result<(), AppError> {
@@ -776,21 +783,8 @@ pub fn inspect_contest_video(path: &Path) -> Result<Option<domain::contest::Vide
             ..Default::default()
         }));
     };
-    let seconds = match (track.duration, track.timescale) {
-        (Some(duration), Some(scale)) if scale.0 > 0 => duration.0 as f64 / scale.0 as f64,
-        _ => 0.0,
-    };
-    let (mut width, mut height) = track
-        .tkhd
-        .as_ref()
-        .map_or((0, 0), |t| (t.width >> 16, t.height >> 16));
-    // The displayed size: a 90° (or 270°) matrix turns the coded frame upright.
-    if let Some(tkhd) = &track.tkhd
-        && tkhd.matrix.a == 0
-        && tkhd.matrix.d == 0
-    {
-        std::mem::swap(&mut width, &mut height);
-    }
+    let (seconds, width, height) = track_facts(track);
+    let seconds = seconds.unwrap_or(0.0);
     Ok(Some(domain::contest::VideoFacts {
         bytes,
         video_track: true,
