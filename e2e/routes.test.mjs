@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile, axeViolations } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -89,6 +89,15 @@ before(async () => {
   });
   routeId = route.id;
   await api(token, "POST", `/api/v1/routes/${routeId}/publish`);
+  // The museum shows its own stamp image (a square PNG drawn by the browser) in passports.
+  const drawing = await (await browser.newContext()).newPage();
+  const stamp = await pngFile(drawing, 256, 256, "印章.png");
+  const form = new FormData();
+  form.append("file", new Blob([stamp.buffer], { type: "image/png" }), stamp.name);
+  const uploaded = await fetch(`${server.baseUrl}/api/v1/venues/${venues[1].id}/stamp-image`, {
+    method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form,
+  });
+  assert.equal(uploaded.status, 201, await uploaded.text());
 });
 
 after(async () => {
@@ -156,6 +165,9 @@ viewports.forEach((size) => {
 
     await page.goto(`${server.baseUrl}/me/stamps`);
     assert.equal(await page.locator(".seal").count(), 3);
+    assert.equal(await page.locator(".seal-image img").count(), 1, "the museum's own stamp image");
+    assert.equal(await page.locator(".seal-image img").evaluate((img) => img.naturalWidth), 256, "it loads");
+    assert.deepEqual(await axeViolations(page), [], "the passport passes axe");
     await shot(page, "05-passport");
 
     await page.goto(`${server.baseUrl}/routes/${routeId}`);
