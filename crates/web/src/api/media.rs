@@ -25,6 +25,24 @@ pub(crate) fn multipart_error(err: MultipartError) -> ApiError {
     }
 }
 
+/// What reading an upload's fields came to: a failed read removes the temporary file it had
+/// begun (`temp` of the slot); a read that met no file is refused with `missing` (the
+/// `file` field's message).
+pub(crate) async fn slot_of<S>(
+    read: Result<(), ApiError>,
+    slot: Option<S>,
+    temp: impl Fn(&S) -> &std::path::Path,
+    missing: &str,
+) -> Result<S, ApiError> {
+    if let Err(e) = read {
+        if let Some(slot) = &slot {
+            tokio::fs::remove_file(temp(slot)).await.ok();
+        }
+        return Err(e);
+    }
+    slot.ok_or_else(|| AppError::invalid_field("file", missing).into())
+}
+
 /// The multipart body of an upload, or the 400 that says it must be one.
 pub(crate) fn multipart_body(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,

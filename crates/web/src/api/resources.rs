@@ -165,15 +165,8 @@ pub(crate) async fn receive(
         Ok(())
     }
     .await;
-    if let Err(e) = read {
-        if let Some(slot) = slot {
-            tokio::fs::remove_file(&slot.temp_path).await.ok();
-        }
-        return Err(e);
-    }
-    let Some(slot) = slot else {
-        return Err(AppError::invalid_field("file", "请选择要上传的文件").into());
-    };
+    let slot =
+        crate::api::media::slot_of(read, slot, |s| &s.temp_path, "请选择要上传的文件").await?;
     Ok(app
         .finish_resource_upload(actor, slot, name, uploaded_name)
         .await?)

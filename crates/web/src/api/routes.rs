@@ -143,15 +143,8 @@ pub async fn upload_stamp_image(
         Ok(())
     }
     .await;
-    if let Err(e) = read {
-        if let Some(slot) = slot {
-            tokio::fs::remove_file(&slot.temp_path).await.ok();
-        }
-        return Err(e);
-    }
-    let Some(slot) = slot else {
-        return Err(AppError::invalid_field("file", "请选择要上传的印章图片").into());
-    };
+    let slot =
+        crate::api::media::slot_of(read, slot, |s| &s.temp_path, "请选择要上传的印章图片").await?;
     let view = app.finish_stamp_upload(&actor, slot).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
