@@ -23,6 +23,8 @@ pub struct Config {
     pub login: LoginLimits,
     /// Check-in limits (打卡).
     pub checkin: CheckinLimits,
+    /// The video contest's limits that are not a contest's own settings (`[contests]`).
+    pub contests: ContestLimits,
     /// 千万IP创科普: each platform's hosts and the query parameters that name its content
     /// (`[online_posts.douyin] hosts = [...]`); DESIGN.md §8.2's list when not set.
     pub online_posts: domain::posts::PostRules,
@@ -291,6 +293,22 @@ impl Default for CheckinLimits {
     }
 }
 
+/// The video contest's limits that are not a contest's own settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ContestLimits {
+    /// The largest signed or sealed 报名表 PDF, in bytes.
+    pub signed_form_max_bytes: u64,
+}
+
+impl Default for ContestLimits {
+    fn default() -> Self {
+        ContestLimits {
+            signed_form_max_bytes: 10 * 1024 * 1024,
+        }
+    }
+}
+
 /// Which SMS provider sends login codes.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
@@ -352,6 +370,7 @@ impl Default for Config {
             cookie_secure: false,
             login: LoginLimits::default(),
             checkin: CheckinLimits::default(),
+            contests: ContestLimits::default(),
             online_posts: domain::posts::default_rules(),
             sms: SmsConfig::default(),
             media: MediaLimits::default(),

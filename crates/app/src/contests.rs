@@ -57,7 +57,7 @@ pub struct ContestQuery {
     pub per_page: Option<i64>,
 }
 
-fn scope(actor: &Actor) -> Condition {
+pub(crate) fn scope(actor: &Actor) -> Condition {
     scope_condition(
         actor,
         contest::Column::ProvinceCode,
@@ -70,11 +70,11 @@ fn not_found() -> AppError {
     AppError::NotFound("未找到该比赛".to_owned())
 }
 
-fn settings_of(row: &contest::Model) -> Result<ContestSettings, AppError> {
+pub(crate) fn settings_of(row: &contest::Model) -> Result<ContestSettings, AppError> {
     serde_json::from_str(&row.settings).map_err(AppError::internal)
 }
 
-fn status_of(row: &contest::Model) -> Result<ContestStatus, AppError> {
+pub(crate) fn status_of(row: &contest::Model) -> Result<ContestStatus, AppError> {
     ContestStatus::parse(&row.status).ok_or_else(|| AppError::internal("contest status"))
 }
 
@@ -206,7 +206,7 @@ impl App {
         })
     }
 
-    async fn contest_in_scope(
+    pub(crate) async fn contest_in_scope(
         &self,
         actor: &Actor,
         id: i64,

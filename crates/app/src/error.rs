@@ -50,6 +50,25 @@ pub enum AppError {
         /// Chinese message.
         message: String,
     },
+    /// A conflict with a machine-readable reason (409, `error.code`, e.g. `duplicate_work`).
+    #[error("{message}")]
+    Clash {
+        /// `error.code`.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+    },
+    /// An upload refused by its file rules (API.md: 413 `size`, 415 `container`, else 422),
+    /// every broken rule listed in `error.rules`, the message beside `error.fields.file`.
+    #[error("{message}")]
+    FileRules {
+        /// What class of refusal it answers as.
+        refusal: FileRefusal,
+        /// Every rule key broken.
+        rules: Vec<&'static str>,
+        /// Chinese message, every broken rule's message joined.
+        message: String,
+    },
     /// Too many requests (429); try again after this many seconds.
     #[error("{message}")]
     TooMany {
@@ -72,7 +91,41 @@ pub enum AppError {
     Internal(String),
 }
 
+/// The status class of a refused upload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRefusal {
+    /// Larger than allowed (413).
+    TooLarge,
+    /// Not the type accepted, by content (415).
+    Unsupported,
+    /// Other rules broken (422).
+    Invalid,
+}
+
 impl AppError {
+    /// An upload refused by `problems` (rule key, message), every one listed: 415 when the
+    /// container is wrong, 413 when only the size is, else 422.
+    pub fn file_rules(problems: Vec<(&'static str, String)>) -> AppError {
+        let rules: Vec<&'static str> = problems.iter().map(|(k, _)| *k).collect();
+        let refusal = if rules.contains(&"container") {
+            FileRefusal::Unsupported
+        } else if rules == ["size"] {
+            FileRefusal::TooLarge
+        } else {
+            FileRefusal::Invalid
+        };
+        let message = problems
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+            .join("；");
+        AppError::FileRules {
+            refusal,
+            rules,
+            message,
+        }
+    }
+
     /// An internal error from any cause.
     pub fn internal(cause: impl std::fmt::Display) -> AppError {
         AppError::Internal(cause.to_string())

@@ -125,6 +125,18 @@ pub fn mp4_header(seconds: u32, width: u16, height: u16, rotated: bool) -> (Vec<
     (ftyp, moov)
 }
 
+/// Sets the creation time in the `mvhd` box of an MP4 made by [`mp4`] (seconds since
+/// 1970; stored, as MP4 does, in seconds since 1904).
+pub fn set_created(bytes: &mut [u8], unix_seconds: i64) {
+    let Some(at) = bytes.windows(4).position(|w| w == b"mvhd") else {
+        return;
+    };
+    let created = u32::try_from(unix_seconds + 2_082_844_800).unwrap_or(0);
+    if let Some(slot) = bytes.get_mut(at + 8..at + 12) {
+        slot.copy_from_slice(&created.to_be_bytes());
+    }
+}
+
 /// A whole MP4 in memory with `payload` bytes of media data, `moov` before `mdat`.
 pub fn mp4(seconds: u32, width: u16, height: u16, rotated: bool, payload: usize) -> Vec<u8> {
     let (ftyp, moov) = mp4_header(seconds, width, height, rotated);

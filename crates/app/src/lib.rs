@@ -11,12 +11,14 @@ pub mod clock;
 pub mod config;
 pub mod contests;
 pub mod demo;
+pub mod entries;
 pub mod error;
 pub mod exports;
 pub mod files;
 pub mod fixtures;
 pub mod ical;
 pub mod jobs;
+pub mod judging;
 pub mod media;
 pub mod net;
 pub mod nominations;
@@ -138,8 +140,23 @@ impl App {
 
 /// Hex SHA-256, used for everything kepu stores only as a hash (tokens, codes, session ids).
 pub fn sha256_hex(input: &str) -> String {
+    sha256_of_bytes(input.as_bytes())
+}
+
+/// The SHA-256 of a file's bytes, lower-case hex, read in a stream (blocking: run it on
+/// a blocking thread).
+pub fn sha256_of_file(path: &std::path::Path) -> Result<String, AppError> {
     use sha2::Digest;
-    hex::encode(sha2::Sha256::digest(input.as_bytes()))
+    let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(AppError::internal)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// The SHA-256 of some bytes, lower-case hex.
+pub fn sha256_of_bytes(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// Random bytes from the operating system, hex-encoded.

@@ -822,10 +822,8 @@ mod contest_video_tests {
     #[test]
     fn the_creation_time_comes_from_mvhd() {
         let mut bytes = mp4(200, 1920, 1080, false, 1000);
-        let at = bytes.windows(4).position(|w| w == b"mvhd").unwrap();
-        // 2022-07-01T00:00:00Z, in seconds since 1904.
-        let created: u32 = 1_656_633_600 + 2_082_844_800;
-        bytes[at + 8..at + 12].copy_from_slice(&created.to_be_bytes());
+        // 2022-07-01T00:00:00Z.
+        crate::fixtures::set_created(&mut bytes, 1_656_633_600);
         let v = facts_of(&bytes).unwrap();
         assert_eq!(v.created.map(|t| t.timestamp()), Some(1_656_633_600));
         let rules = domain::contest::template().unwrap().file_rules;

@@ -416,7 +416,7 @@ impl App {
         )
         .map_err(|m| AppError::invalid_field("name", m))?;
         let path = slot.temp_path.clone();
-        let etag = tokio::task::spawn_blocking(move || sha256_of(&path))
+        let etag = tokio::task::spawn_blocking(move || crate::sha256_of_file(&path))
             .await
             .map_err(AppError::internal)??;
         let key = format!(
@@ -911,14 +911,6 @@ pub fn check_svg(source: impl std::io::BufRead) -> Result<(), AppError> {
         return Err(broken());
     }
     Ok(())
-}
-
-fn sha256_of(path: &Path) -> Result<String, AppError> {
-    use sha2::Digest;
-    let mut file = std::fs::File::open(path).map_err(AppError::internal)?;
-    let mut hasher = sha2::Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(AppError::internal)?;
-    Ok(hex::encode(hasher.finalize()))
 }
 
 #[cfg(test)]

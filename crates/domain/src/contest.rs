@@ -716,7 +716,7 @@ fn check_whole(s: &ContestSettings, errors: &mut FieldErrors) {
             "最低分辨率（高度）须为1至100000像素",
         );
     }
-    if !(1..=(10_i64 << 30)).contains(&r.max_bytes) {
+    if !(1..=MAX_FILE_BYTES).contains(&r.max_bytes) {
         errors.add("file_rules.max_bytes", "文件大小上限须为1字节至10 GB");
     }
     if r.min_seconds < 1 {
@@ -854,16 +854,37 @@ pub struct VideoFacts {
     pub created: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A size as people read it: whole megabytes where it is whole (`300 MB`), else one decimal
+/// (`1.5 MB`), and kilobytes below a megabyte (`585 KB`).
+pub fn size_text(bytes: i64) -> String {
+    const MB: i64 = 1024 * 1024;
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} KB", bytes / 1024)
+    }
+}
+
+/// The largest `file_rules.max_bytes` a contest may set (10 GB).
+pub const MAX_FILE_BYTES: i64 = 10 << 30;
+
+/// The `size` rule's key and message (a video over `max_bytes`; an upload is cut off there).
+pub fn size_problem(rules: &FileRules) -> (&'static str, String) {
+    (
+        "size",
+        format!("视频不能超过 {}", size_text(rules.max_bytes)),
+    )
+}
+
 /// Every file rule the video breaks, each with its key (API.md: `size`, `video_track`,
 /// `aspect`, `resolution`, `duration`, `made_after`) and its Chinese message, at once. The
 /// container rule (`ftyp` first, a `moov`) is decided before anything is parsed.
 pub fn file_rule_problems(rules: &FileRules, v: &VideoFacts) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if v.bytes > u64::try_from(rules.max_bytes).unwrap_or(0) {
-        out.push((
-            "size",
-            format!("视频不能超过 {} MB", rules.max_bytes / (1024 * 1024)),
-        ));
+        out.push(size_problem(rules));
     }
     if !v.video_track {
         out.push(("video_track", "文件中没有视频轨道".to_owned()));

@@ -545,6 +545,113 @@ fn self_problems(form: &EntryForm, authors: &[Author], facts: &EntryFacts, e: &m
     }
 }
 
+vocabulary!(
+    /// A 形式审查 (formal review) decision.
+    Screening {
+        /// 通过
+        Accept = "accept" / "通过",
+        /// 退回修改
+        Return = "return" / "退回修改",
+    }
+);
+
+/// A reason someone gives (returning, disqualifying, a recusal): required, at most 500
+/// characters; trimmed.
+pub fn reason_given(reason: Option<&str>, missing: &str) -> Result<String, FieldErrors> {
+    let reason = reason.map(|r| nfc(r).trim().to_owned()).unwrap_or_default();
+    if reason.is_empty() {
+        return Err(FieldErrors::single("reason", missing));
+    }
+    let n = reason.chars().count();
+    if n > 500 {
+        return Err(FieldErrors::single(
+            "reason",
+            format!("理由不能超过500个字（现为{n}字）"),
+        ));
+    }
+    if reason.chars().any(|c| forbidden_control(c) && c != '\n') {
+        return Err(FieldErrors::single(
+            "reason",
+            "含有不可见的控制字符，请删除后重试",
+        ));
+    }
+    Ok(reason)
+}
+
+/// Why a move of an entry is refused: a field's problem (422) or the state it is in (409).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoveRefused {
+    /// The request is wrong (a reason missing): by field.
+    Invalid(FieldErrors),
+    /// The entry or the contest is not in a state that allows it.
+    State(String),
+}
+
+/// 形式审查: where `decision` takes a `submitted` entry of a contest in `contest` status,
+/// and the reason to keep. Returning needs a reason, and the contest still taking entries
+/// (`taking`), for the entrant to fix it.
+pub fn screen(
+    entry: EntryStatus,
+    taking: bool,
+    decision: Screening,
+    reason: Option<&str>,
+) -> Result<(EntryStatus, Option<String>), MoveRefused> {
+    let reason = match decision {
+        Screening::Accept => reason
+            .map(|r| nfc(r).trim().to_owned())
+            .filter(|r| !r.is_empty()),
+        Screening::Return => Some(
+            reason_given(reason, "退回修改须写明理由，以便作者修改")
+                .map_err(MoveRefused::Invalid)?,
+        ),
+    };
+    if entry != EntryStatus::Submitted {
+        return Err(MoveRefused::State(format!(
+            "只能审查已提交的作品（此作品的状态为“{}”）",
+            entry.label()
+        )));
+    }
+    if decision == Screening::Return && !taking {
+        return Err(MoveRefused::State(
+            "征集已结束，作者无法再修改，不能退回；请通过或取消资格".to_owned(),
+        ));
+    }
+    let to = match decision {
+        Screening::Accept => EntryStatus::Accepted,
+        Screening::Return => EntryStatus::Returned,
+    };
+    Ok((to, reason))
+}
+
+/// Whether the entrant may withdraw an entry in `entry` status while the contest is in
+/// `contest` status: before judging begins, and not once withdrawn or disqualified.
+pub fn may_withdraw(
+    entry: EntryStatus,
+    contest: crate::contest::ContestStatus,
+) -> Result<(), String> {
+    use crate::contest::ContestStatus as C;
+    if matches!(entry, EntryStatus::Withdrawn | EntryStatus::Disqualified) {
+        return Err(format!("此作品的状态为“{}”，不能撤回", entry.label()));
+    }
+    if !matches!(contest, C::Draft | C::Open) {
+        return Err("评审已经开始，作品不能再撤回".to_owned());
+    }
+    Ok(())
+}
+
+/// Whether an administrator may disqualify an entry in `entry` status, and the reason to
+/// keep: at any time, with a reason, once it was submitted.
+pub fn disqualify(entry: EntryStatus, reason: Option<&str>) -> Result<String, MoveRefused> {
+    let reason = reason_given(reason, "取消资格须写明理由").map_err(MoveRefused::Invalid)?;
+    if !entry.holds_the_work() {
+        return Err(MoveRefused::State(format!(
+            "此作品的状态为“{}”，不能取消资格",
+            entry.label()
+        )));
+    }
+    Ok(reason)
+}
+
 /// The keys one work is known by across a contest's entries (DESIGN.md §8: the same file,
 /// the same platform URL, or the same title with the same first author): the URL with its
 /// scheme and `www.` dropped, host lower-cased, query, fragment and trailing slash dropped;
@@ -583,6 +690,66 @@ pub fn work_keys(form: &EntryForm) -> (Option<String>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn screening_returns_only_with_a_reason_while_entries_are_taken() {
+        use EntryStatus as S;
+        assert_eq!(
+            screen(S::Submitted, true, Screening::Accept, None),
+            Ok((S::Accepted, None))
+        );
+        assert_eq!(
+            screen(S::Submitted, true, Screening::Return, Some(" 画面模糊 ")),
+            Ok((S::Returned, Some("画面模糊".to_owned())))
+        );
+        let Err(MoveRefused::Invalid(e)) =
+            screen(S::Submitted, true, Screening::Return, Some("  "))
+        else {
+            panic!("a return without a reason passed")
+        };
+        assert_eq!(e.get("reason"), Some("退回修改须写明理由，以便作者修改"));
+        assert_eq!(
+            screen(S::Submitted, false, Screening::Return, Some("画面模糊")),
+            Err(MoveRefused::State(
+                "征集已结束，作者无法再修改，不能退回；请通过或取消资格".to_owned()
+            ))
+        );
+        assert_eq!(
+            screen(S::Draft, true, Screening::Accept, None),
+            Err(MoveRefused::State(
+                "只能审查已提交的作品（此作品的状态为“草稿”）".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn withdrawal_ends_when_judging_begins_and_disqualifying_needs_a_reason() {
+        use crate::contest::ContestStatus as C;
+        use EntryStatus as S;
+        assert_eq!(may_withdraw(S::Accepted, C::Open), Ok(()));
+        assert_eq!(
+            may_withdraw(S::Accepted, C::Judging),
+            Err("评审已经开始，作品不能再撤回".to_owned())
+        );
+        assert_eq!(
+            may_withdraw(S::Withdrawn, C::Open),
+            Err("此作品的状态为“已撤回”，不能撤回".to_owned())
+        );
+        assert_eq!(disqualify(S::Accepted, Some("抄袭")), Ok("抄袭".to_owned()));
+        assert!(matches!(
+            disqualify(S::Accepted, None),
+            Err(MoveRefused::Invalid(_))
+        ));
+        assert!(matches!(
+            disqualify(S::Draft, Some("抄袭")),
+            Err(MoveRefused::State(_))
+        ));
+        let long = "长".repeat(501);
+        let Err(MoveRefused::Invalid(e)) = disqualify(S::Accepted, Some(&long)) else {
+            panic!("a 501-character reason passed")
+        };
+        assert_eq!(e.get("reason"), Some("理由不能超过500个字（现为501字）"));
+    }
     use crate::contest::template;
 
     fn day(s: &str) -> NaiveDate {

@@ -38,6 +38,25 @@ pub fn judge_total(
     errors.into_result().map(|()| total)
 }
 
+/// A score sheet as saved (`submit` false: a draft may leave criteria out, but what it gives
+/// is known and on 0–100) or submitted (every criterion scored): the total once every
+/// criterion is scored.
+pub fn score_sheet(
+    criteria: &[Criterion],
+    scores: &BTreeMap<String, f64>,
+    submit: bool,
+) -> Result<Option<f64>, FieldErrors> {
+    if submit || criteria.iter().all(|c| scores.contains_key(&c.key)) {
+        return judge_total(criteria, scores).map(Some);
+    }
+    let given: Vec<Criterion> = criteria
+        .iter()
+        .filter(|c| scores.contains_key(&c.key))
+        .cloned()
+        .collect();
+    judge_total(&given, scores).map(|_| None)
+}
+
 /// One judge's submitted total for one entry.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Total {
@@ -238,6 +257,32 @@ pub fn rank(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_sheet_may_leave_criteria_out_but_not_break_them() {
+        let criteria = crate::contest::template().unwrap().criteria;
+        let part: BTreeMap<String, f64> = [("scientific".to_owned(), 90.0)].into();
+        assert_eq!(score_sheet(&criteria, &part, false), Ok(None));
+        let e = score_sheet(&criteria, &part, true).unwrap_err();
+        assert_eq!(e.get("scores.creative"), Some("请为“创意表现”评分"));
+        let wrong: BTreeMap<String, f64> =
+            [("scientific".to_owned(), 101.0), ("beauty".to_owned(), 5.0)].into();
+        let e = score_sheet(&criteria, &wrong, false).unwrap_err();
+        assert_eq!(
+            e.get("scores.scientific"),
+            Some("“科学性”的分数须在0至100之间")
+        );
+        assert_eq!(e.get("scores.beauty"), Some("没有这项评分标准"));
+        let full: BTreeMap<String, f64> = [
+            ("scientific".to_owned(), 90.0),
+            ("creative".to_owned(), 80.0),
+            ("production".to_owned(), 70.0),
+            ("reach".to_owned(), 60.0),
+        ]
+        .into();
+        // 40/30/20/10: 36 + 24 + 14 + 6.
+        assert_eq!(score_sheet(&criteria, &full, false), Ok(Some(80.0)));
+    }
     use crate::contest::{PublicVote, ShowCounts, template};
 
     fn close(a: f64, b: f64) -> bool {

@@ -101,13 +101,18 @@ async fn schema() -> Vec<(String, Vec<String>)> {
 fn personal(table: &str, column: &str) -> bool {
     let by_name = column.contains("phone")
         || column.ends_with("_by")
+        || column.ends_with("_ip")
+        || column.ends_with("_user_id")
         || matches!(
             column,
             "user_id" | "actor_id" | "owner_id" | "author_id" | "ip" | "user_agent" | "subject"
         );
     let by_table = matches!(
         (table, column),
-        ("users", "name") | ("activities", "data") | ("activity_transitions", "snapshot")
+        ("users", "name")
+            | ("activities", "data")
+            | ("activity_transitions", "snapshot")
+            | ("contest_entries", "form")
     );
     by_name || by_table
 }

@@ -134,6 +134,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "video contests",
         steps: video_contests,
     },
+    Migration {
+        version: 22,
+        name: "contest entries",
+        steps: contest_entries,
+    },
+    Migration {
+        version: 23,
+        name: "contest judging",
+        steps: contest_judging,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1165,6 +1175,123 @@ fn video_contests() -> Vec<Step> {
             false,
         ),
         index("contests", &["status"], false),
+    ]
+}
+
+/// 报名表: contest entries (the form whole as JSON), their files, their history, and the
+/// keys one work is known by while an entry holds it (unique per contest, so that two
+/// submissions of one work cannot both pass).
+fn contest_entries() -> Vec<Step> {
+    vec![
+        table(
+            "contest_entries",
+            vec![
+                id(),
+                big("contest_id"),
+                big("entrant_user_id"),
+                text("status"),
+                long_text("form"),
+                opt_big("unit_id"),
+                opt_double("duration_seconds"),
+                col("width").integer().null().to_owned(),
+                col("height").integer().null().to_owned(),
+                opt_time("submitted_at"),
+                opt_time("pledged_at"),
+                opt_text("pledge_ip"),
+                time("created_at"),
+                time("updated_at"),
+                big("version"),
+            ],
+        ),
+        index("contest_entries", &["contest_id", "status"], false),
+        index("contest_entries", &["entrant_user_id"], false),
+        index("contest_entries", &["contest_id", "unit_id"], false),
+        table(
+            "contest_entry_media",
+            vec![
+                id(),
+                big("contest_id"),
+                big("entry_id"),
+                big("owner_id"),
+                text("kind"),
+                text("storage_key"),
+                text("content_type"),
+                big("bytes"),
+                text("sha256"),
+                col("width").integer().null().to_owned(),
+                col("height").integer().null().to_owned(),
+                opt_double("seconds"),
+                opt_time("made_at"),
+                time("created_at"),
+            ],
+        ),
+        index("contest_entry_media", &["entry_id"], false),
+        table(
+            "contest_entry_transitions",
+            vec![
+                id(),
+                big("entry_id"),
+                time("at"),
+                big("actor_id"),
+                opt_text("from_status"),
+                text("to_status"),
+                opt_long_text("reason"),
+            ],
+        ),
+        index("contest_entry_transitions", &["entry_id"], false),
+        table(
+            "contest_work_claims",
+            vec![
+                id(),
+                big("contest_id"),
+                text("kind"),
+                text("key"),
+                big("entry_id"),
+            ],
+        ),
+        index("contest_work_claims", &["contest_id", "kind", "key"], true),
+        index("contest_work_claims", &["entry_id"], false),
+    ]
+}
+
+/// The video contest's panel of judges, and who judges which entry: the assignment carries
+/// the judge's score sheet (scores by criterion as JSON, the weighted total, a comment), so
+/// that one row is one judge's view of one entry.
+fn contest_judging() -> Vec<Step> {
+    vec![
+        table(
+            "contest_judges",
+            vec![
+                id(),
+                big("contest_id"),
+                big("user_id"),
+                big("org_id"),
+                text("region_code"),
+                big("added_by"),
+                time("created_at"),
+            ],
+        ),
+        index("contest_judges", &["contest_id", "user_id"], true),
+        table(
+            "contest_assignments",
+            vec![
+                id(),
+                big("contest_id"),
+                big("judge_id"),
+                big("entry_id"),
+                text("state"),
+                flag("manual"),
+                opt_long_text("scores"),
+                opt_double("total"),
+                opt_long_text("comment"),
+                flag("submitted"),
+                opt_long_text("recusal_reason"),
+                time("created_at"),
+                time("updated_at"),
+            ],
+        ),
+        index("contest_assignments", &["judge_id", "entry_id"], true),
+        index("contest_assignments", &["contest_id", "entry_id"], false),
     ]
 }
 

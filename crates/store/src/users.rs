@@ -17,6 +17,20 @@ pub async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Option<user::Mod
     user::Entity::find_by_id(id).one(db).await
 }
 
+/// The names of the accounts `ids` (none where not given), by id.
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Option<String>>, DbErr> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
 /// The user with this (normalised) phone.
 pub async fn find_by_phone(
     db: &impl ConnectionTrait,

@@ -41,6 +41,15 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
         AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
         AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
         AppError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
+        AppError::Clash { code, .. } => (StatusCode::CONFLICT, *code),
+        AppError::FileRules { refusal, .. } => (
+            match refusal {
+                app::error::FileRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                app::error::FileRefusal::Unsupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                app::error::FileRefusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            },
+            "file_rules",
+        ),
         AppError::TooMany { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
         AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
         AppError::Unsupported(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
@@ -78,7 +87,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// `malformed`, `unauthenticated`, `forbidden`, `not_found`, `conflict`, `validation`,
     /// `too_many_requests`, `too_large`, `unsupported_media_type`, `precondition_required`,
-    /// `unavailable` or `internal`.
+    /// `unavailable` or `internal`; or a reason where one helps the client (API.md):
+    /// `code_invalid`, `code_expired`, `location_required`, `outside_geofence`,
+    /// `no_active_route`, `file_rules`, `duplicate_work`.
     pub code: String,
     /// 给人看的说明
     pub message: String,
@@ -92,6 +103,10 @@ pub struct ErrorDetail {
     /// Its page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_url: Option<String>,
+    /// Every file rule an upload broke (`container`, `size`, `video_track`, `aspect`,
+    /// `resolution`, `duration`, `made_after`), beside `fields.file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<String>>,
 }
 
 impl ErrorDetail {
@@ -102,6 +117,7 @@ impl ErrorDetail {
             fields: None,
             existing_id: None,
             existing_url: None,
+            rules: None,
         }
     }
 }
@@ -121,6 +137,10 @@ impl IntoResponse for ApiError {
             AppError::Validation { fields, .. } => error.fields = Some(fields.clone()),
             AppError::Refused { field, message, .. } => {
                 error.fields = Some(domain::FieldErrors::single(field, message.clone()));
+            }
+            AppError::FileRules { rules, message, .. } => {
+                error.fields = Some(domain::FieldErrors::single("file", message.clone()));
+                error.rules = Some(rules.iter().map(|r| (*r).to_owned()).collect());
             }
             AppError::Conflict {
                 existing_id: Some(id),

@@ -140,6 +140,206 @@ struct Trail {
     serial: String,
     /// A draft video contest of 三门峡.
     contest: i64,
+    /// A contest of 三门峡 open for entries, the outsider's draft entry to it with its video
+    /// uploaded (and that video), and a second entry of theirs, submitted.
+    open_contest: i64,
+    entry: i64,
+    entry_video: i64,
+    submitted_entry: i64,
+    /// A contest of 三门峡 being judged, an accepted entry, the expert judging it (their
+    /// token and panel id), and a second expert not on the panel (account and organisation).
+    judged_contest: i64,
+    judged_entry: i64,
+    judge_token: String,
+    judge: i64,
+    candidate: i64,
+    candidate_org: i64,
+}
+
+/// A contest of 三门峡 open from today, the outsider's draft entry with its video, and a
+/// submitted one: (contest, draft, its video, submitted).
+async fn entries(w: &World) -> (i64, i64, i64, i64) {
+    let today = w.t.app.clock.now().date_naive();
+    let contest = made(
+        &w.t,
+        &w.city,
+        "/api/v1/contests",
+        json!({"name": "敌意测试征集", "region_code": "411200", "submit_from": today.to_string(),
+                "submit_to": (today + chrono::Duration::days(14)).to_string()}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    made(
+        &w.t,
+        &w.city,
+        &format!("/api/v1/contests/{contest}/status"),
+        json!({"status": "open"}),
+    )
+    .await;
+    let base = format!("/api/v1/contests/{contest}/entries");
+    let form = |title: &str| {
+        json!({"title": title, "field": "生态保护", "entry_mode": "self", "person_name": "刘莎",
+               "region_code": "411202", "contact_name": "刘莎", "contact_phone": "13900000301",
+               "introduction": "敌意测试简介", "innovation": "敌意测试", "reach": "敌意测试",
+               "pledge": true, "authors": [{"name": "刘莎"}]})
+    };
+    let video = |salt: usize| {
+        let mut v = app::fixtures::mp4(240, 1920, 1080, false, 1000 + salt);
+        app::fixtures::set_created(&mut v, 1_748_736_000);
+        v
+    };
+    let upload = |entry: i64, kind: &'static str, name: &'static str, bytes: Vec<u8>| {
+        let path = format!("{base}/{entry}/media");
+        async move {
+            let r =
+                w.t.multipart(&w.outsider, &path, &[("kind", kind)], name, bytes)
+                    .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+            r.json()["id"].as_i64().unwrap()
+        }
+    };
+    let draft = made(&w.t, &w.outsider, &base, form("敌意测试作品")).await["id"]
+        .as_i64()
+        .unwrap();
+    let draft_video = upload(draft, "video", "作品.mp4", video(0)).await;
+    let second = made(&w.t, &w.outsider, &base, form("敌意测试作品二")).await;
+    let id = second["id"].as_i64().unwrap();
+    let v = upload(id, "video", "作品.mp4", video(1)).await;
+    let f = upload(
+        id,
+        "signed_form",
+        "报名表.pdf",
+        b"%PDF-1.4\n%%EOF\n".to_vec(),
+    )
+    .await;
+    let r =
+        w.t.patch(
+            &w.outsider,
+            &format!("{base}/{id}"),
+            Some(second["version"].as_i64().unwrap()),
+            json!({"video": v, "signed_form": f}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    made(&w.t, &w.outsider, &format!("{base}/{id}/submit"), json!({})).await;
+    (contest, draft, draft_video, id)
+}
+
+/// A contest of 三门峡 being judged: (contest, an accepted entry, the judging expert's token,
+/// their panel id, another expert's account, their organisation).
+async fn judged(w: &World) -> (i64, i64, String, i64, i64, i64) {
+    let today = w.t.app.clock.now().date_naive();
+    let contest = made(
+        &w.t,
+        &w.city,
+        "/api/v1/contests",
+        json!({"name": "敌意测试评审", "region_code": "411200", "submit_from": today.to_string(),
+                "submit_to": (today + chrono::Duration::days(14)).to_string()}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    made(
+        &w.t,
+        &w.city,
+        &format!("/api/v1/contests/{contest}/status"),
+        json!({"status": "open"}),
+    )
+    .await;
+    let base = format!("/api/v1/contests/{contest}/entries");
+    let e = made(&w.t, &w.outsider, &base, json!({"title": "敌意测试评审作品", "field": "生态保护", "entry_mode": "self",
+        "person_name": "刘莎", "region_code": "411202", "contact_name": "刘莎", "contact_phone": "13900000301",
+        "introduction": "敌意测试", "innovation": "敌意测试", "reach": "敌意测试", "pledge": true, "authors": [{"name": "刘莎"}]}))
+    .await;
+    let id = e["id"].as_i64().unwrap();
+    let mut files = Vec::new();
+    let mut v = app::fixtures::mp4(240, 1920, 1080, false, 3000);
+    app::fixtures::set_created(&mut v, 1_748_736_000);
+    for (kind, name, bytes) in [
+        ("video", "作品.mp4", v),
+        ("signed_form", "报名表.pdf", b"%PDF-1.4\n%%EOF\n".to_vec()),
+    ] {
+        let r =
+            w.t.multipart(
+                &w.outsider,
+                &format!("{base}/{id}/media"),
+                &[("kind", kind)],
+                name,
+                bytes,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        files.push(r.json()["id"].as_i64().unwrap());
+    }
+    let r =
+        w.t.patch(
+            &w.outsider,
+            &format!("{base}/{id}"),
+            Some(1),
+            json!({"video": files[0], "signed_form": files[1]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    made(&w.t, &w.outsider, &format!("{base}/{id}/submit"), json!({})).await;
+    made(
+        &w.t,
+        &w.city,
+        &format!("{base}/{id}/screening"),
+        json!({"decision": "accept"}),
+    )
+    .await;
+    let mut experts = Vec::new();
+    for (phone, name) in [
+        ("13700000901", "敌意测试专家甲"),
+        ("13700000902", "敌意测试专家乙"),
+    ] {
+        let token = w.t.user(phone, name, Role::Expert, None).await;
+        let user = w.t.get_as(&token, "/api/v1/me").await.json()["id"]
+            .as_i64()
+            .unwrap();
+        let org = made(
+            &w.t,
+            &token,
+            "/api/v1/orgs",
+            json!({"name": format!("{name}的单位"), "kind": "other", "region_code": "410102"}),
+        )
+        .await["id"]
+            .as_i64()
+            .unwrap();
+        experts.push((token, user, org));
+    }
+    let judge = made(
+        &w.t,
+        &w.city,
+        &format!("/api/v1/contests/{contest}/judges"),
+        json!({"user_id": experts[0].1, "org_id": experts[0].2}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    made(
+        &w.t,
+        &w.city,
+        &format!("/api/v1/contests/{contest}/status"),
+        json!({"status": "judging"}),
+    )
+    .await;
+    made(
+        &w.t,
+        &w.city,
+        &format!("/api/v1/contests/{contest}/assignments"),
+        json!({}),
+    )
+    .await;
+    (
+        contest,
+        id,
+        experts[0].0.clone(),
+        judge,
+        experts[1].1,
+        experts[1].2,
+    )
 }
 
 fn complete(org: i64, name: &str) -> Value {
@@ -571,7 +771,19 @@ async fn trail(w: &World) -> Trail {
     .await["id"]
         .as_i64()
         .unwrap();
+    let (open_contest, entry, entry_video, submitted_entry) = entries(w).await;
+    let judged = judged(w).await;
     Trail {
+        judged_contest: judged.0,
+        judged_entry: judged.1,
+        judge_token: judged.2,
+        judge: judged.3,
+        candidate: judged.4,
+        candidate_org: judged.5,
+        open_contest,
+        entry,
+        entry_video,
+        submitted_entry,
         contest,
         venue,
         secret,
@@ -1159,6 +1371,96 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         )
         .versioned_in("contests", w.trail.contest),
         ep("/api/v1/contests/{id}/status", post.clone(), &s(w.trail.contest), "", Json(json!({"status": "open"})), &city),
+        ep(
+            "/api/v1/contests/{id}/entries",
+            post.clone(),
+            &s(w.trail.open_contest),
+            "",
+            Json(json!({"title": "敌意测试新作品", "authors": [{"name": "刘莎", "unit": "三门峡市广播电视台"}], "producing_units": [w.org], "pledge": false})),
+            &outsider,
+        ),
+        ep("/api/v1/contests/{id}/entries", get.clone(), &s(w.trail.open_contest), &qs(&[("status", "submitted"), ("page", "1"), ("per_page", "20")]), Empty, &city),
+        ep("/api/v1/contests/{id}/entries/{eid}", get.clone(), &[w.trail.open_contest.to_string(), w.trail.entry.to_string()], "", Empty, &outsider),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}",
+            Method::PATCH,
+            &[w.trail.open_contest.to_string(), w.trail.entry.to_string()],
+            "",
+            Json(json!({"introduction": "敌意测试简介", "platform_url": "https://www.douyin.com/video/1", "unit_id": null})),
+            &outsider,
+        )
+        .versioned_in("contest_entries", w.trail.entry),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/media",
+            post.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.entry.to_string()],
+            "",
+            Multipart(vec![part("kind", "signed_form"), file_part("报名表.pdf", b"%PDF-1.4\n%%EOF\n".to_vec())]),
+            &outsider,
+        ),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/media/{mid}",
+            get.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.entry.to_string(), w.trail.entry_video.to_string()],
+            "",
+            Empty,
+            &outsider,
+        ),
+        ep("/api/v1/contests/{id}/entries/{eid}/submit", post.clone(), &[w.trail.open_contest.to_string(), w.trail.entry.to_string()], "", Empty, &outsider),
+        ep("/api/v1/contests/{id}/entries/{eid}/history", get.clone(), &[w.trail.open_contest.to_string(), w.trail.entry.to_string()], "", Empty, &outsider),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/screening",
+            post.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.submitted_entry.to_string()],
+            "",
+            Json(json!({"decision": "return", "reason": "敌意测试理由"})),
+            &city,
+        ),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/disqualify",
+            post.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.submitted_entry.to_string()],
+            "",
+            Json(json!({"reason": "敌意测试理由"})),
+            &city,
+        ),
+        ep("/api/v1/contests/{id}/entries/{eid}/withdraw", post.clone(), &[w.trail.open_contest.to_string(), w.trail.submitted_entry.to_string()], "", Empty, &outsider),
+        ep(
+            "/api/v1/contests/{id}/judges",
+            post.clone(),
+            &s(w.trail.judged_contest),
+            "",
+            Json(json!({"user_id": w.trail.candidate, "org_id": w.trail.candidate_org, "region_code": "410102"})),
+            &city,
+        ),
+        ep("/api/v1/contests/{id}/judges", get.clone(), &s(w.trail.judged_contest), "", Empty, &city),
+        ep("/api/v1/contests/{id}/assignments", post.clone(), &s(w.trail.judged_contest), "", Json(json!({})), &city),
+        ep("/api/v1/contests/{id}/assignments", get.clone(), &s(w.trail.judged_contest), "", Empty, &city),
+        ep(
+            "/api/v1/contests/{id}/assignments/{judge_id}/{entry_id}",
+            Method::DELETE,
+            &[w.trail.judged_contest.to_string(), w.trail.judge.to_string(), w.trail.judged_entry.to_string()],
+            "",
+            Empty,
+            &city,
+        ),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/scores",
+            Method::PUT,
+            &[w.trail.judged_contest.to_string(), w.trail.judged_entry.to_string()],
+            "",
+            Json(json!({"scores": {"scientific": 90, "creative": 80}, "comment": "敌意测试评语", "submit": false})),
+            &Who::Bearer(w.trail.judge_token.clone()),
+        ),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/recusal",
+            post.clone(),
+            &[w.trail.judged_contest.to_string(), w.trail.judged_entry.to_string()],
+            "",
+            Json(json!({"reason": "敌意测试回避"})),
+            &Who::Bearer(w.trail.judge_token.clone()),
+        ),
+        ep("/api/v1/me/reviews", get.clone(), none, &qs(&[("contest", &w.trail.judged_contest.to_string())]), Empty, &Who::Bearer(w.trail.judge_token.clone())),
         // Themed routes and check-in.
         ep(
             "/api/v1/venues",

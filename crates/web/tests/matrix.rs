@@ -61,6 +61,14 @@ store::on_both_backends!(
     each_person_gets_what_the_table_says
 );
 
+/// A video passing the contest template's file rules (4 minutes, 1920×1080, made in 2025),
+/// its payload's length from `n` so that no two are one work.
+fn entry_video(n: u64) -> Vec<u8> {
+    let mut v = app::fixtures::mp4(240, 1920, 1080, false, 1000 + usize::try_from(n).unwrap());
+    app::fixtures::set_created(&mut v, 1_748_736_000);
+    v
+}
+
 // ---------------------------------------------------------------------------------------
 // The policy table.
 
@@ -172,6 +180,21 @@ enum Fx {
     NewContest,
     /// Such a contest, open for entries.
     NewOpenContest,
+    /// The owner's draft entry (self-nominated, filled in) to a new open contest: `{id}` the
+    /// contest, `{ref}` the entry, `{version}` the entry's.
+    NewEntry,
+    /// Such an entry with its video uploaded (`{org_id}`: the video).
+    NewEntryWithVideo,
+    /// Such an entry with its video and signed form uploaded and named, ready to submit.
+    NewFilledEntry,
+    /// Such an entry, submitted.
+    NewSubmittedEntry,
+    /// An open contest of 411202 (`{id}`) and an expert who is not on its panel (`{ref}`
+    /// their account, `{org_id}` their organisation, in 410102).
+    NewPanelCandidate,
+    /// A contest of 411202 being judged (`{id}`), with an accepted entry (`{ref}`) of a
+    /// person of no column, and that expert on its panel (`{org_id}`), assigned to it.
+    NewAssignment,
     /// Such a route, published.
     NewPublishedRoute,
     /// A published route and, as `{ref}`, the code its first venue (`{id}`) shows now.
@@ -212,6 +235,12 @@ impl Fx {
                 | Fx::NewRoute
                 | Fx::NewContest
                 | Fx::NewOpenContest
+                | Fx::NewEntry
+                | Fx::NewEntryWithVideo
+                | Fx::NewFilledEntry
+                | Fx::NewSubmittedEntry
+                | Fx::NewPanelCandidate
+                | Fx::NewAssignment
                 | Fx::NewPublishedRoute
                 | Fx::NewCheckinCode
                 | Fx::NewFlaggedCheckin
@@ -240,6 +269,8 @@ enum B {
     File,
     /// Multipart: a square PNG (a venue's stamp image).
     StampImage,
+    /// Multipart: `kind=video` and an MP4 passing the contest template's file rules.
+    EntryVideo,
     /// The 活动项目汇总表 with one activity.
     Xlsx,
     /// Multipart: `org_id` (the target's `{id}`) and the posts' import table with one post.
@@ -498,6 +529,31 @@ const TABLE: &[Row] = &[
     row(GET,    "/api/v1/contests/{id}", Fx::NewContest, B::None,                                  SCOPE_READ).variant("draft"),
     row(PATCH,  "/api/v1/contests/{id}", Fx::NewContest, B::Json(r#"{"theme": "矩阵主题{n}"}"#), ADMINS_IN_SCOPE),
     row(POST,   "/api/v1/contests/{id}/status", Fx::NewContest, B::Json(r#"{"status": "open"}"#), ADMINS_IN_SCOPE),
+    row(POST,   "/api/v1/contests/{id}/entries", Fx::NewOpenContest, B::Json(r#"{"title": "矩阵作品{n}"}"#), SIGNED_IN),
+    row(GET,    "/api/v1/contests/{id}/entries", Fx::NewEntry, B::None,                            [D, C(1), C(0), C(0), C(1), C(0), C(1), C(0), C(1), C(0), C(1)]).count(Cnt::Total),
+    row(GET,    "/api/v1/contests/{id}/entries/{eid}", Fx::NewEntry, B::None,                      OWNER_AND_SCOPE_READ_SIGNED).call("/api/v1/contests/{id}/entries/{ref}"),
+    row(PATCH,  "/api/v1/contests/{id}/entries/{eid}", Fx::NewEntry, B::Json(r#"{"reach": "矩阵传播{n}"}"#), OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}"),
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/media", Fx::NewEntry, B::EntryVideo,          OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}/media"),
+    row(GET,    "/api/v1/contests/{id}/entries/{eid}/media/{mid}", Fx::NewEntryWithVideo, B::None, OWNER_AND_SCOPE_READ_SIGNED).call("/api/v1/contests/{id}/entries/{ref}/media/{org_id}"),
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/submit", Fx::NewFilledEntry, B::None,         OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}/submit"),
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/withdraw", Fx::NewSubmittedEntry, B::None,    OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}/withdraw"),
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/screening", Fx::NewSubmittedEntry,
+        B::Json(r#"{"decision": "accept"}"#),                                                     ADMINS_IN_SCOPE).call("/api/v1/contests/{id}/entries/{ref}/screening"),
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/disqualify", Fx::NewSubmittedEntry,
+        B::Json(r#"{"reason": "矩阵取消{n}"}"#),                                                 ADMINS_IN_SCOPE).call("/api/v1/contests/{id}/entries/{ref}/disqualify"),
+    row(GET,    "/api/v1/contests/{id}/entries/{eid}/history", Fx::NewEntry, B::None,              OWNER_AND_SCOPE_READ_SIGNED).call("/api/v1/contests/{id}/entries/{ref}/history"),
+    row(POST,   "/api/v1/contests/{id}/judges", Fx::NewPanelCandidate,
+        B::Json(r#"{"user_id": {ref}, "org_id": {org_id}}"#),                                     ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/contests/{id}/judges", Fx::NewAssignment, B::None,                        [D, D, D, D, C(1), D, C(1), D, C(1), D, C(1)]).count(Cnt::Len),
+    row(POST,   "/api/v1/contests/{id}/assignments", Fx::NewAssignment, B::Json("{}"),            ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/contests/{id}/assignments", Fx::NewAssignment, B::None,                   [D, D, D, D, C(1), D, C(1), D, C(1), D, C(1)]).count(Cnt::Len),
+    row(DELETE, "/api/v1/contests/{id}/assignments/{judge_id}/{entry_id}", Fx::NewAssignment, B::None, ADMINS_IN_SCOPE).call("/api/v1/contests/{id}/assignments/{org_id}/{ref}"),
+    // Only the assigned judge, who is in no column, may stand aside or score.
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/recusal", Fx::NewAssignment,
+        B::Json(r#"{"reason": "矩阵回避"}"#),                                                    [D; 11]).call("/api/v1/contests/{id}/entries/{ref}/recusal"),
+    row(PUT,    "/api/v1/contests/{id}/entries/{eid}/scores", Fx::NewAssignment,
+        B::Json(r#"{"scores": {"scientific": 90}}"#),                                              [D; 11]).call("/api/v1/contests/{id}/entries/{ref}/scores"),
+    row(GET,    "/api/v1/me/reviews", Fx::Nothing, B::None,                                        [D, C(0), C(0), C(0), C(0), C(0), C(0), C(0), C(0), C(0), C(0)]).count(Cnt::Len),
     // --- Themed routes and check-in (411202) ----------------------------------------------------
     row(POST,   "/api/v1/venues", Fx::Nothing,
         B::Json(r#"{"name": "矩阵打卡点{n}", "address": "湖滨区", "region_code": "411202", "lon": 111.19, "lat": 34.77}"#), ADMINS_IN_SCOPE),
@@ -1261,6 +1317,175 @@ impl World {
         (id, c["version"].as_i64().unwrap())
     }
 
+    /// The owner's self-nominated entry to a new open contest of 411202, filled in; with
+    /// its video (`stage` ≥ 1), its signed form named (≥ 2), submitted (3).
+    async fn entry(&self, stage: u8) -> Vars {
+        let (contest, _) = self.contest(true).await;
+        let n = self.next();
+        let base = format!("/api/v1/contests/{contest}/entries");
+        let e = self
+            .ok(
+                OWNER,
+                POST,
+                &base,
+                Some(json!({"title": format!("矩阵作品{n}"), "field": "生态保护", "entry_mode": "self",
+                            "person_name": "刘莎", "region_code": "411202", "contact_name": "刘莎",
+                            "contact_phone": "13900000301", "introduction": "矩阵简介", "innovation": "矩阵创新",
+                            "reach": "矩阵传播", "pledge": true, "authors": [{"name": "刘莎"}]})),
+            )
+            .await;
+        let id = e["id"].as_i64().unwrap();
+        let mut version = e["version"].as_i64().unwrap();
+        let mut video = 0;
+        let upload = |kind: &'static str, name: &'static str, bytes: Vec<u8>| {
+            let path = format!("{base}/{id}/media");
+            async move {
+                let r = self
+                    .t
+                    .multipart(self.token(OWNER), &path, &[("kind", kind)], name, bytes)
+                    .await;
+                assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+                r.json()["id"].as_i64().unwrap()
+            }
+        };
+        if stage >= 1 {
+            video = upload("video", "作品.mp4", entry_video(n)).await;
+        }
+        if stage >= 2 {
+            let form = upload("signed_form", "报名表.pdf", b"%PDF-1.4\n%%EOF\n".to_vec()).await;
+            let r = self
+                .t
+                .patch(
+                    self.token(OWNER),
+                    &format!("{base}/{id}"),
+                    Some(version),
+                    json!({"video": video, "signed_form": form}),
+                )
+                .await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            version = r.json()["version"].as_i64().unwrap();
+        }
+        if stage >= 3 {
+            self.ok(OWNER, POST, &format!("{base}/{id}/submit"), None)
+                .await;
+        }
+        Vars {
+            id: contest,
+            org_id: video,
+            version,
+            reference: id.to_string(),
+            ..Vars::default()
+        }
+    }
+
+    /// An open contest of 411202 and an expert of 410102 with their organisation; with
+    /// `assigned`, the contest judged, an accepted entry of a person of no column, and the
+    /// expert on the panel, assigned to it.
+    async fn panel(&self, assigned: bool) -> Vars {
+        let (contest, _) = self.contest(true).await;
+        let n = self.next();
+        let expert = self
+            .t
+            .user(&self.fresh_phone(), "矩阵专家", Role::Expert, None)
+            .await;
+        let user = self.t.get_as(&expert, "/api/v1/me").await.json()["id"]
+            .as_i64()
+            .unwrap();
+        let org = self.t.post("/api/v1/orgs", Some(&expert), json!({"name": format!("矩阵评审单位{n}"), "kind": "other", "region_code": "410102"})).await;
+        assert_eq!(org.status.as_u16(), 201, "{}", org.text);
+        let org = org.json()["id"].as_i64().unwrap();
+        if !assigned {
+            return Vars {
+                id: contest,
+                org_id: org,
+                reference: user.to_string(),
+                ..Vars::default()
+            };
+        }
+        let entrant = self.t.log_in(&self.fresh_phone()).await;
+        let base = format!("/api/v1/contests/{contest}/entries");
+        let e = self
+            .t
+            .post(&base, Some(&entrant), json!({"title": format!("矩阵评审作品{n}"), "field": "生态保护", "entry_mode": "self",
+                "person_name": "刘莎", "region_code": "411202", "contact_name": "刘莎", "contact_phone": "13900000301",
+                "introduction": "矩阵简介", "innovation": "矩阵创新", "reach": "矩阵传播", "pledge": true, "authors": [{"name": "刘莎"}]}))
+            .await
+            .json();
+        let id = e["id"].as_i64().unwrap();
+        let mut ids = Vec::new();
+        for (kind, name, bytes) in [
+            ("video", "作品.mp4", entry_video(n)),
+            ("signed_form", "报名表.pdf", b"%PDF-1.4\n%%EOF\n".to_vec()),
+        ] {
+            let r = self
+                .t
+                .multipart(
+                    &entrant,
+                    &format!("{base}/{id}/media"),
+                    &[("kind", kind)],
+                    name,
+                    bytes,
+                )
+                .await;
+            assert_eq!(r.status.as_u16(), 201, "{}", r.text);
+            ids.push(r.json()["id"].as_i64().unwrap());
+        }
+        let r = self
+            .t
+            .patch(
+                &entrant,
+                &format!("{base}/{id}"),
+                Some(1),
+                json!({"video": ids[0], "signed_form": ids[1]}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let r = self
+            .t
+            .post(&format!("{base}/{id}/submit"), Some(&entrant), json!({}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        self.ok(
+            COUNTY_IN,
+            POST,
+            &format!("{base}/{id}/screening"),
+            Some(json!({"decision": "accept"})),
+        )
+        .await;
+        let judge = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                &format!("/api/v1/contests/{contest}/judges"),
+                Some(json!({"user_id": user, "org_id": org})),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        self.ok(
+            COUNTY_IN,
+            POST,
+            &format!("/api/v1/contests/{contest}/status"),
+            Some(json!({"status": "judging"})),
+        )
+        .await;
+        let a = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                &format!("/api/v1/contests/{contest}/assignments"),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(a["assignments"].as_array().map(Vec::len), Some(1), "{a}");
+        Vars {
+            id: contest,
+            org_id: judge,
+            reference: id.to_string(),
+            ..Vars::default()
+        }
+    }
+
     /// A route in 411202 over two new venues (the first in geofence `mode`), published when
     /// asked: ((id, version), the first venue, the code it shows now).
     async fn route(&self, publish: bool, mode: &str) -> ((i64, i64), i64, String) {
@@ -1445,6 +1670,12 @@ impl World {
             Fx::NewRoute => versioned(self.route(false, "off").await.0),
             Fx::NewContest => versioned(self.contest(false).await),
             Fx::NewOpenContest => versioned(self.contest(true).await),
+            Fx::NewEntry => self.entry(0).await,
+            Fx::NewEntryWithVideo => self.entry(1).await,
+            Fx::NewFilledEntry => self.entry(2).await,
+            Fx::NewSubmittedEntry => self.entry(3).await,
+            Fx::NewPanelCandidate => self.panel(false).await,
+            Fx::NewAssignment => self.panel(true).await,
             Fx::NewPublishedRoute => versioned(self.route(true, "off").await.0),
             Fx::NewCheckinCode => {
                 let (_, venue, code) = self.route(true, "off").await;
@@ -1859,6 +2090,10 @@ impl World {
                     Some(("现场.png", png(80, 60))),
                 ),
                 B::StampImage => Payload::Multipart(Vec::new(), Some(("印章.png", png(128, 128)))),
+                B::EntryVideo => Payload::Multipart(
+                    vec![("kind".to_owned(), "video".to_owned())],
+                    Some(("作品.mp4", entry_video(self.next()))),
+                ),
                 B::Xlsx => Payload::Bytes(import_table(&format!("矩阵导入活动{}", self.next()))),
                 B::PostsTable => {
                     let url = format!("https://www.douyin.com/video/6{}", self.next());

@@ -4,7 +4,9 @@ pub(crate) mod activities;
 pub(crate) mod auth;
 pub(crate) mod campaigns;
 pub(crate) mod contests;
+pub(crate) mod entries;
 pub(crate) mod exports;
+pub(crate) mod judging;
 pub(crate) mod media;
 pub(crate) mod nominations;
 pub(crate) mod orgs;
@@ -255,6 +257,67 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
             get(contests::get).patch(contests::update),
         )
         .route("/api/v1/contests/{id}/status", post(contests::move_status))
+        .route(
+            "/api/v1/contests/{id}/entries",
+            get(entries::list).post(entries::create),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}",
+            get(entries::get).patch(entries::update),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/media",
+            // The contest's own max_bytes is enforced while streaming (413); this bounds
+            // the body at the most any contest may set.
+            post(entries::upload).layer(DefaultBodyLimit::max(
+                usize::try_from(domain::contest::MAX_FILE_BYTES + (1 << 20)).unwrap_or(usize::MAX),
+            )),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/media/{mid}",
+            get(entries::download),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/submit",
+            post(entries::submit),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/withdraw",
+            post(entries::withdraw),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/screening",
+            post(entries::screen),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/disqualify",
+            post(entries::disqualify),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/history",
+            get(entries::history),
+        )
+        .route(
+            "/api/v1/contests/{id}/judges",
+            get(judging::judges).post(judging::add_judge),
+        )
+        .route(
+            "/api/v1/contests/{id}/assignments",
+            get(judging::assignments).post(judging::assign),
+        )
+        .route(
+            "/api/v1/contests/{id}/assignments/{judge_id}/{entry_id}",
+            delete(judging::unassign),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/recusal",
+            post(judging::recusal),
+        )
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/scores",
+            put(judging::scores),
+        )
+        .route("/api/v1/me/reviews", get(judging::my_reviews))
         .route("/api/v1/venues", post(routes::create_venue))
         .route(
             "/api/v1/venues/{id}",

@@ -223,6 +223,99 @@ pub(crate) fn requested_range(value: &str, size: u64) -> Option<Result<(u64, u64
     Some(Ok(range))
 }
 
+/// A stored file to send.
+pub(crate) struct Stored<'a> {
+    /// Its key in the file store.
+    pub key: &'a str,
+    /// Its strong validator (without quotes).
+    pub etag: &'a str,
+    /// Its size.
+    pub bytes: i64,
+    /// Its content type.
+    pub content_type: &'a str,
+    /// `Content-Disposition`.
+    pub disposition: String,
+}
+
+/// What [`serve_stored`] answered.
+pub(crate) struct Served {
+    /// The answer.
+    pub response: Response,
+    /// Whether it carries the file (200 or 206), not a 304 or 416.
+    pub body_sent: bool,
+}
+
+/// A stored file with its ETag (304 to `If-None-Match`) and one byte range when asked
+/// (206; 416 beyond the file; `If-Range` honoured): what a video player seeking needs.
+pub(crate) async fn serve_stored(
+    app: &App,
+    headers: &HeaderMap,
+    file: Stored<'_>,
+) -> Result<Served, ApiError> {
+    let etag = format!("\"{}\"", file.etag);
+    let size = u64::try_from(file.bytes).unwrap_or(0);
+    let header_of = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let common = [
+        (header::ETAG, etag.clone()),
+        (header::ACCEPT_RANGES, "bytes".to_owned()),
+        (header::CACHE_CONTROL, "no-cache".to_owned()),
+    ];
+    if header_of(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.trim() == "*" || v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok(Served {
+            response: (StatusCode::NOT_MODIFIED, common).into_response(),
+            body_sent: false,
+        });
+    }
+    // A range applies only to the version the client already holds part of.
+    let range_allowed = header_of(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
+    let range = header_of(header::RANGE)
+        .filter(|_| range_allowed)
+        .and_then(|v| requested_range(v, size));
+    let disposition = file.disposition;
+    let (status, body, length, content_range) = match range {
+        Some(Err(())) => {
+            return Ok(Served {
+                response: (
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    common,
+                    [(header::CONTENT_RANGE, format!("bytes */{size}"))],
+                )
+                    .into_response(),
+                body_sent: false,
+            });
+        }
+        Some(Ok((start, end))) => (
+            StatusCode::PARTIAL_CONTENT,
+            app.files.get_range(file.key, start..end + 1).await?,
+            end + 1 - start,
+            Some(format!("bytes {start}-{end}/{size}")),
+        ),
+        None => (StatusCode::OK, app.files.get(file.key).await?, size, None),
+    };
+    let mut response = (
+        status,
+        common,
+        [
+            (header::CONTENT_TYPE, file.content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_LENGTH, length.to_string()),
+        ],
+        Body::from_stream(body),
+    )
+        .into_response();
+    if let Some(value) = content_range
+        && let Ok(value) = header::HeaderValue::from_str(&value)
+    {
+        response.headers_mut().insert(header::CONTENT_RANGE, value);
+    }
+    Ok(Served {
+        response,
+        body_sent: true,
+    })
+}
+
 /// `GET /api/v1/resources/{id}/files/{fid}`: the file as an attachment with its Chinese
 /// name, its ETag, and one byte range when asked (206); counted once per address, file and
 /// day.
@@ -236,68 +329,22 @@ pub async fn download(
 ) -> Result<Response, ApiError> {
     let Path((id, fid)) = ids?;
     let file = app.resource_file(actor.as_ref(), id, fid).await?;
-    let etag = format!("\"{}\"", file.etag);
-    let size = u64::try_from(file.bytes).unwrap_or(0);
-    let header_of = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    let common = [
-        (header::ETAG, etag.clone()),
-        (header::ACCEPT_RANGES, "bytes".to_owned()),
-        (header::CACHE_CONTROL, "no-cache".to_owned()),
-    ];
-    if header_of(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.trim() == "*" || v.split(',').any(|t| t.trim() == etag))
-    {
-        return Ok((StatusCode::NOT_MODIFIED, common).into_response());
-    }
-    // A range applies only to the version the client already holds part of.
-    let range_allowed = header_of(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
-    let range = header_of(header::RANGE)
-        .filter(|_| range_allowed)
-        .and_then(|v| requested_range(v, size));
-    let disposition = attachment(&file.name);
-    let (status, body, length, content_range) = match range {
-        Some(Err(())) => {
-            return Ok((
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                common,
-                [(header::CONTENT_RANGE, format!("bytes */{size}"))],
-            )
-                .into_response());
-        }
-        Some(Ok((start, end))) => (
-            StatusCode::PARTIAL_CONTENT,
-            app.files
-                .get_range(&file.storage_key, start..end + 1)
-                .await?,
-            end + 1 - start,
-            Some(format!("bytes {start}-{end}/{size}")),
-        ),
-        None => (
-            StatusCode::OK,
-            app.files.get(&file.storage_key).await?,
-            size,
-            None,
-        ),
-    };
-    if method == Method::GET {
+    let served = serve_stored(
+        &app,
+        &headers,
+        Stored {
+            key: &file.storage_key,
+            etag: &file.etag,
+            bytes: file.bytes,
+            content_type: &file.content_type,
+            disposition: attachment(&file.name),
+        },
+    )
+    .await?;
+    if method == Method::GET && served.body_sent {
         app.count_resource_download(file.id).await?;
     }
-    let mut response = (
-        status,
-        common,
-        [
-            (header::CONTENT_TYPE, file.content_type.clone()),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CONTENT_LENGTH, length.to_string()),
-        ],
-        Body::from_stream(body),
-    )
-        .into_response();
-    if let Some(value) = content_range
-        && let Ok(value) = header::HeaderValue::from_str(&value)
-    {
-        response.headers_mut().insert(header::CONTENT_RANGE, value);
-    }
+    let mut response = served.response;
     // An SVG opened directly runs nothing even if a check were ever missed.
     if let Ok(value) =
         header::HeaderValue::from_str("sandbox; default-src 'none'; style-src 'unsafe-inline'")

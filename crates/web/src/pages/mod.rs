@@ -465,6 +465,9 @@ pub(crate) fn field_errors(err: &app::AppError) -> domain::FieldErrors {
         app::AppError::Refused { field, message, .. } => {
             domain::FieldErrors::single(field, message.clone())
         }
+        app::AppError::FileRules { message, .. } => {
+            domain::FieldErrors::single("file", message.clone())
+        }
         other => domain::FieldErrors::single("", crate::error::classify(other).2),
     }
 }
