@@ -305,6 +305,7 @@ impl App {
         }
         store::sms::code_used(&txn, row.id, now).await?;
         store::sms::clear_failures(&txn, phone.as_str()).await?;
+        store::votes::mark_phone_verified(&txn, user.id).await?;
         let grants = grants_of(store::users::roles_of(&txn, user.id).await?);
         let who = Actor {
             user_id: user.id,

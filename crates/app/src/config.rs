@@ -299,12 +299,15 @@ impl Default for CheckinLimits {
 pub struct ContestLimits {
     /// The largest signed or sealed 报名表 PDF, in bytes.
     pub signed_form_max_bytes: u64,
+    /// Public votes one address may cast in an hour, in one contest.
+    pub votes_per_address_per_hour: u64,
 }
 
 impl Default for ContestLimits {
     fn default() -> Self {
         ContestLimits {
             signed_form_max_bytes: 10 * 1024 * 1024,
+            votes_per_address_per_hour: 60,
         }
     }
 }

@@ -674,17 +674,36 @@ impl App {
     }
 
     /// An entry's file (its record), to the entrant, its unit's members and the contest's
-    /// administrators.
+    /// administrators; its video to an assigned judge, and to anyone once it is awarded.
     pub async fn entry_file(
         &self,
-        actor: &Actor,
+        caller: Option<&Actor>,
         cid: i64,
         eid: i64,
         mid: i64,
     ) -> Result<media::Model, AppError> {
-        let (row, access) = self.reach_entry(actor, cid, eid).await?;
         let missing = || AppError::NotFound("未找到该文件".to_owned());
-        // A judge plays the video the entry names, never its signed form.
+        let reached = match caller {
+            Some(actor) => match self.reach_entry(actor, cid, eid).await {
+                Ok(found) => Some(found),
+                Err(AppError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            None => None,
+        };
+        // Anyone plays an awarded entry's video once the results are published.
+        let (row, access) = match reached {
+            Some(found) => found,
+            None if self.is_awarded(cid, eid).await? => {
+                let row = store::entries::find_within(&self.db, cid, eid, Condition::all())
+                    .await?
+                    .ok_or_else(missing)?;
+                (row, Access::Judge)
+            }
+            None => return Err(missing()),
+        };
+        // A judge (and the public, for a winner) plays the video the entry names, never its
+        // signed form.
         if access == Access::Judge && form_of(&row)?.video != Some(mid) {
             return Err(missing());
         }
@@ -998,6 +1017,8 @@ impl App {
             store::entries::in_contests(scope(actor)),
         )
         .await?;
+        // A disqualification during 公示 moves the awards.
+        self.refresh_results(cid).await?;
         self.full_entry(actor, cid, eid).await
     }
 

@@ -69,6 +69,26 @@ pub enum AppError {
         /// Chinese message, every broken rule's message joined.
         message: String,
     },
+    /// Not allowed, with a machine-readable reason (403, `error.code`, e.g.
+    /// `not_sms_verified`).
+    #[error("{message}")]
+    Barred {
+        /// `error.code`.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+    },
+    /// A limit reached, with a machine-readable reason (429, `error.code`, e.g.
+    /// `vote_limit`); try again after this many seconds.
+    #[error("{message}")]
+    Limited {
+        /// `error.code`.
+        code: &'static str,
+        /// Chinese message.
+        message: String,
+        /// Seconds to wait.
+        retry_after: i64,
+    },
     /// Too many requests (429); try again after this many seconds.
     #[error("{message}")]
     TooMany {

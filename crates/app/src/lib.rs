@@ -31,6 +31,7 @@ pub mod public;
 pub mod quotas;
 pub mod regions;
 pub mod resources;
+pub mod results;
 pub mod review;
 pub mod routes;
 pub mod scope;
@@ -40,6 +41,7 @@ pub mod stats;
 pub mod summaries;
 pub mod supplements;
 pub mod users;
+pub mod votes;
 
 use std::sync::Arc;
 

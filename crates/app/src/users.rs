@@ -20,6 +20,8 @@ pub struct Me {
     pub roles: Vec<Grant>,
     /// Organisations the person may act for.
     pub orgs: Vec<OrgRef>,
+    /// Whether the account has logged in with an SMS code (may vote in public votes).
+    pub phone_verified: bool,
 }
 
 /// An organisation named in a list.
@@ -51,6 +53,7 @@ impl App {
             phone: user.phone,
             roles: actor.grants.clone(),
             orgs,
+            phone_verified: user.phone_verified,
         })
     }
 

@@ -148,3 +148,47 @@ pub fn not_draft() -> Condition {
 pub fn named_like(q: &str) -> Condition {
     Condition::all().add(contest::Column::Name.contains(q))
 }
+
+/// Writes contest `id`'s published results (`stage`, the results as JSON) if it matches
+/// `filter`, moving it from `from` to `to` when given; whether it did.
+pub async fn set_results(
+    db: &impl ConnectionTrait,
+    id: i64,
+    filter: Condition,
+    stage: &str,
+    results: String,
+    moves: Option<(&str, &str)>,
+    at: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mut update = contest::Entity::update_many()
+        .col_expr(contest::Column::ResultsStage, Expr::val(stage))
+        .col_expr(contest::Column::Results, Expr::val(results))
+        .col_expr(contest::Column::UpdatedAt, Expr::val(at))
+        .col_expr(
+            contest::Column::Version,
+            Expr::col(contest::Column::Version).add(1),
+        )
+        .filter(contest::Column::Id.eq(id))
+        .filter(filter);
+    if let Some((from, to)) = moves {
+        update = update
+            .col_expr(contest::Column::Status, Expr::val(to))
+            .filter(contest::Column::Status.eq(from));
+    }
+    Ok(update.exec(db).await?.rows_affected > 0)
+}
+
+/// Replaces contest `id`'s published results (recomputed after a change), keeping its stage.
+pub async fn refresh_results(
+    db: &impl ConnectionTrait,
+    id: i64,
+    results: String,
+) -> Result<(), DbErr> {
+    contest::Entity::update_many()
+        .col_expr(contest::Column::Results, Expr::val(results))
+        .filter(contest::Column::Id.eq(id))
+        .filter(contest::Column::ResultsStage.is_not_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -12,7 +12,7 @@ use sea_orm::{
 use crate::entities::{contest, contest_assignment as assignment, contest_judge as judge};
 
 /// The condition "the contest matches `scope`", over a table's `contest_id`.
-fn contest_in<C: ColumnTrait>(column: C, scope: Condition) -> Condition {
+pub fn contest_in<C: ColumnTrait>(column: C, scope: Condition) -> Condition {
     Condition::all().add(
         column.in_subquery(
             Query::select()
@@ -94,6 +94,13 @@ pub fn of_judge(judge_id: i64) -> Condition {
 /// The condition "of entry `entry_id`".
 pub fn of_entry(entry_id: i64) -> Condition {
     Condition::all().add(assignment::Column::EntryId.eq(entry_id))
+}
+
+/// The condition "submitted" (a locked sheet of a standing assignment).
+pub fn submitted() -> Condition {
+    Condition::all()
+        .add(assignment::Column::Submitted.eq(true))
+        .add(assignment::Column::State.ne("recused"))
 }
 
 /// The condition "not recused".

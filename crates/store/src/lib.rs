@@ -24,6 +24,7 @@ pub mod review;
 pub mod routes;
 pub mod testing;
 pub mod users;
+pub mod votes;
 
 use std::time::Duration;
 

@@ -144,6 +144,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "contest judging",
         steps: contest_judging,
     },
+    Migration {
+        version: 24,
+        name: "contest results and public votes",
+        steps: contest_results_and_votes,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1292,6 +1297,39 @@ fn contest_judging() -> Vec<Step> {
         ),
         index("contest_assignments", &["judge_id", "entry_id"], true),
         index("contest_assignments", &["contest_id", "entry_id"], false),
+    ]
+}
+
+/// A contest's results once published (the stage, and the results as last computed, kept
+/// so that the public reads them without recomputing); the public vote, one row per vote
+/// with the day it counts for (Asia/Shanghai) and the address it came from; and whether an
+/// account has logged in with an SMS code.
+fn contest_results_and_votes() -> Vec<Step> {
+    vec![
+        add_column("contests", opt_text("results_stage")),
+        add_column("contests", opt_long_text("results")),
+        table(
+            "contest_votes",
+            vec![
+                id(),
+                big("contest_id"),
+                big("entry_id"),
+                big("user_id"),
+                text("day"),
+                text("ip"),
+                time("at"),
+                flag("voided"),
+                opt_long_text("void_reason"),
+            ],
+        ),
+        index(
+            "contest_votes",
+            &["contest_id", "entry_id", "voided"],
+            false,
+        ),
+        index("contest_votes", &["user_id", "day"], false),
+        index("contest_votes", &["contest_id", "ip", "at"], false),
+        Step::Sql("ALTER TABLE users ADD COLUMN phone_verified BOOLEAN NOT NULL DEFAULT FALSE"),
     ]
 }
 

@@ -42,6 +42,8 @@ pub fn classify(err: &AppError) -> (StatusCode, &'static str, String) {
         AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation"),
         AppError::Refused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
         AppError::Clash { code, .. } => (StatusCode::CONFLICT, *code),
+        AppError::Barred { code, .. } => (StatusCode::FORBIDDEN, *code),
+        AppError::Limited { code, .. } => (StatusCode::TOO_MANY_REQUESTS, *code),
         AppError::FileRules { refusal, .. } => (
             match refusal {
                 app::error::FileRefusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -89,7 +91,8 @@ pub struct ErrorDetail {
     /// `too_many_requests`, `too_large`, `unsupported_media_type`, `precondition_required`,
     /// `unavailable` or `internal`; or a reason where one helps the client (API.md):
     /// `code_invalid`, `code_expired`, `location_required`, `outside_geofence`,
-    /// `no_active_route`, `file_rules`, `duplicate_work`.
+    /// `no_active_route`, `file_rules`, `duplicate_work`, `conflict_of_interest`,
+    /// `not_sms_verified`, `already_voted`, `vote_limit`.
     pub code: String,
     /// 给人看的说明
     pub message: String,
@@ -152,7 +155,7 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut response = (status, Json(ErrorBody { error })).into_response();
-        if let AppError::TooMany { retry_after, .. } = &err
+        if let AppError::TooMany { retry_after, .. } | AppError::Limited { retry_after, .. } = &err
             && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);

@@ -1460,6 +1460,25 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             Json(json!({"reason": "敌意测试回避"})),
             &Who::Bearer(w.trail.judge_token.clone()),
         ),
+        ep("/api/v1/contests/{id}/results", get.clone(), &s(w.trail.judged_contest), "", Empty, &city),
+        ep("/api/v1/contests/{id}/results", post.clone(), &s(w.trail.judged_contest), "", Json(json!({"stage": "publicity"})), &city),
+        ep("/api/v1/contests/{id}/showcase", get.clone(), &s(w.trail.judged_contest), "", Empty, &anon),
+        ep(
+            "/api/v1/contests/{id}/entries/{eid}/votes",
+            post.clone(),
+            &[w.trail.judged_contest.to_string(), w.trail.judged_entry.to_string()],
+            "",
+            Empty,
+            &outsider,
+        ),
+        ep(
+            "/api/v1/contests/{id}/votes/void",
+            post.clone(),
+            &s(w.trail.judged_contest),
+            "",
+            Json(json!({"ip": "10.1.2.3", "from": "2026-07-01T00:00:00+08:00", "to": "2026-07-02T00:00:00+08:00", "reason": "敌意测试作废"})),
+            &city,
+        ),
         ep("/api/v1/me/reviews", get.clone(), none, &qs(&[("contest", &w.trail.judged_contest.to_string())]), Empty, &Who::Bearer(w.trail.judge_token.clone())),
         // Themed routes and check-in.
         ep(

@@ -195,6 +195,12 @@ enum Fx {
     /// A contest of 411202 being judged (`{id}`), with an accepted entry (`{ref}`) of a
     /// person of no column, and that expert on its panel (`{org_id}`), assigned to it.
     NewAssignment,
+    /// A contest of 411202 with a public vote open today and an accepted entry (`{ref}`).
+    NewVotableEntry,
+    /// Such a contest, judging closed (results may be published).
+    NewClosedContest,
+    /// Such a contest, its results in 公示.
+    NewPublishedResults,
     /// Such a route, published.
     NewPublishedRoute,
     /// A published route and, as `{ref}`, the code its first venue (`{id}`) shows now.
@@ -241,6 +247,9 @@ impl Fx {
                 | Fx::NewSubmittedEntry
                 | Fx::NewPanelCandidate
                 | Fx::NewAssignment
+                | Fx::NewVotableEntry
+                | Fx::NewClosedContest
+                | Fx::NewPublishedResults
                 | Fx::NewPublishedRoute
                 | Fx::NewCheckinCode
                 | Fx::NewFlaggedCheckin
@@ -534,7 +543,7 @@ const TABLE: &[Row] = &[
     row(GET,    "/api/v1/contests/{id}/entries/{eid}", Fx::NewEntry, B::None,                      OWNER_AND_SCOPE_READ_SIGNED).call("/api/v1/contests/{id}/entries/{ref}"),
     row(PATCH,  "/api/v1/contests/{id}/entries/{eid}", Fx::NewEntry, B::Json(r#"{"reach": "矩阵传播{n}"}"#), OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}"),
     row(POST,   "/api/v1/contests/{id}/entries/{eid}/media", Fx::NewEntry, B::EntryVideo,          OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}/media"),
-    row(GET,    "/api/v1/contests/{id}/entries/{eid}/media/{mid}", Fx::NewEntryWithVideo, B::None, OWNER_AND_SCOPE_READ_SIGNED).call("/api/v1/contests/{id}/entries/{ref}/media/{org_id}"),
+    row(GET,    "/api/v1/contests/{id}/entries/{eid}/media/{mid}", Fx::NewEntryWithVideo, B::None, OWNER_AND_SCOPE_READ).call("/api/v1/contests/{id}/entries/{ref}/media/{org_id}"),
     row(POST,   "/api/v1/contests/{id}/entries/{eid}/submit", Fx::NewFilledEntry, B::None,         OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}/submit"),
     row(POST,   "/api/v1/contests/{id}/entries/{eid}/withdraw", Fx::NewSubmittedEntry, B::None,    OWNER_ONLY).call("/api/v1/contests/{id}/entries/{ref}/withdraw"),
     row(POST,   "/api/v1/contests/{id}/entries/{eid}/screening", Fx::NewSubmittedEntry,
@@ -553,6 +562,15 @@ const TABLE: &[Row] = &[
         B::Json(r#"{"reason": "矩阵回避"}"#),                                                    [D; 11]).call("/api/v1/contests/{id}/entries/{ref}/recusal"),
     row(PUT,    "/api/v1/contests/{id}/entries/{eid}/scores", Fx::NewAssignment,
         B::Json(r#"{"scores": {"scientific": 90}}"#),                                              [D; 11]).call("/api/v1/contests/{id}/entries/{ref}/scores"),
+    row(GET,    "/api/v1/contests/{id}/results", Fx::NewClosedContest, B::None,                    SCOPE_READ).variant("draft"),
+    row(GET,    "/api/v1/contests/{id}/results", Fx::NewPublishedResults, B::None,                 ALL),
+    row(POST,   "/api/v1/contests/{id}/results", Fx::NewClosedContest, B::Json(r#"{"stage": "publicity"}"#), ADMINS_IN_SCOPE),
+    row(GET,    "/api/v1/contests/{id}/showcase", Fx::NewPublishedResults, B::None,                ALL),
+    row(POST,   "/api/v1/contests/{id}/entries/{eid}/votes", Fx::NewVotableEntry, B::None,
+        // The administrators' tokens were issued, not earned by an SMS login: not verified.
+        [D, Y, Y, Y, F, F, F, F, F, F, F]).call("/api/v1/contests/{id}/entries/{ref}/votes"),
+    row(POST,   "/api/v1/contests/{id}/votes/void", Fx::NewVotableEntry,
+        B::Json(r#"{"ip": "10.9.9.9", "reason": "矩阵作废{n}"}"#),                               ADMINS_IN_SCOPE),
     row(GET,    "/api/v1/me/reviews", Fx::Nothing, B::None,                                        [D, C(0), C(0), C(0), C(0), C(0), C(0), C(0), C(0), C(0), C(0)]).count(Cnt::Len),
     // --- Themed routes and check-in (411202) ----------------------------------------------------
     row(POST,   "/api/v1/venues", Fx::Nothing,
@@ -1378,30 +1396,8 @@ impl World {
         }
     }
 
-    /// An open contest of 411202 and an expert of 410102 with their organisation; with
-    /// `assigned`, the contest judged, an accepted entry of a person of no column, and the
-    /// expert on the panel, assigned to it.
-    async fn panel(&self, assigned: bool) -> Vars {
-        let (contest, _) = self.contest(true).await;
-        let n = self.next();
-        let expert = self
-            .t
-            .user(&self.fresh_phone(), "矩阵专家", Role::Expert, None)
-            .await;
-        let user = self.t.get_as(&expert, "/api/v1/me").await.json()["id"]
-            .as_i64()
-            .unwrap();
-        let org = self.t.post("/api/v1/orgs", Some(&expert), json!({"name": format!("矩阵评审单位{n}"), "kind": "other", "region_code": "410102"})).await;
-        assert_eq!(org.status.as_u16(), 201, "{}", org.text);
-        let org = org.json()["id"].as_i64().unwrap();
-        if !assigned {
-            return Vars {
-                id: contest,
-                org_id: org,
-                reference: user.to_string(),
-                ..Vars::default()
-            };
-        }
+    /// An accepted self-nominated entry to `contest`, of a person of no column.
+    async fn accepted_entry(&self, contest: i64, n: u64) -> i64 {
         let entrant = self.t.log_in(&self.fresh_phone()).await;
         let base = format!("/api/v1/contests/{contest}/entries");
         let e = self
@@ -1452,6 +1448,80 @@ impl World {
             Some(json!({"decision": "accept"})),
         )
         .await;
+        id
+    }
+
+    /// A contest of 411202 in `status` (`open`, `judging`, `closed` or `publicity`: closed
+    /// with its results in 公示) with a public vote open today and an accepted entry:
+    /// `{id}` the contest, `{ref}` the entry.
+    async fn judged_contest(&self, status: &str) -> Vars {
+        let n = self.next();
+        let today = self.t.app.clock.now().date_naive();
+        let c = self
+            .ok(
+                COUNTY_IN,
+                POST,
+                "/api/v1/contests",
+                Some(json!({"name": format!("矩阵投票比赛{n}"), "region_code": "411202",
+                            "submit_from": today.to_string(), "submit_to": (today + chrono::Duration::days(20)).to_string(),
+                            "public_vote": {"weight": 10, "from": today.to_string(), "to": (today + chrono::Duration::days(20)).to_string(),
+                                            "per_entry_per_day": 1, "per_day": 5}})),
+            )
+            .await;
+        let contest = c["id"].as_i64().unwrap();
+        let path = format!("/api/v1/contests/{contest}/status");
+        self.ok(COUNTY_IN, POST, &path, Some(json!({"status": "open"})))
+            .await;
+        let entry = self.accepted_entry(contest, n).await;
+        if status != "open" {
+            self.ok(COUNTY_IN, POST, &path, Some(json!({"status": "judging"})))
+                .await;
+        }
+        if matches!(status, "closed" | "publicity") {
+            self.ok(COUNTY_IN, POST, &path, Some(json!({"status": "closed"})))
+                .await;
+        }
+        if status == "publicity" {
+            self.ok(
+                COUNTY_IN,
+                POST,
+                &format!("/api/v1/contests/{contest}/results"),
+                Some(json!({"stage": "publicity"})),
+            )
+            .await;
+        }
+        Vars {
+            id: contest,
+            reference: entry.to_string(),
+            ..Vars::default()
+        }
+    }
+
+    /// An open contest of 411202 and an expert of 410102 with their organisation; with
+    /// `assigned`, the contest judged, an accepted entry of a person of no column, and the
+    /// expert on the panel, assigned to it.
+    async fn panel(&self, assigned: bool) -> Vars {
+        let (contest, _) = self.contest(true).await;
+        let n = self.next();
+        let expert = self
+            .t
+            .user(&self.fresh_phone(), "矩阵专家", Role::Expert, None)
+            .await;
+        let user = self.t.get_as(&expert, "/api/v1/me").await.json()["id"]
+            .as_i64()
+            .unwrap();
+        let org = self.t.post("/api/v1/orgs", Some(&expert), json!({"name": format!("矩阵评审单位{n}"), "kind": "other", "region_code": "410102"})).await;
+        assert_eq!(org.status.as_u16(), 201, "{}", org.text);
+        let org = org.json()["id"].as_i64().unwrap();
+        if !assigned {
+            return Vars {
+                id: contest,
+                org_id: org,
+                reference: user.to_string(),
+                ..Vars::default()
+            };
+        }
+        let id = self.accepted_entry(contest, n).await;
         let judge = self
             .ok(
                 COUNTY_IN,
@@ -1676,6 +1746,9 @@ impl World {
             Fx::NewSubmittedEntry => self.entry(3).await,
             Fx::NewPanelCandidate => self.panel(false).await,
             Fx::NewAssignment => self.panel(true).await,
+            Fx::NewVotableEntry => self.judged_contest("open").await,
+            Fx::NewClosedContest => self.judged_contest("closed").await,
+            Fx::NewPublishedResults => self.judged_contest("publicity").await,
             Fx::NewPublishedRoute => versioned(self.route(true, "off").await.0),
             Fx::NewCheckinCode => {
                 let (_, venue, code) = self.route(true, "off").await;

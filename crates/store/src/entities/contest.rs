@@ -26,6 +26,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// Optimistic lock (`If-Match`).
     pub version: i64,
+    /// `publicity` or `final` once results are published.
+    pub results_stage: Option<String>,
+    /// The results as last computed since publication (JSON), for the public.
+    pub results: Option<String>,
 }
 
 /// No relations are declared; joins are written where they are needed.

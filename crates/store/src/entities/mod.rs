@@ -16,6 +16,7 @@ pub mod contest_entry;
 pub mod contest_entry_media;
 pub mod contest_entry_transition;
 pub mod contest_judge;
+pub mod contest_vote;
 pub mod contest_work_claim;
 pub mod host_confirmation;
 pub mod job;

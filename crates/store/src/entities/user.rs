@@ -17,6 +17,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When a national administrator disabled the account; none while it is usable.
     pub disabled_at: Option<DateTimeUtc>,
+    /// Whether the account has logged in with an SMS code (may vote).
+    pub phone_verified: bool,
 }
 
 /// No relations are declared; joins are written where they are needed.

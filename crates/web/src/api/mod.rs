@@ -15,6 +15,7 @@ pub(crate) mod public;
 pub(crate) mod quotas;
 pub(crate) mod regions;
 pub(crate) mod resources;
+pub(crate) mod results;
 pub(crate) mod routes;
 pub(crate) mod stats;
 pub(crate) mod summaries;
@@ -318,6 +319,16 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
             put(judging::scores),
         )
         .route("/api/v1/me/reviews", get(judging::my_reviews))
+        .route(
+            "/api/v1/contests/{id}/results",
+            get(results::results).post(results::publish),
+        )
+        .route("/api/v1/contests/{id}/showcase", get(results::showcase))
+        .route(
+            "/api/v1/contests/{id}/entries/{eid}/votes",
+            post(results::vote),
+        )
+        .route("/api/v1/contests/{id}/votes/void", post(results::void))
         .route("/api/v1/venues", post(routes::create_venue))
         .route(
             "/api/v1/venues/{id}",

@@ -25,6 +25,7 @@ mod posts;
 mod public;
 mod regions;
 mod resources;
+mod results;
 mod routes;
 mod s3;
 mod supplements;

@@ -1,0 +1,199 @@
+//! 网络投票: the video contest's public vote (DESIGN.md §8). Only accounts that logged in by
+//! SMS, inside the vote window, for accepted entries; at most `per_entry_per_day` votes for
+//! one entry and `per_day` in all per person and Asia/Shanghai day, and
+//! `votes_per_address_per_hour` from one address; all counted in the database. Every vote
+//! keeps its address; administrators void votes by address or time, with a reason, and the
+//! results follow.
+
+use chrono::{DateTime, Utc};
+use domain::entry::EntryStatus;
+use serde::{Deserialize, Serialize};
+use store::entities::InArea;
+use store::sea_orm::TransactionTrait;
+use utoipa::ToSchema;
+
+use crate::contests::{scope, settings_of};
+use crate::{Actor, App, AppError};
+
+/// A vote counted.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VoteView {
+    /// The entry.
+    pub entry_id: i64,
+    /// Votes the voter has left today, in this contest.
+    pub votes_left_today: i64,
+}
+
+/// Which votes to void.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoidInput {
+    /// Votes from this address.
+    #[serde(default)]
+    pub ip: Option<String>,
+    /// Cast at or after this time.
+    #[serde(default)]
+    pub from: Option<DateTime<Utc>>,
+    /// Cast at or before this time.
+    #[serde(default)]
+    pub to: Option<DateTime<Utc>>,
+    /// Why (required).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// How many were voided.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Voided {
+    /// Votes voided.
+    pub voided: u64,
+}
+
+fn not_votable() -> AppError {
+    AppError::NotFound("该作品不在投票中".to_owned())
+}
+
+/// Seconds from `now` to the next Asia/Shanghai midnight.
+fn until_tomorrow(now: DateTime<Utc>) -> i64 {
+    let today = domain::campaign::beijing_date(now);
+    let midnight = (today + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(domain::campaign::BEIJING).single())
+        .map(|t| t.with_timezone(&Utc));
+    midnight.map_or(3600, |m| (m - now).num_seconds().max(1))
+}
+
+impl App {
+    /// `POST /api/v1/contests/{id}/entries/{eid}/votes`.
+    pub async fn vote(&self, actor: &Actor, cid: i64, eid: i64) -> Result<VoteView, AppError> {
+        let user = store::users::find(&self.db, actor.user_id)
+            .await?
+            .ok_or_else(AppError::login_required)?;
+        if !user.phone_verified {
+            return Err(AppError::Barred {
+                code: "not_sms_verified",
+                message: "投票前请先用手机短信验证码登录一次".to_owned(),
+            });
+        }
+        let contest = store::contests::find(&self.db, cid)
+            .await?
+            .ok_or_else(not_votable)?;
+        let settings = settings_of(&contest)?;
+        let now = self.clock.now();
+        let today = domain::campaign::beijing_date(now);
+        let Some(rules) = settings
+            .public_vote
+            .filter(|v| v.from <= today && today <= v.to)
+        else {
+            return Err(not_votable());
+        };
+        store::entries::find_within(
+            &self.db,
+            cid,
+            eid,
+            store::entries::in_status(&[EntryStatus::Accepted.as_str()]),
+        )
+        .await?
+        .ok_or_else(not_votable)?;
+        let ip = crate::audit::origin().ip.unwrap_or_default();
+        let day = today.to_string();
+        let txn = self.db.begin().await?;
+        // One person's votes are counted one after another.
+        store::votes::lock_voter(&txn, actor.user_id).await?;
+        let for_entry =
+            store::votes::of_voter_on(&txn, cid, actor.user_id, &day, Some(eid)).await?;
+        if i64::try_from(for_entry).unwrap_or(i64::MAX) >= rules.per_entry_per_day {
+            return Err(AppError::Clash {
+                code: "already_voted",
+                message: format!(
+                    "今天已为该作品投过票（每件作品每天最多{}票），明天再来吧",
+                    rules.per_entry_per_day
+                ),
+            });
+        }
+        let all = store::votes::of_voter_on(&txn, cid, actor.user_id, &day, None).await?;
+        let all = i64::try_from(all).unwrap_or(i64::MAX);
+        if all >= rules.per_day {
+            return Err(AppError::Limited {
+                code: "vote_limit",
+                message: format!("今天的{}票已经投完，明天再来吧", rules.per_day),
+                retry_after: until_tomorrow(now),
+            });
+        }
+        let per_address = self.config.contests.votes_per_address_per_hour;
+        let from_here =
+            store::votes::from_address_since(&txn, cid, &ip, now - chrono::Duration::hours(1))
+                .await?;
+        if from_here >= per_address {
+            return Err(AppError::Limited {
+                code: "vote_limit",
+                message: format!("同一网络一小时内最多投{per_address}票，请稍后再试"),
+                retry_after: 3600,
+            });
+        }
+        store::votes::add(&txn, cid, eid, actor.user_id, day, ip, now).await?;
+        txn.commit().await?;
+        Ok(VoteView {
+            entry_id: eid,
+            votes_left_today: (rules.per_day - all - 1).max(0),
+        })
+    }
+
+    /// `POST /api/v1/contests/{id}/votes/void`: an administrator voids votes by address and
+    /// time, with a reason; published results are recomputed.
+    pub async fn void_votes(
+        &self,
+        actor: &Actor,
+        cid: i64,
+        input: VoidInput,
+    ) -> Result<Voided, AppError> {
+        let contest = self
+            .contest_in_scope(actor, cid, "只能管理本辖区举办的比赛")
+            .await?;
+        let reason = domain::entry::reason_given(input.reason.as_deref(), "请写明作废的理由")
+            .map_err(AppError::invalid)?;
+        let ip = input.ip.as_deref().map(str::trim).filter(|i| !i.is_empty());
+        if ip.is_none() && input.from.is_none() && input.to.is_none() {
+            return Err(AppError::invalid_field(
+                "ip",
+                "请至少指定一个地址或一段时间，以免作废全部投票",
+            ));
+        }
+        if let Some(ip) = ip
+            && ip.parse::<std::net::IpAddr>().is_err()
+        {
+            return Err(AppError::invalid_field("ip", "地址格式不正确"));
+        }
+        if let (Some(from), Some(to)) = (input.from, input.to)
+            && from > to
+        {
+            return Err(AppError::invalid_field("to", "结束时间不能早于开始时间"));
+        }
+        let now = self.clock.now();
+        let txn = self.db.begin().await?;
+        let voided = store::votes::void(
+            &txn,
+            cid,
+            scope(actor),
+            store::votes::matching(ip, input.from, input.to),
+            reason.clone(),
+        )
+        .await?;
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(
+                "contest.votes.void",
+                "contest",
+                cid,
+                &contest.area(),
+                serde_json::json!({"ip": ip, "from": input.from, "to": input.to, "reason": reason, "voided": voided}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        self.refresh_results(cid).await?;
+        Ok(Voided { voided })
+    }
+}
