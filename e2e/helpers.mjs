@@ -177,3 +177,64 @@ export async function axeViolations(page) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(" ")).join("\n    ")}`);
 }
+
+// --- MP4 files written here, as crates/app/src/fixtures.rs writes them: an `ftyp` and a
+// `moov` complete enough for the server's parser (the media data is filler, not video).
+
+function box(kind, ...parts) {
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(body.length + 8, 0);
+  head.write(kind, 4, "latin1");
+  return Buffer.concat([head, body]);
+}
+
+function fullBox(kind, version, flags, ...parts) {
+  const vf = Buffer.alloc(4);
+  vf.writeUInt32BE(((version & 0xff) << 24) | (flags & 0xffffff), 0);
+  return box(kind, vf, ...parts);
+}
+
+function u32s(...values) {
+  const b = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => b.writeInt32BE(v | 0, i * 4));
+  return b;
+}
+
+function matrix(rotated) {
+  return rotated ? u32s(0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000) : u32s(0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000);
+}
+
+/** An MP4 of `seconds` at `width`×`height` (a phone's upright matrix when `rotated`), made
+ *  on `created` (a Date; none: unknown), with `payload` bytes of media data. */
+export function mp4File(seconds, width, height, { rotated = false, created = null, payload = 4096, name = "作品.mp4" } = {}) {
+  const timescale = 1000;
+  const duration = seconds * timescale;
+  const made = created ? Math.floor(created.getTime() / 1000) + 2082844800 : 0;
+  const mvhd = Buffer.concat([u32s(made, 0, timescale, duration, 0x10000), Buffer.from([1, 0]), Buffer.alloc(10), matrix(false), Buffer.alloc(24), u32s(2)]);
+  const tkhd = Buffer.concat([u32s(0, 0, 1, 0, duration, 0, 0), Buffer.alloc(8), matrix(rotated), u32s(width << 16, height << 16)]);
+  const mdhd = Buffer.concat([u32s(0, 0, timescale, duration), Buffer.from([0x55, 0xc4, 0, 0])]);
+  const hdlr = Buffer.concat([Buffer.alloc(4), Buffer.from("vide", "latin1"), Buffer.alloc(12), Buffer.from("VideoHandler\0", "latin1")]);
+  const sps = Buffer.from([0x67, 0x42, 0x00, 0x1e, 0x95, 0xa8, 0x28, 0x0f, 0x64]);
+  const pps = Buffer.from([0x68, 0xce, 0x3c, 0x80]);
+  const avcc = Buffer.concat([Buffer.from([1, 0x42, 0x00, 0x1e, 0xff, 0xe1, 0, sps.length]), sps, Buffer.from([1, 0, pps.length]), pps]);
+  const wh = Buffer.alloc(4);
+  wh.writeUInt16BE(width, 0);
+  wh.writeUInt16BE(height, 2);
+  const avc1 = Buffer.concat([Buffer.alloc(6), Buffer.from([0, 1]), Buffer.alloc(16), wh, u32s(0x480000, 0x480000), Buffer.alloc(4), Buffer.from([0, 1]), Buffer.alloc(32), Buffer.from([0x00, 0x18, 0xff, 0xff]), box("avcC", avcc)]);
+  const stsd = fullBox("stsd", 0, 0, u32s(1), box("avc1", avc1));
+  const stbl = box("stbl", stsd, fullBox("stts", 0, 0, Buffer.alloc(4)), fullBox("stsc", 0, 0, Buffer.alloc(4)), fullBox("stsz", 0, 0, Buffer.alloc(8)), fullBox("stco", 0, 0, Buffer.alloc(4)));
+  const dinf = box("dinf", fullBox("dref", 0, 0, u32s(1), fullBox("url ", 0, 1)));
+  const minf = box("minf", fullBox("vmhd", 0, 1, Buffer.alloc(8)), dinf, stbl);
+  const mdia = box("mdia", fullBox("mdhd", 0, 0, mdhd), fullBox("hdlr", 0, 0, hdlr), minf);
+  const trak = box("trak", fullBox("tkhd", 0, 3, tkhd), mdia);
+  const moov = box("moov", fullBox("mvhd", 0, 0, mvhd), trak);
+  const ftyp = box("ftyp", Buffer.from("isom\0\0\x02\0isomiso2avc1mp41", "latin1"));
+  const mdat = box("mdat", Buffer.alloc(payload, 0x5a));
+  return { name, mimeType: "video/mp4", buffer: Buffer.concat([ftyp, moov, mdat]) };
+}
+
+/** A small PDF, as a scanner would give it. */
+export function pdfFile(name = "报名表.pdf") {
+  return { name, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1") };
+}

@@ -475,3 +475,284 @@ impl App {
         Ok(self.awarded(&row).await?.iter().any(|e| e.entry_id == eid))
     }
 }
+
+/// A Beijing time as the sheets show it.
+fn beijing(at: DateTime<Utc>) -> String {
+    at.with_timezone(&domain::campaign::BEIJING)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn two(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_default()
+}
+
+impl App {
+    /// `GET /api/v1/contests/{id}/exports/entries.xlsx`: the 报名汇总表, every submitted
+    /// entry with every field of the form, contact included.
+    pub async fn contest_entries_xlsx(&self, actor: &Actor, cid: i64) -> Result<Vec<u8>, AppError> {
+        let contest = self
+            .contest_in_scope(actor, cid, "只能导出本辖区举办的比赛")
+            .await?;
+        let entries = store::entries::all_of(&self.db, cid, Condition::all()).await?;
+        let entries: Vec<&entry::Model> = entries
+            .iter()
+            .filter(|e| e.status != EntryStatus::Draft.as_str())
+            .collect();
+        let owned: Vec<entry::Model> = entries.iter().map(|e| (*e).clone()).collect();
+        let names = self.entrants(&owned).await?;
+        let unit_ids: Vec<i64> = owned
+            .iter()
+            .filter_map(|e| serde_json::from_str::<EntryForm>(&e.form).ok())
+            .flat_map(|f| f.producing_units.unwrap_or_default())
+            .collect();
+        let org_names: HashMap<i64, String> = store::orgs::find_many(&self.db, &unit_ids)
+            .await?
+            .into_iter()
+            .map(|o| (o.id, o.name))
+            .collect();
+        let mut rows = Vec::with_capacity(owned.len());
+        for (i, e) in owned.iter().enumerate() {
+            let f: EntryForm = serde_json::from_str(&e.form).map_err(AppError::internal)?;
+            let status = EntryStatus::parse(&e.status).map_or("", |s| s.label());
+            let mode = f.mode().map_or("", |m| m.label());
+            rows.push(vec![
+                (i + 1).to_string(),
+                e.id.to_string(),
+                f.title.clone().unwrap_or_default(),
+                f.field.clone().unwrap_or_default(),
+                mode.to_owned(),
+                names.get(&e.id).cloned().unwrap_or_default(),
+                f.region_code.clone().unwrap_or_default(),
+                f.authors
+                    .iter()
+                    .flatten()
+                    .map(|a| match &a.unit {
+                        Some(u) => format!("{}（{u}）", a.name),
+                        None => a.name.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                f.producing_units
+                    .iter()
+                    .flatten()
+                    .map(|u| org_names.get(u).cloned().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                f.broadcast_date.clone().unwrap_or_default(),
+                f.platform.clone().unwrap_or_default(),
+                f.platform_url.clone().unwrap_or_default(),
+                e.duration_seconds
+                    .map(|s| format!("{s:.0}"))
+                    .unwrap_or_default(),
+                match (e.width, e.height) {
+                    (Some(w), Some(h)) => format!("{w}×{h}"),
+                    _ => String::new(),
+                },
+                f.contact_name.clone().unwrap_or_default(),
+                f.contact_phone.clone().unwrap_or_default(),
+                f.introduction.clone().unwrap_or_default(),
+                f.innovation.clone().unwrap_or_default(),
+                f.reach.clone().unwrap_or_default(),
+                status.to_owned(),
+                e.submitted_at.map(beijing).unwrap_or_default(),
+            ]);
+        }
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.contest_entries",
+                "contest",
+                cid,
+                &contest.area(),
+                serde_json::json!({"rows": rows.len()}),
+            ),
+        )
+        .await?;
+        crate::exports::simple_sheet(
+            "报名汇总表",
+            &[
+                "序号",
+                "作品编号",
+                "作品名称",
+                "类别",
+                "参赛方式",
+                "推荐单位或个人",
+                "所在地区",
+                "主创人员",
+                "制作单位",
+                "播出时间",
+                "播出平台",
+                "播出网址",
+                "时长（秒）",
+                "分辨率",
+                "联系人",
+                "联系电话",
+                "内容简介",
+                "创新点",
+                "传播效果",
+                "状态",
+                "提交时间",
+            ],
+            &rows,
+        )
+    }
+
+    /// `GET /api/v1/contests/{id}/exports/scores.xlsx`: the score sheet, one row per entry
+    /// and judge, a column per criterion, and the total.
+    pub async fn contest_scores_xlsx(&self, actor: &Actor, cid: i64) -> Result<Vec<u8>, AppError> {
+        let contest = self
+            .contest_in_scope(actor, cid, "只能导出本辖区举办的比赛")
+            .await?;
+        let settings = crate::contests::settings_of(&contest)?;
+        let judges = store::judging::judges(&self.db, cid).await?;
+        let users: Vec<i64> = judges.iter().map(|j| j.user_id).collect();
+        let names = store::users::names_of(&self.db, &users).await?;
+        let judge_name: HashMap<i64, String> = judges
+            .iter()
+            .map(|j| {
+                let name = names.get(&j.user_id).cloned().flatten();
+                (j.id, name.unwrap_or_else(|| format!("专家{}", j.id)))
+            })
+            .collect();
+        let entries = store::entries::all_of(&self.db, cid, Condition::all()).await?;
+        let titles: HashMap<i64, String> = entries
+            .iter()
+            .map(|e| {
+                let f: EntryForm = serde_json::from_str(&e.form).unwrap_or_default();
+                (e.id, f.title.unwrap_or_default())
+            })
+            .collect();
+        let sheets = store::judging::assignments(&self.db, cid, store::judging::standing()).await?;
+        let mut rows = Vec::with_capacity(sheets.len());
+        for s in &sheets {
+            let scores: BTreeMap<String, f64> = s
+                .scores
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(AppError::internal)?
+                .unwrap_or_default();
+            let mut row = vec![
+                s.entry_id.to_string(),
+                titles.get(&s.entry_id).cloned().unwrap_or_default(),
+                judge_name.get(&s.judge_id).cloned().unwrap_or_default(),
+            ];
+            for c in &settings.criteria {
+                row.push(
+                    scores
+                        .get(&c.key)
+                        .map(|v| format!("{v}"))
+                        .unwrap_or_default(),
+                );
+            }
+            row.push(two(s.total));
+            row.push(if s.submitted { "已提交" } else { "草稿" }.to_owned());
+            row.push(s.comment.clone().unwrap_or_default());
+            rows.push(row);
+        }
+        let heads: Vec<String> = ["作品编号", "作品名称", "评审专家"]
+            .into_iter()
+            .map(str::to_owned)
+            .chain(
+                settings
+                    .criteria
+                    .iter()
+                    .map(|c| format!("{}（{}%）", c.name, c.weight)),
+            )
+            .chain(["总分", "状态", "评语"].into_iter().map(str::to_owned))
+            .collect();
+        let head: Vec<&str> = heads.iter().map(String::as_str).collect();
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.contest_scores",
+                "contest",
+                cid,
+                &contest.area(),
+                serde_json::json!({"rows": rows.len()}),
+            ),
+        )
+        .await?;
+        crate::exports::simple_sheet("评分表", &head, &rows)
+    }
+
+    /// `GET /api/v1/contests/{id}/exports/results.xlsx`: the ranking as it stands, with the
+    /// method that made it, and the entries not yet ranked.
+    pub async fn contest_results_xlsx(&self, actor: &Actor, cid: i64) -> Result<Vec<u8>, AppError> {
+        let contest = self
+            .contest_in_scope(actor, cid, "只能导出本辖区举办的比赛")
+            .await?;
+        let r = self.compute_results(&contest).await?;
+        let mut rows: Vec<Vec<String>> = r
+            .ranking
+            .iter()
+            .map(|e| {
+                vec![
+                    e.rank.to_string(),
+                    e.entry_id.to_string(),
+                    e.title.clone().unwrap_or_default(),
+                    e.field.clone().unwrap_or_default(),
+                    e.entrant.clone(),
+                    e.award.as_ref().map(|a| a.name.clone()).unwrap_or_default(),
+                    two(e.expert_score),
+                    two(e.vote_score),
+                    two(e.final_score),
+                    e.votes.map(|v| v.to_string()).unwrap_or_default(),
+                    e.scores_count.map(|v| v.to_string()).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        for u in &r.unranked {
+            rows.push(vec![
+                "待评".to_owned(),
+                u.entry_id.to_string(),
+                u.title.clone().unwrap_or_default(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                u.scores_count.to_string(),
+            ]);
+        }
+        rows.push(vec![format!(
+            "计算方法：{}，{}（少于{}个评分的专家不校正），网络投票占{}%；计算时间 {}",
+            r.method.aggregation.label(),
+            r.method.normalise.label(),
+            r.method.normalise_min_scores,
+            r.method.vote_weight,
+            beijing(r.computed_at)
+        )]);
+        self.record_alone(
+            Some(actor),
+            crate::audit::Event::ok(
+                "export.contest_results",
+                "contest",
+                cid,
+                &contest.area(),
+                serde_json::json!({"rows": r.ranking.len()}),
+            ),
+        )
+        .await?;
+        crate::exports::simple_sheet(
+            "评审结果",
+            &[
+                "名次",
+                "作品编号",
+                "作品名称",
+                "类别",
+                "报送者",
+                "奖项",
+                "专家分",
+                "投票分",
+                "最终得分",
+                "票数",
+                "评分数",
+            ],
+            &rows,
+        )
+    }
+}

@@ -210,6 +210,21 @@ pub struct StatsView {
     pub online_posts: crate::posts::PostCounts,
     /// 科普主题线路 of the area: published, check-ins, visitors, completions.
     pub routes: crate::routes::RouteCounts,
+    /// 科普视频征集 of the area: contests, entries received and accepted, votes counted.
+    pub contests: ContestCounts,
+}
+
+/// The video contests of an area in the statistics (`stats.contests`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ContestCounts {
+    /// Contests past their draft.
+    pub contests: u64,
+    /// Entries received (submitted, accepted, returned or disqualified).
+    pub entries: u64,
+    /// Entries accepted by 形式审查.
+    pub accepted: u64,
+    /// Public votes counted (not voided).
+    pub votes: u64,
 }
 
 /// One child division's counts.
@@ -351,6 +366,24 @@ impl App {
             topic,
             online_posts: self.post_counts(campaign.id, &located.path).await?,
             routes: self.route_counts(&located.path).await?,
+            contests: self.contest_counts(&located.path).await?,
+        })
+    }
+
+    async fn contest_counts(&self, path: &RegionPath) -> Result<ContestCounts, AppError> {
+        let area = crate::scope::area_condition(
+            path,
+            store::entities::contest::Column::ProvinceCode,
+            store::entities::contest::Column::CityCode,
+            store::entities::contest::Column::CountyCode,
+        );
+        let (contests, entries, accepted, votes) =
+            store::contests::area_counts(&self.db, area).await?;
+        Ok(ContestCounts {
+            contests,
+            entries,
+            accepted,
+            votes,
         })
     }
 

@@ -192,3 +192,37 @@ pub async fn refresh_results(
         .await?;
     Ok(())
 }
+
+/// The contests of an area (`area` over `contests`) in the statistics: contests past their
+/// draft, entries received (not drafts, not withdrawn), entries accepted, votes counted.
+pub async fn area_counts(
+    db: &impl ConnectionTrait,
+    area: Condition,
+) -> Result<(u64, u64, u64, u64), DbErr> {
+    use crate::entities::{contest_entry as entry, contest_vote as vote};
+    let live = Condition::all().add(area).add(not_draft());
+    let contests = contest::Entity::find()
+        .filter(live.clone())
+        .count(db)
+        .await?;
+    let in_live = || crate::judging::contest_in(entry::Column::ContestId, live.clone());
+    let entries = entry::Entity::find()
+        .filter(in_live())
+        .filter(entry::Column::Status.is_not_in(["draft", "withdrawn"]))
+        .count(db)
+        .await?;
+    let accepted = entry::Entity::find()
+        .filter(in_live())
+        .filter(entry::Column::Status.eq("accepted"))
+        .count(db)
+        .await?;
+    let votes = vote::Entity::find()
+        .filter(crate::judging::contest_in(
+            vote::Column::ContestId,
+            live.clone(),
+        ))
+        .filter(vote::Column::Voided.eq(false))
+        .count(db)
+        .await?;
+    Ok((contests, entries, accepted, votes))
+}

@@ -330,3 +330,62 @@
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 })();
+
+// The 报名表's files (video, signed form): uploaded when chosen, with a progress bar; the
+// server's answer beside the field (every broken file rule at once), the measured size and
+// duration when it passes, and the form's hidden field set so that saving names it.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[type=file][data-upload]").forEach(function (input) {
+    var base = input.id;
+    var progress = document.getElementById(base + "-progress");
+    var done = document.getElementById(base + "-done");
+    var error = document.getElementById(base + "-error");
+    var hidden = document.getElementById(input.getAttribute("data-target"));
+    var token = document.querySelector("input[name=_csrf]");
+    input.addEventListener("change", function () {
+      if (!input.files.length) return;
+      var data = new FormData();
+      data.append("kind", input.getAttribute("data-upload"));
+      data.append("file", input.files[0]);
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", input.getAttribute("data-entry-url"));
+      if (token) xhr.setRequestHeader("X-CSRF-Token", token.value);
+      progress.hidden = false;
+      progress.value = 0;
+      error.textContent = "";
+      done.textContent = "正在上传…";
+      input.setAttribute("aria-invalid", "false");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
+      });
+      xhr.addEventListener("load", function () {
+        var body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = {}; }
+        if (xhr.status === 201) {
+          progress.value = 100;
+          hidden.value = body.id;
+          if (body.seconds) {
+            var s = Math.round(body.seconds);
+            done.textContent = "已上传：" + body.width + "×" + body.height + "，" + Math.floor(s / 60) + "分" + (s % 60) + "秒（保存后生效）";
+          } else {
+            done.textContent = "已上传（保存后生效）";
+          }
+        } else {
+          var err = body.error || {};
+          var fields = err.fields || {};
+          error.textContent = fields.file || fields.kind || err.message || "上传失败，请重试";
+          done.textContent = "";
+          progress.hidden = true;
+          input.setAttribute("aria-invalid", "true");
+        }
+      });
+      xhr.addEventListener("error", function () {
+        error.textContent = "网络异常，上传失败，请重试";
+        done.textContent = "";
+        progress.hidden = true;
+      });
+      xhr.send(data);
+    });
+  });
+})();

@@ -1479,6 +1479,9 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             Json(json!({"ip": "10.1.2.3", "from": "2026-07-01T00:00:00+08:00", "to": "2026-07-02T00:00:00+08:00", "reason": "敌意测试作废"})),
             &city,
         ),
+        ep("/api/v1/contests/{id}/exports/entries.xlsx", get.clone(), &s(w.trail.judged_contest), "", Empty, &city),
+        ep("/api/v1/contests/{id}/exports/scores.xlsx", get.clone(), &s(w.trail.judged_contest), "", Empty, &city),
+        ep("/api/v1/contests/{id}/exports/results.xlsx", get.clone(), &s(w.trail.judged_contest), "", Empty, &city),
         ep("/api/v1/me/reviews", get.clone(), none, &qs(&[("contest", &w.trail.judged_contest.to_string())]), Empty, &Who::Bearer(w.trail.judge_token.clone())),
         // Themed routes and check-in.
         ep(
@@ -1870,6 +1873,47 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         ep("/venues/{id}/display", get.clone(), &s(w.trail.venue), &qs(&[("key", &w.trail.key)]), Empty, &anon),
         ep("/venues/{id}/stamp.png", get.clone(), &s(w.trail.venue), &qs(&[("v", "0")]), Empty, &anon),
         ep("/me/stamps", get.clone(), none, "", Empty, &Who::Browser(w.outsider_browser.clone())),
+        // The video contest's pages.
+        ep("/contests/{id}", get.clone(), &s(w.trail.open_contest), "", Empty, &Who::Browser(w.outsider_browser.clone())),
+        ep(
+            "/contests/{id}/entries",
+            post.clone(),
+            &s(w.trail.open_contest),
+            "",
+            form(&w.outsider_browser, &[]),
+            &Who::Browser(w.outsider_browser.clone()),
+        ),
+        ep(
+            "/contests/{id}/entries/{eid}",
+            get.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.entry.to_string()],
+            "",
+            Empty,
+            &Who::Browser(w.outsider_browser.clone()),
+        ),
+        ep(
+            "/contests/{id}/entries/{eid}",
+            post.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.entry.to_string()],
+            "",
+            form(
+                &w.outsider_browser,
+                &[("version", VERSION), ("action", "save"), ("title", "敌意测试作品"), ("entry_mode", "self"), ("unit_id", ""),
+                  ("authors", "刘莎，三门峡市广播电视台\n王强"), ("pledge", "1"), ("video", ""), ("introduction", "敌意测试简介")],
+            ),
+            &Who::Browser(w.outsider_browser.clone()),
+        )
+        .versioned_in("contest_entries", w.trail.entry),
+        ep(
+            "/contests/{id}/entries/{eid}/print",
+            get.clone(),
+            &[w.trail.open_contest.to_string(), w.trail.entry.to_string()],
+            "",
+            Empty,
+            &Who::Browser(w.outsider_browser.clone()),
+        ),
+        ep("/contests/{id}/showcase", get.clone(), &s(w.trail.judged_contest), "", Empty, &anon),
+        ep("/videos", get.clone(), none, "", Empty, &anon),
         ep(
             "/routes/{id}/checkins",
             get.clone(),

@@ -329,6 +329,18 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
             post(results::vote),
         )
         .route("/api/v1/contests/{id}/votes/void", post(results::void))
+        .route(
+            "/api/v1/contests/{id}/exports/entries.xlsx",
+            get(results::export_entries),
+        )
+        .route(
+            "/api/v1/contests/{id}/exports/scores.xlsx",
+            get(results::export_scores),
+        )
+        .route(
+            "/api/v1/contests/{id}/exports/results.xlsx",
+            get(results::export_results),
+        )
         .route("/api/v1/venues", post(routes::create_venue))
         .route(
             "/api/v1/venues/{id}",

@@ -69,3 +69,49 @@ pub async fn void(
     let Json(body) = body?;
     Ok(Json(app.void_votes(&actor, id, body).await?))
 }
+
+macro_rules! contest_export {
+    ($name:ident, $path:literal, $op:literal, $method:ident, $file:literal, $what:literal) => {
+        #[doc = concat!("`GET ", $path, "`.")]
+        #[utoipa::path(get, path = $path, operation_id = $op, security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = $what, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, description = "不是举办地区的管理员"), (status = 404, description = "比赛不存在")))]
+        pub async fn $name(
+            State(app): State<App>,
+            Authed(actor): Authed,
+            id: Result<Path<i64>, PathRejection>,
+        ) -> Result<axum::response::Response, ApiError> {
+            let Path(id) = id?;
+            let bytes = app.$method(&actor, id).await?;
+            let len = bytes.len() as u64;
+            Ok(super::xlsx_download(
+                $file,
+                axum::body::Body::from(bytes),
+                Some(len),
+            ))
+        }
+    };
+}
+
+contest_export!(
+    export_entries,
+    "/api/v1/contests/{id}/exports/entries.xlsx",
+    "export_contest_entries",
+    contest_entries_xlsx,
+    "报名汇总表.xlsx",
+    "报名汇总表（报名表的全部字段，含联系方式）"
+);
+contest_export!(
+    export_scores,
+    "/api/v1/contests/{id}/exports/scores.xlsx",
+    "export_contest_scores",
+    contest_scores_xlsx,
+    "评分表.xlsx",
+    "评分表（作品 × 专家 × 评分项，总分）"
+);
+contest_export!(
+    export_results,
+    "/api/v1/contests/{id}/exports/results.xlsx",
+    "export_contest_results",
+    contest_results_xlsx,
+    "评审结果.xlsx",
+    "评审结果（名次、奖项、分数和计算方法）"
+);

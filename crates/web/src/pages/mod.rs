@@ -4,6 +4,7 @@ mod account;
 mod activities;
 mod audit;
 mod charts;
+mod contests;
 mod home;
 mod import;
 mod map;
@@ -105,6 +106,15 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         )
         .route("/resources/{id}/publish", post(resources::publish))
         .route("/resources/{id}/delete", post(resources::delete))
+        .route("/contests/{id}", get(contests::contest))
+        .route("/contests/{id}/entries", post(contests::new_entry))
+        .route(
+            "/contests/{id}/entries/{eid}",
+            get(contests::entry).post(contests::save_entry),
+        )
+        .route("/contests/{id}/entries/{eid}/print", get(contests::print))
+        .route("/contests/{id}/showcase", get(contests::showcase))
+        .route("/videos", get(contests::videos))
         .route("/routes", get(routes::routes))
         .route("/routes/{id}", get(routes::route))
         .route("/routes/{id}/certificate", post(routes::take_certificate))

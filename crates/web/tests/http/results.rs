@@ -391,4 +391,61 @@ async fn the_vote_and_the_results_from_draft_to_showcase(backend: Backend) {
     let r = publish("final").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(t.get(&path("/results")).await.json()["stage"], "final");
+
+    // The three sheets, to the contest's administrators only.
+    let sheet = |name: &'static str| {
+        let p = path(&format!("/exports/{name}.xlsx"));
+        let admin = admin.clone();
+        let t = &t;
+        async move {
+            let r = t.get_as(&admin, &p).await;
+            assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.text);
+            crate::support::sheet(&r.bytes)
+        }
+    };
+    let entries = sheet("entries").await;
+    assert_eq!(entries[0][2], "作品名称");
+    assert_eq!(entries.len(), 4, "a heading and three entries");
+    let row_a = entries.iter().find(|r| r[1] == a.to_string()).unwrap();
+    assert_eq!(row_a[2], "黄河湿地的冬候鸟");
+    assert_eq!(row_a[15], "13900000501", "the contact phone, whole");
+    assert_eq!(row_a[13], "1920×1080");
+    let scores = sheet("scores").await;
+    assert_eq!(scores[0][3], "科学性（40%）");
+    assert_eq!(
+        scores.len(),
+        7,
+        "a heading and two judges for each of three entries"
+    );
+    assert!(scores.iter().skip(1).all(|r| r[8] == "已提交"));
+    let ranking = sheet("results").await;
+    assert_eq!(
+        ranking[1][..6],
+        [
+            "1",
+            &a.to_string(),
+            "黄河湿地的冬候鸟",
+            "生态保护",
+            "刘莎",
+            "一等奖"
+        ]
+    );
+    // B disqualified, 10.0.0.7's votes void: A has the most votes left (1), so V(A) = 100.
+    assert_eq!(ranking[1][6..9], ["70.00", "100.00", "76.00"]);
+    assert!(ranking.last().unwrap()[0].starts_with("计算方法：平均分"));
+    // The statistics count the area's contest: B (disqualified) was received but is no
+    // longer accepted; the two votes from 10.0.0.7 are void.
+    let stats = t.get_as(&admin, "/api/v1/stats?region=411200").await.json();
+    assert_eq!(
+        stats["contests"],
+        json!({"contests": 1, "entries": 3, "accepted": 2, "votes": 2})
+    );
+    let stats = t
+        .get_as(&other_admin, "/api/v1/stats?region=410100")
+        .await
+        .json();
+    assert_eq!(stats["contests"]["contests"], 0);
+    let r = t.get_as(&other_admin, &path("/exports/entries.xlsx")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.message(), "只能导出本辖区举办的比赛");
 }
