@@ -691,10 +691,11 @@ impl App {
             },
             None => None,
         };
-        // Anyone plays an awarded entry's video once the results are published.
+        // Anyone plays an awarded entry's video once the results are published, and an
+        // accepted entry's while the public vote is open.
         let (row, access) = match reached {
             Some(found) => found,
-            None if self.is_awarded(cid, eid).await? => {
+            None if self.is_awarded(cid, eid).await? || self.on_ballot(cid, eid).await? => {
                 let row = store::entries::find_within(&self.db, cid, eid, Condition::all())
                     .await?
                     .ok_or_else(missing)?;

@@ -191,6 +191,8 @@ pub struct BlindEntryView {
     pub total: Option<f64>,
     /// Whether their sheet is submitted.
     pub submitted: bool,
+    /// Their own comment.
+    pub comment: Option<String>,
 }
 
 /// `GET /api/v1/me/reviews`'s filter.
@@ -233,6 +235,7 @@ pub(crate) fn blind_view(
         scores: a.map(scores_of).transpose()?.unwrap_or_default(),
         total: a.and_then(|a| a.total),
         submitted: a.is_some_and(|a| a.submitted),
+        comment: a.and_then(|a| a.comment.clone()),
     })
 }
 

@@ -24,6 +24,23 @@ pub struct VoteView {
     pub votes_left_today: i64,
 }
 
+/// An entry on the ballot (网络投票).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct BallotEntry {
+    /// The entry.
+    pub entry_id: i64,
+    /// 作品名称
+    pub title: Option<String>,
+    /// 类别
+    pub field: Option<String>,
+    /// 内容简介
+    pub introduction: Option<String>,
+    /// Where to play it.
+    pub video_url: Option<String>,
+    /// Votes counted so far, where the contest shows them live.
+    pub votes: Option<i64>,
+}
+
 /// Which votes to void.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -64,6 +81,68 @@ fn until_tomorrow(now: DateTime<Utc>) -> i64 {
 }
 
 impl App {
+    /// The contest's settings when its public vote is open today.
+    async fn vote_open(&self, cid: i64) -> Result<Option<domain::contest::PublicVote>, AppError> {
+        let Some(contest) = store::contests::find(&self.db, cid).await? else {
+            return Ok(None);
+        };
+        let today = domain::campaign::beijing_date(self.clock.now());
+        Ok(settings_of(&contest)?
+            .public_vote
+            .filter(|v| v.from <= today && today <= v.to))
+    }
+
+    /// The accepted entries anyone may vote for now (none outside the vote window).
+    pub async fn ballot(&self, cid: i64) -> Result<Vec<BallotEntry>, AppError> {
+        let Some(rules) = self.vote_open(cid).await? else {
+            return Ok(Vec::new());
+        };
+        let entries = store::entries::all_of(
+            &self.db,
+            cid,
+            store::entries::in_status(&[EntryStatus::Accepted.as_str()]),
+        )
+        .await?;
+        let live = rules.show_counts == domain::contest::ShowCounts::Live;
+        let counts = if live {
+            store::votes::counts(&self.db, cid).await?
+        } else {
+            Default::default()
+        };
+        entries
+            .iter()
+            .map(|e| {
+                let form: domain::entry::EntryForm =
+                    serde_json::from_str(&e.form).map_err(AppError::internal)?;
+                Ok(BallotEntry {
+                    entry_id: e.id,
+                    title: form.title,
+                    field: form.field,
+                    introduction: form.introduction,
+                    video_url: form
+                        .video
+                        .map(|v| format!("/api/v1/contests/{cid}/entries/{}/media/{v}", e.id)),
+                    votes: live.then(|| counts.get(&e.id).copied().unwrap_or(0)),
+                })
+            })
+            .collect()
+    }
+
+    /// Whether entry `eid` is on contest `cid`'s ballot now (anyone may play its video).
+    pub(crate) async fn on_ballot(&self, cid: i64, eid: i64) -> Result<bool, AppError> {
+        if self.vote_open(cid).await?.is_none() {
+            return Ok(false);
+        }
+        Ok(store::entries::find_within(
+            &self.db,
+            cid,
+            eid,
+            store::entries::in_status(&[EntryStatus::Accepted.as_str()]),
+        )
+        .await?
+        .is_some())
+    }
+
     /// `POST /api/v1/contests/{id}/entries/{eid}/votes`.
     pub async fn vote(&self, actor: &Actor, cid: i64, eid: i64) -> Result<VoteView, AppError> {
         let user = store::users::find(&self.db, actor.user_id)

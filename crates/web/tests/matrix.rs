@@ -657,6 +657,12 @@ const TABLE: &[Row] = &[
     row(POST,   "/contests/{id}/entries", Fx::NewOpenContest, B::Form(""),                         SIGNED_IN),
     row(POST,   "/contests/{id}/entries/{eid}", Fx::NewEntry,
         B::Form("version={version}&action=save&title=矩阵作品{n}&entry_mode=self&pledge=1"),     OWNER_ONLY).call("/contests/{id}/entries/{ref}"),
+    // Every browser column logged in by SMS, so every one may vote.
+    row(POST,   "/contests/{id}/entries/{eid}/vote", Fx::NewVotableEntry, B::Form(""),            SIGNED_IN).call("/contests/{id}/entries/{ref}/vote"),
+    row(POST,   "/contests/{id}/entries/{eid}/score", Fx::NewAssignment,
+        B::Form("action=save&scientific=90"),                                                      [D; 11]).call("/contests/{id}/entries/{ref}/score"),
+    row(POST,   "/contests/{id}/entries/{eid}/recusal", Fx::NewAssignment,
+        B::Form("reason=矩阵回避"),                                                                [D; 11]).call("/contests/{id}/entries/{ref}/recusal"),
     row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
     row(POST,   "/routes/{id}/checkins/{checkin}/review", Fx::NewFlaggedCheckin,
         B::Form("decision=accept"),                                                               ADMINS_IN_SCOPE).call("/routes/{ref}/checkins/{id}/review"),
@@ -2461,7 +2467,7 @@ fn mismatch(row: &Row, col: usize, expected: E, o: &Outcome, changed: bool) -> O
 /// The rows a call with no audit entry of its own: asking for a login code (the codes sent
 /// are kept by `sms_codes`) and logging out.
 /// Writes that change nothing of record: codes sent, a logout, an import's preview.
-const NOT_AUDITED: [&str; 7] = [
+const NOT_AUDITED: [&str; 9] = [
     "/login/code",
     "/api/v1/auth/sms-codes",
     "/logout",
@@ -2471,6 +2477,9 @@ const NOT_AUDITED: [&str; 7] = [
     // refused ones included; the hash-chained trail is not a place for 100,000 visits an hour.
     "/api/v1/checkins",
     "/checkin",
+    // Likewise every public vote, in `contest_votes` with its address (voided, not erased).
+    "/api/v1/contests/{id}/entries/{eid}/votes",
+    "/contests/{id}/entries/{eid}/vote",
 ];
 
 /// What the audit trail must gain from a cell: the outcome, and whether the entry must be

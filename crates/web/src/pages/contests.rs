@@ -37,9 +37,16 @@ struct ContestPage {
     mine: Vec<EntryView>,
     taking: bool,
     results: Option<ResultsView>,
+    ballot: Vec<app::votes::BallotEntry>,
+    /// The answer to the last vote: (entry, message, whether it was counted).
+    vote_notice: Option<(i64, String, bool)>,
 }
 
 impl ContestPage {
+    fn vote_message(&self, entry: &i64) -> Option<&(i64, String, bool)> {
+        self.vote_notice.as_ref().filter(|(e, _, _)| e == entry)
+    }
+
     fn modes(&self) -> String {
         self.c
             .settings
@@ -65,15 +72,8 @@ impl ContestPage {
     }
 }
 
-/// `GET /contests/{id}`.
-pub async fn contest(
-    State(app): State<App>,
-    headers: HeaderMap,
-    id: Result<Path<i64>, PathRejection>,
-) -> Result<Response, PageError> {
-    let id = ids(id)?;
-    let session = PageSession::ensure(&app, &headers).await?;
-    let actor = session.actor(&app).await?;
+async fn contest_page(app: &App, session: &PageSession, id: i64) -> Result<ContestPage, AppError> {
+    let actor = session.actor(app).await?;
     let c = app.contest(actor.as_ref(), id).await?;
     let mine = match &actor {
         Some(a) => app
@@ -97,17 +97,60 @@ pub async fn contest(
     let results = match app.results(None, id).await {
         Ok(r) => Some(r),
         Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(e),
     };
     let page = ContestPage {
-        layout: session.layout(&app).await?,
+        layout: session.layout(app).await?,
         signed_in: actor.is_some(),
         c,
         mine,
         taking,
         results,
+        ballot: app.ballot(id).await?,
+        vote_notice: None,
     };
+    Ok(page)
+}
+
+/// `GET /contests/{id}`.
+pub async fn contest(
+    State(app): State<App>,
+    headers: HeaderMap,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Response, PageError> {
+    let id = ids(id)?;
+    let session = PageSession::ensure(&app, &headers).await?;
+    let page = contest_page(&app, &session, id).await?;
     Ok(session.attach(&app, page.into_response()))
+}
+
+/// `POST /contests/{id}/entries/{eid}/vote`: the same command as the API's vote; the page
+/// again with the answer beside the entry.
+pub async fn vote(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    ids_: Result<Path<(i64, i64)>, PathRejection>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    let (cid, eid) = ids(ids_)?;
+    if !session.accepts(&form.csrf) {
+        return Err(expired().into());
+    }
+    let (status, notice) = match app.vote(&actor, cid, eid).await {
+        Ok(v) => (
+            axum::http::StatusCode::OK,
+            (
+                eid,
+                format!("投票成功，今天还可以投 {} 票", v.votes_left_today),
+                true,
+            ),
+        ),
+        Err(e @ (AppError::Unauthenticated(_) | AppError::NotFound(_))) => return Err(e.into()),
+        Err(e) => (crate::error::classify(&e).0, (eid, e.to_string(), false)),
+    };
+    let mut page = contest_page(&app, &session, cid).await?;
+    page.vote_notice = Some(notice);
+    Ok((status, page).into_response())
 }
 
 /// A form with only its CSRF token.
@@ -546,4 +589,212 @@ pub async fn videos(State(app): State<App>, headers: HeaderMap) -> Result<Respon
         contests,
     };
     Ok(session.attach(&app, page.into_response()))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_reviews.html")]
+struct ReviewsPage {
+    layout: Layout,
+    items: Vec<app::judging::BlindEntryView>,
+}
+
+/// `GET /me/reviews`: the entries assigned to the judge, blind.
+pub async fn my_reviews(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+) -> Result<Response, PageError> {
+    let items = app
+        .my_reviews(&actor, app::judging::ReviewQuery::default())
+        .await?;
+    Ok(ReviewsPage {
+        layout: session.layout(&app).await?,
+        items,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "score_sheet.html")]
+struct SheetPage {
+    layout: Layout,
+    b: app::judging::BlindEntryView,
+    criteria: Vec<domain::contest::Criterion>,
+    /// The scores as typed, by criterion key.
+    typed: std::collections::BTreeMap<String, String>,
+    comment: String,
+    errors: domain::FieldErrors,
+    notice: String,
+}
+
+impl SheetPage {
+    fn value(&self, key: &str) -> String {
+        self.typed.get(key).cloned().unwrap_or_default()
+    }
+
+    fn error(&self, key: &str) -> &str {
+        self.errors
+            .get(&format!("scores.{key}"))
+            .unwrap_or_default()
+    }
+
+    fn error_of(&self, field: &str) -> &str {
+        self.errors.get(field).unwrap_or_default()
+    }
+}
+
+async fn sheet_page(
+    app: &App,
+    session: &PageSession,
+    actor: &app::Actor,
+    cid: i64,
+    eid: i64,
+) -> Result<SheetPage, AppError> {
+    let b = match app.entry(actor, cid, eid).await? {
+        EntryAnswer::Blind(b) => *b,
+        EntryAnswer::Full(_) => {
+            return Err(AppError::NotFound("未找到分配给您评审的该作品".to_owned()));
+        }
+    };
+    let c = app.contest(Some(actor), cid).await?;
+    let typed = b
+        .scores
+        .iter()
+        .map(|(k, v)| (k.clone(), format!("{v}")))
+        .collect();
+    let comment = b.comment.clone().unwrap_or_default();
+    Ok(SheetPage {
+        layout: session.layout(app).await?,
+        b,
+        criteria: c.settings.criteria,
+        typed,
+        comment,
+        errors: domain::FieldErrors::new(),
+        notice: String::new(),
+    })
+}
+
+/// `GET /contests/{id}/entries/{eid}/score`: the judge's score sheet.
+pub async fn score_sheet(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    ids_: Result<Path<(i64, i64)>, PathRejection>,
+) -> Result<Response, PageError> {
+    let (cid, eid) = ids(ids_)?;
+    Ok(sheet_page(&app, &session, &actor, cid, eid)
+        .await?
+        .into_response())
+}
+
+/// `POST /contests/{id}/entries/{eid}/score`: the same command as `PUT …/scores`; the sheet
+/// again with each problem beside its criterion.
+pub async fn save_sheet(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    ids_: Result<Path<(i64, i64)>, PathRejection>,
+    Form(form): Form<std::collections::BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let (cid, eid) = ids(ids_)?;
+    if !form.get("_csrf").is_some_and(|t| session.accepts(t)) {
+        return Err(expired().into());
+    }
+    let contest = app.contest(Some(&actor), cid).await?;
+    let mut errors = domain::FieldErrors::new();
+    let mut scores = std::collections::BTreeMap::new();
+    let mut typed = std::collections::BTreeMap::new();
+    for c in &contest.settings.criteria {
+        let raw = form.get(&c.key).map(|v| v.trim()).unwrap_or_default();
+        typed.insert(c.key.clone(), raw.to_owned());
+        if raw.is_empty() {
+            continue;
+        }
+        match raw.parse::<f64>() {
+            Ok(v) => {
+                scores.insert(c.key.clone(), v);
+            }
+            Err(_) => errors.add(
+                &format!("scores.{}", c.key),
+                format!("“{}”的分数须为0至100之间的数", c.name),
+            ),
+        }
+    }
+    let submit = form.get("action").is_some_and(|a| a == "submit");
+    let comment = form.get("comment").cloned().unwrap_or_default();
+    let outcome = if errors.is_empty() {
+        app.put_scores(
+            &actor,
+            cid,
+            eid,
+            app::judging::SheetInput {
+                scores,
+                comment: Some(comment.clone()),
+                submit: Some(submit),
+            },
+        )
+        .await
+        .map(|_| ())
+    } else {
+        Err(AppError::invalid(errors))
+    };
+    match outcome {
+        Ok(()) => {
+            let mut page = sheet_page(&app, &session, &actor, cid, eid).await?;
+            page.comment = comment;
+            page.notice = if submit {
+                "评分已提交"
+            } else {
+                "评分草稿已保存"
+            }
+            .to_owned();
+            Ok(page.into_response())
+        }
+        Err(e @ (AppError::NotFound(_) | AppError::Forbidden(_))) => Err(e.into()),
+        Err(e) => {
+            let status = crate::error::classify(&e).0;
+            let mut page = sheet_page(&app, &session, &actor, cid, eid).await?;
+            page.typed = typed;
+            page.comment = comment;
+            if matches!(e, AppError::Validation { .. }) {
+                page.errors = field_errors(&e);
+                page.notice = "评分未保存，请按提示修改".to_owned();
+            } else {
+                page.notice = super::sentence(&e);
+            }
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+/// The recusal form.
+#[derive(Debug, Deserialize)]
+pub struct RecusalForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+/// `POST /contests/{id}/entries/{eid}/recusal`: the judge stands aside, with a reason.
+pub async fn recuse(
+    State(app): State<App>,
+    SignedIn { session, actor }: SignedIn,
+    ids_: Result<Path<(i64, i64)>, PathRejection>,
+    Form(form): Form<RecusalForm>,
+) -> Result<Response, PageError> {
+    let (cid, eid) = ids(ids_)?;
+    if !session.accepts(&form.csrf) {
+        return Err(expired().into());
+    }
+    let input = app::judging::RecusalInput {
+        reason: Some(form.reason),
+    };
+    match app.recuse(&actor, cid, eid, input).await {
+        Ok(_) => Ok(see_other("/me/reviews")),
+        Err(e @ AppError::Validation { .. }) => {
+            let status = crate::error::classify(&e).0;
+            let mut page = sheet_page(&app, &session, &actor, cid, eid).await?;
+            page.errors = field_errors(&e);
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }

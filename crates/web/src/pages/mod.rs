@@ -113,6 +113,16 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
             get(contests::entry).post(contests::save_entry),
         )
         .route("/contests/{id}/entries/{eid}/print", get(contests::print))
+        .route("/contests/{id}/entries/{eid}/vote", post(contests::vote))
+        .route(
+            "/contests/{id}/entries/{eid}/score",
+            get(contests::score_sheet).post(contests::save_sheet),
+        )
+        .route(
+            "/contests/{id}/entries/{eid}/recusal",
+            post(contests::recuse),
+        )
+        .route("/me/reviews", get(contests::my_reviews))
         .route("/contests/{id}/showcase", get(contests::showcase))
         .route("/videos", get(contests::videos))
         .route("/routes", get(routes::routes))
