@@ -361,7 +361,15 @@ async fn the_vote_and_the_results_from_draft_to_showcase(backend: Backend) {
     assert_eq!(show[0]["entry_id"], b);
     assert_eq!(show[1]["award"]["name"], "二等奖");
     assert_eq!(show[1]["introduction"], "黄河湿地的冬候鸟的简介");
-    // The public plays a winner's video a range at a time; a non-winner's stays private.
+    // The public plays a winner's video a range at a time; a non-winner's stays private
+    // once the vote (while which every accepted entry plays) is over.
+    let c_during_vote = t.get(&c_video).await;
+    assert_eq!(
+        c_during_vote.status,
+        StatusCode::OK,
+        "on the ballot until 2026-07-20"
+    );
+    t.clock.advance(chrono::Duration::days(20));
     let ranged = Request::builder()
         .uri(&a_video)
         .header(header::RANGE, "bytes=0-99")
