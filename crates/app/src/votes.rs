@@ -80,6 +80,36 @@ fn until_tomorrow(now: DateTime<Utc>) -> i64 {
     midnight.map_or(3600, |m| (m - now).num_seconds().max(1))
 }
 
+/// Whether one more vote stays within every limit.
+fn within(t: &store::votes::Tally, b: &store::votes::Ballot<'_>) -> bool {
+    t.for_entry < b.per_entry && t.all_day < b.per_day && t.from_address < b.per_address
+}
+
+/// Why a vote beyond a limit is refused.
+fn refusal(t: &store::votes::Tally, b: &store::votes::Ballot<'_>, now: DateTime<Utc>) -> AppError {
+    if t.for_entry >= b.per_entry {
+        return AppError::Clash {
+            code: "already_voted",
+            message: format!(
+                "今天已为该作品投过票（每件作品每天最多{}票），明天再来吧",
+                b.per_entry
+            ),
+        };
+    }
+    if t.all_day >= b.per_day {
+        return AppError::Limited {
+            code: "vote_limit",
+            message: format!("今天的{}票已经投完，明天再来吧", b.per_day),
+            retry_after: until_tomorrow(now),
+        };
+    }
+    AppError::Limited {
+        code: "vote_limit",
+        message: format!("同一网络一小时内最多投{}票，请稍后再试", b.per_address),
+        retry_after: 3600,
+    }
+}
+
 impl App {
     /// The contest's settings when its public vote is open today.
     async fn vote_open(&self, cid: i64) -> Result<Option<domain::contest::PublicVote>, AppError> {
@@ -176,42 +206,35 @@ impl App {
         .ok_or_else(not_votable)?;
         let ip = crate::audit::origin().ip.unwrap_or_default();
         let day = today.to_string();
-        let txn = self.db.begin().await?;
-        // One person's votes are counted one after another.
-        store::votes::lock_voter(&txn, actor.user_id).await?;
-        let for_entry =
-            store::votes::of_voter_on(&txn, cid, actor.user_id, &day, Some(eid)).await?;
-        if i64::try_from(for_entry).unwrap_or(i64::MAX) >= rules.per_entry_per_day {
-            return Err(AppError::Clash {
-                code: "already_voted",
-                message: format!(
-                    "今天已为该作品投过票（每件作品每天最多{}票），明天再来吧",
-                    rules.per_entry_per_day
-                ),
-            });
-        }
-        let all = store::votes::of_voter_on(&txn, cid, actor.user_id, &day, None).await?;
-        let all = i64::try_from(all).unwrap_or(i64::MAX);
-        if all >= rules.per_day {
-            return Err(AppError::Limited {
-                code: "vote_limit",
-                message: format!("今天的{}票已经投完，明天再来吧", rules.per_day),
-                retry_after: until_tomorrow(now),
-            });
-        }
         let per_address = self.config.contests.votes_per_address_per_hour;
-        let from_here =
-            store::votes::from_address_since(&txn, cid, &ip, now - chrono::Duration::hours(1))
-                .await?;
-        if from_here >= per_address {
-            return Err(AppError::Limited {
-                code: "vote_limit",
-                message: format!("同一网络一小时内最多投{per_address}票，请稍后再试"),
-                retry_after: 3600,
-            });
+        let ballot = store::votes::Ballot {
+            contest_id: cid,
+            entry_id: eid,
+            user_id: actor.user_id,
+            day: &day,
+            ip: &ip,
+            at: now,
+            since: now - chrono::Duration::hours(1),
+            per_entry: rules.per_entry_per_day,
+            per_day: rules.per_day,
+            per_address: i64::try_from(per_address).unwrap_or(i64::MAX),
+        };
+        let mut tally = store::votes::tally(&self.db, &ballot).await?;
+        let mut counted = false;
+        if within(&tally, &ballot) {
+            let txn = self.db.begin().await?;
+            // The limits are checked again in the insert itself: two votes at once cannot
+            // both pass.
+            counted = store::votes::cast(&txn, &ballot).await?;
+            txn.commit().await?;
+            if !counted {
+                tally = store::votes::tally(&self.db, &ballot).await?;
+            }
         }
-        store::votes::add(&txn, cid, eid, actor.user_id, day, ip, now).await?;
-        txn.commit().await?;
+        if !counted {
+            return Err(refusal(&tally, &ballot, now));
+        }
+        let all = tally.all_day;
         Ok(VoteView {
             entry_id: eid,
             votes_left_today: (rules.per_day - all - 1).max(0),

@@ -2,8 +2,10 @@
 //!
 //! `cargo run --release --example upload_memory` (after `cargo build --release`): starts
 //! the release `kepu serve` on SQLite in a temporary folder, uploads a 300 MB MP4 (its
-//! `moov` at the end, as phones write it) over a plain socket, and prints the server's
-//! resident memory before, its peak (VmHWM) after, and the rise.
+//! `moov` at the end, as phones write it) over a plain socket, first to an activity, then
+//! to a video-contest entry (checked against the contest's file rules and hashed), and
+//! prints for each the server's resident memory before, its peak (VmHWM) after, and the
+//! rise.
 #![expect(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -80,6 +82,37 @@ fn main() {
     )
     .unwrap();
     let token = token.trim();
+    let mut add = Command::new(&bin);
+    env(&mut add);
+    assert!(
+        add.args([
+            "user",
+            "add",
+            "--phone",
+            "13900139000",
+            "--name",
+            "三门峡市科协",
+            "--role",
+            "city_admin",
+            "--region",
+            "411200",
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap()
+        .success()
+    );
+    let mut issue = Command::new(&bin);
+    env(&mut issue);
+    let admin = String::from_utf8(
+        issue
+            .args(["token", "issue", "--phone", "13900139000"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let admin = admin.trim();
     let mut serve = Command::new(&bin);
     env(&mut serve);
     let mut server = serve
@@ -108,22 +141,91 @@ fn main() {
     let id = id["id"].as_i64().unwrap();
 
     let size: u64 = 300 * 1024 * 1024 - 4096;
-    let video = dir.join("upload.mp4");
-    app::fixtures::write_large_mp4(
-        &mut BufWriter::new(std::fs::File::create(&video).unwrap()),
-        170,
-        size,
-    )
-    .unwrap();
+    // An activity's video is at most 180 s; a contest's 180–300 s.
+    let write = |name: &str, seconds: u32| {
+        let path = dir.join(name);
+        app::fixtures::write_large_mp4(
+            &mut BufWriter::new(std::fs::File::create(&path).unwrap()),
+            seconds,
+            size,
+        )
+        .unwrap();
+        path
+    };
+    let pid = server.id();
+    let video = write("activity.mp4", 170);
+    let activity = upload(
+        pid,
+        port,
+        token,
+        &format!("/api/v1/activities/{id}/media"),
+        &video,
+    );
+    std::fs::remove_file(&video).ok();
+    let video = write("contest.mp4", 240);
+
+    // A contest of 三门峡 open for entries, and an entry of the same person's.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    let body = serde_json::json!({"name": "上传内存测试征集", "region_code": "411200",
+        "submit_from": today.to_string(), "submit_to": (today + chrono::Duration::days(10)).to_string()})
+    .to_string();
+    let json = |path: &str, token: &str, body: &str| {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        let (status, answer) = request(port, &head, body.as_bytes());
+        assert!((200..300).contains(&status), "{path}: {status} {answer}");
+        serde_json::from_str::<serde_json::Value>(&answer).unwrap()
+    };
+    let contest = json("/api/v1/contests", admin, &body)["id"]
+        .as_i64()
+        .unwrap();
+    json(
+        &format!("/api/v1/contests/{contest}/status"),
+        admin,
+        r#"{"status": "open"}"#,
+    );
+    let entry = json(&format!("/api/v1/contests/{contest}/entries"), token, "{}")["id"]
+        .as_i64()
+        .unwrap();
+    let contest_upload = upload(
+        pid,
+        port,
+        token,
+        &format!("/api/v1/contests/{contest}/entries/{entry}/media"),
+        &video,
+    );
+    server.kill().ok();
+    server.wait().ok();
+    std::fs::remove_dir_all(&dir).ok();
+
+    for (what, (length, elapsed, rss_before, hwm_after)) in
+        [("activity", activity), ("contest entry", contest_upload)]
+    {
+        let rise_mb = hwm_after.saturating_sub(rss_before) as f64 / 1024.0;
+        println!(
+            "{what} upload: {:.1} MB in {:.2} s; server RSS before {:.1} MB, peak {:.1} MB, rise {rise_mb:.1} MB (limit 64 MB)",
+            length as f64 / 1048576.0,
+            elapsed.as_secs_f64(),
+            rss_before as f64 / 1024.0,
+            hwm_after as f64 / 1024.0
+        );
+        assert!(rise_mb < 64.0, "{what}: memory rose by {rise_mb:.1} MB");
+    }
+}
+
+/// Streams `video` as multipart `kind=video` to `path`, resetting the server's peak RSS
+/// first: (bytes sent, time taken, RSS before, peak after), in KiB for memory.
+fn upload(pid: u32, port: u16, token: &str, path: &str, video: &Path) -> (u64, Duration, u64, u64) {
     let boundary = "kepu-bench-boundary";
     let before = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nvideo\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nvideo\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"consent\"\r\n\r\nadults\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.mp4\"\r\nContent-Type: video/mp4\r\n\r\n"
     );
     let after = format!("\r\n--{boundary}--\r\n");
-    let length =
-        before.len() as u64 + std::fs::metadata(&video).unwrap().len() + after.len() as u64;
-
-    let pid = server.id();
+    let length = before.len() as u64 + std::fs::metadata(video).unwrap().len() + after.len() as u64;
     // Reset the peak (VmHWM) to the current RSS, so that the peak read after the upload
     // is the upload's own.
     std::fs::write(format!("/proc/{pid}/clear_refs"), "5")
@@ -131,8 +233,8 @@ fn main() {
     let rss_before = status_kb(pid, "VmRSS:");
     let started = Instant::now();
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "POST /api/v1/activities/{id}/media HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n{before}").unwrap();
-    let mut file = std::fs::File::open(&video).unwrap();
+    write!(stream, "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n{before}").unwrap();
+    let mut file = std::fs::File::open(video).unwrap();
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = file.read(&mut buf).unwrap();
@@ -146,22 +248,6 @@ fn main() {
     stream.read_to_string(&mut response).unwrap();
     let elapsed = started.elapsed();
     let hwm_after = status_kb(pid, "VmHWM:");
-    server.kill().ok();
-    server.wait().ok();
-    std::fs::remove_dir_all(&dir).ok();
-
-    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
-    let rise_mb = hwm_after.saturating_sub(rss_before) as f64 / 1024.0;
-    println!(
-        "upload: {:.1} MB in {:.2} s",
-        length as f64 / 1048576.0,
-        elapsed.as_secs_f64()
-    );
-    println!(
-        "server RSS before: {:.1} MB; peak during the upload: {:.1} MB",
-        rss_before as f64 / 1024.0,
-        hwm_after as f64 / 1024.0
-    );
-    println!("peak rise during the upload: {rise_mb:.1} MB (limit 64 MB)");
-    assert!(rise_mb < 64.0, "memory rose by {rise_mb:.1} MB");
+    assert!(response.starts_with("HTTP/1.1 201"), "{path}: {response}");
+    (length, elapsed, rss_before, hwm_after)
 }

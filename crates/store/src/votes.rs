@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QuerySelect,
+    EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
 };
 
 use crate::entities::{contest_vote as vote, user};
@@ -48,41 +48,6 @@ pub async fn lock_voter(db: &impl ConnectionTrait, user_id: i64) -> Result<(), D
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// How many of `user_id`'s counted votes in contest `contest_id` fall on `day` (for
-/// `entry_id` only, when given).
-pub async fn of_voter_on(
-    db: &impl ConnectionTrait,
-    contest_id: i64,
-    user_id: i64,
-    day: &str,
-    entry_id: Option<i64>,
-) -> Result<u64, DbErr> {
-    let mut q = vote::Entity::find()
-        .filter(vote::Column::ContestId.eq(contest_id))
-        .filter(vote::Column::UserId.eq(user_id))
-        .filter(vote::Column::Day.eq(day))
-        .filter(vote::Column::Voided.eq(false));
-    if let Some(e) = entry_id {
-        q = q.filter(vote::Column::EntryId.eq(e));
-    }
-    q.count(db).await
-}
-
-/// How many votes in contest `contest_id` came from `ip` since `since`.
-pub async fn from_address_since(
-    db: &impl ConnectionTrait,
-    contest_id: i64,
-    ip: &str,
-    since: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    vote::Entity::find()
-        .filter(vote::Column::ContestId.eq(contest_id))
-        .filter(vote::Column::Ip.eq(ip))
-        .filter(vote::Column::At.gte(since))
-        .count(db)
-        .await
 }
 
 /// Records a vote.
@@ -159,4 +124,100 @@ pub async fn mark_phone_verified(db: &impl ConnectionTrait, user_id: i64) -> Res
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// One vote as asked for, with the limits it must stay within.
+pub struct Ballot<'a> {
+    pub contest_id: i64,
+    pub entry_id: i64,
+    pub user_id: i64,
+    /// The Asia/Shanghai day it counts for.
+    pub day: &'a str,
+    pub ip: &'a str,
+    pub at: DateTime<Utc>,
+    /// The start of the per-address window.
+    pub since: DateTime<Utc>,
+    pub per_entry: i64,
+    pub per_day: i64,
+    pub per_address: i64,
+}
+
+/// What a voter and an address have cast already.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    /// The voter's counted votes for this entry today.
+    pub for_entry: i64,
+    /// The voter's counted votes today.
+    pub all_day: i64,
+    /// Votes from the address in the window (counted up to the limit).
+    pub from_address: i64,
+}
+
+/// The three counts, as scalar subqueries over `$1` contest, `$2` user, `$3` day, `$4` entry,
+/// `$5` false, `$6` address, `$7` since, `$8` the per-address limit.
+const COUNTS: [&str; 3] = [
+    "(SELECT COUNT(*) FROM contest_votes WHERE contest_id = $1 AND user_id = $2 AND day = $3 \
+       AND entry_id = $4 AND voided = $5)",
+    "(SELECT COUNT(*) FROM contest_votes WHERE contest_id = $1 AND user_id = $2 AND day = $3 \
+       AND voided = $5)",
+    "(SELECT COUNT(*) FROM (SELECT 1 FROM contest_votes WHERE contest_id = $1 AND ip = $6 \
+       AND at >= $7 LIMIT $8) AS recent)",
+];
+
+fn ballot_values(b: &Ballot<'_>) -> Vec<sea_orm::Value> {
+    vec![
+        b.contest_id.into(),
+        b.user_id.into(),
+        b.day.into(),
+        b.entry_id.into(),
+        false.into(),
+        b.ip.into(),
+        b.since.into(),
+        b.per_address.into(),
+    ]
+}
+
+/// What the voter and the address have cast already, in one statement.
+pub async fn tally(db: &impl ConnectionTrait, b: &Ballot<'_>) -> Result<Tally, DbErr> {
+    use sea_orm::Statement;
+    let sql = format!(
+        "SELECT {} AS for_entry, {} AS all_day, {} AS from_address",
+        COUNTS[0], COUNTS[1], COUNTS[2]
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            ballot_values(b),
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("vote counts".to_owned()))?;
+    Ok(Tally {
+        for_entry: row.try_get("", "for_entry")?,
+        all_day: row.try_get("", "all_day")?,
+        from_address: row.try_get("", "from_address")?,
+    })
+}
+
+/// Records the vote if it stays within every limit, checked in the same statement (on
+/// PostgreSQL after taking the voter's row lock, so that one person's votes are counted one
+/// after another; SQLite has one writer); whether it did.
+pub async fn cast(db: &impl ConnectionTrait, b: &Ballot<'_>) -> Result<bool, DbErr> {
+    use sea_orm::{DbBackend, Statement};
+    let backend = db.get_database_backend();
+    if backend == DbBackend::Postgres {
+        lock_voter(db, b.user_id).await?;
+    }
+    let sql = format!(
+        "INSERT INTO contest_votes (contest_id, entry_id, user_id, day, ip, at, voided) \
+         SELECT $1, $4, $2, $3, $6, $9, $5 \
+         WHERE {} < $10 AND {} < $11 AND {} < $8",
+        COUNTS[0], COUNTS[1], COUNTS[2]
+    );
+    let mut values = ballot_values(b);
+    values.extend([b.at.into(), b.per_entry.into(), b.per_day.into()]);
+    let done = db
+        .execute_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
