@@ -250,6 +250,21 @@ fn sheet_view(a: &assignment::Model) -> Result<SheetView, AppError> {
     })
 }
 
+/// The assignments `held`, as `domain::judging` reads them: those standing, and those a
+/// judge stood aside from (never given to that judge again).
+fn standing_and_recused(held: &[assignment::Model]) -> (Vec<Assignment>, Vec<Assignment>) {
+    let (recused, standing): (Vec<_>, Vec<_>) = held.iter().partition(|a| a.state == "recused");
+    let pairs = |v: Vec<&assignment::Model>| {
+        v.into_iter()
+            .map(|a| Assignment {
+                judge: a.judge_id,
+                entry: a.entry_id,
+            })
+            .collect()
+    };
+    (pairs(standing), pairs(recused))
+}
+
 fn not_assigned() -> AppError {
     AppError::NotFound("未找到分配给您评审的该作品".to_owned())
 }
@@ -481,20 +496,7 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let held = store::judging::assignments(&txn, cid, Condition::all()).await?;
-        let pair = |a: &assignment::Model| Assignment {
-            judge: a.judge_id,
-            entry: a.entry_id,
-        };
-        let existing: Vec<Assignment> = held
-            .iter()
-            .filter(|a| a.state != "recused")
-            .map(pair)
-            .collect();
-        let recused: Vec<Assignment> = held
-            .iter()
-            .filter(|a| a.state == "recused")
-            .map(pair)
-            .collect();
+        let (existing, recused) = standing_and_recused(&held);
         let (new, short) = judging::assign(
             cid,
             &judges,
@@ -734,20 +736,7 @@ impl App {
             return Err(AppError::conflict("该分配已变化，请刷新后重试"));
         }
         let held = store::judging::assignments(&txn, cid, store::judging::of_entry(eid)).await?;
-        let pair = |a: &assignment::Model| Assignment {
-            judge: a.judge_id,
-            entry: a.entry_id,
-        };
-        let existing: Vec<Assignment> = held
-            .iter()
-            .filter(|a| a.state != "recused")
-            .map(pair)
-            .collect();
-        let recused: Vec<Assignment> = held
-            .iter()
-            .filter(|a| a.state == "recused")
-            .map(pair)
-            .collect();
+        let (existing, recused) = standing_and_recused(&held);
         let (new, _) = judging::assign(
             cid,
             &judges,

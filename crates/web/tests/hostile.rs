@@ -156,15 +156,14 @@ struct Trail {
     candidate_org: i64,
 }
 
-/// A contest of 三门峡 open from today, the outsider's draft entry with its video, and a
-/// submitted one: (contest, draft, its video, submitted).
-async fn entries(w: &World) -> (i64, i64, i64, i64) {
+/// A contest of 三门峡 named `name`, open for entries from today for two weeks.
+async fn open_contest(w: &World, name: &str) -> i64 {
     let today = w.t.app.clock.now().date_naive();
     let contest = made(
         &w.t,
         &w.city,
         "/api/v1/contests",
-        json!({"name": "敌意测试征集", "region_code": "411200", "submit_from": today.to_string(),
+        json!({"name": name, "region_code": "411200", "submit_from": today.to_string(),
                 "submit_to": (today + chrono::Duration::days(14)).to_string()}),
     )
     .await["id"]
@@ -177,6 +176,13 @@ async fn entries(w: &World) -> (i64, i64, i64, i64) {
         json!({"status": "open"}),
     )
     .await;
+    contest
+}
+
+/// A contest of 三门峡 open from today, the outsider's draft entry with its video, and a
+/// submitted one: (contest, draft, its video, submitted).
+async fn entries(w: &World) -> (i64, i64, i64, i64) {
+    let contest = open_contest(w, "敌意测试征集").await;
     let base = format!("/api/v1/contests/{contest}/entries");
     let form = |title: &str| {
         json!({"title": title, "field": "生态保护", "entry_mode": "self", "person_name": "刘莎",
@@ -229,24 +235,7 @@ async fn entries(w: &World) -> (i64, i64, i64, i64) {
 /// A contest of 三门峡 being judged: (contest, an accepted entry, the judging expert's token,
 /// their panel id, another expert's account, their organisation).
 async fn judged(w: &World) -> (i64, i64, String, i64, i64, i64) {
-    let today = w.t.app.clock.now().date_naive();
-    let contest = made(
-        &w.t,
-        &w.city,
-        "/api/v1/contests",
-        json!({"name": "敌意测试评审", "region_code": "411200", "submit_from": today.to_string(),
-                "submit_to": (today + chrono::Duration::days(14)).to_string()}),
-    )
-    .await["id"]
-        .as_i64()
-        .unwrap();
-    made(
-        &w.t,
-        &w.city,
-        &format!("/api/v1/contests/{contest}/status"),
-        json!({"status": "open"}),
-    )
-    .await;
+    let contest = open_contest(w, "敌意测试评审").await;
     let base = format!("/api/v1/contests/{contest}/entries");
     let e = made(&w.t, &w.outsider, &base, json!({"title": "敌意测试评审作品", "field": "生态保护", "entry_mode": "self",
         "person_name": "刘莎", "region_code": "411202", "contact_name": "刘莎", "contact_phone": "13900000301",
