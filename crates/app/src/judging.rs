@@ -250,11 +250,18 @@ fn sheet_view(a: &assignment::Model) -> Result<SheetView, AppError> {
     })
 }
 
-/// The assignments `held`, as `domain::judging` reads them: those standing, and those a
-/// judge stood aside from (never given to that judge again).
-fn standing_and_recused(held: &[assignment::Model]) -> (Vec<Assignment>, Vec<Assignment>) {
+/// The new assignments `domain::judging::assign` makes for `parties` given what is `held`
+/// (standing assignments kept; a judge who stood aside is never given the entry again),
+/// and the shortfalls.
+fn plan(
+    cid: i64,
+    judges: &[Judge],
+    parties: &[Parties],
+    held: &[assignment::Model],
+    settings: &ContestSettings,
+) -> (Vec<Assignment>, Vec<judging::Shortfall>) {
     let (recused, standing): (Vec<_>, Vec<_>) = held.iter().partition(|a| a.state == "recused");
-    let pairs = |v: Vec<&assignment::Model>| {
+    let pairs = |v: Vec<&assignment::Model>| -> Vec<Assignment> {
         v.into_iter()
             .map(|a| Assignment {
                 judge: a.judge_id,
@@ -262,7 +269,15 @@ fn standing_and_recused(held: &[assignment::Model]) -> (Vec<Assignment>, Vec<Ass
             })
             .collect()
     };
-    (pairs(standing), pairs(recused))
+    judging::assign(
+        cid,
+        judges,
+        parties,
+        &pairs(standing),
+        &pairs(recused),
+        usize::try_from(settings.judges_per_entry).unwrap_or(0),
+        settings.conflict_region,
+    )
 }
 
 fn not_assigned() -> AppError {
@@ -496,16 +511,7 @@ impl App {
         let now = self.clock.now();
         let txn = self.db.begin().await?;
         let held = store::judging::assignments(&txn, cid, Condition::all()).await?;
-        let (existing, recused) = standing_and_recused(&held);
-        let (new, short) = judging::assign(
-            cid,
-            &judges,
-            &parties,
-            &existing,
-            &recused,
-            usize::try_from(settings.judges_per_entry).unwrap_or(0),
-            settings.conflict_region,
-        );
+        let (new, short) = plan(cid, &judges, &parties, &held, settings);
         for a in &new {
             let made =
                 store::judging::assign(&txn, cid, a.judge, a.entry, false, scope(actor), now)
@@ -736,16 +742,7 @@ impl App {
             return Err(AppError::conflict("该分配已变化，请刷新后重试"));
         }
         let held = store::judging::assignments(&txn, cid, store::judging::of_entry(eid)).await?;
-        let (existing, recused) = standing_and_recused(&held);
-        let (new, _) = judging::assign(
-            cid,
-            &judges,
-            &parties,
-            &existing,
-            &recused,
-            usize::try_from(settings.judges_per_entry).unwrap_or(0),
-            settings.conflict_region,
-        );
+        let (new, _) = plan(cid, &judges, &parties, &held, &settings);
         let mut replacement = None;
         if let Some(a) = new.first() {
             replacement =
