@@ -126,3 +126,59 @@ viewports.forEach((size, index) => {
     await context.close();
   });
 });
+
+test("a unit's member enters in unit mode, naming the producing units through the form (desktop)", async () => {
+  const size = viewports.find((v) => v.name === "desktop");
+  const shot = (page, step) => screenshot(page, `${size.name}-contest-unit-${step}`);
+  // The member's unit of 陕州区 and a studio that co-produced the work, both registered.
+  const member = "13800138703";
+  await server.run(["user", "add", "--phone", member, "--name", "王强"]);
+  const memberToken = await server.run(["token", "issue", "--phone", member]);
+  await api(memberToken, "POST", "/api/v1/orgs", { name: "陕州区融媒体中心", kind: "other", region_code: "411203" });
+  await server.run(["user", "add", "--phone", "13800138704", "--name", "周制"]);
+  const studioToken = await server.run(["token", "issue", "--phone", "13800138704"]);
+  await api(studioToken, "POST", "/api/v1/orgs", { name: "三门峡黄河动画工作室", kind: "other", region_code: "411202" });
+
+  const context = await browser.newContext({ ...size, locale: "zh-CN" });
+  const page = await context.newPage();
+  await logIn(page, server, member, "王强");
+  await page.goto(`${server.baseUrl}/contests/${contestId}`);
+  await Promise.all([page.waitForNavigation(), page.click("#new-entry")]);
+  await page.fill("#title", "地坑院的秘密");
+  await page.selectOption("#field", "生态保护");
+  await page.check('input[name=entry_mode][value=unit]');
+  await page.selectOption("#unit_id", { label: "陕州区融媒体中心" });
+  await page.fill("#authors", "王强，陕州区融媒体中心\n周制，三门峡黄河动画工作室");
+  // An unknown unit is refused beside the field, with nothing typed lost.
+  await page.fill("#producing_units", "陕州区融媒体中心\n不存在的工作室");
+  await Promise.all([page.waitForNavigation(), page.click("#save-entry")]);
+  assert.equal(await page.locator("#producing_units-error").innerText(), "单位库中没有“不存在的工作室”；请核对名称");
+  assert.equal(await page.locator("#producing_units").inputValue(), "陕州区融媒体中心\n不存在的工作室");
+  assert.equal(await page.locator("#title").inputValue(), "地坑院的秘密");
+  // The studio first: the first producing unit must be the recommending one (at submit).
+  await page.fill("#producing_units", "三门峡黄河动画工作室\n陕州区融媒体中心");
+  await page.fill("#contact_name", "王强");
+  await page.fill("#contact_phone", "13800138703");
+  await page.fill("#introduction", "地坑院冬暖夏凉的物理原理。");
+  await page.fill("#innovation", "三维动画剖面");
+  await page.fill("#reach", "快手播放五万次");
+  await page.check("#pledge");
+  await page.setInputFiles("#video-file", mp4File(240, 1920, 1080, { created: new Date("2025-06-01T00:00:00Z"), payload: 3_000_000 }));
+  await page.waitForFunction(() => document.querySelector("#video-file-done").textContent.startsWith("已上传"));
+  await page.setInputFiles("#signed_form-file", pdfFile());
+  await page.waitForFunction(() => document.querySelector("#signed_form-file-done").textContent.startsWith("已上传"));
+  await Promise.all([page.waitForNavigation(), page.click("#submit-entry")]);
+  assert.equal(await page.locator("#producing_units-error").innerText(), "多家单位共同制作的作品只能由第一制作单位推荐：第一制作单位须为推荐单位");
+  assert.equal(await page.locator("#entry-status").innerText(), "草稿");
+  assert.deepEqual(await axeViolations(page), [], "the unit form with its error passes axe");
+  await shot(page, "01-first-unit");
+  await page.fill("#producing_units", "陕州区融媒体中心\n三门峡黄河动画工作室");
+  await Promise.all([page.waitForNavigation(), page.click("#submit-entry")]);
+  assert.equal(await page.locator("#entry-status").innerText(), "已提交", await page.locator("main").innerText());
+  await shot(page, "02-submitted");
+  await page.click("#print-link");
+  await page.waitForSelector("#form-title");
+  assert.match(await page.locator("body").innerText(), /制作单位\s*陕州区融媒体中心\s*三门峡黄河动画工作室/);
+  await shot(page, "03-print");
+  await context.close();
+});

@@ -32,6 +32,9 @@ pub struct Actor {
     pub name: Option<String>,
     /// Roles.
     pub grants: Vec<Grant>,
+    /// Has logged in with an SMS code (may vote), as the account read when the caller was
+    /// recognised says.
+    pub phone_verified: bool,
 }
 
 impl Actor {
@@ -311,6 +314,7 @@ impl App {
             user_id: user.id,
             name: user.name.clone(),
             grants,
+            phone_verified: true,
         };
         crate::audit::record(
             &txn,
@@ -427,6 +431,7 @@ impl App {
             user_id: user.id,
             name: user.name,
             grants: grants_of(roles),
+            phone_verified: user.phone_verified,
         };
         crate::audit::note_caller(&actor);
         actor

@@ -244,9 +244,18 @@ impl App {
         let settings = rules::settle(&input, &before, false).map_err(AppError::invalid)?;
         let frozen = rules::frozen_changes(&before, &settings);
         if row.frozen && !frozen.is_empty() {
+            let named: Vec<&str> = frozen
+                .iter()
+                .map(|f| match *f {
+                    "file_rules" => "文件要求",
+                    "criteria" => "评分标准",
+                    "entry_modes" => "参赛方式",
+                    _ => "网络投票比重",
+                })
+                .collect();
             return Err(AppError::conflict(format!(
-                "已有作品提交，文件要求、评分标准、参赛方式和投票比重不能再修改（{}）",
-                frozen.join("、")
+                "已有作品提交，{}不能再修改（文件要求、评分标准、参赛方式和网络投票比重自首件作品提交起冻结）",
+                named.join("、")
             )));
         }
         let path = self.contest_regions(actor, &settings).await?;

@@ -411,6 +411,37 @@ impl App {
         })
     }
 
+    /// The panel form's lookup: the expert with this mobile number, at the first
+    /// organisation they belong to (region: the organisation's), as the `JudgeInput` the
+    /// panel command takes. For the contest's administrators only; each problem names the
+    /// `phone` field.
+    pub async fn panel_candidate(
+        &self,
+        actor: &Actor,
+        cid: i64,
+        phone: &str,
+    ) -> Result<JudgeInput, AppError> {
+        self.contest_in_scope(actor, cid, "只能管理本辖区举办的比赛")
+            .await?;
+        let phone =
+            domain::phone::Phone::parse(phone).map_err(|m| AppError::invalid_field("phone", m))?;
+        let user = store::users::find_by_phone(&self.db, phone.as_str())
+            .await?
+            .ok_or_else(|| AppError::invalid_field("phone", "没有使用该手机号的账号"))?;
+        let org = store::orgs::of_member(&self.db, user.id)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| {
+                AppError::invalid_field("phone", "该专家尚未加入任何单位，无法核对利益冲突")
+            })?;
+        Ok(JudgeInput {
+            user_id: user.id,
+            org_id: org.id,
+            region_code: None,
+        })
+    }
+
     /// `GET /api/v1/contests/{id}/judges`.
     pub async fn judges(&self, actor: &Actor, cid: i64) -> Result<Vec<JudgeView>, AppError> {
         self.contest_in_scope(actor, cid, "只能管理本辖区举办的比赛")

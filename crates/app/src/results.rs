@@ -126,6 +126,59 @@ pub struct ShowcaseEntry {
     pub duration_seconds: Option<f64>,
 }
 
+/// One judge's submitted totals, before and after z-score normalisation: what the results
+/// page draws to show why normalisation matters (a harsh judge's totals sit low until they
+/// are moved to the panel's mean and spread).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JudgeSpread {
+    /// The panel entry.
+    pub judge_id: i64,
+    /// The judge's name.
+    pub name: Option<String>,
+    /// Their submitted totals (accepted entries only).
+    pub points: Vec<SpreadPoint>,
+    /// The mean of their raw totals (0 without any).
+    pub raw_mean: f64,
+    /// The mean after z-score normalisation.
+    pub normalised_mean: f64,
+    /// Fewer totals than `normalise_min_scores`: left raw by z-score normalisation.
+    pub left_raw: bool,
+}
+
+/// One total of one judge.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SpreadPoint {
+    /// The entry.
+    pub entry_id: i64,
+    /// t as the judge gave it.
+    pub raw: f64,
+    /// t′ after z-score normalisation over the whole panel.
+    pub normalised: f64,
+}
+
+/// Each judge's totals before and after normalisation, and the method the results use.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SpreadView {
+    /// The method the results use (the chart always shows z-scores, to compare).
+    pub method: ResultsMethod,
+    /// One row per judge on the panel, in panel order.
+    pub judges: Vec<JudgeSpread>,
+}
+
+fn method_of(settings: &domain::contest::ContestSettings) -> ResultsMethod {
+    ResultsMethod {
+        aggregation: settings.aggregation,
+        normalise: settings.normalise,
+        normalise_min_scores: settings.normalise_min_scores,
+        vote_weight: settings.public_vote.as_ref().map_or(0, |v| v.weight),
+    }
+}
+
+fn mean_of(xs: impl Iterator<Item = f64>) -> f64 {
+    let (sum, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 { 0.0 } else { sum / n as f64 }
+}
+
 fn not_published() -> AppError {
     AppError::NotFound("该比赛的结果尚未公布".to_owned())
 }
@@ -273,12 +326,7 @@ impl App {
                 .clone()
                 .unwrap_or_else(|| "draft".to_owned()),
             computed_at: self.clock.now(),
-            method: ResultsMethod {
-                aggregation: settings.aggregation,
-                normalise: settings.normalise,
-                normalise_min_scores: settings.normalise_min_scores,
-                vote_weight: settings.public_vote.as_ref().map_or(0, |v| v.weight),
-            },
+            method: method_of(&settings),
             publicity_until: previous.and_then(|p| p.publicity_until),
             ranking,
             unranked,
@@ -322,6 +370,69 @@ impl App {
         let settings = settings_of(&row)?;
         let published = stored(&row)?.ok_or_else(not_published)?;
         Ok(public(published, settings.show_scores))
+    }
+
+    /// Each judge's submitted totals of accepted entries before and after z-score
+    /// normalisation (over the whole panel, judges with fewer than `normalise_min_scores`
+    /// totals left raw, as `domain::scoring::normalised` moves them): for the contest's
+    /// administrators only, since it names the judges beside their scores.
+    pub async fn judge_spread(&self, actor: &Actor, cid: i64) -> Result<SpreadView, AppError> {
+        let row = self
+            .contest_in_scope(actor, cid, "只能查看本辖区举办的比赛的评分")
+            .await?;
+        let settings = settings_of(&row)?;
+        let panel = self.judges(actor, cid).await?;
+        let accepted: std::collections::HashSet<i64> = store::entries::all_of(
+            &self.db,
+            cid,
+            store::entries::in_status(&[EntryStatus::Accepted.as_str()]),
+        )
+        .await?
+        .iter()
+        .map(|e| e.id)
+        .collect();
+        let totals: Vec<Total> =
+            store::judging::assignments(&self.db, cid, store::judging::submitted())
+                .await?
+                .iter()
+                .filter(|s| accepted.contains(&s.entry_id))
+                .filter_map(|s| {
+                    s.total.map(|total| Total {
+                        judge: s.judge_id,
+                        entry: s.entry_id,
+                        total,
+                    })
+                })
+                .collect();
+        let moved =
+            domain::scoring::normalised(&totals, Normalise::Zscore, settings.normalise_min_scores);
+        let judges = panel
+            .into_iter()
+            .map(|j| {
+                let points: Vec<SpreadPoint> = totals
+                    .iter()
+                    .zip(&moved)
+                    .filter(|(t, _)| t.judge == j.id)
+                    .map(|(t, m)| SpreadPoint {
+                        entry_id: t.entry,
+                        raw: t.total,
+                        normalised: m.total,
+                    })
+                    .collect();
+                JudgeSpread {
+                    judge_id: j.id,
+                    name: j.name,
+                    raw_mean: mean_of(points.iter().map(|p| p.raw)),
+                    normalised_mean: mean_of(points.iter().map(|p| p.normalised)),
+                    left_raw: (points.len() as i64) < settings.normalise_min_scores,
+                    points,
+                }
+            })
+            .collect();
+        Ok(SpreadView {
+            method: method_of(&settings),
+            judges,
+        })
     }
 
     /// `POST /api/v1/contests/{id}/results`: `publicity` (the contest closed; it becomes

@@ -219,6 +219,11 @@ pub struct StatsView {
 pub struct ContestCounts {
     /// Contests past their draft.
     pub contests: u64,
+    /// Contests taking entries now (status `open`), as API.md names it.
+    pub open: u64,
+    /// Entries submitted (submitted, accepted, returned or disqualified), as API.md names
+    /// it; the same count as `entries`.
+    pub entries_submitted: u64,
     /// Entries received (submitted, accepted, returned or disqualified).
     pub entries: u64,
     /// Entries accepted by 形式审查.
@@ -377,13 +382,14 @@ impl App {
             store::entities::contest::Column::CityCode,
             store::entities::contest::Column::CountyCode,
         );
-        let (contests, entries, accepted, votes) =
-            store::contests::area_counts(&self.db, area).await?;
+        let n = store::contests::area_counts(&self.db, area).await?;
         Ok(ContestCounts {
-            contests,
-            entries,
-            accepted,
-            votes,
+            contests: n.contests,
+            open: n.open,
+            entries_submitted: n.entries,
+            entries: n.entries,
+            accepted: n.accepted,
+            votes: n.votes,
         })
     }
 

@@ -522,6 +522,7 @@ async fn a_reminder_survives_a_crash_and_is_sent_once(backend: Backend) {
             user_id: owner,
             name: None,
             grants: Vec::new(),
+            phone_verified: false,
         };
         app.set_excellence_intent(&host, row.id, true)
             .await

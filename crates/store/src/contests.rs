@@ -195,16 +195,25 @@ pub async fn refresh_results(
 
 /// The contests of an area (`area` over `contests`) in the statistics: contests past their
 /// draft, entries received (not drafts, not withdrawn), entries accepted, votes counted.
-pub async fn area_counts(
-    db: &impl ConnectionTrait,
-    area: Condition,
-) -> Result<(u64, u64, u64, u64), DbErr> {
+pub async fn area_counts(db: &impl ConnectionTrait, area: Condition) -> Result<AreaCounts, DbErr> {
     use crate::entities::{contest_entry as entry, contest_vote as vote};
     let live = Condition::all().add(area).add(not_draft());
-    let contests = contest::Entity::find()
+    let by_status: Vec<(String, i64)> = contest::Entity::find()
+        .select_only()
+        .column(contest::Column::Status)
+        .column_as(contest::Column::Id.count(), "n")
         .filter(live.clone())
-        .count(db)
+        .group_by(contest::Column::Status)
+        .into_tuple()
+        .all(db)
         .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let contests = by_status.iter().map(|(_, n)| count(*n)).sum();
+    let open = by_status
+        .iter()
+        .filter(|(s, _)| s == "open")
+        .map(|(_, n)| count(*n))
+        .sum();
     let in_live = || crate::judging::contest_in(entry::Column::ContestId, live.clone());
     let entries = entry::Entity::find()
         .filter(in_live())
@@ -224,5 +233,26 @@ pub async fn area_counts(
         .filter(vote::Column::Voided.eq(false))
         .count(db)
         .await?;
-    Ok((contests, entries, accepted, votes))
+    Ok(AreaCounts {
+        contests,
+        open,
+        entries,
+        accepted,
+        votes,
+    })
+}
+
+/// An area's video contests counted (`store::contests::area_counts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AreaCounts {
+    /// Contests past their draft.
+    pub contests: u64,
+    /// Contests taking entries (`open`).
+    pub open: u64,
+    /// Entries received: submitted, accepted, returned or disqualified.
+    pub entries: u64,
+    /// Entries accepted by 形式审查.
+    pub accepted: u64,
+    /// Votes counted, not voided.
+    pub votes: u64,
 }

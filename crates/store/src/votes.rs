@@ -177,6 +177,32 @@ fn ballot_values(b: &Ballot<'_>) -> Vec<sea_orm::Value> {
     ]
 }
 
+/// What a vote needs to know of its contest and entry, in one statement: the contest's
+/// settings (JSON), and whether entry `entry_id` of it is in `status`. `None` without the
+/// contest.
+pub async fn target(
+    db: &impl ConnectionTrait,
+    contest_id: i64,
+    entry_id: i64,
+    status: &str,
+) -> Result<Option<(String, bool)>, DbErr> {
+    use sea_orm::Statement;
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            "SELECT c.settings AS settings, (SELECT COUNT(*) FROM contest_entries e \
+               WHERE e.id = $2 AND e.contest_id = $1 AND e.status = $3) AS on_ballot \
+             FROM contests c WHERE c.id = $1",
+            [contest_id.into(), entry_id.into(), status.into()],
+        ))
+        .await?;
+    row.map(|r| {
+        let on_ballot: i64 = r.try_get("", "on_ballot")?;
+        Ok((r.try_get("", "settings")?, on_ballot > 0))
+    })
+    .transpose()
+}
+
 /// What the voter and the address have cast already, in one statement.
 pub async fn tally(db: &impl ConnectionTrait, b: &Ballot<'_>) -> Result<Tally, DbErr> {
     use sea_orm::Statement;

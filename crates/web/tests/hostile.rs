@@ -1888,7 +1888,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             form(
                 &w.outsider_browser,
                 &[("version", VERSION), ("action", "save"), ("title", "敌意测试作品"), ("entry_mode", "self"), ("unit_id", ""),
-                  ("authors", "刘莎，三门峡市广播电视台\n王强"), ("pledge", "1"), ("video", ""), ("introduction", "敌意测试简介")],
+                  ("authors", "刘莎，三门峡市广播电视台\n王强"), ("producing_units", ""), ("pledge", "1"), ("video", ""), ("introduction", "敌意测试简介")],
             ),
             &Who::Browser(w.outsider_browser.clone()),
         )
@@ -1935,6 +1935,54 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             "",
             form(&w.outsider_browser, &[("reason", "敌意测试")]),
             &Who::Browser(w.outsider_browser.clone()),
+        ),
+        ep("/contests", get.clone(), none, "", Empty, &anon),
+        // The administration pages, on the contest being judged: each baseline is refused
+        // (409) or changes nothing that the other lines need.
+        ep(
+            "/contests/{id}/status",
+            post.clone(),
+            &s(w.trail.judged_contest),
+            "",
+            form(&w.national_browser, &[("status", "open")]),
+            &national_page,
+        ),
+        ep(
+            "/contests/{id}/screening",
+            get.clone(),
+            &s(w.trail.judged_contest),
+            &qs(&[("status", "accepted"), ("page", "1")]),
+            Empty,
+            &national_page,
+        ),
+        ep(
+            "/contests/{id}/screening",
+            post.clone(),
+            &s(w.trail.judged_contest),
+            "",
+            form(
+                &w.national_browser,
+                &[("entry_id", &w.trail.judged_entry.to_string()), ("decision", "accept"), ("reason", "敌意测试"), ("status", "accepted")],
+            ),
+            &national_page,
+        ),
+        ep("/contests/{id}/assignment", get.clone(), &s(w.trail.judged_contest), "", Empty, &national_page),
+        ep(
+            "/contests/{id}/assignment",
+            post.clone(),
+            &s(w.trail.judged_contest),
+            "",
+            form(&w.national_browser, &[("action", "auto"), ("phone", ""), ("judge_id", ""), ("entry_id", "")]),
+            &national_page,
+        ),
+        ep("/contests/{id}/scoring", get.clone(), &s(w.trail.judged_contest), "", Empty, &national_page),
+        ep(
+            "/contests/{id}/scoring",
+            post.clone(),
+            &s(w.trail.judged_contest),
+            "",
+            form(&w.national_browser, &[("stage", "final")]),
+            &national_page,
         ),
         ep(
             "/routes/{id}/checkins",

@@ -663,6 +663,12 @@ const TABLE: &[Row] = &[
         B::Form("action=save&scientific=90"),                                                      [D; 11]).call("/contests/{id}/entries/{ref}/score"),
     row(POST,   "/contests/{id}/entries/{eid}/recusal", Fx::NewAssignment,
         B::Form("reason=矩阵回避"),                                                                [D; 11]).call("/contests/{id}/entries/{ref}/recusal"),
+    // The contest's administration pages: the same commands, the same scope.
+    row(POST,   "/contests/{id}/status", Fx::NewContest, B::Form("status=open"),                ADMINS_IN_SCOPE),
+    row(POST,   "/contests/{id}/screening", Fx::NewSubmittedEntry,
+        B::Form("entry_id={ref}&decision=accept"),                                                ADMINS_IN_SCOPE),
+    row(POST,   "/contests/{id}/assignment", Fx::NewAssignment, B::Form("action=auto"),         ADMINS_IN_SCOPE),
+    row(POST,   "/contests/{id}/scoring", Fx::NewClosedContest, B::Form("stage=publicity"),     ADMINS_IN_SCOPE),
     row(POST,   "/checkin", Fx::NewCheckinCode, B::Form("venue_id={id}&code={ref}"),              SIGNED_IN),
     row(POST,   "/routes/{id}/checkins/{checkin}/review", Fx::NewFlaggedCheckin,
         B::Form("decision=accept"),                                                               ADMINS_IN_SCOPE).call("/routes/{ref}/checkins/{id}/review"),

@@ -73,6 +73,82 @@ pub fn progress(label: &str, count: i64, target: i64) -> String {
     )
 }
 
+/// One row of a strip chart: its label, its values on 0–100 (each with the note its dot
+/// carries), and the mark drawn across it (the row's mean).
+pub struct Strip {
+    /// The row's name.
+    pub label: String,
+    /// (value, note) per dot.
+    pub points: Vec<(f64, String)>,
+    /// Where the mark goes.
+    pub mark: Option<f64>,
+}
+
+/// A strip chart titled `title`: one row per `Strip`, a dot per value on a 0–100 scale and
+/// a red mark at the row's mean; rows in the order given. Empty when no rows.
+pub fn strips(title: &str, rows: &[Strip]) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let (row_h, label_w, plot_w, top) = (34.0, 96.0, 250.0, 26.0);
+    let width = label_w + plot_w + 14.0;
+    let height = top + row_h * rows.len() as f64 + 6.0;
+    let x_of = |v: f64| label_w + v.clamp(0.0, 100.0) * plot_w / 100.0;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart strips" role="img" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    for v in [0.0, 25.0, 50.0, 75.0, 100.0] {
+        let _ = write!(
+            svg,
+            r##"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="#e6e9ef"></line><text x="{x}" y="16" font-size="13" text-anchor="middle" fill="#5b6472">{v}</text>"##,
+            x = x_of(v),
+            y1 = top - 4.0,
+            y2 = height - 4.0,
+        );
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let y = top + row_h * i as f64 + row_h / 2.0;
+        let shown: String = if row.label.chars().count() > 6 {
+            row.label.chars().take(5).chain(['…']).collect()
+        } else {
+            row.label.clone()
+        };
+        let _ = write!(
+            svg,
+            r##"<g class="strip" data-label="{l}"><text x="{lx}" y="{ty}" text-anchor="end" font-size="15">{shown}</text><line x1="{x0}" y1="{y}" x2="{x1}" y2="{y}" stroke="#c9ced6"></line>"##,
+            l = escape(&row.label),
+            shown = escape(&shown),
+            lx = label_w - 8.0,
+            ty = y + 5.0,
+            x0 = x_of(0.0),
+            x1 = x_of(100.0),
+        );
+        for (v, note) in &row.points {
+            let _ = write!(
+                svg,
+                r##"<circle cx="{cx:.1}" cy="{y}" r="6" fill="#1f6feb" fill-opacity="0.5" data-value="{v:.2}"><title>{n}</title></circle>"##,
+                cx = x_of(*v),
+                n = escape(note),
+            );
+        }
+        if let Some(m) = row.mark {
+            let _ = write!(
+                svg,
+                r##"<line class="mean" x1="{x:.1}" y1="{y1}" x2="{x:.1}" y2="{y2}" stroke="#b42318" stroke-width="3" data-value="{m:.2}"></line>"##,
+                x = x_of(m),
+                y1 = y - 12.0,
+                y2 = y + 12.0,
+            );
+        }
+        svg.push_str("</g>");
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +174,38 @@ mod tests {
             progress("三门峡市", 5, 2)
                 .contains(r##"width="300" height="16" rx="8" fill="#1a7f37""##)
         );
+    }
+
+    #[test]
+    fn strips_draw_a_dot_per_value_and_a_mark_per_row_with_names_escaped() {
+        let rows = vec![
+            Strip {
+                label: "严<评审>".to_owned(),
+                points: vec![
+                    (40.0, "作品 1：40.0".to_owned()),
+                    (120.0, "作品 2".to_owned()),
+                ],
+                mark: Some(80.0),
+            },
+            Strip {
+                label: "尚未评分的专家".to_owned(),
+                points: Vec::new(),
+                mark: None,
+            },
+        ];
+        let svg = strips("校正前", &rows);
+        assert_eq!(svg.matches("<circle").count(), 2);
+        assert_eq!(svg.matches("class=\"mean\"").count(), 1);
+        assert!(svg.contains("data-label=\"严&lt;评审&gt;\""));
+        assert!(!svg.contains("<评审>"));
+        // Values beyond the scale are drawn at its end (x = 96 + 250), their value kept.
+        assert!(svg.contains(
+            r##"cx="346.0" cy="43" r="6" fill="#1f6feb" fill-opacity="0.5" data-value="120.00""##
+        ));
+        assert!(
+            svg.contains("尚未评分的…"),
+            "long names are shortened on the chart"
+        );
+        assert_eq!(strips("空", &[]), "");
     }
 }

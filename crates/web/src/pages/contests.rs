@@ -192,6 +192,9 @@ pub struct EntryFields {
     region_code: String,
     #[serde(default)]
     authors: String,
+    /// 制作单位: full names as in the registry, one a line, in credit order.
+    #[serde(default)]
+    producing_units: String,
     #[serde(default)]
     contact_name: String,
     #[serde(default)]
@@ -239,6 +242,47 @@ fn authors_text(authors: &Option<Vec<Author>>) -> String {
         .join("\n")
 }
 
+/// The 报名表's 制作单位 as names, one a line, in credit order.
+async fn unit_names(app: &App, ids: &Option<Vec<i64>>) -> Result<String, AppError> {
+    let ids = ids.clone().unwrap_or_default();
+    Ok(app
+        .org_names(&ids)
+        .await?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// The 制作单位 typed (names, one a line) as organisation ids from the registry; none
+/// typed clears the list (a unit entry is then produced by its recommending unit alone).
+/// A name the registry does not know is refused beside the field.
+async fn producing_units(
+    app: &App,
+    actor: &app::Actor,
+    typed: &str,
+) -> Result<Option<Vec<i64>>, AppError> {
+    let names: Vec<String> = typed
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if names.is_empty() {
+        return Ok(None);
+    }
+    app.resolve_org_names(actor, &names, None, false)
+        .await
+        .map(Some)
+        .map_err(|m| {
+            AppError::invalid_field(
+                "producing_units",
+                m.replace("，或勾选“登记为新单位”后保存", "")
+                    .replace("、从单位库中选择", ""),
+            )
+        })
+}
+
 impl EntryFields {
     fn of(f: &EntryForm) -> EntryFields {
         EntryFields {
@@ -249,6 +293,8 @@ impl EntryFields {
             person_name: text(&f.person_name),
             region_code: text(&f.region_code),
             authors: authors_text(&f.authors),
+            // Names are filled in by the page, which reads them (`with_unit_names`).
+            producing_units: String::new(),
             contact_name: text(&f.contact_name),
             contact_phone: text(&f.contact_phone),
             broadcast_date: text(&f.broadcast_date),
@@ -316,7 +362,7 @@ impl EntryFields {
             reach: some(&self.reach),
             pledge: Some(Some(self.pledge.is_some())),
             authors: Some(Some(authors).filter(|a| !a.is_empty())),
-            // Unit entries are produced by their recommending unit unless the API says more.
+            // Read from the names by `producing_units` (the registry is asked).
             producing_units: None,
             video: Some(video),
             signed_form: Some(signed_form),
@@ -405,9 +451,11 @@ async fn entry_page(
             regions.push((r.code, r.name));
         }
     }
+    let mut v = EntryFields::of(&e.form);
+    v.producing_units = unit_names(app, &e.form.producing_units).await?;
     Ok(EntryPage {
         layout: session.layout(app).await?,
-        v: EntryFields::of(&e.form),
+        v,
         c,
         e,
         orgs,
@@ -455,7 +503,13 @@ pub async fn save_entry(
     }
     let saved = match form.fields.edit() {
         Err(fields) => Err(AppError::invalid(fields)),
-        Ok(edit) => app.update_entry(&actor, cid, eid, form.version, edit).await,
+        Ok(mut edit) => match producing_units(&app, &actor, &form.fields.producing_units).await {
+            Ok(units) => {
+                edit.producing_units = Some(units);
+                app.update_entry(&actor, cid, eid, form.version, edit).await
+            }
+            Err(e) => Err(e),
+        },
     };
     let outcome = match saved {
         Ok(_) if form.action == "submit" => app
@@ -530,8 +584,10 @@ pub async fn print(
         .mode()
         .map(|m| m.label().to_owned())
         .unwrap_or_default();
+    let mut v = EntryFields::of(&e.form);
+    v.producing_units = unit_names(&app, &e.form.producing_units).await?;
     Ok(PrintPage {
-        v: EntryFields::of(&e.form),
+        v,
         c,
         e,
         unit,

@@ -4,6 +4,7 @@ mod account;
 mod activities;
 mod audit;
 mod charts;
+mod contest_admin;
 mod contests;
 mod home;
 mod import;
@@ -106,7 +107,21 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         )
         .route("/resources/{id}/publish", post(resources::publish))
         .route("/resources/{id}/delete", post(resources::delete))
+        .route("/contests", get(contest_admin::contests))
         .route("/contests/{id}", get(contests::contest))
+        .route("/contests/{id}/status", post(contest_admin::move_status))
+        .route(
+            "/contests/{id}/screening",
+            get(contest_admin::screening).post(contest_admin::screen),
+        )
+        .route(
+            "/contests/{id}/assignment",
+            get(contest_admin::assignment).post(contest_admin::assign),
+        )
+        .route(
+            "/contests/{id}/scoring",
+            get(contest_admin::scoring).post(contest_admin::publish),
+        )
         .route("/contests/{id}/entries", post(contests::new_entry))
         .route(
             "/contests/{id}/entries/{eid}",

@@ -310,6 +310,43 @@ async fn an_entrant_fills_the_form_and_submits_it(backend: Backend) {
     // The contest's file rules, criteria, modes and vote weight are frozen from now on.
     let contest = c.t.get(&c.path("")).await.json();
     assert_eq!(contest["frozen"], true);
+    let version = contest["version"].as_i64().unwrap();
+    let r =
+        c.t.patch(
+            &c.admin,
+            &c.path(""),
+            Some(version),
+            json!({"file_rules": {"max_seconds": 600}, "criteria": [{"key": "scientific", "name": "科学性", "weight": 100}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
+    assert_eq!(
+        r.message(),
+        "已有作品提交，文件要求、评分标准不能再修改（文件要求、评分标准、参赛方式和网络投票比重自首件作品提交起冻结）"
+    );
+    let r =
+        c.t.patch(
+            &c.admin,
+            &c.path(""),
+            Some(version),
+            json!({"entry_modes": ["unit"]}),
+        )
+        .await;
+    assert_eq!(
+        r.message(),
+        "已有作品提交，参赛方式不能再修改（文件要求、评分标准、参赛方式和网络投票比重自首件作品提交起冻结）"
+    );
+    // How the results are computed may still change (until they are published).
+    let r =
+        c.t.patch(
+            &c.admin,
+            &c.path(""),
+            Some(version),
+            json!({"aggregation": "median"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["aggregation"], "median");
 
     // Once submitted it no longer changes, and is not submitted twice.
     let r = c.edit(&c.entrant, id, json!({"title": "改个名字"})).await;

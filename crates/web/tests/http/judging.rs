@@ -11,7 +11,10 @@ use store::testing::Backend;
 
 use crate::support::{TestApp, TestResponse};
 
-on_both_backends!(judges_score_blind_and_stand_aside_when_they_conflict);
+on_both_backends!(
+    judges_score_blind_and_stand_aside_when_they_conflict,
+    each_kind_of_conflict_is_refused_by_hand_and_avoided_automatically
+);
 
 struct Judge {
     token: String,
@@ -26,11 +29,16 @@ async fn id_of(t: &TestApp, token: &str) -> i64 {
 }
 
 async fn org(t: &TestApp, token: &str, name: &str, region: &str) -> i64 {
+    org_under(t, token, name, region, None).await
+}
+
+/// An organisation made by `token`, under `parent` where one is given.
+async fn org_under(t: &TestApp, token: &str, name: &str, region: &str, parent: Option<i64>) -> i64 {
     let r = t
         .post(
             "/api/v1/orgs",
             Some(token),
-            json!({"name": name, "kind": "other", "region_code": region}),
+            json!({"name": name, "kind": "other", "region_code": region, "parent_id": parent}),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -455,4 +463,201 @@ async fn judges_score_blind_and_stand_aside_when_they_conflict(backend: Backend)
     let r = sheet(&j1.token, b, json!({"scores": {"scientific": 75}})).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.message(), "比赛不在评审中，评分已锁定");
+}
+
+/// Each kind of conflict through the API, by hand (422 with the reason beside `judge_id`)
+/// and automatically (the conflicted judge is never assigned): the judge who entered the
+/// work; a judge of a producing unit that is not the recommending one; of the recommending
+/// unit's parent; of its child; and a judge of the entry's own county. A judge with none
+/// of these is assigned.
+async fn each_kind_of_conflict_is_refused_by_hand_and_avoided_automatically(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let admin = t
+        .user(
+            "13800000411",
+            "三门峡市科协",
+            Role::CityAdmin,
+            Some("411200"),
+        )
+        .await;
+    let r = t
+        .post(
+            "/api/v1/contests",
+            Some(&admin),
+            json!({"name": "2026年三门峡市科普视频征集", "region_code": "411200", "submit_from": "2026-07-01",
+                   "submit_to": "2026-07-15", "judges_per_entry": 6}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let cid = r.json()["id"].as_i64().unwrap();
+    let path = |rest: &str| format!("/api/v1/contests/{cid}{rest}");
+    t.post(&path("/status"), Some(&admin), json!({"status": "open"}))
+        .await;
+
+    // The recommending unit (陕州区, 411203) sits under a parent (渑池县) and has a child
+    // (卢氏县); a second producing unit is of 义马市. Every county differs from the unit's.
+    let parent_judge = expert(&t, "13700000411", "钱父", "渑池县融媒体集团", "411221").await;
+    let member = t.log_in("13900000411").await;
+    let unit = org_under(
+        &t,
+        &member,
+        "陕州区融媒体中心",
+        "411203",
+        Some(parent_judge.org),
+    )
+    .await;
+    let child_judge = {
+        let j = expert(&t, "13700000412", "孙子", "孙子的单位", "411224").await;
+        let child = org_under(&t, &j.token, "陕州区融媒体中心卢氏站", "411224", Some(unit)).await;
+        Judge { org: child, ..j }
+    };
+    let producer_judge = expert(&t, "13700000413", "周制", "义马动画工作室", "411281").await;
+    // An expert of 灵宝市 who is also an entrant (their own work, self mode, from 湖滨区).
+    let entrant_judge = expert(&t, "13700000414", "吴参", "灵宝市科协", "411282").await;
+    // Of 陕州区 (411203), the unit's own county.
+    let city_judge = expert(&t, "13700000415", "郑县", "陕州区科技馆", "411203").await;
+    // Nothing to do with either entry.
+    let free_judge = expert(&t, "13700000416", "王清", "武汉科技馆", "420102").await;
+
+    let unit_entry = accepted_entry(
+        &t,
+        &admin,
+        cid,
+        &member,
+        form(
+            json!({"entry_mode": "unit", "unit_id": unit, "producing_units": [unit, producer_judge.org]}),
+            "地坑院的秘密",
+            "王强",
+        ),
+        10,
+    )
+    .await;
+    let own_entry = accepted_entry(
+        &t,
+        &admin,
+        cid,
+        &entrant_judge.token,
+        form(
+            json!({"entry_mode": "self", "person_name": "吴参", "region_code": "411202"}),
+            "黄河鲤鱼的洄游",
+            "吴参",
+        ),
+        11,
+    )
+    .await;
+
+    let mut panel = Vec::new();
+    for j in [
+        &parent_judge,
+        &child_judge,
+        &producer_judge,
+        &entrant_judge,
+        &city_judge,
+        &free_judge,
+    ] {
+        let r = t
+            .post(
+                &path("/judges"),
+                Some(&admin),
+                json!({"user_id": j.user, "org_id": j.org}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        panel.push(r.json()["id"].as_i64().unwrap());
+    }
+    let [p_parent, p_child, p_producer, p_entrant, p_city, p_free] =
+        [panel[0], panel[1], panel[2], panel[3], panel[4], panel[5]];
+
+    let party = "评审专家与作品报送单位存在利益关系，须回避";
+    let refusals = [
+        (
+            p_parent,
+            unit_entry,
+            party,
+            "the recommending unit's parent",
+        ),
+        (p_child, unit_entry, party, "the recommending unit's child"),
+        (p_producer, unit_entry, party, "a producing unit"),
+        (
+            p_city,
+            unit_entry,
+            "评审专家与作品来自同一地区，须回避",
+            "the same county",
+        ),
+        (
+            p_entrant,
+            own_entry,
+            "评审专家是该作品的报送人，须回避",
+            "the entrant",
+        ),
+    ];
+    for (judge, entry, reason, kind) in refusals {
+        let r = t
+            .post(
+                &path("/assignments"),
+                Some(&admin),
+                json!({"judge_id": judge, "entry_id": entry}),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind}: {}",
+            r.text
+        );
+        assert_eq!(r.json()["error"]["code"], "conflict_of_interest", "{kind}");
+        assert_eq!(r.field("judge_id"), reason, "{kind}");
+    }
+    // Refused, nothing was assigned.
+    let held = t.get_as(&admin, &path("/assignments")).await.json();
+    assert_eq!(held, json!([]));
+
+    // Automatically: the unit's entry gets the entrant-judge and the free judge only; the
+    // entrant's own entry every judge but themselves.
+    t.post(&path("/status"), Some(&admin), json!({"status": "judging"}))
+        .await;
+    let r = t.post(&path("/assignments"), Some(&admin), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let got = r.json();
+    let judges_of = |entry: i64| {
+        let mut j: Vec<i64> = got["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["entry_id"] == entry)
+            .map(|x| x["judge_id"].as_i64().unwrap())
+            .collect();
+        j.sort_unstable();
+        j
+    };
+    assert_eq!(judges_of(unit_entry), [p_entrant, p_free]);
+    assert_eq!(
+        judges_of(own_entry),
+        [p_parent, p_child, p_producer, p_city, p_free]
+    );
+    assert_eq!(
+        got["shortfalls"],
+        json!([{"entry_id": unit_entry, "needed": 4, "eligible": 2},
+               {"entry_id": own_entry, "needed": 1, "eligible": 5}])
+    );
+    // The entrant-judge's queue holds the unit's entry, never their own.
+    let queue = t
+        .get_as(
+            &entrant_judge.token,
+            &format!("/api/v1/me/reviews?contest={cid}"),
+        )
+        .await
+        .json();
+    assert_eq!(queue.as_array().unwrap().len(), 1);
+    assert_eq!(queue[0]["entry_id"], unit_entry);
+    let r = t
+        .call(
+            Method::PUT,
+            &path(&format!("/entries/{own_entry}/scores")),
+            Some(&entrant_judge.token),
+            Some(json!({"scores": {"scientific": 100, "creative": 100, "production": 100, "reach": 100}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+    assert_eq!(r.message(), "未找到分配给您评审的该作品");
 }

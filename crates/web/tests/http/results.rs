@@ -204,6 +204,22 @@ async fn the_vote_and_the_results_from_draft_to_showcase(backend: Backend) {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
         judges.push(token);
     }
+    // While it takes entries the province's statistics count it as open (asked at the
+    // province, so the city's figures below are not read from the statistics cache).
+    let province = t
+        .user(
+            "13800000499",
+            "河南省科协",
+            Role::ProvinceAdmin,
+            Some("410000"),
+        )
+        .await;
+    let stats = t
+        .get_as(&province, "/api/v1/stats?region=410000")
+        .await
+        .json();
+    assert_eq!(stats["contests"]["open"], 1, "{stats}");
+    assert_eq!(stats["contests"]["entries_submitted"], 3, "{stats}");
     t.post(&path("/status"), Some(&admin), json!({"status": "judging"}))
         .await;
     let r = t.post(&path("/assignments"), Some(&admin), json!({})).await;
@@ -446,7 +462,7 @@ async fn the_vote_and_the_results_from_draft_to_showcase(backend: Backend) {
     let stats = t.get_as(&admin, "/api/v1/stats?region=411200").await.json();
     assert_eq!(
         stats["contests"],
-        json!({"contests": 1, "entries": 3, "accepted": 2, "votes": 2})
+        json!({"contests": 1, "open": 0, "entries_submitted": 3, "entries": 3, "accepted": 2, "votes": 2})
     );
     let stats = t
         .get_as(&other_admin, "/api/v1/stats?region=410100")
