@@ -70,6 +70,9 @@ function vote(token, entry, address) {
 }
 
 const latencies = [];
+// With BENCH_SLOW set: when each request over 50 ms started (ms into the run), how long it
+// took, and whether it was its voter's first.
+const slow = [];
 let counted = 0, errors = 0, refused = 0, next = 0;
 const until = Date.now() + Number(seconds) * 1000;
 const client = async () => {
@@ -83,6 +86,7 @@ const client = async () => {
       const t = performance.now();
       const r = await vote(token, entry, address);
       latencies.push(performance.now() - t);
+      if (process.env.BENCH_SLOW && performance.now() - t > 40) slow.push([Math.round(t - started), Math.round(performance.now() - t), i % 5 === 0 && entry === picks[0]]);
       if (r.status === 201) counted += 1;
       else if (r.status >= 500) errors += 1;
       else {
@@ -92,7 +96,7 @@ const client = async () => {
     }
   }
 };
-const started = performance.now();
+var started = performance.now();
 const cpuBefore = process.cpuUsage();
 await Promise.all([...Array(Number(clients)).keys()].map(client));
 const elapsed = (performance.now() - started) / 1000;
@@ -101,6 +105,11 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 console.log(`${clients} voters at once, ${elapsed.toFixed(1)} s, ${next} voters: ${latencies.length} votes, ` +
   `${counted} counted (${(counted / elapsed).toFixed(0)} votes/s); ` +
   `p50 ${ms(pct(latencies, 0.5))}, p99 ${ms(pct(latencies, 0.99))}, max ${ms(pct(latencies, 1))}; 5xx: ${errors}; 4xx: ${refused}`);
+if (process.env.BENCH_SLOW) {
+  const buckets = {};
+  for (const [at, took] of slow) (buckets[Math.floor(at / 500) * 0.5] ??= []).push(took);
+  console.log(`requests over 50 ms by half second of the run: ${JSON.stringify(Object.fromEntries(Object.entries(buckets).map(([k, v]) => [k, v.length])))}`);
+}
 const cpu = process.cpuUsage(cpuBefore);
 console.log(`client CPU during the run: ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
 process.exit(errors === 0 && refused === 0 ? 0 : 1);

@@ -203,17 +203,20 @@ pub async fn target(
     .transpose()
 }
 
+fn tally_sql() -> String {
+    format!(
+        "SELECT {} AS for_entry, {} AS all_day, {} AS from_address",
+        COUNTS[0], COUNTS[1], COUNTS[2]
+    )
+}
+
 /// What the voter and the address have cast already, in one statement.
 pub async fn tally(db: &impl ConnectionTrait, b: &Ballot<'_>) -> Result<Tally, DbErr> {
     use sea_orm::Statement;
-    let sql = format!(
-        "SELECT {} AS for_entry, {} AS all_day, {} AS from_address",
-        COUNTS[0], COUNTS[1], COUNTS[2]
-    );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             db.get_database_backend(),
-            sql,
+            tally_sql(),
             ballot_values(b),
         ))
         .await?
@@ -246,4 +249,60 @@ pub async fn cast(db: &impl ConnectionTrait, b: &Ballot<'_>) -> Result<bool, DbE
         .execute_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Statement};
+
+    /// SQLite's own plan for a vote's counts (PostgreSQL plans by its statistics, so the
+    /// question is SQLite's): each count of the voter's votes searches the index on the
+    /// voter's day, contest, entry and voided by every column it names, and the address's
+    /// count its own index, so that no count walks the entry's or contest's votes.
+    #[tokio::test]
+    async fn the_counts_of_a_vote_use_the_voters_index_on_sqlite() {
+        let t = crate::testing::TestDb::new(crate::testing::Backend::Sqlite).await;
+        let db = crate::connect(&t.url).await.unwrap();
+        crate::migrations::migrate(db.writer()).await.unwrap();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!(
+                    "EXPLAIN QUERY PLAN {}",
+                    super::tally_sql()
+                        .replace("$1", "1")
+                        .replace("$2", "2")
+                        .replace("$3", "'2026-09-20'")
+                        .replace("$4", "4")
+                        .replace("$5", "0")
+                        .replace("$6", "'10.0.0.1'")
+                        .replace("$7", "'2026-09-20T00:00:00Z'")
+                        .replace("$8", "60")
+                ),
+            ))
+            .await
+            .unwrap();
+        let plan: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String>("", "detail").unwrap())
+            .collect();
+        let voter = "USING COVERING INDEX ix_contest_votes_user_id_day_contest_id_entry_id_voided";
+        let searches: Vec<&String> = plan.iter().filter(|d| d.starts_with("SEARCH")).collect();
+        assert_eq!(searches.len(), 3, "{plan:#?}");
+        assert!(
+            searches[0].contains(voter)
+                && searches[0]
+                    .contains("user_id=? AND day=? AND contest_id=? AND entry_id=? AND voided=?"),
+            "{plan:#?}"
+        );
+        assert!(searches[1].contains(voter), "{plan:#?}");
+        assert!(
+            searches[2].contains("ix_contest_votes_contest_id_ip_at"),
+            "{plan:#?}"
+        );
+        assert!(
+            !plan.iter().any(|d| d.starts_with("SCAN contest_votes")),
+            "{plan:#?}"
+        );
+    }
 }
