@@ -3,34 +3,16 @@
 // province's dashboard shows the right numbers in its charts and tables.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile, axeViolations } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile, axeViolations, chinaDay, apiCaller } from "./helpers.mjs";
 
 let server;
+const api = apiCaller(() => server);
 let browser;
 let activityId;
 
 const phones = { national: "13900000301", province: "13900000302", county: "13900000303", host: "13800138301" };
 // One province administrator per screen size: a phone gets one login code a minute.
 const dashboardPhones = ["13900000304", "13900000305"];
-
-/** A day relative to today in China, as YYYY-MM-DD. */
-function chinaDay(offsetDays) {
-  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000);
-  return t.toISOString().slice(0, 10);
-}
-
-async function api(token, method, path, body, headers = {}) {
-  const init = { method, headers: { Authorization: `Bearer ${token}`, ...headers } };
-  if (body instanceof FormData) init.body = body;
-  else if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers["Content-Type"] = "application/json";
-  }
-  const response = await fetch(`${server.baseUrl}${path}`, init);
-  const json = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 before(async () => {
   server = await startServer();

@@ -6,31 +6,14 @@
 // printable form carries what was typed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, mp4File, pdfFile } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, mp4File, pdfFile, chinaDay, apiCaller } from "./helpers.mjs";
 
 let server;
+const api = apiCaller(() => server);
 let browser;
 let contestId;
 const admin = "13900000701";
 const entrants = { phone: "13800138701", desktop: "13800138702" };
-
-/** A day relative to today in China, as YYYY-MM-DD. */
-function chinaDay(offsetDays) {
-  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000);
-  return t.toISOString().slice(0, 10);
-}
-
-async function api(token, method, path, body) {
-  const init = { method, headers: { Authorization: `Bearer ${token}` } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers["Content-Type"] = "application/json";
-  }
-  const response = await fetch(`${server.baseUrl}${path}`, init);
-  const json = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 before(async () => {
   server = await startServer();

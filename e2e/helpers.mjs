@@ -238,3 +238,42 @@ export function mp4File(seconds, width, height, { rotated = false, created = nul
 export function pdfFile(name = "报名表.pdf") {
   return { name, mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", "latin1") };
 }
+
+/** A day relative to today in China, as YYYY-MM-DD. */
+export function chinaDay(offsetDays) {
+  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000);
+  return t.toISOString().slice(0, 10);
+}
+
+/** The JSON API as a client calls it, on the server `getServer()` answers at each call (set
+ *  up in a test's `before`): `api(token, method, path, body?, headers?)` sends JSON, or a
+ *  FormData as multipart, asserts a 2xx (naming the call and the answer otherwise) and
+ *  answers the JSON. */
+export function apiCaller(getServer) {
+  return async (token, method, path, body, headers = {}) => {
+    const init = { method, headers: { Authorization: `Bearer ${token}`, ...headers } };
+    if (body instanceof FormData) init.body = body;
+    else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      init.headers["Content-Type"] = "application/json";
+    }
+    const response = await fetch(`${getServer().baseUrl}${path}`, init);
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
+
+/** A file as the multipart body of a media upload (`kind`: video, signed_form, …). */
+export function uploadForm(kind, file) {
+  const form = new FormData();
+  form.append("kind", kind);
+  form.append("file", new Blob([file.buffer], { type: file.mimeType }), file.name);
+  return form;
+}
+
+/** An account made with the CLI (with `role` when given); answers a bearer token of it. */
+export async function addPerson(server, phone, name, role) {
+  await server.run(["user", "add", "--phone", phone, "--name", name, ...(role ? ["--role", role] : [])]);
+  return server.run(["token", "issue", "--phone", phone]);
+}

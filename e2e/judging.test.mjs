@@ -6,46 +6,16 @@
 // byte range at a time.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, mp4File, pdfFile } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, mp4File, pdfFile, chinaDay, apiCaller, addPerson, uploadForm } from "./helpers.mjs";
 
 let server;
+const api = apiCaller(() => server);
 let browser;
 let adminToken;
 let contestId;
 const entries = {};
 const judges = { phone: "13700000801", desktop: "13700000802" };
 const voters = { phone: "13800138803", desktop: "13800138804" };
-
-function chinaDay(offsetDays) {
-  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000);
-  return t.toISOString().slice(0, 10);
-}
-
-async function api(token, method, path, body) {
-  const init = { method, headers: { Authorization: `Bearer ${token}` } };
-  if (body instanceof FormData) {
-    init.body = body;
-  } else if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers["Content-Type"] = "application/json";
-  }
-  const response = await fetch(`${server.baseUrl}${path}`, init);
-  const json = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function person(phone, name, role) {
-  await server.run(["user", "add", "--phone", phone, "--name", name, ...(role ? ["--role", role] : [])]);
-  return server.run(["token", "issue", "--phone", phone]);
-}
-
-function upload(kind, file) {
-  const form = new FormData();
-  form.append("kind", kind);
-  form.append("file", new Blob([file.buffer], { type: file.mimeType }), file.name);
-  return form;
-}
 
 before(async () => {
   server = await startServer();
@@ -67,15 +37,15 @@ before(async () => {
   // Two entries: from 湖滨区 (411202) and from 陕州区 (411203).
   const made = [["13900000811", "刘莎", "黄河湿地的冬候鸟", "411202"], ["13900000812", "王强", "地坑院的秘密", "411203"]];
   for (const [i, [phone, name, title, region]] of made.entries()) {
-    const token = await person(phone, name, null);
+    const token = await addPerson(server, phone, name, null);
     const base = `/api/v1/contests/${contestId}/entries`;
     const e = await api(token, "POST", base, {
       title, field: "生态保护", entry_mode: "self", person_name: name, region_code: region,
       contact_name: name, contact_phone: phone, introduction: `${title}：科学原理与现象。`,
       innovation: "航拍与动画结合", reach: "抖音播放十万次", pledge: true, authors: [{ name }],
     });
-    const video = await api(token, "POST", `${base}/${e.id}/media`, upload("video", mp4File(240, 1920, 1080, { created: new Date("2025-06-01T00:00:00Z"), payload: 200_000 + i })));
-    const signed = await api(token, "POST", `${base}/${e.id}/media`, upload("signed_form", pdfFile()));
+    const video = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("video", mp4File(240, 1920, 1080, { created: new Date("2025-06-01T00:00:00Z"), payload: 200_000 + i })));
+    const signed = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("signed_form", pdfFile()));
     const response = await fetch(`${server.baseUrl}${base}/${e.id}`, {
       method: "PATCH",
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "If-Match": String(e.version) },
@@ -88,7 +58,7 @@ before(async () => {
   }
   // Two judges of 陕州区: each conflicts with the entry from their own county.
   for (const [size, phone] of Object.entries(judges)) {
-    const token = await person(phone, size === "phone" ? "张评审" : "李评审", "expert");
+    const token = await addPerson(server, phone, size === "phone" ? "张评审" : "李评审", "expert");
     const me = await api(token, "GET", "/api/v1/me");
     const org = await api(token, "POST", "/api/v1/orgs", { name: `陕州区科协${size}`, kind: "association", region_code: "411203" });
     await api(adminToken, "POST", `/api/v1/contests/${contestId}/judges`, { user_id: me.id, org_id: org.id });

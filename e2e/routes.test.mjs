@@ -6,20 +6,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile, axeViolations } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, pngFile, axeViolations, chinaDay, apiCaller } from "./helpers.mjs";
 
 let server;
+const api = apiCaller(() => server);
 let browser;
 let routeId;
 const venues = [];
 const admin = "13900000601";
 const visitors = { phone: "13800138601", desktop: "13800138602" };
-
-/** A day relative to today in China, as YYYY-MM-DD. */
-function chinaDay(offsetDays) {
-  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000);
-  return t.toISOString().slice(0, 10);
-}
 
 /** RFC 4648 base32 to bytes. */
 function fromBase32(text) {
@@ -48,18 +43,6 @@ function totp(secret, steps = 0) {
   const offset = hash[19] & 0x0f;
   const binary = hash.readUInt32BE(offset) & 0x7fffffff;
   return String(binary % 1_000_000).padStart(6, "0");
-}
-
-async function api(token, method, path, body) {
-  const init = { method, headers: { Authorization: `Bearer ${token}` } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers["Content-Type"] = "application/json";
-  }
-  const response = await fetch(`${server.baseUrl}${path}`, init);
-  const json = await response.json();
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 before(async () => {

@@ -43,6 +43,7 @@ pub mod contest;
 pub mod credit_code;
 pub mod entry;
 pub mod errors;
+pub mod evaluation;
 pub mod geo;
 pub mod judging;
 pub mod nomination;

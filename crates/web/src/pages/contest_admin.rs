@@ -627,7 +627,9 @@ pub async fn assign(
             page.picked_entry = form.entry_id.and_then(|v| v.parse().ok());
             page.head.notice = Some((
                 match &e {
-                    AppError::Validation { .. } => "未能完成，请按提示修改".to_owned(),
+                    AppError::Validation { .. } | AppError::Refused { .. } => {
+                        "未能完成，请按提示修改".to_owned()
+                    }
                     other => super::sentence(other),
                 },
                 false,
