@@ -13,7 +13,10 @@ use store::testing::Backend;
 
 use crate::support::{TestApp, TestResponse};
 
-on_both_backends!(the_vote_and_the_results_from_draft_to_showcase);
+on_both_backends!(
+    the_vote_and_the_results_from_draft_to_showcase,
+    one_address_votes_within_its_hourly_limit
+);
 
 async fn vote_from(t: &TestApp, ip: &str, token: &str, path: &str) -> TestResponse {
     let request = Request::builder()
@@ -472,4 +475,61 @@ async fn the_vote_and_the_results_from_draft_to_showcase(backend: Backend) {
     let r = t.get_as(&other_admin, &path("/exports/entries.xlsx")).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.message(), "只能导出本辖区举办的比赛");
+}
+
+/// The per-address limit (`votes_per_address_per_hour`, here 2): a third voter from the same
+/// address within the hour is refused with 429 `vote_limit`, the reason and a Retry-After,
+/// and nothing is counted; another address votes; an hour later the address votes again.
+async fn one_address_votes_within_its_hourly_limit(backend: Backend) {
+    let t = TestApp::with_config(backend, |c| c.contests.votes_per_address_per_hour = 2).await;
+    let admin = t
+        .user(
+            "13800000521",
+            "三门峡市科协",
+            Role::CityAdmin,
+            Some("411200"),
+        )
+        .await;
+    let r = t
+        .post(
+            "/api/v1/contests",
+            Some(&admin),
+            json!({"name": "2026年三门峡市科普视频征集", "region_code": "411200", "submit_from": "2026-07-01", "submit_to": "2026-07-15",
+                   "public_vote": {"weight": 20, "from": "2026-07-01", "to": "2026-07-20", "per_entry_per_day": 1, "per_day": 5}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let cid = r.json()["id"].as_i64().unwrap();
+    t.post(
+        &format!("/api/v1/contests/{cid}/status"),
+        Some(&admin),
+        json!({"status": "open"}),
+    )
+    .await;
+    let (a, _) = accepted(&t, &admin, cid, "13900000521", "黄河湿地的冬候鸟", 20).await;
+    let votes = format!("/api/v1/contests/{cid}/entries/{a}/votes");
+    let mut voters = Vec::new();
+    for phone in ["13900000522", "13900000523", "13900000524", "13900000525"] {
+        voters.push(t.log_in(phone).await);
+    }
+    for v in &voters[..2] {
+        let r = vote_from(&t, "10.0.0.9", v, &votes).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    }
+    let r = vote_from(&t, "10.0.0.9", &voters[2], &votes).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert_eq!(r.json()["error"]["code"], "vote_limit");
+    assert_eq!(r.message(), "同一网络一小时内最多投2票，请稍后再试");
+    assert_eq!(r.header("retry-after"), "3600");
+    // Nothing was counted for the refused vote (the area's statistics, read for the first
+    // time here, count the votes).
+    let stats = t.get_as(&admin, "/api/v1/stats?region=411200").await.json();
+    assert_eq!(stats["contests"]["votes"], 2, "{stats}");
+    // Another address is not held to this one's count.
+    let r = vote_from(&t, "10.0.0.10", &voters[3], &votes).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    // An hour on, the address votes again.
+    t.clock.advance(chrono::Duration::minutes(61));
+    let r = vote_from(&t, "10.0.0.9", &voters[2], &votes).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
 }
