@@ -171,6 +171,7 @@ test("the administrator screens, builds the panel, assigns, and reads why normal
   await page.goto(`${server.baseUrl}/contests/${contestId}/scoring`);
   assert.equal(await page.locator("#ranking tbody tr").count(), 3);
   assert.match(await page.locator("#results-method").innerText(), /标准分校正/);
+  assert.doesNotMatch(await page.locator("#ranking thead").innerText(), /投票分|票数/, "no public vote, no vote columns");
   assert.equal(await page.locator("#spread-before circle").count(), 6, "a dot per submitted sheet");
   assert.equal(await page.locator("#spread-after circle").count(), 6);
   const means = async (fig) => page.locator(`${fig} line.mean`).evaluateAll((ls) => ls.map((l) => Number(l.dataset.value)));
