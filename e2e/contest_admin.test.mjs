@@ -9,7 +9,7 @@
 // The same pages are looked at on a phone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, mp4File, pdfFile, chinaDay, apiCaller, addPerson, uploadForm } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, chinaDay, apiCaller, addPerson, submittedEntry } from "./helpers.mjs";
 
 let server;
 const api = apiCaller(() => server);
@@ -54,22 +54,7 @@ before(async () => {
     ["13900000914", "赵磊", "苹果花开的物理学"],
   ];
   for (const [i, [phone, name, title]] of made.entries()) {
-    const token = await addPerson(server, phone, name, null);
-    const base = `/api/v1/contests/${contestId}/entries`;
-    const e = await api(token, "POST", base, {
-      title, field: "生态保护", entry_mode: "self", person_name: name, region_code: "411202",
-      contact_name: name, contact_phone: phone, introduction: `${title}：科学原理与现象。`,
-      innovation: "航拍与动画结合", reach: "抖音播放十万次", pledge: true, authors: [{ name }],
-    });
-    const video = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("video", mp4File(200, 1920, 1080, { created: new Date("2025-06-01T00:00:00Z"), payload: 100_000 + i })));
-    const signed = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("signed_form", pdfFile()));
-    const response = await fetch(`${server.baseUrl}${base}/${e.id}`, {
-      method: "PATCH",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "If-Match": String(e.version) },
-      body: JSON.stringify({ video: video.id, signed_form: signed.id }),
-    });
-    assert.equal(response.status, 200, await response.text());
-    await api(token, "POST", `${base}/${e.id}/submit`, {});
+    const e = await submittedEntry(server, api, contestId, { phone, name, title, seconds: 200, salt: 100_000 + i });
     entries.push({ id: e.id, title });
   }
   // Three experts: two of 陕州区 (411203), one of 湖滨区 (411202), who conflicts with every

@@ -277,3 +277,20 @@ export async function addPerson(server, phone, name, role) {
   await server.run(["user", "add", "--phone", phone, "--name", name, ...(role ? ["--role", role] : [])]);
   return server.run(["token", "issue", "--phone", phone]);
 }
+
+/** A self-nominated entry of `name` (a new account at `phone`) to contest `contestId`, filled
+ *  through the API with a good video of `seconds` seconds (its bytes varied by `salt`, so that
+ *  no two entries share a file) and a signed form, and submitted; answers the entry. */
+export async function submittedEntry(server, api, contestId, { phone, name, title, region = "411202", seconds = 240, salt = 0 }) {
+  const token = await addPerson(server, phone, name, null);
+  const base = `/api/v1/contests/${contestId}/entries`;
+  const e = await api(token, "POST", base, {
+    title, field: "生态保护", entry_mode: "self", person_name: name, region_code: region,
+    contact_name: name, contact_phone: phone, introduction: `${title}：科学原理与现象。`,
+    innovation: "航拍与动画结合", reach: "抖音播放十万次", pledge: true, authors: [{ name }],
+  });
+  const video = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("video", mp4File(seconds, 1920, 1080, { created: new Date("2025-06-01T00:00:00Z"), payload: salt })));
+  const signed = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("signed_form", pdfFile()));
+  await api(token, "PATCH", `${base}/${e.id}`, { video: video.id, signed_form: signed.id }, { "If-Match": String(e.version) });
+  return api(token, "POST", `${base}/${e.id}/submit`, {});
+}

@@ -6,7 +6,7 @@
 // byte range at a time.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, mp4File, pdfFile, chinaDay, apiCaller, addPerson, uploadForm } from "./helpers.mjs";
+import { startServer, launchBrowser, viewports, screenshot, logIn, axeViolations, chinaDay, apiCaller, addPerson, submittedEntry } from "./helpers.mjs";
 
 let server;
 const api = apiCaller(() => server);
@@ -37,23 +37,8 @@ before(async () => {
   // Two entries: from 湖滨区 (411202) and from 陕州区 (411203).
   const made = [["13900000811", "刘莎", "黄河湿地的冬候鸟", "411202"], ["13900000812", "王强", "地坑院的秘密", "411203"]];
   for (const [i, [phone, name, title, region]] of made.entries()) {
-    const token = await addPerson(server, phone, name, null);
-    const base = `/api/v1/contests/${contestId}/entries`;
-    const e = await api(token, "POST", base, {
-      title, field: "生态保护", entry_mode: "self", person_name: name, region_code: region,
-      contact_name: name, contact_phone: phone, introduction: `${title}：科学原理与现象。`,
-      innovation: "航拍与动画结合", reach: "抖音播放十万次", pledge: true, authors: [{ name }],
-    });
-    const video = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("video", mp4File(240, 1920, 1080, { created: new Date("2025-06-01T00:00:00Z"), payload: 200_000 + i })));
-    const signed = await api(token, "POST", `${base}/${e.id}/media`, uploadForm("signed_form", pdfFile()));
-    const response = await fetch(`${server.baseUrl}${base}/${e.id}`, {
-      method: "PATCH",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "If-Match": String(e.version) },
-      body: JSON.stringify({ video: video.id, signed_form: signed.id }),
-    });
-    assert.equal(response.status, 200, await response.text());
-    await api(token, "POST", `${base}/${e.id}/submit`, {});
-    await api(adminToken, "POST", `${base}/${e.id}/screening`, { decision: "accept" });
+    const e = await submittedEntry(server, api, contestId, { phone, name, title, region, salt: 200_000 + i });
+    await api(adminToken, "POST", `/api/v1/contests/${contestId}/entries/${e.id}/screening`, { decision: "accept" });
     entries[region] = e.id;
   }
   // Two judges of 陕州区: each conflicts with the entry from their own county.
