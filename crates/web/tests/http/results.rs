@@ -15,7 +15,8 @@ use crate::support::{TestApp, TestResponse};
 
 on_both_backends!(
     the_vote_and_the_results_from_draft_to_showcase,
-    one_address_votes_within_its_hourly_limit
+    one_address_votes_within_its_hourly_limit,
+    the_contest_list_shows_the_public_no_drafts_and_no_administration
 );
 
 async fn vote_from(t: &TestApp, ip: &str, token: &str, path: &str) -> TestResponse {
@@ -532,4 +533,57 @@ async fn one_address_votes_within_its_hourly_limit(backend: Backend) {
     t.clock.advance(chrono::Duration::minutes(61));
     let r = vote_from(&t, "10.0.0.9", &voters[2], &votes).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+}
+
+/// `/contests` to the public: contests past their draft, each linked, without the
+/// administrators' links; a draft is not there.
+async fn the_contest_list_shows_the_public_no_drafts_and_no_administration(backend: Backend) {
+    let t = TestApp::new(backend).await;
+    let admin = t
+        .user(
+            "13800000531",
+            "三门峡市科协",
+            Role::CityAdmin,
+            Some("411200"),
+        )
+        .await;
+    let mut ids = Vec::new();
+    for name in ["2026年三门峡市科普视频征集", "尚未发布的征集草稿"] {
+        let r = t
+            .post(
+                "/api/v1/contests",
+                Some(&admin),
+                json!({"name": name, "region_code": "411200", "submit_from": "2026-07-01", "submit_to": "2026-07-15"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    t.post(
+        &format!("/api/v1/contests/{}/status", ids[0]),
+        Some(&admin),
+        json!({"status": "open"}),
+    )
+    .await;
+    let page = t.get("/contests").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("2026年三门峡市科普视频征集"),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text
+            .contains(&format!("href=\"/contests/{}\"", ids[0]))
+    );
+    assert!(!page.text.contains("尚未发布的征集草稿"));
+    assert!(
+        !page.text.contains("/screening"),
+        "no administration links for the public"
+    );
+    let home = t.get("/").await;
+    assert!(
+        home.text.contains("href=\"/contests\""),
+        "the home page leads to the contests"
+    );
 }
