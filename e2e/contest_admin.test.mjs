@@ -20,7 +20,7 @@ const entries = [];
 const judgePhones = { harsh: "13700000901", lenient: "13700000902", near: "13700000903" };
 const judgeTokens = {};
 
-/** Clicks and waits for the page it posts to; confirms any dialog first. */
+/** Clicks and waits for the page it posts to (the tests accept confirmation dialogs as they come). */
 async function submit(page, selector) {
   await Promise.all([page.waitForNavigation(), page.click(selector)]);
 }

@@ -62,57 +62,35 @@ fn main() {
             .env_remove("KEPU_DATABASE_URL")
             .env("RUST_LOG", "warn");
     };
-    let mut add = Command::new(&bin);
-    env(&mut add);
-    assert!(
-        add.args(["user", "add", "--phone", "13800138000", "--name", "测试"])
-            .stdout(Stdio::null())
-            .status()
-            .unwrap()
-            .success()
-    );
-    let mut issue = Command::new(&bin);
-    env(&mut issue);
-    let token = String::from_utf8(
-        issue
-            .args(["token", "issue", "--phone", "13800138000"])
+    // An account made with the CLI (`extra`: its role), and a bearer token of it.
+    let account = |phone: &str, name: &str, extra: &[&str]| {
+        let mut add = Command::new(&bin);
+        env(&mut add);
+        assert!(
+            add.args(["user", "add", "--phone", phone, "--name", name])
+                .args(extra)
+                .stdout(Stdio::null())
+                .status()
+                .unwrap()
+                .success()
+        );
+        let mut issue = Command::new(&bin);
+        env(&mut issue);
+        let out = issue
+            .args(["token", "issue", "--phone", phone])
             .output()
             .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let token = token.trim();
-    let mut add = Command::new(&bin);
-    env(&mut add);
-    assert!(
-        add.args([
-            "user",
-            "add",
-            "--phone",
-            "13900139000",
-            "--name",
-            "三门峡市科协",
-            "--role",
-            "city_admin",
-            "--region",
-            "411200",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap()
-        .success()
+            .stdout;
+        String::from_utf8(out).unwrap().trim().to_owned()
+    };
+    let token = account("13800138000", "测试", &[]);
+    let token = token.as_str();
+    let admin = account(
+        "13900139000",
+        "三门峡市科协",
+        &["--role", "city_admin", "--region", "411200"],
     );
-    let mut issue = Command::new(&bin);
-    env(&mut issue);
-    let admin = String::from_utf8(
-        issue
-            .args(["token", "issue", "--phone", "13900139000"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let admin = admin.trim();
+    let admin = admin.as_str();
     let mut serve = Command::new(&bin);
     env(&mut serve);
     let mut server = serve
