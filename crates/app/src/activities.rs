@@ -239,6 +239,13 @@ pub struct ActivityView {
     /// What may be done now (host and administrators only).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub host_side: Option<HostSide>,
+    /// When the review it waits in is due (administrators in its area, while it waits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_due_at: Option<DateTime<Utc>>,
+    /// Whether that review is past its due time (administrators in its area, while it
+    /// waits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
 }
 
 impl ActivityView {
@@ -290,6 +297,8 @@ impl ActivityView {
                 excellence_intent: false,
                 review_reason: None,
             }),
+            review_due_at: None,
+            overdue: None,
         }
     }
 
@@ -631,6 +640,11 @@ impl App {
             after,
             distance_km: None,
             host_side,
+            review_due_at: row.review_due_at.filter(|_| standing == Standing::Admin),
+            overdue: row
+                .review_due_at
+                .filter(|_| standing == Standing::Admin)
+                .map(|due| domain::deadline::overdue(due, self.clock.now())),
         })
     }
 
@@ -895,10 +909,49 @@ impl App {
                     Status::Draft => store::activities::Stamp::None,
                     _ => store::activities::Stamp::Decided,
                 };
-                if !store::activities::move_to(txn, row.id, row.version, to.as_str(), now, stamp)
-                    .await?
+                // Entering a review: when it is due, in the campaign's working days.
+                let review = match to.reviewer() {
+                    Some(level) => {
+                        let rules = self.campaign_rules(row.campaign_id).await?;
+                        let days = rules.review_days.of(level);
+                        Some((
+                            now,
+                            domain::deadline::review_due(now, days, rules.calendar()),
+                        ))
+                    }
+                    None => None,
+                };
+                if !store::activities::move_to(
+                    txn,
+                    row.id,
+                    row.version,
+                    to.as_str(),
+                    now,
+                    stamp,
+                    review,
+                )
+                .await?
                 {
                     return Err(stale());
+                }
+                // Leaving a review by a decision (not a withdrawal): the time it took.
+                let from = Status::parse(&row.status).ok().and_then(Status::reviewer);
+                if let (Some(level), Some(entered)) = (from, row.review_entered_at)
+                    && to != Status::Draft
+                {
+                    store::review::count_decision(
+                        txn,
+                        row.campaign_id,
+                        row.province_code
+                            .as_deref()
+                            .unwrap_or(domain::region::NATIONAL),
+                        level.as_str(),
+                        domain::deadline::hours_taken(entered, now),
+                    )
+                    .await?;
+                }
+                if let Some((entered, due)) = review {
+                    crate::jobs::schedule_review_jobs(txn, row.id, to, entered, due).await?;
                 }
                 let record = store::review::Transition {
                     activity_id: row.id,

@@ -21,8 +21,13 @@ pub struct CampaignView {
     pub current: bool,
 }
 
+/// A stored campaign's rules.
+pub(crate) fn rules_of(row: &campaign::Model) -> Result<CampaignRules, AppError> {
+    serde_json::from_str(&row.rules).map_err(AppError::internal)
+}
+
 fn view(row: campaign::Model) -> Result<CampaignView, AppError> {
-    let rules = serde_json::from_str(&row.rules).map_err(AppError::internal)?;
+    let rules = rules_of(&row)?;
     Ok(CampaignView {
         id: row.id,
         rules,

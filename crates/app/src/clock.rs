@@ -31,6 +31,13 @@ impl TestClock {
         TestClock(Mutex::new(at))
     }
 
+    /// Sets the clock to `at`.
+    pub fn set(&self, at: DateTime<Utc>) {
+        if let Ok(mut now) = self.0.lock() {
+            *now = at;
+        }
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         if let Ok(mut now) = self.0.lock() {

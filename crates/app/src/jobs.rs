@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use domain::campaign::CampaignRules;
 use domain::phone::Phone;
 use domain::review::Status;
+use domain::role::Role;
 use domain::supplement;
 use serde_json::{Value, json};
 use store::entities::{activity, job};
@@ -24,6 +25,8 @@ const MAX_ATTEMPTS: i64 = 5;
 const REMIND_APP: &str = "reminder.app";
 const REMIND_SMS: &str = "reminder.sms";
 const LINK_CHECK: &str = "link.check";
+const REVIEW_REMIND: &str = "review.remind";
+const REVIEW_OVERDUE: &str = "review.overdue";
 
 /// Schedules a job unless one with the same key exists.
 async fn schedule(
@@ -80,6 +83,39 @@ pub(crate) async fn schedule_reminders(
     Ok(())
 }
 
+/// The reminder of a review's reviewers the morning before its last day, and the
+/// escalation of a province review to the national administrators once it is overdue; each
+/// once for this entry into the review (a later entry schedules its own).
+pub(crate) async fn schedule_review_jobs(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+    status: Status,
+    entered: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let payload = json!({"activity_id": activity_id, "status": status.as_str(), "due_at": due});
+    let entry = entered.timestamp_micros();
+    schedule(
+        db,
+        format!("{REVIEW_REMIND}:{activity_id}:{entry}"),
+        REVIEW_REMIND,
+        domain::deadline::reminder_at(due).max(entered),
+        payload.clone(),
+    )
+    .await?;
+    if status == Status::ProvinceReview {
+        schedule(
+            db,
+            format!("{REVIEW_OVERDUE}:{activity_id}:{entry}"),
+            REVIEW_OVERDUE,
+            due,
+            payload,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// A check of each media report link, once per activity and link.
 pub(crate) async fn schedule_link_checks(
     db: &impl ConnectionTrait,
@@ -130,6 +166,7 @@ impl App {
         let result = match j.kind.as_str() {
             REMIND_APP | REMIND_SMS => self.remind(j, &payload, lease).await,
             LINK_CHECK => self.check_link(&payload).await,
+            REVIEW_REMIND | REVIEW_OVERDUE => self.remind_reviewers(j, &payload, lease).await,
             other => Err(format!("unknown job kind {other}")),
         };
         match result {
@@ -160,6 +197,94 @@ impl App {
     ) -> Result<bool, AppError> {
         let at = self.clock.now();
         Ok(store::jobs::finish(db, id, lease, at, outcome).await?)
+    }
+
+    /// A review's reminder (to its reviewers) or escalation (to the national
+    /// administrators), in-app, in the same transaction as marking the job done: exactly
+    /// once across instances. Moot once the activity left that review.
+    async fn remind_reviewers(
+        &self,
+        j: &job::Model,
+        payload: &Value,
+        lease: DateTime<Utc>,
+    ) -> Result<Option<String>, String> {
+        let e = |e: &dyn std::fmt::Display| e.to_string();
+        let id = payload["activity_id"].as_i64().unwrap_or_default();
+        let Some(row) = store::activities::by_id(&self.db, id)
+            .await
+            .map_err(|x| e(&x))?
+        else {
+            return Ok(Some("skipped: no such activity".to_owned()));
+        };
+        let due: Option<DateTime<Utc>> = serde_json::from_value(payload["due_at"].clone()).ok();
+        if Some(row.status.as_str()) != payload["status"].as_str() || row.review_due_at != due {
+            return Ok(Some("skipped: decided or moved on".to_owned()));
+        }
+        let Some(due) = due else {
+            return Ok(Some("skipped: no due time".to_owned()));
+        };
+        let due_text = due
+            .with_timezone(&domain::campaign::BEIJING)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        let (recipients, kind, text) = if j.kind == REVIEW_OVERDUE {
+            let national = store::users::holding(&self.db, Role::NationalAdmin.as_str(), None)
+                .await
+                .map_err(|x| e(&x))?;
+            let province = match &row.province_code {
+                Some(code) => self.region_name(code).await.map_err(|x| e(&x))?,
+                None => String::new(),
+            };
+            (
+                national,
+                "review.overdue",
+                format!(
+                    "{province}的活动“{}”省级审核已超时（应于{due_text}前审核），可由全国管理员直接审核或催办",
+                    row.name
+                ),
+            )
+        } else {
+            let admins = match row.status.as_str() {
+                s if s == Status::ProvinceReview.as_str() => match &row.province_code {
+                    Some(code) => {
+                        store::users::holding(&self.db, Role::ProvinceAdmin.as_str(), Some(code))
+                            .await
+                            .map_err(|x| e(&x))?
+                    }
+                    None => Vec::new(),
+                },
+                _ => store::users::holding(&self.db, Role::NationalAdmin.as_str(), None)
+                    .await
+                    .map_err(|x| e(&x))?,
+            };
+            (
+                admins,
+                "review.reminder",
+                format!("活动“{}”的审核将于{due_text}到期，请及时审核", row.name),
+            )
+        };
+        let txn = self.db.begin().await.map_err(|x| e(&x))?;
+        for user in &recipients {
+            crate::notifications::notify(
+                &txn,
+                self.clock.now(),
+                *user,
+                kind,
+                Some(id),
+                text.clone(),
+            )
+            .await
+            .map_err(|x| e(&x))?;
+        }
+        let outcome = format!("sent to {}", recipients.len());
+        if self
+            .finish(&txn, j.id, lease, &outcome)
+            .await
+            .map_err(|x| e(&x))?
+        {
+            txn.commit().await.map_err(|x| e(&x))?;
+        }
+        Ok(None)
     }
 
     /// A reminder, unless it no longer applies. `Ok(None)`: done and marked here.

@@ -2,12 +2,14 @@
 //! last decision. A provincial administrator decides only their province's activities; a
 //! national administrator the national step. Scope is applied in the queries themselves.
 
+use chrono::{DateTime, Utc};
 use domain::activity::ActivityDraft;
 use domain::region::RegionLevel;
 use domain::review::{ReviewLevel, Status, Verdict, parse_reason};
 use domain::role::Role;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use store::entities::InArea;
 use store::entities::activity as entity;
 use store::sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use store::sea_orm::{ColumnTrait, Condition, TransactionTrait};
@@ -110,7 +112,7 @@ fn parse_verdict(raw: Option<&str>) -> Result<Verdict, AppError> {
 
 /// The condition "waits for this admin's decision": province review in their provinces, or
 /// national review for a national admin.
-fn awaiting(actor: &Actor, status: Option<Status>) -> Condition {
+fn awaiting(actor: &Actor, status: Option<Status>, now: DateTime<Utc>) -> Condition {
     let mut any = Condition::any();
     for grant in &actor.grants {
         match grant.role {
@@ -121,8 +123,18 @@ fn awaiting(actor: &Actor, status: Option<Status>) -> Condition {
                         .add(entity::Column::ProvinceCode.eq(grant.region_code.clone())),
                 );
             }
-            Role::NationalAdmin if status.is_none_or(|s| s == Status::NationalReview) => {
-                any = any.add(entity::Column::Status.eq(Status::NationalReview.as_str()));
+            Role::NationalAdmin => {
+                if status.is_none_or(|s| s == Status::NationalReview) {
+                    any = any.add(entity::Column::Status.eq(Status::NationalReview.as_str()));
+                }
+                // A province review past its due time is escalated to the nation.
+                if status.is_none_or(|s| s == Status::ProvinceReview) {
+                    any = any.add(
+                        Condition::all()
+                            .add(entity::Column::Status.eq(Status::ProvinceReview.as_str()))
+                            .add(entity::Column::ReviewDueAt.lte(now)),
+                    );
+                }
             }
             _ => {}
         }
@@ -234,8 +246,15 @@ impl App {
             g.role == Role::ProvinceAdmin
                 && row.province_code.as_deref() == Some(g.region_code.as_str())
         });
+        let escalated = row
+            .review_due_at
+            .is_some_and(|due| domain::deadline::overdue(due, self.clock.now()));
         match status.reviewer() {
             Some(ReviewLevel::Province) if province_admin => Ok(ReviewLevel::Province),
+            // Overdue, a province review may be decided by the nation.
+            Some(ReviewLevel::Province) if escalated && actor.is_national_admin() => {
+                Ok(ReviewLevel::Province)
+            }
             Some(ReviewLevel::National) if actor.is_national_admin() => Ok(ReviewLevel::National),
             Some(_) if province_admin || actor.is_national_admin() => Err(AppError::conflict(
                 format!("活动当前为“{}”，不在您的审核环节", status.label()),
@@ -339,7 +358,7 @@ impl App {
                 }
             },
         };
-        let mut select = Condition::all().add(awaiting(actor, status));
+        let mut select = Condition::all().add(awaiting(actor, status, self.clock.now()));
         if let Some(region) = query.region.as_deref().filter(|r| !r.is_empty()) {
             let code = domain::region::parse_code(region).map_err(AppError::Malformed)?;
             let located = crate::regions::locate(&self.db, &code)
@@ -423,5 +442,183 @@ impl App {
                 after: v.clone(),
             })
             .collect())
+    }
+}
+
+/// One province's review times (`GET /api/v1/review-times`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProvinceReviewTimes {
+    /// 省级区划代码
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Decisions taken at the level.
+    pub decided: i64,
+    /// Median hours from entering the review to its decision (nearest rank).
+    pub median_hours: Option<i64>,
+    /// 90th-percentile hours (nearest rank).
+    pub p90_hours: Option<i64>,
+    /// Reviews at the level waiting past their due time now.
+    pub overdue: i64,
+}
+
+/// `GET /api/v1/review-times`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewTimesView {
+    /// The campaign.
+    pub campaign_id: i64,
+    /// `province` or `national`.
+    pub level: String,
+    /// The working days the level has.
+    pub days: u32,
+    /// Each province in the caller's area.
+    pub provinces: Vec<ProvinceReviewTimes>,
+}
+
+/// The review-times query.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReviewTimesQuery {
+    /// `province` (default) or `national`.
+    #[param(pattern = "^(province|national)$")]
+    #[serde(default, deserialize_with = "domain::text::blank_as_none")]
+    pub level: Option<String>,
+}
+
+/// `POST /api/v1/activities/{id}/review-reminder`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Reminded {
+    /// The reviewers reminded.
+    pub reminded: usize,
+}
+
+impl App {
+    /// `GET /api/v1/review-times`: per province of the caller's area, the median and
+    /// 90th-percentile time to a decision at the level, and how many wait past their due
+    /// time now.
+    pub async fn review_times(
+        &self,
+        actor: &Actor,
+        query: ReviewTimesQuery,
+    ) -> Result<ReviewTimesView, AppError> {
+        if !actor.is_admin() {
+            return Err(AppError::Forbidden("只有管理员可以查看审核时效".to_owned()));
+        }
+        let (level, status) = match query.level.as_deref().unwrap_or("province") {
+            "province" => (ReviewLevel::Province, Status::ProvinceReview),
+            "national" => (ReviewLevel::National, Status::NationalReview),
+            _ => {
+                return Err(AppError::Malformed(
+                    "审核层级只能是 province 或 national".to_owned(),
+                ));
+            }
+        };
+        let campaign = self.current_campaign().await?;
+        let mut provinces: Vec<(String, String)> = Vec::new();
+        for r in self.regions_under(None).await? {
+            let path = domain::region::RegionPath {
+                province: Some(r.code.clone()),
+                ..Default::default()
+            };
+            if actor.governs(&path) {
+                provinces.push((r.code, r.name));
+            }
+        }
+        let codes: Vec<String> = provinces.iter().map(|p| p.0.clone()).collect();
+        let histograms = store::review::decision_hours(
+            &self.db,
+            campaign.id,
+            level.as_str(),
+            Condition::all()
+                .add(store::entities::review_hour::Column::ProvinceCode.is_in(codes.clone())),
+        )
+        .await?;
+        let overdue: std::collections::HashMap<String, i64> = store::review::overdue_by_province(
+            &self.db,
+            status.as_str(),
+            self.clock.now(),
+            Condition::all()
+                .add(entity::Column::CampaignId.eq(campaign.id))
+                .add(entity::Column::ProvinceCode.is_in(codes)),
+        )
+        .await?
+        .into_iter()
+        .filter_map(|(code, n)| code.map(|c| (c, n)))
+        .collect();
+        let mut out = Vec::with_capacity(provinces.len());
+        for (code, name) in provinces {
+            let histogram: std::collections::BTreeMap<i64, i64> = histograms
+                .iter()
+                .filter(|h| h.province_code == code)
+                .map(|h| (h.hours, h.n))
+                .collect();
+            out.push(ProvinceReviewTimes {
+                decided: histogram.values().sum(),
+                median_hours: domain::deadline::percentile(&histogram, 50),
+                p90_hours: domain::deadline::percentile(&histogram, 90),
+                overdue: overdue.get(&code).copied().unwrap_or(0),
+                code,
+                name,
+            });
+        }
+        Ok(ReviewTimesView {
+            campaign_id: campaign.id,
+            level: level.as_str().to_owned(),
+            days: campaign.rules.review_days.of(level),
+            provinces: out,
+        })
+    }
+
+    /// `POST /api/v1/activities/{id}/review-reminder`: a national administrator reminds a
+    /// province's reviewers of an overdue province review (in-app).
+    pub async fn remind_review(&self, actor: &Actor, id: i64) -> Result<Reminded, AppError> {
+        actor.require_national_admin()?;
+        let row = self.find_activity(id).await?;
+        let now = self.clock.now();
+        let overdue = row.status == Status::ProvinceReview.as_str()
+            && row
+                .review_due_at
+                .is_some_and(|due| domain::deadline::overdue(due, now));
+        if !overdue {
+            return Err(AppError::conflict("只能催办已超时的省级审核"));
+        }
+        let admins = match &row.province_code {
+            Some(code) => {
+                store::users::holding(&self.db, Role::ProvinceAdmin.as_str(), Some(code)).await?
+            }
+            None => Vec::new(),
+        };
+        let txn = self.db.begin().await?;
+        for user in &admins {
+            crate::notifications::notify(
+                &txn,
+                now,
+                *user,
+                "review.urged",
+                Some(id),
+                format!(
+                    "全国管理员催办：活动“{}”的省级审核已超时，请尽快审核",
+                    row.name
+                ),
+            )
+            .await?;
+        }
+        crate::audit::record(
+            &txn,
+            now,
+            Some(actor),
+            crate::audit::Event::ok(
+                "activity.review_reminder",
+                "activity",
+                id,
+                &row.area(),
+                json!({"reminded": admins.len()}),
+            ),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Reminded {
+            reminded: admins.len(),
+        })
     }
 }

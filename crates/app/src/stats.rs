@@ -16,26 +16,77 @@ use crate::regions::locate;
 use crate::scope::area_condition;
 use crate::{Actor, App, AppError};
 
-/// The facts statistics count about a stored activity, with the real participants of its
-/// supplement read through the same connection (inside the write's transaction).
+/// The facts statistics count about a stored activity, with its supplement read through
+/// the same connection (inside the write's transaction).
 pub(crate) async fn facts(
     db: &impl ConnectionTrait,
     row: &activity::Model,
 ) -> Result<Facts, AppError> {
-    let real = store::supplements::find(db, row.id)
-        .await?
-        .and_then(|s| s.participants);
+    let supplement = store::supplements::find(db, row.id).await?;
+    let counted = match &supplement {
+        Some(s) => Some(counted(db, row, s, &mut BTreeMap::new()).await?),
+        None => None,
+    };
     let listed = store::stats::listed_codes(db, row.id).await?;
-    facts_with(row, real, listed)
+    facts_with(row, counted, listed)
 }
 
-/// The facts of a stored activity given its real participants and listed divisions.
+/// What statistics count of a supplement: real participants, media links, and whether it
+/// was completed on time (decided when saved; for a supplement saved before that was kept,
+/// from its campaign's rules, read once per campaign into `rules`).
+struct Counted {
+    real: Option<i64>,
+    media_links: i64,
+    on_time: bool,
+}
+
+async fn counted(
+    db: &impl ConnectionTrait,
+    row: &activity::Model,
+    s: &store::entities::supplement::Model,
+    rules: &mut BTreeMap<i64, u32>,
+) -> Result<Counted, AppError> {
+    let data: serde_json::Value = serde_json::from_str(&s.data).map_err(AppError::internal)?;
+    let media_links = data
+        .get("media_links")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, |a| i64::try_from(a.len()).unwrap_or(0));
+    let on_time = match (s.on_time, s.completed_at, row.end_at) {
+        (Some(decided), _, _) => decided,
+        (None, Some(done), Some(end)) => {
+            let days = match rules.get(&row.campaign_id) {
+                Some(days) => *days,
+                None => {
+                    let days = store::campaigns::find(db, row.campaign_id)
+                        .await?
+                        .map(|c| crate::campaigns::rules_of(&c).map(|r| r.supplement_days))
+                        .transpose()?
+                        .unwrap_or(0);
+                    rules.insert(row.campaign_id, days);
+                    days
+                }
+            };
+            domain::supplement::completed_on_time(done, end, days)
+        }
+        _ => false,
+    };
+    Ok(Counted {
+        real: s.participants,
+        media_links,
+        on_time,
+    })
+}
+
+/// The facts of a stored activity given what its supplement counts and its listed
+/// divisions.
 fn facts_with(
     row: &activity::Model,
-    real: Option<i64>,
+    counted: Option<Counted>,
     listed_in: Vec<String>,
 ) -> Result<Facts, AppError> {
     let draft: ActivityDraft = serde_json::from_str(&row.data).map_err(AppError::internal)?;
+    let (real, media_links, supplement_on_time) =
+        counted.map_or((None, 0, false), |c| (c.real, c.media_links, c.on_time));
     Ok(Facts {
         status: Status::parse(&row.status).ok(),
         path: RegionPath {
@@ -53,6 +104,9 @@ fn facts_with(
         scientists: draft.scientist_count,
         listed_in,
         end: row.end_at,
+        org_id: row.first_host_id,
+        media_links,
+        supplement_on_time,
     })
 }
 
@@ -86,26 +140,27 @@ pub async fn rebuild(pool: &store::Db) -> Result<u64, AppError> {
     store::stats::clear(db).await?;
     let mut after = 0_i64;
     let mut seen = 0_u64;
+    let mut rules = BTreeMap::new();
     loop {
         let rows = store::activities::page_after(db, store::sea_orm::Condition::all(), after, 1000)
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        let real: std::collections::HashMap<i64, i64> =
+        let mut supplements: std::collections::HashMap<i64, _> =
             store::supplements::of_activities(db, rows.iter().map(|r| r.id))
                 .await?
                 .into_iter()
-                .filter_map(|s| s.participants.map(|p| (s.activity_id, p)))
+                .map(|s| (s.activity_id, s))
                 .collect();
         let mut listed = store::stats::listed_codes_of(db, rows.iter().map(|r| r.id)).await?;
         let mut by_campaign: BTreeMap<i64, BTreeMap<domain::stats::Cell, i64>> = BTreeMap::new();
         let mut listings = Vec::new();
         for row in &rows {
-            let facts = facts_with(
-                row,
-                real.get(&row.id).copied(),
-                listed.remove(&row.id).unwrap_or_default(),
-            )?;
+            let supplement = match supplements.remove(&row.id) {
+                Some(s) => Some(counted(db, row, &s, &mut rules).await?),
+                None => None,
+            };
+            let facts = facts_with(row, supplement, listed.remove(&row.id).unwrap_or_default())?;
             listings.extend(facts.listings().into_iter().map(|l| (row.id, l)));
             let cells = facts.cells();
             let into = by_campaign.entry(row.campaign_id).or_default();

@@ -197,7 +197,7 @@ pub struct SummaryView {
 }
 
 /// The scope kinds and the deadline each answers to.
-fn deadline(kind: &str, rules: &CampaignRules) -> Option<NaiveDate> {
+pub(crate) fn deadline(kind: &str, rules: &CampaignRules) -> Option<NaiveDate> {
     let d = &rules.summary_deadlines;
     match kind {
         "unit" => Some(d.unit),

@@ -142,6 +142,12 @@ impl App {
             data: serde_json::to_string(&input).map_err(AppError::internal)?,
             participants: input.participants,
             completed_at,
+            on_time: match (completed_at, row.end_at) {
+                (Some(done), Some(end)) => {
+                    supplement::completed_on_time(done, end, rules.supplement_days)
+                }
+                _ => false,
+            },
             updated_at: now,
         };
         let before = crate::stats::facts(&txn, &row).await?;

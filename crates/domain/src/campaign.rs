@@ -110,6 +110,25 @@ pub struct CampaignRules {
     /// Days before the supplement deadline at which hosts are reminded (largest first).
     #[serde(default = "default_reminder_days")]
     pub reminder_days: Vec<u32>,
+    /// Working days each review level has to decide (stored before they were configurable:
+    /// the shipped rules').
+    #[serde(default = "default_review_days")]
+    pub review_days: crate::deadline::ReviewDays,
+    /// Weekdays that are not working days (法定节假日), for review deadlines.
+    #[serde(default)]
+    pub holidays: Vec<NaiveDate>,
+    /// Weekend days that are working days (调休).
+    #[serde(default)]
+    pub workdays: Vec<NaiveDate>,
+}
+
+fn default_review_days() -> crate::deadline::ReviewDays {
+    shipped_rules()
+        .map(|r| r.review_days)
+        .unwrap_or(crate::deadline::ReviewDays {
+            province: 0,
+            national: 0,
+        })
 }
 
 /// The reminder days of campaigns stored before they were configurable: the shipped
@@ -170,6 +189,12 @@ pub struct CampaignInput {
     pub nomination_limits: Option<LimitsInput>,
     /// Reminder days before the supplement deadline.
     pub reminder_days: Option<Vec<i64>>,
+    /// Working days each review level has: `{province, national}`.
+    pub review_days: Option<ReviewDaysInput>,
+    /// Weekdays off (法定节假日).
+    pub holidays: Option<Vec<NaiveDate>>,
+    /// Weekend days worked (调休).
+    pub workdays: Option<Vec<NaiveDate>>,
     /// Make it the current campaign of its scope.
     pub current: Option<bool>,
 }
@@ -218,6 +243,16 @@ pub struct DeadlinesInput {
     pub province: Option<NaiveDate>,
 }
 
+/// Review days as sent.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewDaysInput {
+    /// 省级审核 (working days).
+    pub province: Option<i64>,
+    /// 全国审核 (working days).
+    pub national: Option<i64>,
+}
+
 /// Nomination limits as sent.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -254,6 +289,11 @@ impl CampaignRules {
         let shift = |d: NaiveDate| d.with_year(d.year() + year - self.year).unwrap_or(d);
         let mut rules = self.clone();
         rules.year = year;
+        if year != self.year {
+            // Holidays fall on other days in another year.
+            rules.holidays.clear();
+            rules.workdays.clear();
+        }
         for date in [
             &mut rules.activity_from,
             &mut rules.activity_to,
@@ -269,6 +309,14 @@ impl CampaignRules {
             *date = shift(*date);
         }
         rules
+    }
+
+    /// The campaign's working days.
+    pub fn calendar(&self) -> crate::deadline::Calendar<'_> {
+        crate::deadline::Calendar {
+            holidays: &self.holidays,
+            workdays: &self.workdays,
+        }
     }
 
     /// Whether `key` is one of this campaign's sections.
@@ -521,6 +569,23 @@ impl CampaignInput {
                     days
                 }
             },
+            review_days: {
+                let given = self.review_days.unwrap_or_default();
+                let mut days = |given: Option<i64>, default: u32| match given.map(u32::try_from) {
+                    None => default,
+                    Some(Ok(d)) if d <= 30 => d,
+                    Some(_) => {
+                        errors.add("review_days", "审核时限须为0至30个工作日");
+                        default
+                    }
+                };
+                crate::deadline::ReviewDays {
+                    province: days(given.province, defaults.review_days.province),
+                    national: days(given.national, defaults.review_days.national),
+                }
+            },
+            holidays: self.holidays.unwrap_or_else(|| defaults.holidays.clone()),
+            workdays: self.workdays.unwrap_or_else(|| defaults.workdays.clone()),
         };
         for (field, message) in rules.problems().iter() {
             errors.add(field, message);

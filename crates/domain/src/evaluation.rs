@@ -73,6 +73,10 @@ vocabulary!(
     }
 );
 
+/// The section whose approved activities `joint_actions` counts: 联合行动, by the key API.md
+/// gives the shipped campaign's section.
+pub const JOINT_ACTION_SECTION: &str = "joint_action";
+
 impl Measure {
     /// What the figure is, exactly as counted (shown beside every figure).
     pub fn definition(self) -> &'static str {
@@ -94,6 +98,26 @@ impl Measure {
             Measure::SummaryOnTime => "在截止时间前提交了活动总结为1，否则为0",
             Measure::TopicCount => "名称或活动内容含关键词的审核通过活动数",
         }
+    }
+
+    /// The rollup cell (dimension, key) a figure is read from, for the measures the rollups
+    /// hold: a count or sum over the subject's approved activities. `approved_vs_quota`
+    /// and `supplement_on_time_share` read theirs over the approved count.
+    pub fn cell(self) -> Option<(&'static str, &'static str)> {
+        use crate::stats::dim;
+        Some(match self {
+            Measure::Approved | Measure::ApprovedVsQuota => (dim::STATUS, "approved"),
+            Measure::SupplementOnTimeShare => (dim::SUM, "supplement_on_time"),
+            Measure::Participants => (dim::SUM, "real"),
+            Measure::MediaLinks => (dim::SUM, "media_links"),
+            Measure::JointActions => (dim::SECTION, JOINT_ACTION_SECTION),
+            Measure::WithScientists => (dim::SUM, "with_scientists"),
+            Measure::OnlinePosts
+            | Measure::Nominated
+            | Measure::Awarded
+            | Measure::SummaryOnTime
+            | Measure::TopicCount => return None,
+        })
     }
 
     /// Whether the figure is already a percentage (scored as it stands, up to 100, unless
@@ -171,6 +195,14 @@ pub struct SchemeSettings {
     pub subjects: Subjects,
     /// The indicators, in order.
     pub indicators: Vec<Indicator>,
+    /// How many of the best-ranked subjects the commendation list (表扬) names (ties at the
+    /// last place included).
+    #[serde(default = "default_commend_top")]
+    pub commend_top: i64,
+}
+
+fn default_commend_top() -> i64 {
+    3
 }
 
 /// A scheme as sent (`POST /api/v1/evaluation-schemes`).
@@ -192,6 +224,9 @@ pub struct SchemeInput {
     /// The indicators.
     #[serde(default)]
     pub indicators: Option<Vec<IndicatorInput>>,
+    /// How many of the best-ranked subjects to commend (default 3).
+    #[serde(default)]
+    pub commend_top: Option<i64>,
 }
 
 pub(crate) fn is_key(key: &str) -> bool {
@@ -361,11 +396,16 @@ pub fn settle(input: &SchemeInput) -> Result<SchemeSettings, FieldErrors> {
             format!("各项指标的权重合计须为100（现为{total}）"),
         );
     }
+    let commend_top = input.commend_top.unwrap_or_else(default_commend_top);
+    if !(0..=100).contains(&commend_top) {
+        errors.add("commend_top", "表扬名额须在0至100之间");
+    }
     match (errors.into_result(), subjects) {
         (Ok(()), Some(subjects)) => Ok(SchemeSettings {
             name,
             subjects,
             indicators,
+            commend_top,
         }),
         (Err(e), _) => Err(e),
         (Ok(()), None) => Err(FieldErrors::single("subjects", "请选择考评对象")),
@@ -386,6 +426,12 @@ pub fn measured_score(indicator: &Indicator, figure: f64, best: f64) -> f64 {
         _ => 0.0,
     };
     score.clamp(0.0, 100.0)
+}
+
+/// Whether a subject at `rank` with `total` is commended, with `top` places: within them
+/// (ties at the last place included) and with something to commend (a total above 0).
+pub fn commended(rank: usize, total: f64, top: i64) -> bool {
+    total > 0.0 && usize::try_from(top).is_ok_and(|top| rank <= top)
 }
 
 /// A subject's total: Σ weight × score / 100, a missing score counted as 0.
@@ -622,5 +668,9 @@ mod tests {
         assert!((total(&settled.indicators, &partial) - expected).abs() < 1e-9);
         assert_eq!(ranks(&[70.0, 85.5, 70.004, 60.0]), [2, 1, 2, 4]);
         assert_eq!(ranks(&[]), Vec::<usize>::new());
+        // Commended: within the places, ties at the last included, never with nothing.
+        assert!(commended(3, 12.5, 3));
+        assert!(!commended(4, 12.5, 3));
+        assert!(!commended(1, 0.0, 3));
     }
 }

@@ -41,6 +41,7 @@ pub mod campaign;
 pub mod consent;
 pub mod contest;
 pub mod credit_code;
+pub mod deadline;
 pub mod entry;
 pub mod errors;
 pub mod evaluation;

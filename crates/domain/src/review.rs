@@ -30,6 +30,16 @@ pub enum ReviewLevel {
     National,
 }
 
+impl ReviewLevel {
+    /// The wire name: `province` or `national`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewLevel::Province => "province",
+            ReviewLevel::National => "national",
+        }
+    }
+}
+
 /// A reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

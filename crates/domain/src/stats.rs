@@ -40,6 +40,18 @@ pub struct Facts {
     pub listed_in: Vec<String>,
     /// When it ends (the public list's order).
     pub end: Option<DateTime<Utc>>,
+    /// Its first host: every count but the list's is also kept under [`org_scope`], so
+    /// that a unit's figures (考评, track records) are read, not counted.
+    pub org_id: Option<i64>,
+    /// Media links in its supplement.
+    pub media_links: i64,
+    /// Whether its supplement was completed by its deadline.
+    pub supplement_on_time: bool,
+}
+
+/// The rollup scope of an organisation's own activities (as first host).
+pub fn org_scope(org_id: i64) -> String {
+    format!("org:{org_id}")
 }
 
 /// One row of the public list's index: an approved activity under one division it is
@@ -61,7 +73,9 @@ pub mod dim {
     pub const VENUE: &str = "venue";
     /// Count of approved activities by mode.
     pub const MODE: &str = "mode";
-    /// Sums over approved activities: `expected`, `real`, `funding_yuan`, `scientists`.
+    /// Sums over approved activities: `expected`, `real`, `funding_yuan`, `scientists`,
+    /// `media_links`, and the counts `with_scientists` (science workers took part) and
+    /// `supplement_on_time` (supplement completed by its deadline).
     pub const SUM: &str = "sum";
     /// Approved activities listed under a division through themselves or any session (the
     /// public list's region filter), `all` or by section.
@@ -81,6 +95,7 @@ impl Facts {
         };
         let scopes: Vec<String> = std::iter::once(NATIONAL.to_owned())
             .chain(self.path.codes())
+            .chain(self.org_id.map(org_scope))
             .collect();
         let mut values: Vec<(&'static str, String, i64)> =
             vec![(dim::STATUS, status.as_str().to_owned(), 1)];
@@ -104,6 +119,15 @@ impl Facts {
                 ("real", self.real),
                 ("funding_yuan", funding),
                 ("scientists", self.scientists),
+                ("media_links", Some(self.media_links)),
+                (
+                    "with_scientists",
+                    Some(i64::from(self.scientists.unwrap_or(0) > 0)),
+                ),
+                (
+                    "supplement_on_time",
+                    Some(i64::from(self.supplement_on_time)),
+                ),
             ];
             for (k, v) in sums {
                 if let Some(v) = v.filter(|v| *v != 0) {
@@ -208,6 +232,9 @@ mod tests {
                 "110105".into(),
             ],
             end: chrono::DateTime::from_timestamp(1_790_000_000, 0),
+            org_id: Some(7),
+            media_links: 2,
+            supplement_on_time: true,
         }
     }
 
@@ -250,6 +277,32 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_s_figures_are_kept_under_its_own_scope_but_it_lists_nothing() {
+        let cells = approved_in_county().cells();
+        let org = |d: &'static str, k: &str| cells.get(&(org_scope(7), d, k.to_owned())).copied();
+        assert_eq!(org(dim::STATUS, "approved"), Some(1));
+        assert_eq!(org(dim::SUM, "media_links"), Some(2));
+        assert_eq!(org(dim::SUM, "with_scientists"), Some(1));
+        assert_eq!(org(dim::SUM, "supplement_on_time"), Some(1));
+        assert_eq!(org(dim::SUM, "real"), Some(80));
+        assert_eq!(org(dim::LISTED, ALL), None);
+        let none = Facts {
+            scientists: Some(0),
+            supplement_on_time: false,
+            media_links: 0,
+            ..approved_in_county()
+        }
+        .cells();
+        for k in ["with_scientists", "supplement_on_time", "media_links"] {
+            assert_eq!(
+                none.get(&(org_scope(7), dim::SUM, k.to_owned())),
+                None,
+                "{k}"
+            );
+        }
+    }
+
+    #[test]
     fn an_approved_activity_is_listed_once_under_each_division_of_its_sessions() {
         let cells = approved_in_county().cells();
         let listed = |code: &str, key: &str| {
@@ -276,7 +329,11 @@ mod tests {
         };
         let cells = draft.cells();
         assert!(cells.keys().all(|(_, d, _)| *d == dim::STATUS));
-        assert_eq!(cells.len(), 4);
+        assert_eq!(
+            cells.len(),
+            5,
+            "the nation, three divisions and its first host"
+        );
     }
 
     #[test]

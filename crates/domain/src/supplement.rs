@@ -278,10 +278,20 @@ pub fn missing(s: &Supplement, rules: &CampaignRules) -> Vec<String> {
 
 /// The last calendar day (China time) on which the supplement may be completed.
 pub fn deadline(end: DateTime<Utc>, rules: &CampaignRules) -> chrono::NaiveDate {
+    deadline_after(end, rules.supplement_days)
+}
+
+fn deadline_after(end: DateTime<Utc>, days: u32) -> chrono::NaiveDate {
     let end_day = beijing_date(end);
     end_day
-        .checked_add_days(Days::new(u64::from(rules.supplement_days)))
+        .checked_add_days(Days::new(u64::from(days)))
         .unwrap_or(end_day)
+}
+
+/// Whether a supplement completed at `done` was on time for an activity ending at `end`
+/// with `days` (the campaign's `supplement_days`) to complete it.
+pub fn completed_on_time(done: DateTime<Utc>, end: DateTime<Utc>, days: u32) -> bool {
+    beijing_date(done) <= deadline_after(end, days)
 }
 
 /// Why an activity cannot be put forward as excellent; empty when it can: approved, its
@@ -300,7 +310,7 @@ pub fn eligibility_reasons(
     }
     match (completed_at, end) {
         (None, _) => reasons.push("活动补充信息尚未填报完整".to_owned()),
-        (Some(done), Some(end)) if beijing_date(done) > deadline(end, rules) => {
+        (Some(done), Some(end)) if !completed_on_time(done, end, rules.supplement_days) => {
             reasons.push(format!(
                 "活动补充信息未在活动结束后{}日内填报完整",
                 rules.supplement_days

@@ -219,7 +219,8 @@ pub enum Stamp {
     Decided,
 }
 
-/// Moves an activity to `status` if it is still at `version`; whether it was.
+/// Moves an activity to `status` if it is still at `version`; whether it was. `review`:
+/// when it enters a review, when it entered and when the review is due (none clears them).
 pub async fn move_to(
     db: &impl ConnectionTrait,
     id: i64,
@@ -227,11 +228,14 @@ pub async fn move_to(
     status: &str,
     at: DateTime<Utc>,
     stamp: Stamp,
+    review: Option<(DateTime<Utc>, DateTime<Utc>)>,
 ) -> Result<bool, DbErr> {
     let mut update = Entity::update_many()
         .col_expr(Column::Status, Expr::value(status))
         .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(at));
+        .col_expr(Column::UpdatedAt, Expr::value(at))
+        .col_expr(Column::ReviewEnteredAt, Expr::value(review.map(|r| r.0)))
+        .col_expr(Column::ReviewDueAt, Expr::value(review.map(|r| r.1)));
     update = match stamp {
         Stamp::None => update,
         Stamp::Submitted => update.col_expr(Column::SubmittedAt, Expr::value(Some(at))),

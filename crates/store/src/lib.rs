@@ -8,6 +8,7 @@ pub mod campaigns;
 pub mod db;
 pub mod entities;
 pub mod entries;
+pub mod evaluations;
 pub mod jobs;
 pub mod judging;
 pub mod media;

@@ -154,6 +154,16 @@ const MIGRATIONS: &[Migration] = &[
         name: "a voter's votes counted from one index",
         steps: voter_day_index,
     },
+    Migration {
+        version: 26,
+        name: "evaluation schemes and units' rollups",
+        steps: evaluation_schemes,
+    },
+    Migration {
+        version: 27,
+        name: "review deadlines and decision times",
+        steps: review_deadlines,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1349,6 +1359,87 @@ fn voter_day_index() -> Vec<Step> {
             "contest_votes",
             &["user_id", "day", "contest_id", "entry_id", "voided"],
             false,
+        ),
+    ]
+}
+
+/// 考评 schemes and the scores their evaluators judged; whether a supplement was completed
+/// on time, decided when it is saved. The rollups gain each unit's own figures and three
+/// sums: they are emptied here, so that the first start counts them again
+/// (`app::stats::rebuild_if_missing`).
+fn evaluation_schemes() -> Vec<Step> {
+    vec![
+        add_column("supplements", col("on_time").boolean().null().to_owned()),
+        table(
+            "evaluation_schemes",
+            vec![
+                id(),
+                big("campaign_id"),
+                text("region_code"),
+                opt_text("province_code"),
+                opt_text("city_code"),
+                opt_text("county_code"),
+                text("name"),
+                long_text("settings"),
+                flag("frozen"),
+                flag("published"),
+                opt_long_text("frozen_results"),
+                opt_time("frozen_at"),
+                big("created_by"),
+                time("created_at"),
+                time("updated_at"),
+            ],
+        ),
+        index(
+            "evaluation_schemes",
+            &["province_code", "city_code", "county_code"],
+            false,
+        ),
+        table(
+            "evaluation_judgements",
+            vec![
+                id(),
+                big("scheme_id"),
+                text("subject"),
+                text("key"),
+                col("score").double().not_null().to_owned(),
+                opt_long_text("comment"),
+                big("judged_by"),
+                time("at"),
+            ],
+        ),
+        index(
+            "evaluation_judgements",
+            &["scheme_id", "subject", "key"],
+            true,
+        ),
+        Step::Sql("DELETE FROM stat_counts"),
+    ]
+}
+
+/// When an activity entered the review it waits in, and when that review is due; each
+/// province's decision times as an hourly histogram per campaign and level (kept apart from
+/// the rollups, which a recount empties: decision times are history, not facts of the
+/// activities as they stand).
+fn review_deadlines() -> Vec<Step> {
+    vec![
+        add_column("activities", opt_time("review_entered_at")),
+        add_column("activities", opt_time("review_due_at")),
+        index("activities", &["status", "review_due_at"], false),
+        table(
+            "review_hours",
+            vec![
+                big("campaign_id"),
+                text("province_code"),
+                text("level"),
+                big("hours"),
+                big("n"),
+            ],
+        ),
+        index(
+            "review_hours",
+            &["campaign_id", "province_code", "level", "hours"],
+            true,
         ),
     ]
 }

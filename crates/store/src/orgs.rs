@@ -284,3 +284,18 @@ pub async fn of_member(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<or
         .all(db)
         .await
 }
+
+/// The organisations lying within `area` (a condition over `orgs`), in any state but
+/// `rejected`, by id.
+pub async fn within(
+    db: &impl ConnectionTrait,
+    area: sea_orm::Condition,
+    rejected: &str,
+) -> Result<Vec<org::Model>, DbErr> {
+    org::Entity::find()
+        .filter(area)
+        .filter(org::Column::Status.ne(rejected))
+        .order_by_asc(org::Column::Id)
+        .all(db)
+        .await
+}

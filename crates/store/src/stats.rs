@@ -153,6 +153,41 @@ pub async fn cells_of(
         .await
 }
 
+/// A campaign's cells of some dimensions for several scopes (divisions or `org:ID`), in
+/// chunks that stay under every backend's limit on bound values.
+pub async fn cells_for(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    dims: &[&str],
+    scopes: &[String],
+) -> Result<Vec<stat_count::Model>, DbErr> {
+    let mut out = Vec::new();
+    for chunk in scopes.chunks(5000) {
+        out.extend(
+            stat_count::Entity::find()
+                .filter(stat_count::Column::CampaignId.eq(campaign_id))
+                .filter(stat_count::Column::Dim.is_in(dims.iter().copied()))
+                .filter(stat_count::Column::ScopeCode.is_in(chunk.iter().cloned()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// One scope's cells of one dimension in every campaign (a unit's history).
+pub async fn cells_across_campaigns(
+    db: &impl ConnectionTrait,
+    scope: &str,
+    dims: &[&str],
+) -> Result<Vec<stat_count::Model>, DbErr> {
+    stat_count::Entity::find()
+        .filter(stat_count::Column::ScopeCode.eq(scope))
+        .filter(stat_count::Column::Dim.is_in(dims.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// A campaign's cells of one dimension for several divisions.
 pub async fn cells_in(
     db: &impl ConnectionTrait,

@@ -36,6 +36,8 @@ pub struct Saved {
     pub participants: Option<i64>,
     /// When it first became complete.
     pub completed_at: Option<DateTime<Utc>>,
+    /// Whether it was completed by its deadline.
+    pub on_time: bool,
     /// Now.
     pub updated_at: DateTime<Utc>,
 }
@@ -47,6 +49,7 @@ pub async fn save(db: &impl ConnectionTrait, s: Saved) -> Result<(), DbErr> {
         data: Set(s.data),
         participants: Set(s.participants),
         completed_at: Set(s.completed_at),
+        on_time: Set(Some(s.on_time)),
         updated_at: Set(s.updated_at),
     };
     supplement::Entity::insert(model)
@@ -56,6 +59,7 @@ pub async fn save(db: &impl ConnectionTrait, s: Saved) -> Result<(), DbErr> {
                     supplement::Column::Data,
                     supplement::Column::Participants,
                     supplement::Column::CompletedAt,
+                    supplement::Column::OnTime,
                     supplement::Column::UpdatedAt,
                 ])
                 .to_owned(),

@@ -222,3 +222,30 @@ pub async fn close(
     row.disabled_at = Set(Some(at));
     row.update(db).await
 }
+
+/// The accounts holding `role` (in `region`, or with no region when none), not disabled.
+pub async fn holding(
+    db: &impl ConnectionTrait,
+    role: &str,
+    region: Option<&str>,
+) -> Result<Vec<i64>, DbErr> {
+    let mut roles = user_role::Entity::find().filter(user_role::Column::Role.eq(role));
+    roles = match region {
+        Some(code) => roles.filter(user_role::Column::RegionCode.eq(code)),
+        None => roles,
+    };
+    let ids: Vec<i64> = roles
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .filter(user::Column::DisabledAt.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect())
+}

@@ -154,6 +154,8 @@ struct Trail {
     judge: i64,
     candidate: i64,
     candidate_org: i64,
+    /// A 考评 scheme of 三门峡 (the 唐山 template over its counties).
+    scheme: i64,
 }
 
 /// A contest of 三门峡 named `name`, open for entries from today for two weeks.
@@ -363,6 +365,13 @@ async fn made(t: &TestApp, token: &str, path: &str, body: Value) -> Value {
         answer.text
     );
     answer.json()
+}
+
+/// The 唐山 template as a scheme of 三门峡's counties.
+fn scheme_body() -> Value {
+    let mut t: Value = serde_json::from_str(domain::evaluation::TEMPLATE_TANGSHAN).unwrap();
+    t["region_code"] = json!("411200");
+    t
 }
 
 /// A complete activity with its poster, in `province_review`.
@@ -762,7 +771,11 @@ async fn trail(w: &World) -> Trail {
         .unwrap();
     let (open_contest, entry, entry_video, submitted_entry) = entries(w).await;
     let judged = judged(w).await;
+    let scheme = made(&w.t, &w.city, "/api/v1/evaluation-schemes", scheme_body()).await["id"]
+        .as_i64()
+        .unwrap();
     Trail {
+        scheme,
         judged_contest: judged.0,
         judged_entry: judged.1,
         judge_token: judged.2,
@@ -1023,6 +1036,7 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             &outsider,
         ),
         ep("/api/v1/orgs/{id}", get.clone(), &s(w.org), "", Empty, &anon),
+        ep("/api/v1/orgs/{id}/record", get.clone(), &s(w.org), "", Empty, &henan),
         ep(
             "/api/v1/orgs/{id}/certification",
             post.clone(),
@@ -1108,6 +1122,8 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         ep("/api/v1/activities/{id}/history", get.clone(), &s(w.approved), "", Empty, &host),
         ep("/api/v1/activities/{id}/changes", get.clone(), &s(w.approved), "", Empty, &henan),
         ep("/api/v1/my/activities", get.clone(), none, "page=1&per_page=20", Empty, &host),
+        ep("/api/v1/review-times", get.clone(), none, &qs(&[("level", "province")]), Empty, &henan),
+        ep("/api/v1/activities/{id}/review-reminder", post.clone(), &s(w.review), "", Empty, &national),
         ep(
             "/api/v1/review-queue",
             get.clone(),
@@ -1360,6 +1376,22 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
         )
         .versioned_in("contests", w.trail.contest),
         ep("/api/v1/contests/{id}/status", post.clone(), &s(w.trail.contest), "", Json(json!({"status": "open"})), &city),
+        ep("/api/v1/evaluation-schemes", post.clone(), none, "", Json(scheme_body()), &city),
+        ep("/api/v1/evaluation-schemes", get.clone(), none, &qs(&[("page", "1"), ("per_page", "20")]), Empty, &city),
+        ep("/api/v1/evaluation-schemes/{id}", get.clone(), &s(w.trail.scheme), "", Empty, &city),
+        ep("/api/v1/evaluation-schemes/{id}/results", get.clone(), &s(w.trail.scheme), "", Empty, &city),
+        ep("/api/v1/evaluation-schemes/{id}/results.xlsx", get.clone(), &s(w.trail.scheme), "", Empty, &city),
+        ep("/api/v1/evaluation-schemes/{id}/counted", get.clone(), &s(w.trail.scheme), &qs(&[("subject", "411202"), ("key", "publicity")]), Empty, &city),
+        ep(
+            "/api/v1/evaluation-schemes/{id}/judged",
+            Method::PUT,
+            &s(w.trail.scheme),
+            "",
+            Json(json!({"subject_code": "411202", "key": "mobilisation", "score": 80, "comment": "组织有力"})),
+            &city,
+        ),
+        ep("/api/v1/evaluation-schemes/{id}/freeze", post.clone(), &s(w.trail.scheme), "", Empty, &city),
+        ep("/api/v1/evaluation-schemes/{id}/publish", post.clone(), &s(w.trail.scheme), "", Empty, &city),
         ep(
             "/api/v1/contests/{id}/entries",
             post.clone(),
@@ -1984,6 +2016,40 @@ fn endpoints(w: &World) -> Vec<Endpoint> {
             form(&w.national_browser, &[("stage", "final")]),
             &national_page,
         ),
+        // 考评 pages, as the national administrator (who governs 三门峡).
+        ep("/evaluations", get.clone(), none, &qs(&[("template", "tangshan")]), Empty, &national_page),
+        ep(
+            "/evaluations",
+            post.clone(),
+            none,
+            "",
+            form(
+                &w.national_browser,
+                &[("name", "敌意测试考评"), ("region_code", "411200"), ("subjects", "areas"), ("commend_top", "3"),
+                  ("indicators[0].key", "volume"), ("indicators[0].name", "数量规模"), ("indicators[0].weight", "100"),
+                  ("indicators[0].kind", "measured"), ("indicators[0].measure", "approved"), ("indicators[0].target", "")],
+            ),
+            &national_page,
+        ),
+        ep("/evaluations/{id}", get.clone(), &s(w.trail.scheme), "", Empty, &national_page),
+        ep(
+            "/evaluations/{id}/counted",
+            get.clone(),
+            &s(w.trail.scheme),
+            &qs(&[("subject", "411202"), ("key", "publicity")]),
+            Empty,
+            &national_page,
+        ),
+        ep(
+            "/evaluations/{id}/judged",
+            post.clone(),
+            &s(w.trail.scheme),
+            "",
+            form(&w.national_browser, &[("subject", "411202"), ("score.mobilisation", "80"), ("comment.mobilisation", "敌意测试")]),
+            &national_page,
+        ),
+        ep("/evaluations/{id}/freeze", post.clone(), &s(w.trail.scheme), "", form(&w.national_browser, &[]), &national_page),
+        ep("/evaluations/{id}/publish", post.clone(), &s(w.trail.scheme), "", form(&w.national_browser, &[]), &national_page),
         ep(
             "/routes/{id}/checkins",
             get.clone(),

@@ -52,6 +52,10 @@ pub struct Model {
     pub audience_mask: i64,
     /// The host means to put it forward as excellent (拟推优): reminders also go by SMS.
     pub excellence_intent: bool,
+    /// When it entered the review it waits in (none when it waits in none).
+    pub review_entered_at: Option<DateTimeUtc>,
+    /// When that review is due (the campaign's working days for the level).
+    pub review_due_at: Option<DateTimeUtc>,
 }
 
 /// No relations are declared; joins are written where they are needed.

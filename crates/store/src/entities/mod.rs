@@ -18,6 +18,8 @@ pub mod contest_entry_transition;
 pub mod contest_judge;
 pub mod contest_vote;
 pub mod contest_work_claim;
+pub mod evaluation_judgement;
+pub mod evaluation_scheme;
 pub mod host_confirmation;
 pub mod job;
 pub mod link_check;
@@ -35,6 +37,7 @@ pub mod region;
 pub mod resource;
 pub mod resource_download;
 pub mod resource_file;
+pub mod review_hour;
 pub mod route;
 pub mod route_stop;
 pub mod search_log;
@@ -74,6 +77,7 @@ macro_rules! in_area {
 in_area!(
     activity::Model,
     contest::Model,
+    evaluation_scheme::Model,
     online_post::Model,
     org::Model,
     route::Model,

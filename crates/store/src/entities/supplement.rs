@@ -16,6 +16,9 @@ pub struct Model {
     pub participants: Option<i64>,
     /// When it first became complete; cleared if it stops being complete.
     pub completed_at: Option<DateTimeUtc>,
+    /// Whether it was completed by its deadline, decided when saved (none: saved before
+    /// this was kept, decided from the campaign's rules when counted).
+    pub on_time: Option<bool>,
     /// Last saved.
     pub updated_at: DateTimeUtc,
 }

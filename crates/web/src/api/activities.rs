@@ -217,6 +217,28 @@ pub async fn queue(
     Ok(Json(app.review_queue(&actor, q).await?))
 }
 
+/// `GET /api/v1/review-times`.
+#[utoipa::path(get, path = "/api/v1/review-times", operation_id = "review_times", security(("bearer" = [])), params(app::review::ReviewTimesQuery), responses((status = 200, description = "辖区内各省的审核用时（中位数、90百分位，小时）和当前超时数", body = app::review::ReviewTimesView), (status = 400, description = "未知的审核层级"), (status = 403, description = "不是管理员")))]
+pub async fn review_times(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    query: Result<Query<app::review::ReviewTimesQuery>, QueryRejection>,
+) -> Result<Json<app::review::ReviewTimesView>, ApiError> {
+    let Query(q) = query?;
+    Ok(Json(app.review_times(&actor, q).await?))
+}
+
+/// `POST /api/v1/activities/{id}/review-reminder`.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/review-reminder", operation_id = "remind_review", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "已提醒该省的审核人员", body = app::review::Reminded), (status = 403, description = "不是全国管理员"), (status = 409, description = "不是已超时的省级审核")))]
+pub async fn remind_review(
+    State(app): State<App>,
+    Authed(actor): Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<app::review::Reminded>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.remind_review(&actor, id).await?))
+}
+
 /// `POST /api/v1/review-queue/decisions`: one decision and reason for several activities.
 #[utoipa::path(post, path = "/api/v1/review-queue/decisions", security(("bearer" = [])), request_body = app::review::BulkDecisionInput, responses((status = 200, description = "[{id, ok, status | message}]", body = Vec<app::review::BulkOutcome>)))]
 pub async fn decide_many(

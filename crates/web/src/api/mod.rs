@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod campaigns;
 pub(crate) mod contests;
 pub(crate) mod entries;
+pub(crate) mod evaluations;
 pub(crate) mod exports;
 pub(crate) mod judging;
 pub(crate) mod media;
@@ -164,6 +165,7 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         .route("/api/v1/sms/watch", get(auth::sms_watch))
         .route("/api/v1/orgs", get(orgs::search).post(orgs::apply))
         .route("/api/v1/orgs/{id}", get(orgs::one))
+        .route("/api/v1/orgs/{id}/record", get(orgs::record))
         .route("/api/v1/orgs/{id}/certification", post(orgs::certify))
         .route("/api/v1/orgs/{id}/members", post(orgs::add_member))
         .route("/api/v1/audit", get(system::audit))
@@ -200,6 +202,11 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         .route("/api/v1/activities/{id}/changes", get(activities::changes))
         .route("/api/v1/my/activities", get(activities::mine))
         .route("/api/v1/review-queue", get(activities::queue))
+        .route("/api/v1/review-times", get(activities::review_times))
+        .route(
+            "/api/v1/activities/{id}/review-reminder",
+            post(activities::remind_review),
+        )
         .route(
             "/api/v1/review-queue/decisions",
             post(activities::decide_many),
@@ -248,6 +255,35 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         .route(
             "/api/v1/imports/activities-template.xlsx",
             get(exports::import_template),
+        )
+        .route(
+            "/api/v1/evaluation-schemes",
+            get(evaluations::list).post(evaluations::create),
+        )
+        .route("/api/v1/evaluation-schemes/{id}", get(evaluations::get))
+        .route(
+            "/api/v1/evaluation-schemes/{id}/results",
+            get(evaluations::results),
+        )
+        .route(
+            "/api/v1/evaluation-schemes/{id}/results.xlsx",
+            get(evaluations::results_xlsx),
+        )
+        .route(
+            "/api/v1/evaluation-schemes/{id}/counted",
+            get(evaluations::counted),
+        )
+        .route(
+            "/api/v1/evaluation-schemes/{id}/judged",
+            put(evaluations::judge),
+        )
+        .route(
+            "/api/v1/evaluation-schemes/{id}/freeze",
+            post(evaluations::freeze),
+        )
+        .route(
+            "/api/v1/evaluation-schemes/{id}/publish",
+            post(evaluations::publish),
         )
         .route(
             "/api/v1/contests",

@@ -58,6 +58,17 @@ pub async fn one(
     Ok(Json(app.org(id).await?))
 }
 
+/// `GET /api/v1/orgs/{id}/record`: the host's track record.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/record", operation_id = "org_record", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, description = "单位的历史记录：提交、通过、退回（含理由）、按时补充率、推优与获评，按活动季", body = app::record::TrackRecord), (status = 404, description = "不存在，或不在本辖区且不是本单位成员")))]
+pub async fn record(
+    State(app): State<App>,
+    crate::caller::Authed(actor): crate::caller::Authed,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<app::record::TrackRecord>, ApiError> {
+    let Path(id) = id?;
+    Ok(Json(app.track_record(&actor, id).await?))
+}
+
 /// `POST /api/v1/orgs`: applies for a registry entry.
 #[utoipa::path(post, path = "/api/v1/orgs", security(("bearer" = [])), request_body = app::orgs::OrgInput, responses((status = 201, description = "待认证的单位", body = app::orgs::OrgView), (status = 409, description = "同地区同名或信用代码重复（含 existing_id）"), (status = 422, description = "字段错误"), (status = 429, description = "今日登记单位的次数已达上限（带 Retry-After）")))]
 pub async fn apply(

@@ -6,6 +6,7 @@ mod audit;
 mod charts;
 mod contest_admin;
 mod contests;
+mod evaluations;
 mod home;
 mod import;
 mod map;
@@ -107,6 +108,15 @@ pub fn routes(upload_limit: usize, resource_limit: usize) -> Router<App> {
         )
         .route("/resources/{id}/publish", post(resources::publish))
         .route("/resources/{id}/delete", post(resources::delete))
+        .route(
+            "/evaluations",
+            get(evaluations::list).post(evaluations::create),
+        )
+        .route("/evaluations/{id}", get(evaluations::results))
+        .route("/evaluations/{id}/judged", post(evaluations::judge))
+        .route("/evaluations/{id}/freeze", post(evaluations::freeze))
+        .route("/evaluations/{id}/publish", post(evaluations::publish))
+        .route("/evaluations/{id}/counted", get(evaluations::counted))
         .route("/contests", get(contest_admin::contests))
         .route("/contests/{id}", get(contests::contest))
         .route("/contests/{id}/status", post(contest_admin::move_status))

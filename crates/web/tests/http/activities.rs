@@ -39,7 +39,12 @@ pub(crate) struct World {
 }
 
 pub(crate) async fn world(backend: Backend) -> World {
-    let t = TestApp::new(backend).await;
+    world_with(backend, |_| {}).await
+}
+
+/// The same world with some settings changed.
+pub(crate) async fn world_with(backend: Backend, adjust: impl FnOnce(&mut app::Config)) -> World {
+    let t = TestApp::with_config(backend, adjust).await;
     let host = t.log_in("13800138000").await;
     let org = t
         .post(
