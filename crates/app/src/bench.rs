@@ -349,3 +349,81 @@ impl App {
         Ok(made)
     }
 }
+
+/// What `kepu bench-evaluation` measured.
+#[derive(Debug, Clone)]
+pub struct EvaluationBench {
+    /// Schemes evaluated (one per city, and the nation's over its provinces).
+    pub schemes: usize,
+    /// Subjects (divisions) evaluated in all.
+    pub subjects: usize,
+    /// Every scheme's results computed, one after another.
+    pub total: std::time::Duration,
+    /// The slowest scheme.
+    pub slowest: std::time::Duration,
+    /// The nation's scheme over its provinces.
+    pub national: std::time::Duration,
+}
+
+impl App {
+    /// Evaluates every city's counties, and the nation's provinces, with the 唐山 template
+    /// (as a national administrator, in the current campaign), timing the results computed
+    /// from the rollups.
+    pub async fn bench_evaluation(&self) -> Result<EvaluationBench, AppError> {
+        let admin = self
+            .add_user(
+                "13700000001",
+                "考评压测",
+                Some(domain::role::Role::NationalAdmin),
+                None,
+                None,
+            )
+            .await?;
+        let actor = crate::Actor {
+            user_id: admin,
+            name: None,
+            grants: vec![crate::Grant {
+                role: domain::role::Role::NationalAdmin,
+                region_code: domain::region::NATIONAL.to_owned(),
+            }],
+            phone_verified: true,
+        };
+        let template = domain::evaluation::template("tangshan")
+            .ok_or_else(|| AppError::internal("template"))?
+            .map_err(AppError::internal)?;
+        let mut regions = vec![domain::region::NATIONAL.to_owned()];
+        for province in self.regions_under(None).await? {
+            for city in self.regions_under(Some(&province.code)).await? {
+                if city.level == "city" {
+                    regions.push(city.code);
+                }
+            }
+        }
+        let (mut total, mut slowest, mut national) = Default::default();
+        let (mut schemes, mut subjects) = (0, 0);
+        for code in regions {
+            let mut input = template.clone();
+            input.region_code = Some(code.clone());
+            let Ok(scheme) = self.create_scheme(&actor, input).await else {
+                continue;
+            };
+            let started = std::time::Instant::now();
+            let results = self.evaluation_results(&actor, scheme.id).await?;
+            let took = started.elapsed();
+            if code == domain::region::NATIONAL {
+                national = took;
+            }
+            total += took;
+            slowest = slowest.max(took);
+            schemes += 1;
+            subjects += results.rows.len();
+        }
+        Ok(EvaluationBench {
+            schemes,
+            subjects,
+            total,
+            slowest,
+            national,
+        })
+    }
+}

@@ -28,6 +28,8 @@ pub struct Config {
     /// 千万IP创科普: each platform's hosts and the query parameters that name its content
     /// (`[online_posts.douyin] hosts = [...]`); DESIGN.md §8.2's list when not set.
     pub online_posts: domain::posts::PostRules,
+    /// The evidence checks' thresholds on supplements (`[evidence]`).
+    pub evidence: domain::evidence::Thresholds,
     /// SMS provider.
     pub sms: SmsConfig,
     /// Upload limits.
@@ -375,6 +377,7 @@ impl Default for Config {
             checkin: CheckinLimits::default(),
             contests: ContestLimits::default(),
             online_posts: domain::posts::default_rules(),
+            evidence: domain::evidence::Thresholds::default(),
             sms: SmsConfig::default(),
             media: MediaLimits::default(),
             resources: domain::resources::ResourceLimits::default(),

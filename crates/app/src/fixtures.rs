@@ -168,3 +168,62 @@ pub fn write_large_mp4(
     }
     writer.write_all(&moov)
 }
+
+/// A photo-like JPEG (`seed` varies the scene: gradients and discs, so that perceptual
+/// hashes tell scenes apart) at `quality`, with an EXIF capture time and GPS position when
+/// given (`YYYY:MM:DD HH:MM:SS`, latitude and longitude in degrees, north and east).
+pub fn photo_jpeg(
+    seed: u32,
+    width: u32,
+    height: u32,
+    quality: u8,
+    exif: Option<(&str, f64, f64)>,
+) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        let s = seed as f32;
+        let cx = 0.3 + 0.4 * ((s * 0.37).sin() * 0.5 + 0.5);
+        let cy = 0.3 + 0.4 * ((s * 0.73).cos() * 0.5 + 0.5);
+        let d = ((fx - cx).powi(2) + (fy - cy).powi(2)).sqrt();
+        let disc = if d < 0.2 { 90.0 } else { 0.0 };
+        let wave = 60.0 * ((fx * (3.0 + s % 5.0) + fy * (2.0 + s % 3.0)) * 3.1).sin();
+        let base = 120.0 + wave + disc - 80.0 * fy;
+        let c = |v: f32| v.clamp(0.0, 255.0) as u8;
+        image::Rgb([c(base), c(base * 0.8 + 40.0 * fx), c(255.0 - base * 0.6)])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&image)
+        .unwrap_or_default();
+    let Some((time, lat, lon)) = exif else {
+        return out;
+    };
+    let dms = |v: f64| {
+        let v = v.abs();
+        let d = v.trunc();
+        let m = ((v - d) * 60.0).trunc();
+        let s100 = (((v - d) * 60.0 - m) * 60.0 * 100.0).round();
+        (d as u32, m as u32, s100 as u32)
+    };
+    let app1 = domain::evidence::exif_app1(time, dms(lat), lat >= 0.0, dms(lon), lon >= 0.0);
+    let mut with = out[..2].to_vec();
+    with.extend(app1);
+    with.extend(&out[2..]);
+    with
+}
+
+/// A JPEG decoded, scaled by `scale` and saved again at `quality` (no metadata): the same
+/// photo as someone else would re-post it.
+pub fn resaved(bytes: &[u8], scale: f32, quality: u8) -> Vec<u8> {
+    let Ok(image) = image::load_from_memory(bytes) else {
+        return Vec::new();
+    };
+    let w = ((image.width() as f32) * scale).round() as u32;
+    let h = ((image.height() as f32) * scale).round() as u32;
+    let small = image.resize_exact(w, h, image::imageops::FilterType::Triangle);
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&small.to_rgb8())
+        .unwrap_or_default();
+    out
+}

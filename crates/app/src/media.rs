@@ -132,6 +132,10 @@ pub struct Inspected {
     pub height: Option<i32>,
     /// Duration (videos).
     pub seconds: Option<f64>,
+    /// What a photo's original EXIF said (read before it was stripped).
+    pub photo: domain::evidence::PhotoFacts,
+    /// A photo's perceptual hash.
+    pub phash: Option<u64>,
 }
 
 fn unsupported(message: &str) -> AppError {
@@ -271,6 +275,9 @@ impl App {
             seconds: inspected.seconds,
             created_at: self.clock.now(),
             consent: slot.consent.map(|c| c.as_str().to_owned()),
+            taken_at: inspected.photo.taken_at,
+            position: inspected.photo.position,
+            phash: inspected.phash,
         };
         let row = store::media::add(&self.db, stored).await?;
         tracing::info!(
@@ -444,6 +451,19 @@ fn clean_image(
             .map_err(AppError::internal)
     };
     let format = open()?.format();
+    // What the original says of itself, before re-encoding strips it.
+    let photo = if format == Some(ImageFormat::Jpeg) && kind != MediaKind::Poster {
+        use std::io::Read;
+        let mut head = Vec::with_capacity(256 * 1024);
+        std::fs::File::open(path)
+            .map_err(AppError::internal)?
+            .take(256 * 1024)
+            .read_to_end(&mut head)
+            .map_err(AppError::internal)?;
+        domain::evidence::read_jpeg_exif(&head)
+    } else {
+        domain::evidence::PhotoFacts::default()
+    };
     let (content_type, extension) = match format {
         Some(ImageFormat::Jpeg) => ("image/jpeg", "jpg"),
         Some(ImageFormat::Png) => ("image/png", "png"),
@@ -536,13 +556,30 @@ fn clean_image(
         std::fs::remove_file(&clean).ok();
     }
     written?;
+    let phash = (kind != MediaKind::Poster).then(|| difference_hash(&image));
     Ok(Inspected {
         content_type,
         extension,
         width: Some(dim(image.width())),
         height: Some(dim(image.height())),
         seconds: None,
+        photo,
+        phash,
     })
+}
+
+/// The 64-bit difference hash of an image: grayscale, 9×8, each pixel against its right
+/// neighbour.
+pub fn difference_hash(image: &image::DynamicImage) -> u64 {
+    let small = image
+        .grayscale()
+        .resize_exact(9, 8, image::imageops::FilterType::Triangle)
+        .to_luma8();
+    let mut cells = [0_u8; 72];
+    for (i, p) in small.pixels().enumerate().take(72) {
+        cells[i] = p.0[0];
+    }
+    domain::evidence::dhash(&cells)
 }
 
 /// Whether a JPEG file ends with its end-of-image marker (zero padding after it allowed):
@@ -597,6 +634,8 @@ pub fn inspect_attachment(
         width: None,
         height: None,
         seconds: None,
+        photo: domain::evidence::PhotoFacts::default(),
+        phash: None,
     };
     if head.starts_with(b"%PDF-") {
         check_pdf_end(&mut file)?;
@@ -668,6 +707,8 @@ pub(crate) fn inspect_video(path: &Path, max_seconds: u32) -> Result<Inspected, 
         width: Some(dim(width)),
         height: Some(dim(height)),
         seconds: Some(seconds),
+        photo: domain::evidence::PhotoFacts::default(),
+        phash: None,
     })
 }
 

@@ -149,6 +149,15 @@ impl App {
         let submitted = campaigns.iter().map(|c| c.submitted).sum();
         let approved: i64 = campaigns.iter().map(|c| c.approved).sum();
         let rejected = campaigns.iter().map(|c| c.rejected).sum();
+        // Evidence flags on its approved activities' supplements (a host holds few).
+        let mut flags = 0_i64;
+        for row in store::evaluations::approved_of_org(&self.db, org_id, 500).await? {
+            if let Some(stored) = self.find_supplement(row.id).await? {
+                let data: domain::supplement::Supplement =
+                    serde_json::from_str(&stored.data).map_err(AppError::internal)?;
+                flags += i64::try_from(self.evidence_flags(&row, &data).await?.len()).unwrap_or(0);
+            }
+        }
         let rejected_states: Vec<&str> = REJECTED.iter().map(|s| s.as_str()).collect();
         let rejections = store::review::rejections_of(&self.db, org_id, &rejected_states, 20)
             .await?
@@ -169,7 +178,7 @@ impl App {
             approved,
             rejected,
             supplement_on_time_rate: (approved > 0).then(|| on_time as f64 / approved as f64),
-            flags: 0,
+            flags,
             nominated,
             awarded,
             campaigns,

@@ -9,6 +9,7 @@ use store::sea_orm::TransactionTrait;
 use utoipa::ToSchema;
 
 use crate::activities::{Standing, standing};
+use crate::regions::locate;
 use crate::{Actor, App, AppError};
 
 /// Whether a media report link answered when checked.
@@ -42,6 +43,10 @@ pub struct SupplementView {
     pub link_checks: Vec<LinkCheck>,
     /// 截止日期 (Beijing calendar day); none until the activity has an end.
     pub deadline: Option<NaiveDate>,
+    /// Evidence flags for the reviewing administrator (the owner sees them too; never
+    /// public): photos taken at another time or place, reused from another activity, dead
+    /// media links, turnout far above the expected.
+    pub flags: Vec<domain::evidence::Flag>,
 }
 
 impl SupplementView {
@@ -203,6 +208,7 @@ impl App {
             None => Supplement::default(),
         };
         let missing = supplement::missing(&data, &rules);
+        let flags = self.evidence_flags(&row, &data).await?;
         Ok(SupplementView {
             activity_id: id,
             supplement: data,
@@ -211,7 +217,115 @@ impl App {
             completed_at: stored.as_ref().and_then(|s| s.completed_at),
             link_checks: self.link_checks(id).await?,
             deadline: row.end_at.map(|end| supplement::deadline(end, &rules)),
+            flags,
         })
+    }
+
+    /// The evidence flags of an activity's supplement, computed from what each photo said
+    /// of itself at upload, the link checks and the turnout.
+    pub(crate) async fn evidence_flags(
+        &self,
+        row: &store::entities::activity::Model,
+        data: &Supplement,
+    ) -> Result<Vec<domain::evidence::Flag>, AppError> {
+        use domain::evidence::{Flag, FlagKind, distance, place_flag, time_flag, turnout_flag};
+        let t = self.config.evidence;
+        let draft: domain::activity::ActivityDraft =
+            serde_json::from_str(&row.data).map_err(AppError::internal)?;
+        // When and where it was held: itself and its sessions.
+        let mut from = row.start_at;
+        let mut to = row.end_at;
+        let mut places: Vec<(f64, f64)> = Vec::new();
+        if let (Some(lon), Some(lat)) = (row.lon, row.lat) {
+            places.push((lat, lon));
+        }
+        for s in &draft.sessions {
+            if let Some(start) = s.start.map(|d| d.to_utc()) {
+                from = Some(from.map_or(start, |f| f.min(start)));
+            }
+            if let Some(end) = s.end.map(|d| d.to_utc()) {
+                to = Some(to.map_or(end, |e| e.max(end)));
+            }
+            match (s.lat, s.lon, &s.region_code) {
+                (Some(lat), Some(lon), _) => places.push((lat, lon)),
+                (_, _, Some(code)) => {
+                    if let Some((lon, lat)) = locate(&self.db, code).await?.and_then(|l| l.point) {
+                        places.push((lat, lon));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if places.is_empty()
+            && let Some(code) = &draft.region_code
+            && let Some((lon, lat)) = locate(&self.db, code).await?.and_then(|l| l.point)
+        {
+            places.push((lat, lon));
+        }
+        let mut flags = Vec::new();
+        let photos: Vec<i64> = data
+            .photos
+            .iter()
+            .copied()
+            .chain(data.evidence_photo)
+            .collect();
+        for m in store::media::by_ids(&self.db, &photos).await? {
+            if m.activity_id != row.id {
+                continue;
+            }
+            if let (Some(taken), Some(f), Some(e)) = (m.taken_at, from, to)
+                && let Some(flag) = time_flag(m.id, taken, f, e, &t)
+            {
+                flags.push(flag);
+            }
+            if let (Some(lat), Some(lon)) = (m.gps_lat, m.gps_lon)
+                && let Some(flag) = place_flag(m.id, (lat, lon), &places, &t)
+            {
+                flags.push(flag);
+            }
+            if let Some(hash) = m.phash.map(|h| h as u64) {
+                let mut seen = std::collections::BTreeSet::new();
+                for other in store::media::sharing_hash_part(&self.db, row.id, hash).await? {
+                    let close = other
+                        .phash
+                        .is_some_and(|h| distance(h as u64, hash) <= t.reuse_bits);
+                    if !close || !seen.insert(other.activity_id) {
+                        continue;
+                    }
+                    let name = store::activities::by_id(&self.db, other.activity_id)
+                        .await?
+                        .map(|a| a.name)
+                        .unwrap_or_default();
+                    flags.push(Flag {
+                        kind: FlagKind::PhotoReused,
+                        media_id: Some(m.id),
+                        detail: format!(
+                            "与活动“{name}”（编号{}）的照片相同或相近",
+                            other.activity_id
+                        ),
+                    });
+                }
+            }
+        }
+        for c in self.link_checks(row.id).await? {
+            if c.reachable == Some(false) && data.media_links.contains(&c.url) {
+                flags.push(Flag {
+                    kind: FlagKind::LinkDead,
+                    media_id: None,
+                    detail: format!(
+                        "媒体报道链接无法访问：{}{}",
+                        c.url,
+                        c.detail.map(|d| format!("（{d}）")).unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        if let Some(real) = data.participants
+            && let Some(flag) = turnout_flag(real, row.expected_participants, &t)
+        {
+            flags.push(flag);
+        }
+        Ok(flags)
     }
 }
 

@@ -45,6 +45,7 @@ pub mod deadline;
 pub mod entry;
 pub mod errors;
 pub mod evaluation;
+pub mod evidence;
 pub mod geo;
 pub mod judging;
 pub mod nomination;

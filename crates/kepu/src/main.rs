@@ -77,6 +77,9 @@ enum Command {
         #[arg(long)]
         activities: u64,
     },
+    /// Evaluate every city's counties and the nation's provinces with the 唐山 template on
+    /// the database as it is (after bench-data), and print the time taken.
+    BenchEvaluation,
 }
 
 #[derive(Subcommand)]
@@ -294,6 +297,19 @@ async fn main() -> anyhow::Result<()> {
             );
             app::stats::rebuild(&app.db).await.map_err(describe)?;
             eprintln!("统计已重建（共 {:.0} 秒）", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::BenchEvaluation => {
+            let app = start(config).await?;
+            let b = app.bench_evaluation().await.map_err(describe)?;
+            println!(
+                "evaluated {} schemes over {} divisions in {:.0} ms (slowest scheme {:.1} ms; the nation's over its provinces {:.1} ms)",
+                b.schemes,
+                b.subjects,
+                b.total.as_secs_f64() * 1000.0,
+                b.slowest.as_secs_f64() * 1000.0,
+                b.national.as_secs_f64() * 1000.0
+            );
             Ok(())
         }
         Command::Restat => {

@@ -383,3 +383,19 @@ pub async fn nominated_activities(
     }
     Ok(out)
 }
+
+/// The approved activities whose first host is `org_id`, in any campaign, newest first, at
+/// most `limit`.
+pub async fn approved_of_org(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    limit: u64,
+) -> Result<Vec<activity::Model>, DbErr> {
+    activity::Entity::find()
+        .filter(activity::Column::FirstHostId.eq(org_id))
+        .filter(activity::Column::Status.eq("approved"))
+        .order_by_desc(activity::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

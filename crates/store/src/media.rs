@@ -56,6 +56,12 @@ pub struct Stored {
     pub created_at: DateTime<Utc>,
     /// The host's answer on the consent of the people shown.
     pub consent: Option<String>,
+    /// A photo's capture time (EXIF).
+    pub taken_at: Option<DateTime<Utc>>,
+    /// A photo's (lat, lon) (EXIF).
+    pub position: Option<(f64, f64)>,
+    /// A photo's perceptual hash.
+    pub phash: Option<u64>,
 }
 
 /// Records a stored file; its row.
@@ -72,10 +78,48 @@ pub async fn add(db: &impl ConnectionTrait, s: Stored) -> Result<Model, DbErr> {
         seconds: Set(s.seconds),
         created_at: Set(s.created_at),
         consent: Set(s.consent),
+        taken_at: Set(s.taken_at),
+        gps_lat: Set(s.position.map(|p| p.0)),
+        gps_lon: Set(s.position.map(|p| p.1)),
+        phash: Set(s.phash.map(|h| h as i64)),
+        phash_a: Set(s.phash.map(|h| domain::evidence::parts(h)[0])),
+        phash_b: Set(s.phash.map(|h| domain::evidence::parts(h)[1])),
+        phash_c: Set(s.phash.map(|h| domain::evidence::parts(h)[2])),
+        phash_d: Set(s.phash.map(|h| domain::evidence::parts(h)[3])),
         ..Default::default()
     }
     .insert(db)
     .await
+}
+
+/// Photos of activities other than `activity_id` sharing a part of `hash`: the candidates
+/// for a near copy (the caller measures the distance).
+pub async fn sharing_hash_part(
+    db: &impl ConnectionTrait,
+    activity_id: i64,
+    hash: u64,
+) -> Result<Vec<Model>, DbErr> {
+    let [a, b, c, d] = domain::evidence::parts(hash);
+    Entity::find()
+        .filter(Column::ActivityId.ne(activity_id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(Column::PhashA.eq(a))
+                .add(Column::PhashB.eq(b))
+                .add(Column::PhashC.eq(c))
+                .add(Column::PhashD.eq(d)),
+        )
+        .limit(200)
+        .all(db)
+        .await
+}
+
+/// Files by id.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
 }
 
 /// A file by id.

@@ -164,6 +164,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "review deadlines and decision times",
         steps: review_deadlines,
     },
+    Migration {
+        version: 28,
+        name: "what a photo says of itself, kept privately",
+        steps: photo_evidence,
+    },
 ];
 
 /// Applies every migration not yet applied, each in its own transaction. Safe to run from
@@ -1441,6 +1446,25 @@ fn review_deadlines() -> Vec<Step> {
             &["campaign_id", "province_code", "level", "hours"],
             true,
         ),
+    ]
+}
+
+/// A photo's capture time and GPS position from its original EXIF (read before re-encoding
+/// strips it) and its perceptual hash, in four indexed parts for finding near copies.
+fn photo_evidence() -> Vec<Step> {
+    vec![
+        add_column("media", opt_time("taken_at")),
+        add_column("media", opt_double("gps_lat")),
+        add_column("media", opt_double("gps_lon")),
+        add_column("media", opt_big("phash")),
+        add_column("media", opt_big("phash_a")),
+        add_column("media", opt_big("phash_b")),
+        add_column("media", opt_big("phash_c")),
+        add_column("media", opt_big("phash_d")),
+        index("media", &["phash_a"], false),
+        index("media", &["phash_b"], false),
+        index("media", &["phash_c"], false),
+        index("media", &["phash_d"], false),
     ]
 }
 

@@ -32,6 +32,17 @@ pub struct Model {
     /// The host's answer on the consent of the people shown (`nobody`, `adults`,
     /// `guardians`); none for posters and for files stored before it was asked.
     pub consent: Option<String>,
+    /// When the photo was taken, from its original EXIF (private).
+    pub taken_at: Option<DateTimeUtc>,
+    /// Where, from its original EXIF (private; never in the stored file).
+    pub gps_lat: Option<f64>,
+    pub gps_lon: Option<f64>,
+    /// Its 64-bit difference hash, and the hash's four 16-bit parts.
+    pub phash: Option<i64>,
+    pub phash_a: Option<i64>,
+    pub phash_b: Option<i64>,
+    pub phash_c: Option<i64>,
+    pub phash_d: Option<i64>,
 }
 
 /// No relations are declared; joins are written where they are needed.

@@ -17,6 +17,7 @@ mod contests;
 mod deadlines;
 mod entries;
 mod evaluations;
+mod evidence;
 mod hardening;
 mod judging;
 mod orgs;
