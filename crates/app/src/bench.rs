@@ -399,7 +399,8 @@ impl App {
                 }
             }
         }
-        let (mut total, mut slowest, mut national) = Default::default();
+        let zero = std::time::Duration::ZERO;
+        let (mut total, mut slowest, mut national) = (zero, zero, zero);
         let (mut schemes, mut subjects) = (0, 0);
         for code in regions {
             let mut input = template.clone();
