@@ -106,3 +106,21 @@ test("the same pages on a phone", async () => {
   assert.deepEqual(await axeViolations(page), [], "the results page passes axe on a phone");
   await screenshot(page, "phone-evaluation-02-results");
 });
+
+test("a provincial reviewer sees each item's due time and the host's track record", async () => {
+  const size = viewports.find((v) => v.name === "desktop");
+  const page = await (await browser.newContext({ ...size, locale: "zh-CN" })).newPage();
+  await logIn(page, server, "13900000001", "河南省管理员（演示）");
+  await page.goto(`${server.baseUrl}/review`);
+  const due = page.locator('[id^="due-"]').first();
+  assert.match(await due.innerText(), /^审核期限 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  await submit(page, ".activity-item a >> nth=0");
+  assert.match(await page.locator("#review-due").innerText(), /^审核期限：\d{4}-\d{2}-\d{2}/);
+  assert.match(await page.locator("#track-record summary").innerText(), /举办单位历史记录：.+ · 提交\d+项，通过\d+项，退回\d+项/);
+  await page.click("#track-record summary");
+  assert.deepEqual(await axeViolations(page), [], "the review page with the record passes axe");
+  await screenshot(page, "desktop-evaluation-06-review-record");
+  await page.goto(`${server.baseUrl}/dashboard`);
+  assert.match(await page.locator("#review-times h2").innerText(), /省级审核时效/);
+  await screenshot(page, "desktop-evaluation-07-review-times");
+});

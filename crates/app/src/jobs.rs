@@ -223,10 +223,7 @@ impl App {
         let Some(due) = due else {
             return Ok(Some("skipped: no due time".to_owned()));
         };
-        let due_text = due
-            .with_timezone(&domain::campaign::BEIJING)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
+        let due_text = domain::deadline::due_text(due);
         let (recipients, kind, text) = if j.kind == REVIEW_OVERDUE {
             let national = store::users::holding(&self.db, Role::NationalAdmin.as_str(), None)
                 .await

@@ -90,6 +90,18 @@ pub fn reminder_at(due: DateTime<Utc>) -> DateTime<Utc> {
         .map_or(due, |t| t.to_utc())
 }
 
+/// A due time as people write it: the last day and 24:00 when it falls at midnight in
+/// China (`2026-07-06 24:00`, not `2026-07-07 00:00`), else the day and time.
+pub fn due_text(due: DateTime<Utc>) -> String {
+    let local = due.with_timezone(&BEIJING);
+    if local.time() == NaiveTime::MIN {
+        let day = local.date_naive().pred_opt().unwrap_or(local.date_naive());
+        format!("{} 24:00", day.format("%Y-%m-%d"))
+    } else {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
 /// Whether a review due at `due` is overdue at `now`.
 pub fn overdue(due: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now >= due
@@ -177,6 +189,8 @@ mod tests {
     fn the_reminder_comes_the_morning_before_the_last_day_and_overdue_is_past_the_due_time() {
         let due = china(2026, 9, 23, 0);
         assert_eq!(reminder_at(due), china(2026, 9, 21, 9));
+        assert_eq!(due_text(due), "2026-09-22 24:00");
+        assert_eq!(due_text(china(2026, 9, 22, 17)), "2026-09-22 17:00");
         assert!(!overdue(due, due - chrono::Duration::seconds(1)));
         assert!(overdue(due, due));
     }

@@ -142,6 +142,18 @@ struct ItemPage {
     history: Vec<HistoryLine>,
     when: String,
     error: Option<String>,
+    /// The first host's track record, when the reviewer may see it.
+    record: Option<app::record::TrackRecord>,
+}
+
+impl ItemPage {
+    fn due(&self) -> Option<String> {
+        self.a.review_due_at.map(domain::deadline::due_text)
+    }
+
+    fn percent(rate: &f64) -> String {
+        format!("{:.0}%", rate * 100.0)
+    }
 }
 
 /// One transition as a person reads it.
@@ -289,6 +301,10 @@ async fn item_page(
         beijing_at(a.fields.start),
         beijing_at(a.fields.end)
     );
+    let record = match a.fields.hosts.first() {
+        Some(org) => app.track_record(actor, *org).await.ok(),
+        None => None,
+    };
     Ok(ItemPage {
         layout: session.layout(app).await?,
         a,
@@ -296,6 +312,7 @@ async fn item_page(
         history,
         when,
         error,
+        record,
     }
     .into_response())
 }

@@ -60,6 +60,9 @@ struct DashboardPage {
     idle: Vec<app::stats::RegionCount>,
     quotas: Vec<QuotaLine>,
     topic: String,
+    /// Each province's time to a decision at the province level, and its overdue reviews
+    /// (province and national administrators).
+    review_times: Option<app::review::ReviewTimesView>,
 }
 
 fn counted(map: &Counts, label: impl Fn(&str) -> String) -> Vec<Bar> {
@@ -171,7 +174,13 @@ pub async fn dashboard(
             && (actor.is_national_admin() || p != domain::region::NATIONAL)
     });
     let name = app.region_name(&code).await?;
+    let review_times = app
+        .review_times(&actor, app::review::ReviewTimesQuery::default())
+        .await
+        .ok()
+        .filter(|t| !t.provinces.is_empty());
     Ok(DashboardPage {
+        review_times,
         layout: session.layout(&app).await?,
         region_chart: charts::bars("按下级地区（已通过）", &region_rows),
         busy,

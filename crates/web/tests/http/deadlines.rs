@@ -95,7 +95,7 @@ async fn a_review_past_its_due_time_is_escalated_and_each_reminder_sent_once(bac
     assert_eq!(reminded.len(), 1, "{reminded:?}");
     assert_eq!(
         reminded[0]["text"],
-        "活动“走进天文馆：秋夜观星”的审核将于2026-07-07 00:00到期，请及时审核"
+        "活动“走进天文馆：秋夜观星”的审核将于2026-07-06 24:00到期，请及时审核"
     );
     assert!(
         notes(&w, &w.shaanxi, "review.reminder").await.is_empty(),
@@ -133,7 +133,7 @@ async fn a_review_past_its_due_time_is_escalated_and_each_reminder_sent_once(bac
     assert_eq!(escalated.len(), 1, "{escalated:?}");
     assert_eq!(
         escalated[0]["text"],
-        "河南省的活动“走进天文馆：秋夜观星”省级审核已超时（应于2026-07-07 00:00前审核），可由全国管理员直接审核或催办"
+        "河南省的活动“走进天文馆：秋夜观星”省级审核已超时（应于2026-07-06 24:00前审核），可由全国管理员直接审核或催办"
     );
     let queue = w.t.get_as(&w.national, "/api/v1/review-queue").await.json();
     assert_eq!(queue["total"], 1, "{queue}");
