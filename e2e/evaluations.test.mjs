@@ -20,6 +20,8 @@ before(async () => {
   server = await startServer({}, ["serve", "--demo"]);
   browser = await launchBrowser();
   await server.run(["user", "add", "--phone", "13900000951", "--name", "三门峡市科协值班员", "--role", "city_admin", "--region", "411200"]);
+  // The map on a phone is looked at by another colleague (one login code a minute each).
+  await server.run(["user", "add", "--phone", "13900000952", "--name", "三门峡市科协统计员", "--role", "city_admin", "--region", "411200"]);
 });
 
 after(async () => {
@@ -123,4 +125,37 @@ test("a provincial reviewer sees each item's due time and the host's track recor
   await page.goto(`${server.baseUrl}/dashboard`);
   assert.match(await page.locator("#review-times h2").innerText(), /省级审核时效/);
   await screenshot(page, "desktop-evaluation-07-review-times");
+});
+
+test("the national dashboard maps each province's completion and drills down by click (desktop and phone)", async () => {
+  // A quota for Henan, so that its symbol has a colour; the other provinces have none.
+  const token = await server.run(["token", "issue", "--phone", "13900000000"]);
+  const res = await fetch(`${server.baseUrl}/api/v1/quotas`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ target_kind: "region", target_ref: "410000", target: 10 }),
+  });
+  const answer = await res.text();
+  assert.equal(res.status, 200, answer);
+  const percent = JSON.parse(answer).percent;
+  const size = viewports.find((v) => v.name === "desktop");
+  const page = await (await browser.newContext({ ...size, locale: "zh-CN" })).newPage();
+  await logIn(page, server, "13900000000", "全国管理员（演示）");
+  await page.goto(`${server.baseUrl}/dashboard`);
+  const henan = page.locator('#region-map a.symbol[data-name="河南省"]');
+  assert.equal(await henan.getAttribute("aria-label"), `河南省：${await henan.getAttribute("data-value")}项，完成任务指标${percent}%`);
+  assert.ok((await page.locator("#region-map a.symbol").count()) >= 30, "every province has its symbol");
+  assert.equal(await page.locator('#region-map a.symbol[data-name="北京市"] circle').getAttribute("fill"), "#c8cdd3", "no quota: grey");
+  assert.deepEqual(await axeViolations(page), [], "the dashboard with its map passes axe");
+  await screenshot(page, "desktop-evaluation-08-dashboard-map");
+  await Promise.all([page.waitForNavigation(), henan.click()]);
+  assert.match(page.url(), /\/dashboard\?region=410000$/);
+  assert.ok((await page.locator("#region-map a.symbol").count()) >= 10, "Henan's cities on the map");
+  await screenshot(page, "desktop-evaluation-09-henan-map");
+  const phone = await (await browser.newContext({ ...viewports.find((v) => v.name === "phone"), locale: "zh-CN" })).newPage();
+  await logIn(phone, server, "13900000952", "三门峡市科协统计员");
+  await phone.goto(`${server.baseUrl}/dashboard`);
+  const over = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(over <= 1, `the map fits a phone (${over}px over)`);
+  await screenshot(phone, "phone-evaluation-03-dashboard-map");
 });

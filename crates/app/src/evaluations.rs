@@ -307,6 +307,17 @@ impl Subjecting {
         }
     }
 
+    /// How quotas and summaries name the subjects: a division's code, an organisation's id.
+    fn refs(&self) -> Vec<String> {
+        self.subjects
+            .iter()
+            .map(|s| {
+                s.org_id
+                    .map_or_else(|| s.code.clone().unwrap_or_default(), |id| id.to_string())
+            })
+            .collect()
+    }
+
     fn org_ids(&self) -> Vec<i64> {
         self.subjects.iter().filter_map(|s| s.org_id).collect()
     }
@@ -617,16 +628,7 @@ impl App {
                     } else {
                         "region"
                     };
-                    let refs: Vec<String> = who
-                        .subjects
-                        .iter()
-                        .map(|s| {
-                            s.org_id.map_or_else(
-                                || s.code.clone().unwrap_or_default(),
-                                |id| id.to_string(),
-                            )
-                        })
-                        .collect();
+                    let refs = who.refs();
                     for q in store::quotas::for_refs(
                         &self.db,
                         row.campaign_id,
@@ -708,16 +710,7 @@ impl App {
                     for k in &keys {
                         put(&mut out, k, 0.0);
                     }
-                    let refs: Vec<String> = who
-                        .subjects
-                        .iter()
-                        .map(|s| {
-                            s.org_id.map_or_else(
-                                || s.code.clone().unwrap_or_default(),
-                                |id| id.to_string(),
-                            )
-                        })
-                        .collect();
+                    let refs = who.refs();
                     for kind in who.summary_kinds {
                         let due = crate::summaries::deadline(kind, &rules);
                         for s in store::evaluations::summaries_of(

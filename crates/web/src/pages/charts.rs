@@ -149,6 +149,132 @@ pub fn strips(title: &str, rows: &[Strip]) -> String {
     svg
 }
 
+/// One division on a [`symbol_map`]: where it is, how much it holds (the symbol's area),
+/// the percentage that colours it (none: grey), and where a click leads.
+pub struct Symbol {
+    /// Its name.
+    pub name: String,
+    /// (longitude, latitude) of its representative point.
+    pub point: (f64, f64),
+    /// What the symbol's area is proportional to.
+    pub value: i64,
+    /// 0–100, or none.
+    pub percent: Option<i64>,
+    /// What the colour means for this division, in words (`完成任务指标 80%`).
+    pub colour_says: String,
+    /// The page a click opens (drill-down).
+    pub href: String,
+}
+
+/// The colour steps of a percentage, lightest first, with their legend.
+const STEPS: [(i64, &str, &str); 5] = [
+    (0, "#fde0c5", "0–39%"),
+    (40, "#facba6", "40–59%"),
+    (60, "#f59e72", "60–79%"),
+    (80, "#e5694f", "80–99%"),
+    (100, "#b3261e", "100%及以上"),
+];
+
+fn step_colour(percent: Option<i64>) -> &'static str {
+    match percent {
+        None => "#c8cdd3",
+        Some(p) => STEPS
+            .iter()
+            .rev()
+            .find(|(from, _, _)| p >= *from)
+            .map_or(STEPS[0].1, |s| s.1),
+    }
+}
+
+/// A map drawn on the server: a proportional symbol at each division's point (area by
+/// `value`), coloured by its percentage, each a link to that division (drill-down); the
+/// ten largest named. No tiles and no script: the divisions' own places orient it, and the
+/// table beside it holds every number.
+pub fn symbol_map(title: &str, legend: &str, symbols: &[Symbol]) -> String {
+    if symbols.is_empty() {
+        return String::new();
+    }
+    let (width, height, margin) = (600.0_f64, 420.0_f64, 40.0_f64);
+    let (mut lo, mut hi) = ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN));
+    for s in symbols {
+        lo = (lo.0.min(s.point.0), lo.1.min(s.point.1));
+        hi = (hi.0.max(s.point.0), hi.1.max(s.point.1));
+    }
+    // Equirectangular, east–west shrunk by the middle latitude's cosine.
+    let squeeze = ((lo.1 + hi.1) / 2.0).to_radians().cos().max(0.2);
+    let span_x = ((hi.0 - lo.0) * squeeze).max(0.05);
+    let span_y = (hi.1 - lo.1).max(0.05);
+    let scale = ((width - 2.0 * margin) / span_x).min((height - 2.0 * margin - 30.0) / span_y);
+    let at = |(lon, lat): (f64, f64)| {
+        (
+            margin + (lon - lo.0) * squeeze * scale + (width - 2.0 * margin - span_x * scale) / 2.0,
+            margin + (hi.1 - lat) * scale,
+        )
+    };
+    let max = symbols.iter().map(|s| s.value).max().unwrap_or(0).max(1) as f64;
+    let radius = |v: i64| 4.0 + 22.0 * ((v.max(0) as f64) / max).sqrt();
+    let mut order: Vec<&Symbol> = symbols.iter().collect();
+    // The largest drawn first, so that small ones stay clickable on top.
+    order.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
+    let named: Vec<&str> = order.iter().take(10).map(|s| s.name.as_str()).collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg class="chart symbol-map" role="group" aria-label="{t}" viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg"><title>{t}</title>"#,
+        t = escape(title)
+    );
+    for s in &order {
+        let (x, y) = at(s.point);
+        let r = radius(s.value);
+        let label = format!("{}：{}项，{}", s.name, s.value, s.colour_says);
+        let _ = write!(
+            svg,
+            r##"<a href="{href}" class="symbol" data-name="{n}" data-value="{v}" aria-label="{l}"><title>{l}</title><circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="{c}" fill-opacity="0.85" stroke="#5b616e" stroke-width="1"></circle></a>"##,
+            href = escape(&s.href),
+            n = escape(&s.name),
+            v = s.value,
+            l = escape(&label),
+            c = step_colour(s.percent),
+        );
+        if named.contains(&s.name.as_str()) {
+            let _ = write!(
+                svg,
+                r#"<text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="13" aria-hidden="true">{n}</text>"#,
+                ty = y + r + 14.0,
+                n = escape(&s.name)
+            );
+        }
+    }
+    // The legend: what the colours mean.
+    let ly = height - 18.0;
+    let _ = write!(
+        svg,
+        r#"<text x="{margin}" y="{ly}" font-size="13">{legend}</text>"#,
+        legend = escape(legend)
+    );
+    let mut lx = margin + 12.0 * legend.chars().count() as f64 + 14.0;
+    for (_, colour, words) in
+        STEPS
+            .iter()
+            .map(|(a, b, c)| (a, *b, *c))
+            .chain([(&0, "#c8cdd3", "未下达")])
+    {
+        let _ = write!(
+            svg,
+            r##"<rect x="{lx:.0}" y="{ry}" width="12" height="12" fill="{colour}" stroke="#5b616e" stroke-width="0.5"></rect><text x="{tx:.0}" y="{ly}" font-size="12">{words}</text>"##,
+            ry = ly - 11.0,
+            tx = lx + 15.0,
+        );
+        let wide: f64 = words
+            .chars()
+            .map(|c| if c.is_ascii() { 7.0 } else { 12.5 })
+            .sum();
+        lx += 15.0 + wide + 12.0;
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

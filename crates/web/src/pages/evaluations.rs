@@ -398,37 +398,38 @@ impl ResultsPage {
         row.scores.get(key).map(Self::number)
     }
 
-    /// The value to show in a scoring field: as typed when refused, else as stored.
-    fn typed_score(&self, row: &app::evaluations::ResultRow, key: &str) -> String {
-        if let Some(t) = self
+    /// What was typed in one of a subject's fields (`scores` or `comments`), when its form
+    /// was refused.
+    fn typed<'a>(
+        &'a self,
+        row: &app::evaluations::ResultRow,
+        pick: fn(&'a Typed) -> &'a [(String, String)],
+        key: &str,
+    ) -> Option<String> {
+        let t = self
             .typed
             .as_ref()
-            .filter(|t| t.subject == row.subject.key())
-        {
-            return t
-                .scores
+            .filter(|t| t.subject == row.subject.key())?;
+        Some(
+            pick(t)
                 .iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-        }
-        self.score(row, key).unwrap_or_default()
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The value to show in a scoring field: as typed when refused, else as stored.
+    fn typed_score(&self, row: &app::evaluations::ResultRow, key: &str) -> String {
+        self.typed(row, |t| &t.scores, key)
+            .or_else(|| self.score(row, key))
+            .unwrap_or_default()
     }
 
     fn typed_comment(&self, row: &app::evaluations::ResultRow, key: &str) -> String {
-        if let Some(t) = self
-            .typed
-            .as_ref()
-            .filter(|t| t.subject == row.subject.key())
-        {
-            return t
-                .comments
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-        }
-        row.comments.get(key).cloned().unwrap_or_default()
+        self.typed(row, |t| &t.comments, key)
+            .or_else(|| row.comments.get(key).cloned())
+            .unwrap_or_default()
     }
 
     fn typed_error(&self, row: &app::evaluations::ResultRow, field: &str) -> Option<&str> {

@@ -60,6 +60,9 @@ struct DashboardPage {
     idle: Vec<app::stats::RegionCount>,
     quotas: Vec<QuotaLine>,
     topic: String,
+    /// The divisions below on a map: symbols sized by approved activities, coloured by
+    /// the completion of their quota, each a link to its own dashboard.
+    region_map: String,
     /// Each province's time to a decision at the province level, and its overdue reviews
     /// (province and national administrators).
     review_times: Option<app::review::ReviewTimesView>,
@@ -174,6 +177,41 @@ pub async fn dashboard(
             && (actor.is_national_admin() || p != domain::region::NATIONAL)
     });
     let name = app.region_name(&code).await?;
+    let mut symbols = Vec::new();
+    for r in &s.by_region {
+        let Some(point) = app::regions::locate(&app.db, &r.code)
+            .await?
+            .and_then(|l| l.point)
+        else {
+            continue;
+        };
+        let percent = s
+            .quotas
+            .iter()
+            .find(|q| {
+                q.target_kind == "region"
+                    && q.target_ref == r.code
+                    && q.section.is_none()
+                    && q.measure == domain::stats::QuotaMeasure::Activities.as_str()
+            })
+            .map(|q| q.percent);
+        symbols.push(charts::Symbol {
+            name: r.name.clone(),
+            point,
+            value: r.count,
+            percent,
+            colour_says: percent.map_or_else(
+                || "未下达任务指标".to_owned(),
+                |p| format!("完成任务指标{p}%"),
+            ),
+            href: format!("/dashboard?region={}", r.code),
+        });
+    }
+    let region_map = charts::symbol_map(
+        "各下级地区已通过的活动数（圆的大小）与任务指标完成率（颜色），点击进入该地区",
+        "颜色：任务指标完成率",
+        &symbols,
+    );
     let review_times = app
         .review_times(&actor, app::review::ReviewTimesQuery::default())
         .await
@@ -181,6 +219,7 @@ pub async fn dashboard(
         .filter(|t| !t.provinces.is_empty());
     Ok(DashboardPage {
         review_times,
+        region_map,
         layout: session.layout(&app).await?,
         region_chart: charts::bars("按下级地区（已通过）", &region_rows),
         busy,
