@@ -186,15 +186,34 @@ fn step_colour(percent: Option<i64>) -> &'static str {
     }
 }
 
+/// The legend of a [`symbol_map`]'s colours, as HTML (swatches with their words).
+pub fn symbol_legend(what: &str) -> String {
+    let mut out = format!(r#"<span class="legend-title">{}</span>"#, escape(what));
+    for (_, colour, words) in
+        STEPS
+            .iter()
+            .map(|(a, b, c)| (a, *b, *c))
+            .chain([(&0, "#c8cdd3", "未下达")])
+    {
+        let _ = write!(
+            out,
+            r##" <span class="swatch"><svg class="chip" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="{colour}" stroke="#5b616e"></rect></svg>{w}</span>"##,
+            w = escape(words)
+        );
+    }
+    out
+}
+
 /// A map drawn on the server: a proportional symbol at each division's point (area by
 /// `value`), coloured by its percentage, each a link to that division (drill-down); the
 /// ten largest named. No tiles and no script: the divisions' own places orient it, and the
 /// table beside it holds every number.
-pub fn symbol_map(title: &str, legend: &str, symbols: &[Symbol]) -> String {
+pub fn symbol_map(title: &str, symbols: &[Symbol]) -> String {
     if symbols.is_empty() {
         return String::new();
     }
-    let (width, height, margin) = (600.0_f64, 420.0_f64, 40.0_f64);
+    // Drawn about 320 px wide on a phone: 15-unit names read at 13 px there.
+    let (width, height, margin) = (360.0_f64, 290.0_f64, 24.0_f64);
     let (mut lo, mut hi) = ((f64::MAX, f64::MAX), (f64::MIN, f64::MIN));
     for s in symbols {
         lo = (lo.0.min(s.point.0), lo.1.min(s.point.1));
@@ -204,7 +223,7 @@ pub fn symbol_map(title: &str, legend: &str, symbols: &[Symbol]) -> String {
     let squeeze = ((lo.1 + hi.1) / 2.0).to_radians().cos().max(0.2);
     let span_x = ((hi.0 - lo.0) * squeeze).max(0.05);
     let span_y = (hi.1 - lo.1).max(0.05);
-    let scale = ((width - 2.0 * margin) / span_x).min((height - 2.0 * margin - 30.0) / span_y);
+    let scale = ((width - 2.0 * margin) / span_x).min((height - 2.0 * margin) / span_y);
     let at = |(lon, lat): (f64, f64)| {
         (
             margin + (lon - lo.0) * squeeze * scale + (width - 2.0 * margin - span_x * scale) / 2.0,
@@ -212,7 +231,7 @@ pub fn symbol_map(title: &str, legend: &str, symbols: &[Symbol]) -> String {
         )
     };
     let max = symbols.iter().map(|s| s.value).max().unwrap_or(0).max(1) as f64;
-    let radius = |v: i64| 4.0 + 22.0 * ((v.max(0) as f64) / max).sqrt();
+    let radius = |v: i64| 3.0 + 16.0 * ((v.max(0) as f64) / max).sqrt();
     let mut order: Vec<&Symbol> = symbols.iter().collect();
     // The largest drawn first, so that small ones stay clickable on top.
     order.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.name.cmp(&b.name)));
@@ -239,37 +258,11 @@ pub fn symbol_map(title: &str, legend: &str, symbols: &[Symbol]) -> String {
         if named.contains(&s.name.as_str()) {
             let _ = write!(
                 svg,
-                r#"<text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="13" aria-hidden="true">{n}</text>"#,
+                r#"<text x="{x:.1}" y="{ty:.1}" text-anchor="middle" font-size="15" aria-hidden="true">{n}</text>"#,
                 ty = y + r + 14.0,
                 n = escape(&s.name)
             );
         }
-    }
-    // The legend: what the colours mean.
-    let ly = height - 18.0;
-    let _ = write!(
-        svg,
-        r#"<text x="{margin}" y="{ly}" font-size="13">{legend}</text>"#,
-        legend = escape(legend)
-    );
-    let mut lx = margin + 12.0 * legend.chars().count() as f64 + 14.0;
-    for (_, colour, words) in
-        STEPS
-            .iter()
-            .map(|(a, b, c)| (a, *b, *c))
-            .chain([(&0, "#c8cdd3", "未下达")])
-    {
-        let _ = write!(
-            svg,
-            r##"<rect x="{lx:.0}" y="{ry}" width="12" height="12" fill="{colour}" stroke="#5b616e" stroke-width="0.5"></rect><text x="{tx:.0}" y="{ly}" font-size="12">{words}</text>"##,
-            ry = ly - 11.0,
-            tx = lx + 15.0,
-        );
-        let wide: f64 = words
-            .chars()
-            .map(|c| if c.is_ascii() { 7.0 } else { 12.5 })
-            .sum();
-        lx += 15.0 + wide + 12.0;
     }
     svg.push_str("</svg>");
     svg

@@ -63,6 +63,8 @@ struct DashboardPage {
     /// The divisions below on a map: symbols sized by approved activities, coloured by
     /// the completion of their quota, each a link to its own dashboard.
     region_map: String,
+    /// What the map's colours mean (HTML).
+    map_legend: String,
     /// Each province's time to a decision at the province level, and its overdue reviews
     /// (province and national administrators).
     review_times: Option<app::review::ReviewTimesView>,
@@ -209,9 +211,9 @@ pub async fn dashboard(
     }
     let region_map = charts::symbol_map(
         "各下级地区已通过的活动数（圆的大小）与任务指标完成率（颜色），点击进入该地区",
-        "颜色：任务指标完成率",
         &symbols,
     );
+    let map_legend = charts::symbol_legend("颜色：任务指标完成率");
     let review_times = app
         .review_times(&actor, app::review::ReviewTimesQuery::default())
         .await
@@ -220,6 +222,7 @@ pub async fn dashboard(
     Ok(DashboardPage {
         review_times,
         region_map,
+        map_legend,
         layout: session.layout(&app).await?,
         region_chart: charts::bars("按下级地区（已通过）", &region_rows),
         busy,
