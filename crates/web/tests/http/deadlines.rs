@@ -17,7 +17,7 @@ store::on_both_backends!(
 );
 
 /// A complete activity of the world's host, submitted: in province review.
-async fn submitted(w: &World, changes: Value) -> i64 {
+pub(crate) async fn submitted(w: &World, changes: Value) -> i64 {
     let mut body = complete(w.org);
     if let (Some(b), Some(c)) = (body.as_object_mut(), changes.as_object()) {
         for (k, v) in c {

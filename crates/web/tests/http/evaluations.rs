@@ -784,19 +784,6 @@ async fn campaign(w: &World, year: i64) -> i64 {
     r.json()["id"].as_i64().unwrap()
 }
 
-/// An activity of the world's host submitted for review.
-async fn submit(w: &World, name: &str) -> i64 {
-    let mut body = complete(w.org);
-    body["name"] = json!(name);
-    let made = w.t.post("/api/v1/activities", Some(&w.host), body).await;
-    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text);
-    let id = made.json()["id"].as_i64().unwrap();
-    attach_poster(w, id).await;
-    let s = act(w, &w.host, id, "submit", json!({})).await;
-    assert_eq!(s.status, StatusCode::OK, "{}", s.text);
-    id
-}
-
 async fn reject(w: &World, id: i64, reason: &str) {
     let r = act(
         w,
@@ -816,14 +803,14 @@ async fn a_hosts_record_counts_three_campaigns_of_history(backend: Backend) {
     let s = full(&w, &w.host, first, 120).await;
     put(&w, &w.host, first, s).await;
     approve(&w, complete(w.org)).await;
-    let rejected = submit(&w, "材料不全的活动").await;
+    let rejected = crate::deadlines::submitted(&w, json!({"name": "材料不全的活动"})).await;
     reject(&w, rejected, "缺少活动方案").await;
     w.t.post("/api/v1/activities", Some(&w.host), json!({"name": "草稿"}))
         .await;
     // A second campaign: one approved, one rejected.
     campaign(&w, 2025).await;
     approve(&w, complete(w.org)).await;
-    let poster = submit(&w, "海报模糊的活动").await;
+    let poster = crate::deadlines::submitted(&w, json!({"name": "海报模糊的活动"})).await;
     w.t.clock.advance(chrono::Duration::minutes(5));
     reject(&w, poster, "海报不清晰").await;
     // A third: one approved, supplemented on time and nominated by the unit.
